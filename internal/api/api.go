@@ -1,0 +1,102 @@
+// Package api holds the wire types of the server API v1: the JSON shapes
+// that the server writes and the client reads, kept in one place so the
+// two cannot drift apart. See design/API.md for the contract.
+package api
+
+import "github.com/instruct-dev/instruct/internal/instruct"
+
+// BasePath is the prefix of every API v1 path.
+const BasePath = "/api/v1"
+
+// Headers of the contract.
+const (
+	HeaderIdempotencyKey = "Idempotency-Key"
+	HeaderIfMatch        = "If-Match"
+	HeaderETag           = "ETag"
+	HeaderReplayed       = "Idempotent-Replayed"
+	HeaderRetryAfter     = "Retry-After"
+	HeaderRequestID      = "X-Request-Id"
+)
+
+// MaxBodyBytes is the largest request body the server reads.
+const MaxBodyBytes = 1 << 20
+
+// ProblemContentType is the media type of error answers.
+const ProblemContentType = "application/problem+json"
+
+// Problem is an RFC 9457 problem details answer. Current and EventsSince
+// are set for stale_version; RequestID for internal errors.
+type Problem struct {
+	Type        string            `json:"type"`
+	Title       string            `json:"title"`
+	Status      int               `json:"status"`
+	Detail      string            `json:"detail"`
+	Code        instruct.Code     `json:"code"`
+	RequestID   string            `json:"request_id,omitempty"`
+	Current     *instruct.Request `json:"current,omitempty"`
+	EventsSince []instruct.Event  `json:"events_since,omitempty"`
+}
+
+// Health is the answer of /healthz.
+type Health struct {
+	Status string `json:"status"`
+}
+
+// DefinitionList is the answer of GET /definitions.
+type DefinitionList struct {
+	Definitions []instruct.Definition `json:"definitions"`
+}
+
+// RequestList is the answer of GET /requests; Next is the opaque position
+// of the next page, or nil on the last one.
+type RequestList struct {
+	Requests []instruct.Request `json:"requests"`
+	Next     *string            `json:"next"`
+}
+
+// EventList is the answer of GET /requests/{id}/events, oldest first.
+type EventList struct {
+	Events []instruct.Event `json:"events"`
+}
+
+// ChangesPage is a page of the change feed.
+type ChangesPage struct {
+	Changes []instruct.FeedItem `json:"changes"`
+	Cursor  string              `json:"cursor"`
+	More    bool                `json:"more"`
+}
+
+// StreamChange is the data of an SSE "change" event.
+type StreamChange struct {
+	Seq int64 `json:"seq"`
+}
+
+// DecisionInput is the body of POST /requests/{id}/decisions.
+type DecisionInput struct {
+	Kind    instruct.Kind `json:"kind"`
+	Comment string        `json:"comment"`
+}
+
+// DecisionResult is the answer to a decision: the request's new state and
+// the event recorded.
+type DecisionResult struct {
+	Request instruct.Request `json:"request"`
+	Event   instruct.Event   `json:"event"`
+}
+
+// NoteInput is the body of POST /requests/{id}/notes.
+type NoteInput struct {
+	Kind    instruct.Kind `json:"kind"`
+	Comment string        `json:"comment"`
+}
+
+// NoteResult is the answer to a note or message.
+type NoteResult struct {
+	Event instruct.Event `json:"event"`
+}
+
+// AuditPage is a page of the hash-chained event log.
+type AuditPage struct {
+	Entries []instruct.AuditEntry `json:"entries"`
+	Next    *string               `json:"next"`
+}

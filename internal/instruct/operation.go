@@ -1,0 +1,36 @@
+package instruct
+
+import "time"
+
+// OpState is where an operation of a client's outbox stands.
+type OpState string
+
+// The states of an outbox operation.
+const (
+	OpPending  OpState = "pending"
+	OpSending  OpState = "sending"
+	OpAccepted OpState = "accepted"
+	OpConflict OpState = "conflict"
+	OpRejected OpState = "rejected"
+)
+
+// Operation is a decision, note or message a reviewer recorded in the
+// client's outbox, waiting to be pushed to the server. ID is a UUIDv7 and
+// the Idempotency-Key of the push; BaseVersion its If-Match.
+type Operation struct {
+	ID          string    `json:"id"`
+	RequestID   string    `json:"request_id"`
+	Kind        Kind      `json:"kind"`
+	Comment     string    `json:"comment"`
+	BaseVersion int64     `json:"base_version"`
+	State       OpState   `json:"state"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	// Reason is why the server rejected the operation, in plain words.
+	Reason string `json:"reason,omitempty"`
+	// Conflict holds what the server said happened first, for OpConflict.
+	Conflict *StaleError `json:"conflict,omitempty"`
+}
+
+// Open reports whether the operation is still to be pushed.
+func (o Operation) Open() bool { return o.State == OpPending || o.State == OpSending }

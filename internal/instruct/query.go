@@ -1,0 +1,31 @@
+package instruct
+
+// ListQuery selects requests for a list: by status, definition and text,
+// after a keyset position, at most Limit of them.
+type ListQuery struct {
+	Viewer      Viewer
+	Statuses    []Status
+	Definitions []string
+	// Text matches ID, title, organisation name, SIRET and applicant
+	// e-mail.
+	Text string
+	// After is the request number the page starts after (keyset).
+	After int64
+	Limit int
+}
+
+// FeedItem is one entry of the change feed: a request in its latest state
+// and its events after the reader's position.
+type FeedItem struct {
+	Seq     int64   `json:"seq"`
+	Request Request `json:"request"`
+	Events  []Event `json:"events"`
+}
+
+// History is a request with its whole history, for imports such as the
+// demo data. CreatedBy is the user ID of the applicant who created it.
+type History struct {
+	Request   Request
+	CreatedBy string
+	Events    []Event
+}
