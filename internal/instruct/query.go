@@ -1,5 +1,7 @@
 package instruct
 
+import "time"
+
 // ListQuery selects requests for a list: by status, definition and text,
 // after a keyset position, at most Limit of them.
 type ListQuery struct {
@@ -28,4 +30,31 @@ type History struct {
 	Request   Request
 	CreatedBy string
 	Events    []Event
+}
+
+// Mutation is a change to one request, applied by the server's storage in
+// one write transaction.
+type Mutation struct {
+	RequestID int64
+	// IfMatch is the version the change is based on; 0 means no
+	// precondition (notes and messages).
+	IfMatch int64
+	// IdempotencyKey and Fingerprint (a hash of what was asked) make a
+	// retried mutation a replay; an empty key disables idempotency.
+	IdempotencyKey string
+	Fingerprint    string
+	Now            time.Time
+	// Apply changes r in place and returns the event to record, and
+	// whether the change bumps the version. It returns a domain error to
+	// refuse the change.
+	Apply func(r *Request) (Event, bool, error)
+}
+
+// Outcome is what applying a mutation did: the request's new state, the
+// event recorded, and whether it was a replay of an earlier identical
+// mutation.
+type Outcome struct {
+	Request  Request
+	Event    Event
+	Replayed bool
 }
