@@ -49,4 +49,3 @@ type Storage interface {
 	// Audit returns the hash-chained log after seq `after`, at most limit.
 	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)
 }
-
