@@ -1,0 +1,116 @@
+package instruct
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTransitionMatrix checks every status against every event kind: the
+// allowed transitions of API.md lead to their status, everything else is
+// refused with invalid_transition.
+func TestTransitionMatrix(t *testing.T) {
+	allowed := map[Status]map[Kind]Status{
+		StatusDraft: {
+			KindSubmit: StatusSubmitted, KindArchive: StatusArchived, KindUpdate: StatusDraft,
+		},
+		StatusSubmitted: {
+			KindApprove: StatusValidated, KindRefuse: StatusRefused,
+			KindRequestChanges: StatusChangesRequested,
+		},
+		StatusChangesRequested: {
+			KindSubmit: StatusSubmitted, KindApprove: StatusValidated,
+			KindRefuse: StatusRefused, KindUpdate: StatusChangesRequested,
+		},
+		StatusValidated: {KindRevoke: StatusRevoked},
+		StatusRefused:   {KindArchive: StatusArchived},
+		StatusRevoked:   {KindArchive: StatusArchived},
+		StatusArchived:  {},
+	}
+	for _, from := range Statuses() {
+		for _, k := range Kinds() {
+			got, err := Transition(from, k)
+			want, ok := allowed[from][k]
+			switch {
+			case k.IsNote():
+				if err != nil || got != from {
+					t.Errorf("Transition(%s, %s) = %q, %v; want %q, nil", from, k, got, err, from)
+				}
+			case ok:
+				if err != nil || got != want {
+					t.Errorf("Transition(%s, %s) = %q, %v; want %q, nil", from, k, got, err, want)
+				}
+			default:
+				if ErrorCode(err) != CodeInvalidTransition {
+					t.Errorf("Transition(%s, %s) = %q, %v; want invalid_transition", from, k, got, err)
+				}
+			}
+		}
+	}
+}
+
+func TestCheckComment(t *testing.T) {
+	tests := []struct {
+		name    string
+		kind    Kind
+		comment string
+		want    Code
+	}{
+		{"approve without comment", KindApprove, "", ""},
+		{"archive without comment", KindArchive, "", ""},
+		{"refuse without comment", KindRefuse, "", CodeCommentRequired},
+		{"refuse with blanks only", KindRefuse, " \n\t\u00a0", CodeCommentRequired},
+		{"request changes without comment", KindRequestChanges, "", CodeCommentRequired},
+		{"revoke without comment", KindRevoke, "  ", CodeCommentRequired},
+		{"note without comment", KindNote, "", CodeCommentRequired},
+		{"refuse with comment", KindRefuse, "Base légale insuffisante.", ""},
+		{"comment at the limit", KindApprove, strings.Repeat("é", MaxCommentLength), ""},
+		{"comment over the limit", KindApprove, strings.Repeat("é", MaxCommentLength+1), CodeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ErrorCode(CheckComment(tt.kind, tt.comment)); got != tt.want {
+				t.Errorf("CheckComment(%s, %.20q) code = %q, want %q", tt.kind, tt.comment, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRequestID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"D1042", 1042, true}, {"1042", 1042, true}, {"d7", 7, true},
+		{"", 0, false}, {"D", 0, false}, {"D-1", 0, false}, {"D+1", 0, false},
+		{"0", 0, false}, {"H1042", 0, false}, {"D10 42", 0, false},
+		{"99999999999999999999", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseRequestID(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseRequestID(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil && ErrorCode(err) != CodeNotFound {
+			t.Errorf("ParseRequestID(%q) code = %q, want not_found", tt.in, ErrorCode(err))
+		}
+	}
+	if got := FormatRequestID(1042); got != "D1042" {
+		t.Errorf("FormatRequestID(1042) = %q, want D1042", got)
+	}
+}
+
+func TestValidSIRET(t *testing.T) {
+	tests := map[string]bool{
+		"21690123100011": true,  // Ville de Lyon
+		"21690123100012": false, // wrong check digit
+		"2169012370001":  false,
+		"2169012370001a": false,
+		"35600000000010": true, // La Poste's own rule
+	}
+	for siret, want := range tests {
+		if got := ValidSIRET(siret); got != want {
+			t.Errorf("ValidSIRET(%q) = %v, want %v", siret, got, want)
+		}
+	}
+}
