@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Page sizes of the change feed.
+const (
+	defaultFeedLimit = 100
+	maxFeedLimit     = 1000
+)
+
+// changes answers GET /changes: the requests u may see that changed
+// after the cursor, each once with its latest state.
+func (s *Server) changes(w http.ResponseWriter, r *http.Request, u instruct.User) error {
+	q := r.URL.Query()
+	c, err := parseCursor(q.Get("after"))
+	if err != nil {
+		return malformed(err)
+	}
+	limit, err := parseLimit(q.Get("limit"), defaultFeedLimit, maxFeedLimit)
+	if err != nil {
+		return malformed(err)
+	}
+	if err := s.checkCursor(r.Context(), u, c); err != nil {
+		return err
+	}
+	page, err := s.feedPage(r.Context(), u, c.seq, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// checkCursor refuses, with cursor_expired, a cursor issued for other
+// roles or older than what the server keeps.
+func (s *Server) checkCursor(ctx context.Context, u instruct.User, c cursor) error {
+	if c.seq == 0 {
+		return nil
+	}
+	if c.roles != rolesFingerprint(u) {
+		return instruct.Errorf(instruct.CodeCursorExpired, "your roles changed since this cursor was issued; pull the feed again from the start")
+	}
+	horizon, err := s.store.FeedHorizon(ctx)
+	if err != nil {
+		return err
+	}
+	if c.seq < horizon {
+		return instruct.Errorf(instruct.CodeCursorExpired, "this cursor is older than the changes the server keeps; pull the feed again from the start")
+	}
+	return nil
+}
+
+// feedPage reads a page after seq. On the last page the cursor moves to
+// the last seq assigned, read before the page, so that a caller who sees
+// few definitions doesn't scan the others' changes again.
+func (s *Server) feedPage(ctx context.Context, u instruct.User, after int64, limit int) (api.ChangesPage, error) {
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return api.ChangesPage{}, err
+	}
+	items, more, err := s.store.Changes(ctx, u.Viewer(), after, limit)
+	if err != nil {
+		return api.ChangesPage{}, err
+	}
+	next := after
+	if len(items) > 0 {
+		next = max(next, items[len(items)-1].Seq)
+	}
+	if !more {
+		next = max(next, last)
+	}
+	return api.ChangesPage{Changes: itemsFor(u, items), Cursor: cursor{seq: next, roles: rolesFingerprint(u)}.String(), More: more}, nil
+}
+
+// itemsFor shapes feed items for u: applicants don't read internal
+// notes, nor learn that a request changed only by one.
+func itemsFor(u instruct.User, items []instruct.FeedItem) []instruct.FeedItem {
+	out := make([]instruct.FeedItem, 0, len(items))
+	for _, it := range items {
+		events := eventsFor(u, it.Events)
+		if len(events) == 0 && len(it.Events) > 0 {
+			continue
+		}
+		it.Events = events
+		it.Request = withEmptySlices(it.Request)
+		out = append(out, it)
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// openAPIDocument is the hand-written OpenAPI 3.1 description of the API,
+// served at /api/v1/openapi.json to authenticated callers like every
+// other endpoint but /healthz (API.md).
+//
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// healthTimeout bounds the database check of /healthz.
+const healthTimeout = 2 * time.Second
+
+// health answers /healthz: ok when the database answers.
+func (s *Server) health(w http.ResponseWriter, r *http.Request, _ instruct.User) error {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if _, err := s.store.LastSeq(ctx); err != nil {
+		s.log.ErrorContext(ctx, "health check", "request_id", exchangeOf(ctx).id, "error", err.Error())
+		return instruct.Errorf(instruct.CodeUnavailable, "the database does not answer")
+	}
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
+	return nil
+}
+
+// openAPI serves the OpenAPI description.
+func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request, _ instruct.User) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIDocument)
+	return nil
+}
+
+// me answers who the caller is, with their roles.
+func (s *Server) me(w http.ResponseWriter, _ *http.Request, u instruct.User) error {
+	if u.Roles == nil {
+		u.Roles = []instruct.Grant{}
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// definitions serves the API catalogue.
+func (s *Server) definitions(w http.ResponseWriter, _ *http.Request, _ instruct.User) error {
+	defs := make([]instruct.Definition, len(s.catalogue))
+	for i, d := range s.catalogue {
+		defs[i] = withEmptyLists(d)
+	}
+	writeJSON(w, http.StatusOK, api.DefinitionList{Definitions: defs})
+	return nil
+}
+
+// withEmptyLists makes nil lists of d encode as [] rather than null.
+func withEmptyLists(d instruct.Definition) instruct.Definition {
+	if d.Scopes == nil {
+		d.Scopes = []instruct.Scope{}
+	}
+	if d.Templates == nil {
+		d.Templates = []instruct.Template{}
+	}
+	return d
+}
+
+// definition returns the catalogue entry of id.
+func (s *Server) definition(id string) (instruct.Definition, bool) {
+	for _, d := range s.catalogue {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return instruct.Definition{}, false
+}

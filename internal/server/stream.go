@@ -1,0 +1,168 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// streamRetryMillis is the reconnection delay the stream suggests.
+const streamRetryMillis = 3000
+
+// applicantPollLimit is how many changes a stream poll reads for an
+// applicant, whose changes that are only internal notes are skipped; a
+// reviewer needs one change to know they must pull.
+const applicantPollLimit = 50
+
+// sse writes Server-Sent Events and flushes each.
+type sse struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (e sse) send(text string) error {
+	if _, err := io.WriteString(e.w, text); err != nil {
+		return err
+	}
+	return e.rc.Flush()
+}
+
+// change sends one "change" event for seq.
+func (e sse) change(seq int64) error {
+	data, _ := json.Marshal(api.StreamChange{Seq: seq})
+	return e.send(fmt.Sprintf("id: %d\nevent: change\ndata: %s\n\n", seq, data))
+}
+
+// streamState is where one event stream stands: the last seq sent, and
+// the last seq the database poll has covered.
+type streamState struct {
+	user    instruct.User
+	sent    int64
+	checked int64
+}
+
+// stream answers GET /stream with Server-Sent Events: a "change" event
+// whenever something the caller may see changed, heartbeat comments
+// while idle. It ends when the client leaves or the server closes.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User) error {
+	ctx := r.Context()
+	if s.base.Err() != nil {
+		return instruct.Errorf(instruct.CodeUnavailable, "the server is shutting down")
+	}
+	sub := s.hub.subscribe(u)
+	defer s.hub.unsubscribe(sub)
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	st := &streamState{user: u, sent: last, checked: last}
+	resumeFrom(st, r.Header.Get("Last-Event-ID"))
+	out := startStream(w)
+	if err := out.send(fmt.Sprintf("retry: %d\n: connected\n\n", streamRetryMillis)); err != nil {
+		return nil
+	}
+	if st.checked < last {
+		s.pollStream(ctx, out, st)
+	}
+	s.runStream(ctx, out, sub, st)
+	return nil
+}
+
+// resumeFrom rewinds a reconnecting stream to the Last-Event-ID its
+// client saw, so that changes made while it was away are announced.
+func resumeFrom(st *streamState, lastEventID string) {
+	id, err := strconv.ParseInt(lastEventID, 10, 64)
+	if err == nil && id >= 0 && id < st.checked {
+		st.sent, st.checked = id, id
+	}
+}
+
+// startStream writes the headers of an event stream and lifts the
+// server's write timeout, which would cut a long-lived stream.
+func startStream(w http.ResponseWriter) sse {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	return sse{w: w, rc: rc}
+}
+
+// runStream sends events until the client leaves, the server closes or
+// a write fails.
+func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, st *streamState) {
+	heartbeat := time.NewTicker(s.heartbeat)
+	defer heartbeat.Stop()
+	poll := time.NewTicker(s.poll)
+	defer poll.Stop()
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.base.Done():
+			return
+		case <-sub.wake:
+			err = st.announce(out, sub.take())
+		case <-heartbeat.C:
+			err = out.send(": heartbeat\n\n")
+		case <-poll.C:
+			err = s.pollStream(ctx, out, st)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// announce sends seq unless a later one was already sent.
+func (st *streamState) announce(out sse, seq int64) error {
+	if seq <= st.sent {
+		return nil
+	}
+	st.sent = seq
+	return out.change(seq)
+}
+
+// pollStream catches the changes other server instances made: when the
+// last seq moved past what the stream covered, it asks the feed for one
+// change the user may see after that, and announces it. A database error
+// is logged and retried at the next poll; only a write error ends the
+// stream.
+func (s *Server) pollStream(ctx context.Context, out sse, st *streamState) error {
+	last, err := s.store.LastSeq(ctx)
+	floor := max(st.sent, st.checked)
+	if err != nil || last <= floor {
+		s.logPollError(ctx, err)
+		return nil
+	}
+	limit := 1
+	if !st.user.IsReviewer() {
+		limit = applicantPollLimit
+	}
+	items, _, err := s.store.Changes(ctx, st.user.Viewer(), floor, limit)
+	if err != nil {
+		s.logPollError(ctx, err)
+		return nil
+	}
+	st.checked = last
+	if items = itemsFor(st.user, items); len(items) == 0 {
+		return nil
+	}
+	return st.announce(out, items[len(items)-1].Seq)
+}
+
+func (s *Server) logPollError(ctx context.Context, err error) {
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "stream poll", "request_id", exchangeOf(ctx).id, "error", err.Error())
+	}
+}
