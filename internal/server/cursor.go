@@ -13,29 +13,56 @@ import (
 // fingerprintLength is the number of hex digits of a roles fingerprint.
 const fingerprintLength = 8
 
-// cursor is a place in the change feed: the last seq the client applied
-// and the fingerprint of the roles it was read with. Its text form,
-// "5012.ab12cd34", is opaque to clients.
+// cursor is a place in the change feed: the last seq the client applied,
+// the seq its pull began at (base; equal to seq between pulls), and the
+// fingerprint of the roles it was read with. Its text form is opaque to
+// clients: "5012.ab12cd34" between pulls, "5012.4000.ab12cd34" part-way
+// through a pull that began at 4000.
 type cursor struct {
 	seq   int64
+	base  int64
 	roles string
 }
 
 // String returns the text form of c.
-func (c cursor) String() string { return strconv.FormatInt(c.seq, 10) + "." + c.roles }
+func (c cursor) String() string {
+	if c.base == c.seq {
+		return strconv.FormatInt(c.seq, 10) + "." + c.roles
+	}
+	return strconv.FormatInt(c.seq, 10) + "." + strconv.FormatInt(c.base, 10) + "." + c.roles
+}
 
 // parseCursor reads the after= of the change feed: absent or "0" is the
-// start; anything but "<seq>.<fingerprint>" is invalid.
+// start; anything but a cursor's text form is invalid.
 func parseCursor(s string) (cursor, error) {
 	if s == "" || s == "0" {
 		return cursor{}, nil
 	}
-	seqText, roles, ok := strings.Cut(s, ".")
-	seq, err := strconv.ParseInt(seqText, 10, 64)
-	if !ok || err != nil || seq < 0 || seqText[0] == '+' || !isFingerprint(roles) {
-		return cursor{}, instruct.Errorf(instruct.CodeInvalid, "after is not a cursor this server issued")
+	invalid := instruct.Errorf(instruct.CodeInvalid, "after is not a cursor this server issued")
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts) > 3 || !isFingerprint(parts[len(parts)-1]) {
+		return cursor{}, invalid
 	}
-	return cursor{seq: seq, roles: roles}, nil
+	seq, ok := parseDecimal(parts[0])
+	base := seq
+	if len(parts) == 3 {
+		var okBase bool
+		base, okBase = parseDecimal(parts[1])
+		ok = ok && okBase && base < seq
+	}
+	if !ok {
+		return cursor{}, invalid
+	}
+	return cursor{seq: seq, base: base, roles: parts[len(parts)-1]}, nil
+}
+
+// parseDecimal reads a non-negative decimal number, digits only.
+func parseDecimal(s string) (int64, bool) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n >= 0
 }
 
 func isFingerprint(s string) bool {

@@ -29,7 +29,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, u instruct.User
 	if err := s.checkCursor(r.Context(), u, c); err != nil {
 		return err
 	}
-	page, err := s.feedPage(r.Context(), u, c.seq, limit)
+	page, err := s.feedPage(r.Context(), u, c, limit)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, u instruct.User
 // checkCursor refuses, with cursor_expired, a cursor issued for other
 // roles or older than what the server keeps.
 func (s *Server) checkCursor(ctx context.Context, u instruct.User, c cursor) error {
-	if c.seq == 0 {
+	if c.seq == 0 && c.base == 0 {
 		return nil
 	}
 	if c.roles != rolesFingerprint(u) {
@@ -50,44 +50,47 @@ func (s *Server) checkCursor(ctx context.Context, u instruct.User, c cursor) err
 	if err != nil {
 		return err
 	}
-	if c.seq < horizon {
+	if c.base < horizon {
 		return instruct.Errorf(instruct.CodeCursorExpired, "this cursor is older than the changes the server keeps; pull the feed again from the start")
 	}
 	return nil
 }
 
-// feedPage reads a page after seq. On the last page the cursor moves to
-// the last seq assigned, read before the page, so that a caller who sees
-// few definitions doesn't scan the others' changes again.
-func (s *Server) feedPage(ctx context.Context, u instruct.User, after int64, limit int) (api.ChangesPage, error) {
+// feedPage reads the page after c. Part-way through a pull, the next
+// cursor keeps the seq the pull began at, whose later events every page
+// carries. On the last page the cursor moves to the last seq assigned,
+// read before the page, so that a caller who sees few definitions doesn't
+// scan the others' changes again.
+func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit int) (api.ChangesPage, error) {
 	last, err := s.store.LastSeq(ctx)
 	if err != nil {
 		return api.ChangesPage{}, err
 	}
-	items, more, err := s.store.Changes(ctx, u.Viewer(), after, limit)
+	items, more, err := s.store.ChangesFrom(ctx, u.Viewer(), c.base, c.seq, limit)
 	if err != nil {
 		return api.ChangesPage{}, err
 	}
-	next := after
+	next := cursor{seq: c.seq, base: c.base, roles: rolesFingerprint(u)}
 	if len(items) > 0 {
-		next = max(next, items[len(items)-1].Seq)
+		next.seq = max(next.seq, items[len(items)-1].Seq)
 	}
 	if !more {
-		next = max(next, last)
+		next.seq = max(next.seq, last)
+		next.base = next.seq
 	}
-	return api.ChangesPage{Changes: itemsFor(u, items), Cursor: cursor{seq: next, roles: rolesFingerprint(u)}.String(), More: more}, nil
+	return api.ChangesPage{Changes: itemsFor(u, items), Cursor: next.String(), More: more}, nil
 }
 
 // itemsFor shapes feed items for u: applicants don't read internal
-// notes, nor learn that a request changed only by one.
+// notes, nor learn that a request changed only by one (an item always
+// has an event after the cursor, so one without any had only notes).
 func itemsFor(u instruct.User, items []instruct.FeedItem) []instruct.FeedItem {
 	out := make([]instruct.FeedItem, 0, len(items))
 	for _, it := range items {
-		events := eventsFor(u, it.Events)
-		if len(events) == 0 && len(it.Events) > 0 {
+		it.Events = eventsFor(u, it.Events)
+		if len(it.Events) == 0 && !u.IsReviewer() {
 			continue
 		}
-		it.Events = events
 		it.Request = withEmptySlices(it.Request)
 		out = append(out, it)
 	}

@@ -30,8 +30,8 @@ type subscriber struct {
 	viewer   instruct.Viewer
 	reviewer bool
 	wake     chan struct{}
-	mu   sync.Mutex
-	seq  int64
+	mu       sync.Mutex
+	seq      int64
 }
 
 // subscribe registers a stream for u; the caller must unsubscribe it.

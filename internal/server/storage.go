@@ -30,6 +30,11 @@ type Storage interface {
 	// state and its events after `after`; at most limit of them, and
 	// whether more follow.
 	Changes(ctx context.Context, v instruct.Viewer, after int64, limit int) ([]instruct.FeedItem, bool, error)
+	// ChangesFrom is Changes for a reader part-way through a pull that
+	// began at seq base: the requests changed after `after`, each with
+	// its events after base, so that a request whose earlier events fell
+	// before a page boundary still brings them all.
+	ChangesFrom(ctx context.Context, v instruct.Viewer, base, after int64, limit int) ([]instruct.FeedItem, bool, error)
 	// FeedHorizon returns the oldest seq a cursor may carry: cursors
 	// before it were purged and must resync from 0.
 	FeedHorizon(ctx context.Context) (int64, error)
