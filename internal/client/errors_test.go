@@ -1,0 +1,149 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+func TestProblemMappingForEveryCode(t *testing.T) {
+	tests := []struct {
+		status int
+		code   instruct.Code
+	}{
+		{http.StatusBadRequest, instruct.CodeInvalid},
+		{http.StatusUnauthorized, instruct.CodeUnauthorized},
+		{http.StatusForbidden, instruct.CodeForbidden},
+		{http.StatusNotFound, instruct.CodeNotFound},
+		{http.StatusGone, instruct.CodeCursorExpired},
+		{http.StatusPreconditionFailed, instruct.CodeStaleVersion},
+		{http.StatusRequestEntityTooLarge, instruct.CodeTooLarge},
+		{http.StatusUnprocessableEntity, instruct.CodeCommentRequired},
+		{http.StatusUnprocessableEntity, instruct.CodeInvalidTransition},
+		{http.StatusUnprocessableEntity, instruct.CodeIdempotencyKeyReused},
+		{http.StatusUnprocessableEntity, instruct.CodeInvalid},
+		{http.StatusPreconditionRequired, instruct.CodePreconditionRequired},
+		{http.StatusInternalServerError, instruct.CodeInternal},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			detail := "ce que le serveur dit de " + string(tt.code)
+			c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				writeProblem(w, tt.status, tt.code, detail)
+			}, Options{MaxRetries: -1})
+			_, err := c.Submit(context.Background(), "D5", 2)
+			if got := instruct.ErrorCode(err); got != tt.code {
+				t.Errorf("Submit() = %v, want code %s", err, tt.code)
+			}
+			if got := instruct.ErrorMessage(err); got != detail {
+				t.Errorf("ErrorMessage(Submit()) = %q, want the problem detail %q", got, detail)
+			}
+		})
+	}
+}
+
+func TestRetriedCodesSurfaceWhenRetriesRunOut(t *testing.T) {
+	tests := []struct {
+		status int
+		code   instruct.Code
+	}{
+		{http.StatusConflict, instruct.CodeInFlight},
+		{http.StatusTooManyRequests, instruct.CodeRateLimited},
+		{http.StatusServiceUnavailable, instruct.CodeUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				writeProblem(w, tt.status, tt.code, "later")
+			}, Options{MaxRetries: -1})
+			_, err := c.Note(context.Background(), "k", "D5", api.NoteInput{Kind: instruct.KindNote, Comment: "x"})
+			if got := instruct.ErrorCode(err); got != tt.code {
+				t.Errorf("Note() = %v, want code %s", err, tt.code)
+			}
+		})
+	}
+}
+
+func TestInternalErrorNamesRequestID(t *testing.T) {
+	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusInternalServerError, api.Problem{Status: 500, Code: instruct.CodeInternal,
+			Detail: "an internal error occurred", RequestID: "req-42"})
+	}, Options{MaxRetries: -1})
+	_, err := c.Me(context.Background())
+	if got, want := instruct.ErrorMessage(err), "an internal error occurred (request id req-42)"; got != want {
+		t.Errorf("ErrorMessage(Me()) = %q, want %q", got, want)
+	}
+}
+
+func TestStaleVersionDecoded(t *testing.T) {
+	current := sampleRequest("D12", 6)
+	current.Status = instruct.StatusRefused
+	since := []instruct.Event{
+		sampleEvent("D12", 301, instruct.KindNote, "à vérifier"),
+		sampleEvent("D12", 302, instruct.KindRefuse, "Le cadre juridique ne couvre pas le quotient familial."),
+	}
+	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", api.ProblemContentType)
+		writeJSON(w, http.StatusPreconditionFailed, api.Problem{Status: 412, Code: instruct.CodeStaleVersion,
+			Detail: "D12 changed", Current: &current, EventsSince: since})
+	}, Options{MaxRetries: -1})
+
+	_, err := c.Decide(context.Background(), "k", "D12", 5, api.DecisionInput{Kind: instruct.KindApprove})
+	var stale *instruct.StaleError
+	if !errors.As(err, &stale) {
+		t.Fatalf("Decide() = %v, want a *instruct.StaleError", err)
+	}
+	want := &instruct.StaleError{Current: current, EventsSince: since}
+	if diff := cmp.Diff(want, stale); diff != "" {
+		t.Errorf("Decide() stale error (-want +got):\n%s", diff)
+	}
+}
+
+func TestAnswersWithoutProblemBody(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   instruct.Code
+	}{
+		{"proxy page 404", http.StatusNotFound, "<h1>Not Found</h1>", instruct.CodeNotFound},
+		{"empty 401", http.StatusUnauthorized, "", instruct.CodeUnauthorized},
+		{"stale without current", http.StatusPreconditionFailed, `{"code":"stale_version","detail":"changed"}`, instruct.CodeStaleVersion},
+		{"unknown code", http.StatusForbidden, `{"code":"teapot","detail":"x"}`, instruct.CodeForbidden},
+		{"gateway timeout", http.StatusGatewayTimeout, "timeout", instruct.CodeUnavailable},
+		{"odd status", 418, "", instruct.CodeInternal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := problemError(tt.status, []byte(tt.body))
+			if got := instruct.ErrorCode(err); got != tt.want {
+				t.Errorf("problemError(%d, %q) = %v, want code %s", tt.status, tt.body, err, tt.want)
+			}
+			if instruct.ErrorMessage(err) == "" {
+				t.Errorf("problemError(%d, %q) has no message", tt.status, tt.body)
+			}
+		})
+	}
+}
+
+func TestLongDetailIsClipped(t *testing.T) {
+	long := make([]byte, 0, 3*maxDetail)
+	for len(long) < 3*maxDetail {
+		long = append(long, "é"...)
+	}
+	err := problemError(422, []byte(`{"code":"invalid","detail":"`+string(long)+`"}`))
+	msg := instruct.ErrorMessage(err)
+	if len(msg) > maxDetail+len("…") {
+		t.Errorf("ErrorMessage() is %d bytes, want at most %d", len(msg), maxDetail)
+	}
+	if !utf8.ValidString(msg) {
+		t.Errorf("ErrorMessage() = %q, want valid UTF-8", msg[len(msg)-8:])
+	}
+}
