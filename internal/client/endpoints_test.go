@@ -69,7 +69,9 @@ func TestEndpointsSendTheContract(t *testing.T) {
 			sent{Method: "POST", Path: "/api/v1/requests/D4/notes", Auth: "Bearer secret-token",
 				Key: "k2", ContentType: "application/json", Body: `{"kind":"message","comment":"Merci"}`}},
 		{"create", sampleRequest("D5", 1),
-			func(c *Client) (any, error) { return c.Create(context.Background(), instruct.RequestPatch{Title: &title}) },
+			func(c *Client) (any, error) {
+				return c.Create(context.Background(), instruct.RequestPatch{Title: &title})
+			},
 			sent{Method: "POST", Path: "/api/v1/requests", Auth: "Bearer secret-token",
 				ContentType: "application/json", Body: `{"title":"Cantine"}`}},
 		{"patch", sampleRequest("D5", 2),
