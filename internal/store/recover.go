@@ -1,0 +1,291 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// salvagedOp is an outbox operation read from a broken cache file.
+type salvagedOp = instruct.Operation
+
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// diagnosis is what inspecting an existing cache file found.
+type diagnosis struct {
+	// problem says what is wrong with the file, "" when it is a good cache.
+	problem string
+	// ours is set when the file carries our application ID, so its outbox
+	// is worth salvaging.
+	ours bool
+}
+
+// replaceIfBroken inspects the file at s.path and, when it is not a usable
+// cache, salvages its outbox and moves it aside, recording why in
+// s.recovered.
+func (s *Store) replaceIfBroken(ctx context.Context) ([]salvagedOp, error) {
+	d, err := inspect(ctx, s.path)
+	if err != nil || d.problem == "" {
+		return nil, err
+	}
+	var ops []salvagedOp
+	var salvageErr error
+	if d.ours {
+		ops, salvageErr = salvageOutbox(ctx, s.path)
+	}
+	moved, err := moveAside(s.path, s.now().Unix())
+	if err != nil {
+		return nil, err
+	}
+	s.recovered = recoveryMessage(d, moved, len(ops), salvageErr)
+	return ops, nil
+}
+
+func recoveryMessage(d diagnosis, moved string, kept int, salvageErr error) string {
+	msg := fmt.Sprintf("the local cache %s; it was moved to %s and a fresh cache created, which the next sync fills again", d.problem, moved)
+	switch {
+	case salvageErr != nil:
+		msg += "; its unsent decisions could not be read"
+	case kept > 0:
+		msg += fmt.Sprintf("; %d unsent operation(s) were kept", kept)
+	}
+	return msg
+}
+
+// inspect tells whether the file at path is a cache this version can use.
+// A missing file is fine (Open creates it). Errors are returned only for
+// files that can't be examined at all, such as a lock held by another
+// process or a permission problem; a bad file is a diagnosis, not an error.
+func inspect(ctx context.Context, path string) (diagnosis, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return diagnosis{}, nil
+	case err != nil:
+		return diagnosis{}, fmt.Errorf("open cache: %w", err)
+	case info.IsDir():
+		return diagnosis{}, fmt.Errorf("open cache: %s is a directory", path)
+	case info.Size() == 0:
+		return diagnosis{problem: "was an empty file"}, nil
+	}
+	ok, err := hasSQLiteHeader(path)
+	if err != nil || !ok {
+		return diagnosis{problem: "is not an SQLite database"}, err
+	}
+	return inspectDatabase(ctx, path)
+}
+
+func hasSQLiteHeader(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("open cache: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false, nil // shorter than a header: not a database
+	}
+	return bytes.Equal(head, []byte(sqliteMagic)), nil
+}
+
+// inspectDatabase checks an SQLite file's application ID, schema version
+// and structure (PRAGMA quick_check).
+func inspectDatabase(ctx context.Context, path string) (diagnosis, error) {
+	db, err := openDB(path, inspectParams(), 1)
+	if err != nil {
+		return diagnosis{}, err
+	}
+	defer db.Close()
+	d, err := checkIdentity(ctx, db)
+	if err != nil || d.problem != "" {
+		return damagedOr(d, err)
+	}
+	return damagedOr(quickCheck(ctx, db))
+}
+
+func inspectParams() url.Values {
+	return url.Values{"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())}}
+}
+
+// damagedOr turns an SQLite error that means a damaged file into a
+// diagnosis, and passes any other error on.
+func damagedOr(d diagnosis, err error) (diagnosis, error) {
+	if err != nil && isCorruption(err) {
+		return diagnosis{problem: "is damaged (" + oneLine(err.Error()) + ")", ours: d.ours}, nil
+	}
+	return d, err
+}
+
+func checkIdentity(ctx context.Context, db *sql.DB) (diagnosis, error) {
+	var appID, version int64
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return diagnosis{}, fmt.Errorf("read cache identity: %w", err)
+	}
+	if appID != applicationID {
+		return diagnosis{problem: "belongs to another program (not an instruct cache)"}, nil
+	}
+	d := diagnosis{ours: true}
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return d, fmt.Errorf("read cache schema version: %w", err)
+	}
+	latest, err := schemaVersion()
+	if err != nil {
+		return d, err
+	}
+	switch {
+	case version > int64(latest):
+		d.problem = fmt.Sprintf("was written by a newer version of instruct (schema %d, this one reads up to %d)", version, latest)
+	case version < 1:
+		d.problem = "was left incomplete (no schema version)"
+	}
+	return d, nil
+}
+
+func quickCheck(ctx context.Context, db *sql.DB) (diagnosis, error) {
+	d := diagnosis{ours: true}
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check(1)")
+	if err != nil {
+		return d, fmt.Errorf("check cache: %w", err)
+	}
+	defer rows.Close()
+	var verdict string
+	if rows.Next() {
+		if err := rows.Scan(&verdict); err != nil {
+			return d, fmt.Errorf("check cache: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return d, fmt.Errorf("check cache: %w", err)
+	}
+	if verdict != "ok" {
+		d.problem = "is damaged (quick_check: " + oneLine(verdict) + ")"
+	}
+	return d, nil
+}
+
+// isCorruption reports whether err is SQLite saying the file is damaged or
+// not a database.
+func isCorruption(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT, sqlite3.SQLITE_RANGE:
+		return true
+	case sqlite3.SQLITE_IOERR:
+		return e.Code() == sqlite3.SQLITE_IOERR_SHORT_READ
+	}
+	return false
+}
+
+// oneLine shortens an SQLite message to one line of reasonable length.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return s
+}
+
+// salvageOutbox reads the operations not yet accepted from the outbox of a
+// broken cache, keeping every row that reads back whole and valid.
+func salvageOutbox(ctx context.Context, path string) ([]salvagedOp, error) {
+	db, err := openDB(path, inspectParams(), 1)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE state <> 'accepted' ORDER BY created_at, id")
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	var ops []salvagedOp
+	for rows.Next() {
+		op, err := scanOperation(rows)
+		if errors.Is(err, errBadConflict) {
+			op.Conflict, err = nil, nil
+		}
+		if err == nil && salvageable(op) {
+			ops = append(ops, op)
+		}
+	}
+	if err := rows.Err(); err != nil && len(ops) == 0 {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return ops, nil
+}
+
+// salvageable reports whether an operation read from a broken file is
+// whole enough to push.
+func salvageable(op instruct.Operation) bool {
+	if _, err := uuid.Parse(op.ID); err != nil {
+		return false
+	}
+	if _, err := instruct.ParseRequestID(op.RequestID); err != nil {
+		return false
+	}
+	if !op.Kind.IsDecision() && !op.Kind.IsNote() {
+		return false
+	}
+	switch op.State {
+	case instruct.OpPending, instruct.OpSending, instruct.OpConflict, instruct.OpRejected:
+		return instruct.CheckComment(op.Kind, op.Comment) == nil
+	}
+	return false
+}
+
+// moveAside renames the file at path, and its WAL and shared-memory files,
+// to path+".broken-<unix>" (with a counter if that name is taken) and
+// returns the new name.
+func moveAside(path string, unix int64) (string, error) {
+	dst := path + ".broken-" + strconv.FormatInt(unix, 10)
+	for i := 1; exists(dst); i++ {
+		dst = fmt.Sprintf("%s.broken-%d.%d", path, unix, i)
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", fmt.Errorf("move broken cache aside: %w", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		err := os.Rename(path+suffix, dst+suffix)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("move broken cache aside: %w", err)
+		}
+	}
+	return dst, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// restoreOutbox puts the salvaged operations into the fresh cache.
+func (s *Store) restoreOutbox(ctx context.Context, ops []salvagedOp) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, op := range ops {
+			if err := insertOperation(ctx, tx, op); err != nil {
+				return fmt.Errorf("restore outbox: %w", err)
+			}
+		}
+		return nil
+	})
+}

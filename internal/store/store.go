@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// Store is an open cache file. It is safe for concurrent use: reads run on a
+// small pool of read-only connections, writes on one connection, in
+// immediate transactions that commit with synchronous=FULL.
+type Store struct {
+	path      string
+	write     *sql.DB
+	read      *sql.DB
+	recovered string
+	now       func() time.Time
+}
+
+// readConns is the size of the read pool; the machines have few cores.
+const readConns = 4
+
+// busyTimeout is how long a statement waits for another process holding
+// the write lock (a headless `instruct sync` next to the TUI).
+const busyTimeout = 10 * time.Second
+
+// Open opens the cache file at path, creating its directory (0700) and the
+// file (0600) when missing, and brings its schema up to date. A file that is
+// not a cache of ours, or of an incompatible schema, or damaged, is moved
+// aside to path+".broken-<unix time>" and replaced by a fresh cache (its
+// cursor empty, so the next sync pulls everything), keeping the outbox
+// operations that could still be read; Recovered then says so. Open fails
+// only when the file can't be reached (permissions, a lock held too long),
+// never merely because the old file was bad.
+func Open(ctx context.Context, path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("open cache: create its directory: %w", err)
+	}
+	s := &Store{path: abs, now: time.Now}
+	salvaged, err := s.replaceIfBroken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openFresh(ctx, salvaged); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+// openFresh creates the file if needed, opens both pools, migrates the
+// schema and puts back the operations salvaged from a broken file.
+func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp) error {
+	if err := createPrivateFile(s.path); err != nil {
+		return err
+	}
+	var err error
+	if s.write, err = openDB(s.path, writeParams(), 1); err != nil {
+		return err
+	}
+	if s.read, err = openDB(s.path, readParams(), readConns); err != nil {
+		return err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.restoreOutbox(ctx, salvaged)
+}
+
+// Recovered returns a one-line message when Open replaced a broken cache
+// file (saying why, where the old file went and what was kept), or "".
+func (s *Store) Recovered() string { return s.recovered }
+
+// Close closes the cache file.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.read, s.write} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close cache: %w", err)
+	}
+	return nil
+}
+
+// createPrivateFile creates the cache file readable by its owner only, and
+// narrows the mode of an existing one: the cache holds personal data.
+func createPrivateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create cache file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create cache file: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("restrict cache file mode: %w", err)
+	}
+	return nil
+}
+
+func writeParams() url.Values {
+	return url.Values{
+		"_pragma": {
+			fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+			"foreign_keys(1)",
+			"journal_mode(WAL)",
+			"synchronous(FULL)",
+		},
+		"_txlock": {"immediate"},
+	}
+}
+
+func readParams() url.Values {
+	return url.Values{
+		"_pragma": {
+			fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+			"cache_size(-16384)",
+			"query_only(1)",
+			"temp_store(MEMORY)",
+		},
+	}
+}
+
+// openDB opens a pool of at most conns connections to the file at path.
+func openDB(path string, params url.Values, conns int) (*sql.DB, error) {
+	dsn := (&url.URL{Scheme: "file", Path: path, RawQuery: params.Encode()}).String()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// inTx runs fn in one write transaction, committed when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// micros returns t as Unix microseconds, the cache's time columns.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros returns the UTC time of Unix microseconds us.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
