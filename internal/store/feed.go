@@ -252,11 +252,11 @@ func requestsWithOps(ctx context.Context, tx execer) (map[int64]bool, error) {
 
 // requestRow is a request as the requests table holds it.
 type requestRow struct {
-	id, version                                                int64
-	definition, status, title, orgName, orgKey, siret, email  string
-	scopes                                                     string
-	submittedAt                                                sql.NullInt64
-	ageKey, updatedAt                                          int64
+	id, version                                              int64
+	definition, status, title, orgName, orgKey, siret, email string
+	scopes                                                   string
+	submittedAt                                              sql.NullInt64
+	ageKey, updatedAt                                        int64
 }
 
 // neverSubmitted is the age key of drafts, which sort after every
