@@ -1,0 +1,106 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// pull brings the cache up to date with the change feed, from the cached
+// cursor. When the server can no longer serve that cursor (the feed was
+// purged, or the user's roles changed), it drops the cached requests,
+// keeping the outbox, and pulls everything again.
+func (e *Engine) pull(ctx context.Context) error {
+	cursor, err := e.cache.Cursor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := e.refreshMeta(ctx, cursor == ""); err != nil {
+		return err
+	}
+	err = e.pullFrom(ctx, cursor)
+	if instruct.ErrorCode(err) != instruct.CodeCursorExpired || cursor == "" {
+		return err
+	}
+	e.log.Info("feed cursor expired, pulling everything again")
+	if err := e.cache.ResetFeed(ctx); err != nil {
+		return err
+	}
+	if err := e.refreshMeta(ctx, true); err != nil {
+		return err
+	}
+	return e.pullFrom(ctx, "")
+}
+
+// refreshMeta caches the signed-in user and the catalogue when forced or
+// when they are older than metaMaxAge.
+func (e *Engine) refreshMeta(ctx context.Context, force bool) error {
+	now := e.opts.Now()
+	if !force && !e.metaAt.IsZero() && now.Sub(e.metaAt) < metaMaxAge {
+		return nil
+	}
+	me, err := e.api.Me(ctx)
+	if err != nil {
+		return fmt.Errorf("read the signed-in user: %w", err)
+	}
+	if err := e.cache.PutMe(ctx, me); err != nil {
+		return err
+	}
+	defs, err := e.api.Definitions(ctx)
+	if err != nil {
+		return fmt.Errorf("read the catalogue: %w", err)
+	}
+	if err := e.cache.PutDefinitions(ctx, defs); err != nil {
+		return err
+	}
+	e.metaAt = now
+	return nil
+}
+
+// fetched is a feed page read ahead, or the error that ended the reading.
+type fetched struct {
+	page api.ChangesPage
+	err  error
+}
+
+// pullFrom applies the feed after cursor until the server says no more
+// follows. The next page is read while the last one is being applied.
+func (e *Engine) pullFrom(ctx context.Context, cursor string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	pages := make(chan fetched, 1)
+	go e.fetch(ctx, cursor, pages)
+	defer func() {
+		cancel()
+		for range pages {
+		}
+	}()
+	for f := range pages {
+		if f.err != nil {
+			return fmt.Errorf("pull the feed: %w", f.err)
+		}
+		if err := e.cache.ApplyPage(ctx, f.page.Changes, f.page.Cursor); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// fetch reads the feed's pages after cursor into out, closing it after
+// the last page, an error, or when ctx ends.
+func (e *Engine) fetch(ctx context.Context, cursor string, out chan<- fetched) {
+	defer close(out)
+	for {
+		page, err := e.api.Changes(ctx, cursor, e.opts.PageLimit)
+		select {
+		case out <- fetched{page: page, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || !page.More {
+			return
+		}
+		cursor = page.Cursor
+	}
+}

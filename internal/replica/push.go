@@ -1,0 +1,93 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// push sends the outbox, oldest first. An operation the server refuses is
+// recorded as a conflict or a rejection and the push goes on; a failure
+// that may pass (network, rate limit, server error, token) stops it,
+// leaving that operation and the rest to the next sync.
+func (e *Engine) push(ctx context.Context) error {
+	ops, err := e.cache.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	for _, op := range ops {
+		if err := e.pushOne(ctx, op); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pushOne sends one operation and records what the server said. It
+// returns an error only when the push must stop.
+func (e *Engine) pushOne(ctx context.Context, op instruct.Operation) error {
+	if op.State != instruct.OpSending {
+		if err := e.cache.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
+			return err
+		}
+	}
+	res, err := e.send(ctx, op)
+	switch {
+	case err == nil:
+		return e.cache.Accept(ctx, op.ID, res.Request, res.Event)
+	case ctx.Err() != nil:
+		return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
+	case mayPass(err):
+		e.backToPending(ctx, op)
+		return fmt.Errorf("push %s on %s: %w", op.Kind, op.RequestID, err)
+	}
+	return e.refused(ctx, op, err)
+}
+
+// send posts op as a decision or as a note, with op.ID as its
+// Idempotency-Key, so that sending it again never applies it twice.
+func (e *Engine) send(ctx context.Context, op instruct.Operation) (api.DecisionResult, error) {
+	if op.Kind.IsNote() {
+		res, err := e.api.Note(ctx, op.ID, op.RequestID, api.NoteInput{Kind: op.Kind, Comment: op.Comment})
+		return api.DecisionResult{Event: res.Event}, err
+	}
+	in := api.DecisionInput{Kind: op.Kind, Comment: op.Comment}
+	return e.api.Decide(ctx, op.ID, op.RequestID, op.BaseVersion, in)
+}
+
+// refused records an operation the server refused: a conflict with what
+// happened first, or a rejection with the server's reason.
+func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) error {
+	var stale *instruct.StaleError
+	if errors.As(err, &stale) {
+		e.log.Info("push conflict", "request", op.RequestID, "op", op.ID, "server_version", stale.Current.Version)
+		reason := fmt.Sprintf("the request changed on the server first: it is now %s (version %d)",
+			stale.Current.Status, stale.Current.Version)
+		return e.cache.SetOpState(ctx, op.ID, instruct.OpConflict, reason, stale)
+	}
+	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", instruct.ErrorCode(err))
+	return e.cache.SetOpState(ctx, op.ID, instruct.OpRejected, instruct.ErrorMessage(err), nil)
+}
+
+// backToPending shows op as waiting again; failing that, it stays
+// sending, which is re-sent just the same.
+func (e *Engine) backToPending(ctx context.Context, op instruct.Operation) {
+	if err := e.cache.SetOpState(ctx, op.ID, instruct.OpPending, "", nil); err != nil {
+		e.log.Warn("mark operation pending again", "op", op.ID, "error", err)
+	}
+}
+
+// mayPass reports whether a push failure may pass by itself, so that the
+// operation must be sent again rather than refused: the server out of
+// reach, busy, failing, or refusing the token.
+func mayPass(err error) bool {
+	switch instruct.ErrorCode(err) {
+	case instruct.CodeUnavailable, instruct.CodeRateLimited, instruct.CodeInFlight,
+		instruct.CodeInternal, instruct.CodeUnauthorized:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,112 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Sync runs one sync: it pushes the outbox, oldest first, then pulls the
+// change feed. It returns nil only when both succeeded; an operation the
+// server refused (conflict, rejection) is recorded in the outbox and
+// doesn't fail the sync. It waits for a sync under way, in this process
+// or another, to finish first.
+func (e *Engine) Sync(ctx context.Context) error {
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	e.setStatus(func(s *instruct.SyncStatus) { s.Syncing = true })
+	err = e.pushThenPull(ctx)
+	e.finish(ctx, err)
+	return err
+}
+
+func (e *Engine) pushThenPull(ctx context.Context) error {
+	pushErr := e.push(ctx)
+	if pushErr != nil && (ctx.Err() != nil || offline(pushErr)) {
+		return pushErr
+	}
+	return errors.Join(pushErr, e.pull(ctx))
+}
+
+// lock takes this engine's turn, then the lock file, and returns what
+// releases both.
+func (e *Engine) lock(ctx context.Context) (func(), error) {
+	select {
+	case e.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for the sync under way: %w", ctx.Err())
+	}
+	release := func() { <-e.turn }
+	if e.opts.LockPath == "" {
+		return release, nil
+	}
+	file, err := lockFile(ctx, e.opts.LockPath)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return func() {
+		if err := file.Close(); err != nil {
+			e.log.Warn("sync lock release", "error", err)
+		}
+		release()
+	}, nil
+}
+
+// finish records the outcome of a sync in the status.
+func (e *Engine) finish(ctx context.Context, err error) {
+	counts, countErr := e.cache.Summary(context.WithoutCancel(ctx))
+	if countErr != nil {
+		e.log.Warn("count the outbox", "error", countErr)
+	}
+	if err != nil && ctx.Err() == nil {
+		e.log.Warn("sync", "error", err)
+	}
+	now := e.opts.Now()
+	e.setStatus(func(s *instruct.SyncStatus) {
+		s.Syncing = false
+		if countErr == nil {
+			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
+		}
+		s.Online = err == nil || reachedServer(err)
+		s.LastError = plainError(err)
+		if err == nil {
+			s.LastSync = now
+		}
+	})
+}
+
+// offline reports whether err says the server could not be reached.
+func offline(err error) bool { return instruct.ErrorCode(err) == instruct.CodeUnavailable }
+
+// reachedServer reports whether err is an answer of the server (as
+// opposed to a network failure or a local one).
+func reachedServer(err error) bool {
+	var domain *instruct.Error
+	var stale *instruct.StaleError
+	return !offline(err) && (errors.As(err, &domain) || errors.As(err, &stale))
+}
+
+// plainError says what went wrong in words for the status bar.
+func plainError(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "the sync was interrupted"
+	case offline(err):
+		return "the server is out of reach; decisions are kept and will be sent"
+	case instruct.ErrorCode(err) == instruct.CodeUnauthorized:
+		return "the server refused the token; sign in again"
+	}
+	var domain *instruct.Error
+	if errors.As(err, &domain) {
+		return instruct.ErrorMessage(err)
+	}
+	return err.Error()
+}
