@@ -1,0 +1,236 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// firstRequestNumber is the number of the first request: IDs start at
+// D1000.
+const firstRequestNumber = 1000
+
+// Create stores a new draft built from patch p, created by actor at now,
+// with its create event (the patch's fields as diff), and returns it at
+// version 1.
+func (l *Ledger) Create(ctx context.Context, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error) {
+	if err := p.Check(); err != nil {
+		return instruct.Request{}, err
+	}
+	if p.Definition == nil || *p.Definition == "" {
+		return instruct.Request{}, instruct.Errorf(instruct.CodeInvalid, "a request needs a definition")
+	}
+	now = l.clock(now)
+	var r instruct.Request
+	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = l.create(ctx, tx, actor, p, now)
+		return err
+	})
+	if err != nil {
+		return instruct.Request{}, fmt.Errorf("create request: %w", err)
+	}
+	return r, nil
+}
+
+func (l *Ledger) create(ctx context.Context, tx *sql.Tx, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error) {
+	k, err := l.reserve(ctx, tx, 1) // first: on PostgreSQL it serialises number assignment
+	if err != nil {
+		return instruct.Request{}, err
+	}
+	number, err := l.nextNumber(ctx, tx)
+	if err != nil {
+		return instruct.Request{}, err
+	}
+	r := instruct.Request{Status: instruct.StatusDraft, CreatedAt: now, UpdatedAt: now, Contacts: []instruct.Contact{}, Scopes: []string{}}
+	diff := p.Apply(&r)
+	r.ID, r.Version = instruct.FormatRequestID(number), 1
+	e := instruct.Event{Kind: instruct.KindCreate, Actor: actor, At: now}
+	if len(diff) > 0 {
+		e.Diff = diff
+	}
+	r, err = l.insertRequest(ctx, tx, storedRequest{request: r, number: number, createdBy: actor.ID, seq: k.seq + 1})
+	if err != nil {
+		return instruct.Request{}, err
+	}
+	if _, err := l.appendEvent(ctx, tx, number, r.Version, e, k); err != nil {
+		return instruct.Request{}, err
+	}
+	return r, nil
+}
+
+// nextNumber returns the number of the next new request.
+func (l *Ledger) nextNumber(ctx context.Context, tx querier) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, l.q(`SELECT COALESCE(MAX(number), ?) + 1 FROM requests`), firstRequestNumber-1).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("next request number: %w", err)
+	}
+	return n, nil
+}
+
+// Apply runs m in one write transaction. A known m.IdempotencyKey
+// returns the outcome stored with it (Replayed) when m.Fingerprint and
+// the request match, idempotency_key_reused otherwise. Then it loads the
+// request (not_found), checks m.IfMatch when non-zero (a
+// *instruct.StaleError with the events after that version), calls
+// m.Apply, appends the event with the next seq, bumps the version when
+// asked, and stores the idempotency record. Nothing is kept when Apply
+// returns an error.
+func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outcome, error) {
+	if m.Apply == nil {
+		return instruct.Outcome{}, instruct.Errorf(instruct.CodeInvalid, "a mutation needs a change to apply")
+	}
+	var out instruct.Outcome
+	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = l.apply(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return instruct.Outcome{}, fmt.Errorf("apply to %s: %w", instruct.FormatRequestID(m.RequestID), err)
+	}
+	return out, nil
+}
+
+func (l *Ledger) apply(ctx context.Context, tx *sql.Tx, m instruct.Mutation) (instruct.Outcome, error) {
+	if out, found, err := l.replay(ctx, tx, m); found || err != nil {
+		return out, err
+	}
+	s, err := l.loadRequest(ctx, tx, m.RequestID)
+	if err != nil {
+		return instruct.Outcome{}, err
+	}
+	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
+		return instruct.Outcome{}, l.stale(ctx, tx, s, m.IfMatch)
+	}
+	out, err := l.change(ctx, tx, s, m)
+	if err != nil {
+		return instruct.Outcome{}, err
+	}
+	return out, l.remember(ctx, tx, m, out)
+}
+
+// change calls m.Apply on the request of s and records its event.
+func (l *Ledger) change(ctx context.Context, tx *sql.Tx, s storedRequest, m instruct.Mutation) (instruct.Outcome, error) {
+	e, bump, err := m.Apply(&s.request)
+	if err != nil {
+		return instruct.Outcome{}, err
+	}
+	if e.At.IsZero() {
+		e.At = l.clock(m.Now)
+	}
+	if bump {
+		s.request.Version++
+		s.request.UpdatedAt = e.At.UTC()
+	}
+	s.request.ID = instruct.FormatRequestID(s.number)
+	k, err := l.reserve(ctx, tx, 1)
+	if err != nil {
+		return instruct.Outcome{}, err
+	}
+	s.seq = k.seq + 1
+	if s.request, err = l.updateRequest(ctx, tx, s); err != nil {
+		return instruct.Outcome{}, err
+	}
+	e, err = l.appendEvent(ctx, tx, s.number, s.request.Version, e, k)
+	if err != nil {
+		return instruct.Outcome{}, err
+	}
+	return instruct.Outcome{Request: s.request, Event: e}, nil
+}
+
+// stale returns the *instruct.StaleError of a change based on version
+// ifMatch of the request of s: the request now and the events after the
+// one that produced that version (all of them when it is unknown, none
+// when ifMatch is ahead).
+func (l *Ledger) stale(ctx context.Context, tx querier, s storedRequest, ifMatch int64) error {
+	since := []instruct.Event{}
+	if ifMatch < s.request.Version {
+		var after int64
+		err := tx.QueryRowContext(ctx, l.q(`SELECT COALESCE(MIN(seq), 0) FROM events WHERE request_number = ? AND version = ?`),
+			s.number, ifMatch).Scan(&after)
+		if err != nil {
+			return fmt.Errorf("find version %d: %w", ifMatch, err)
+		}
+		if since, err = l.eventsAfter(ctx, tx, s.number, after); err != nil {
+			return err
+		}
+	}
+	return &instruct.StaleError{Current: s.request, EventsSince: since}
+}
+
+// replay looks m.IdempotencyKey up: found with the stored outcome when
+// the same mutation was applied before, idempotency_key_reused when the
+// key served another one.
+func (l *Ledger) replay(ctx context.Context, tx querier, m instruct.Mutation) (instruct.Outcome, bool, error) {
+	if m.IdempotencyKey == "" {
+		return instruct.Outcome{}, false, nil
+	}
+	var fingerprint, outcome string
+	var number int64
+	err := tx.QueryRowContext(ctx, l.q(`SELECT fingerprint, request_number, outcome FROM idempotency WHERE key = ?`), m.IdempotencyKey).
+		Scan(&fingerprint, &number, &outcome)
+	if errors.Is(err, sql.ErrNoRows) {
+		return instruct.Outcome{}, false, nil
+	}
+	if err != nil {
+		return instruct.Outcome{}, false, fmt.Errorf("read idempotency record: %w", err)
+	}
+	if fingerprint != m.Fingerprint || number != m.RequestID {
+		return instruct.Outcome{}, true, instruct.Errorf(instruct.CodeIdempotencyKeyReused,
+			"this Idempotency-Key was already used for another change")
+	}
+	var out instruct.Outcome
+	if err := json.Unmarshal([]byte(outcome), &out); err != nil {
+		return instruct.Outcome{}, true, fmt.Errorf("decode idempotency record: %w", err)
+	}
+	out.Replayed = true
+	return out, true, nil
+}
+
+// storedOutcome is the JSON of an idempotency record's outcome.
+type storedOutcome struct {
+	Request instruct.Request `json:"request"`
+	Event   instruct.Event   `json:"event"`
+}
+
+// remember stores the idempotency record of m with its outcome.
+func (l *Ledger) remember(ctx context.Context, tx querier, m instruct.Mutation, out instruct.Outcome) error {
+	if m.IdempotencyKey == "" {
+		return nil
+	}
+	body, err := json.Marshal(storedOutcome{Request: out.Request, Event: out.Event})
+	if err != nil {
+		return fmt.Errorf("encode outcome: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO idempotency (key, fingerprint, request_number, outcome, created_at) VALUES (?, ?, ?, ?, ?)`),
+		m.IdempotencyKey, m.Fingerprint, m.RequestID, string(body), l.clock(m.Now).UnixNano())
+	if err != nil {
+		return fmt.Errorf("store idempotency record: %w", err)
+	}
+	return nil
+}
+
+// PurgeIdempotency deletes the idempotency records created before t and
+// returns how many. Callers keep them at least 30 days.
+func (l *Ledger) PurgeIdempotency(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, l.q(`DELETE FROM idempotency WHERE created_at < ?`), before.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency records: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,125 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// link is the position of the next events in the chain: the last seq
+// assigned and the hash of the last event.
+type link struct {
+	seq  int64
+	head string
+}
+
+// reserve takes the next n seqs of the server-wide sequence inside tx and
+// returns the position before them. The counter row it updates is what
+// orders writers on PostgreSQL.
+func (l *Ledger) reserve(ctx context.Context, tx querier, n int64) (link, error) {
+	var k link
+	err := tx.QueryRowContext(ctx, l.q(`UPDATE seq SET n = n + ? WHERE id = 1 RETURNING n, head`), n).Scan(&k.seq, &k.head)
+	if err != nil {
+		return link{}, fmt.Errorf("take seq: %w", err)
+	}
+	k.seq -= n
+	return k, nil
+}
+
+// setHead records the hash of the chain's last event.
+func (l *Ledger) setHead(ctx context.Context, tx querier, head string) error {
+	if _, err := tx.ExecContext(ctx, l.q(`UPDATE seq SET head = ? WHERE id = 1`), head); err != nil {
+		return fmt.Errorf("set chain head: %w", err)
+	}
+	return nil
+}
+
+// sealed is an event ready to append: its normalised form, the canonical
+// JSON stored and hashed, and the hashes that chain it.
+type sealed struct {
+	event    instruct.Event
+	body     []byte
+	prevHash string
+	hash     string
+}
+
+// seal chains e after prevHash. The event is first normalised by a round
+// trip through its canonical JSON (diff values become plain JSON values),
+// so that the event read back from the stored body encodes to the very
+// bytes hashed, and anyone recomputing instruct.ChainHash over the event
+// as served finds the same hash.
+func seal(e instruct.Event, prevHash string) (sealed, error) {
+	first, err := instruct.CanonicalJSON(e)
+	if err != nil {
+		return sealed{}, fmt.Errorf("encode event: %w", err)
+	}
+	var norm instruct.Event
+	if err := json.Unmarshal(first, &norm); err != nil {
+		return sealed{}, fmt.Errorf("normalise event: %w", err)
+	}
+	body, err := instruct.CanonicalJSON(norm)
+	if err != nil {
+		return sealed{}, fmt.Errorf("encode event: %w", err)
+	}
+	return sealed{event: norm, body: body, prevHash: prevHash, hash: chainHash(prevHash, body)}, nil
+}
+
+// chainHash is instruct.ChainHash over an event's canonical JSON already
+// encoded: the hex SHA-256 of prevHash followed by body.
+func chainHash(prevHash string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(prevHash))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// insertEventSQL stores an event; eventArgs are its arguments.
+const insertEventSQL = `INSERT INTO events (seq, request_number, kind, version, at, prev_hash, hash, body)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// eventArgs returns the arguments of insertEventSQL for s, an event of
+// request number which it brought to version.
+func eventArgs(number, version int64, s sealed) []any {
+	return []any{s.event.Seq, number, string(s.event.Kind), version, s.event.At.UnixNano(), s.prevHash, s.hash, string(s.body)}
+}
+
+// insertEvent stores s as an event of request number, which it brought
+// to version.
+func (l *Ledger) insertEvent(ctx context.Context, tx querier, number, version int64, s sealed) error {
+	if _, err := tx.ExecContext(ctx, l.q(insertEventSQL), eventArgs(number, version, s)...); err != nil {
+		return fmt.Errorf("insert event %d of %s: %w", s.event.Seq, instruct.FormatRequestID(number), err)
+	}
+	return nil
+}
+
+// appendEvent records e as the next event of the chain, for request
+// number at version, and returns the event as stored. The request row
+// must exist; k is the chain position reserve returned before e.
+func (l *Ledger) appendEvent(ctx context.Context, tx querier, number, version int64, e instruct.Event, k link) (instruct.Event, error) {
+	e.Seq = k.seq + 1
+	e.RequestID = instruct.FormatRequestID(number)
+	s, err := seal(e, k.head)
+	if err != nil {
+		return instruct.Event{}, err
+	}
+	if err := l.insertEvent(ctx, tx, number, version, s); err != nil {
+		return instruct.Event{}, err
+	}
+	if err := l.setHead(ctx, tx, s.hash); err != nil {
+		return instruct.Event{}, err
+	}
+	return s.event, nil
+}
+
+// decodeEvent reads an event back from its stored body.
+func decodeEvent(body string) (instruct.Event, error) {
+	var e instruct.Event
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		return instruct.Event{}, fmt.Errorf("decode event: %w", err)
+	}
+	return e, nil
+}

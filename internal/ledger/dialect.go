@@ -1,0 +1,32 @@
+package ledger
+
+import (
+	"database/sql"
+	"io/fs"
+)
+
+// dialect is what differs between database engines: how to connect, the
+// schema migrations, placeholders, and the few statements whose syntax or
+// locking differ. Everything else is portable SQL written with ?
+// placeholders and passed through rebind.
+type dialect struct {
+	// name names the engine in errors.
+	name string
+	// migrations holds the NNNN_name.sql files, applied in order.
+	migrations fs.FS
+	// rebind turns the ? placeholders of a portable statement into the
+	// engine's own.
+	rebind func(query string) string
+	// lockWrites, when not empty, runs first in every write transaction to
+	// serialise writers. SQLite needs none: its writer transactions begin
+	// IMMEDIATE. PostgreSQL locks the seq counter row.
+	lockWrites string
+	// readTx are the options of read transactions: a consistent snapshot
+	// across the statements of one read.
+	readTx *sql.TxOptions
+	// isUniqueViolation reports whether err is a unique-constraint failure.
+	isUniqueViolation func(err error) bool
+}
+
+// q rebinds a portable statement for the ledger's engine.
+func (l *Ledger) q(query string) string { return l.d.rebind(query) }

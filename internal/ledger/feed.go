@@ -1,0 +1,136 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Changes returns, ordered by seq, the requests v may see whose last
+// change is after seq `after`, each once with its latest state and its
+// events after `after`; at most limit of them (DefaultLimit if 0), and
+// whether more follow. Internal notes are left out for applicants.
+//
+// Paging through a backlog with only `after` misses events: a request
+// changed both before and after a page boundary comes on a later page
+// with only its events after that boundary. A reader part-way through a
+// pull uses ChangesFrom with the position the pull began at.
+func (l *Ledger) Changes(ctx context.Context, v instruct.Viewer, after int64, limit int) ([]instruct.FeedItem, bool, error) {
+	return l.ChangesFrom(ctx, v, after, after, limit)
+}
+
+// ChangesFrom is Changes for a reader whose pull began at seq base (the
+// cursor of its last page without more, 0 for a first pull) and whose
+// last page ended at seq after: the requests changed after `after`, each
+// with its events after base, which the reader has not all seen. A pull
+// that pages with ChangesFrom(base, cursor) until no more follow holds
+// every event up to its last cursor; the next pull begins from there.
+func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after int64, limit int) ([]instruct.FeedItem, bool, error) {
+	limit = limitOr(limit)
+	var w where
+	visibleTo(&w, v)
+	w.add("seq > ?", after)
+	var items []instruct.FeedItem
+	var more bool
+	err := l.inRead(ctx, func(tx *sql.Tx) error {
+		var err error
+		items, more, err = l.feedRequests(ctx, tx, w, limit)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		return l.feedEvents(ctx, tx, w, limit, feedEventFilter(v, base), items)
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("read changes after %d: %w", after, err)
+	}
+	return items, more, nil
+}
+
+// feedRequests returns the first limit requests w selects, by seq, and
+// whether more follow.
+func (l *Ledger) feedRequests(ctx context.Context, tx querier, w where, limit int) ([]instruct.FeedItem, bool, error) {
+	rows, err := tx.QueryContext(ctx, l.q(`SELECT seq, body FROM requests WHERE `+w.sql()+` ORDER BY seq LIMIT ?`),
+		append(w.args, limit+1)...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	items := []instruct.FeedItem{}
+	for rows.Next() {
+		var it instruct.FeedItem
+		var body string
+		if err := rows.Scan(&it.Seq, &body); err != nil {
+			return nil, false, err
+		}
+		if it.Request, err = decodeRequest(body); err != nil {
+			return nil, false, err
+		}
+		it.Events = []instruct.Event{}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(items) > limit {
+		return items[:limit], true, nil
+	}
+	return items, false, nil
+}
+
+// feedEventFilter selects the events a feed page carries: those after
+// base, internal notes left out for applicants.
+func feedEventFilter(v instruct.Viewer, base int64) where {
+	var f where
+	f.add("seq > ?", base)
+	if v.ApplicantOnly {
+		f.add("kind <> ?", string(instruct.KindNote))
+	}
+	return f
+}
+
+// feedEvents attaches to items, in one query, the events f selects of
+// the page of requests w and limit select.
+func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int, f where, items []instruct.FeedItem) error {
+	page := `SELECT number FROM requests WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`
+	args := append(append(append([]any{}, w.args...), limit), f.args...)
+	rows, err := tx.QueryContext(ctx, l.q(`SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY seq`), args...)
+	if err != nil {
+		return err
+	}
+	events, err := scanEvents(rows)
+	if err != nil {
+		return err
+	}
+	at := make(map[string]int, len(items))
+	for i, it := range items {
+		at[it.Request.ID] = i
+	}
+	for _, e := range events {
+		if i, ok := at[e.RequestID]; ok {
+			items[i].Events = append(items[i].Events, e)
+		}
+	}
+	return nil
+}
+
+// FeedHorizon returns the oldest seq a cursor may carry: the last seq the
+// retention purge removed, 0 if it never ran. Older cursors must resync
+// from 0.
+func (l *Ledger) FeedHorizon(ctx context.Context) (int64, error) {
+	var h int64
+	if err := l.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(last_seq), 0) FROM purge_receipts`).Scan(&h); err != nil {
+		return 0, fmt.Errorf("read feed horizon: %w", err)
+	}
+	return h, nil
+}
+
+// LastSeq returns the last seq assigned.
+func (l *Ledger) LastSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := l.reader.QueryRowContext(ctx, `SELECT n FROM seq WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read last seq: %w", err)
+	}
+	return n, nil
+}

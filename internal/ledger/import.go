@@ -1,0 +1,171 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// importBatchSize is how many histories one import transaction holds.
+const importBatchSize = 2000
+
+// Import stores whole histories, such as the demo data, in batched
+// transactions: each request with its events, which get the next seqs and
+// hashes in the order given. A request keeps its ID when it has one (a
+// number already taken fails the batch), else it gets the next number.
+// The version each event produced is counted back from the request's
+// version, so stale answers stay exact. Every history needs one event at
+// least.
+func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
+	for start := 0; start < len(hs); start += importBatchSize {
+		batch := hs[start:min(start+importBatchSize, len(hs))]
+		if err := l.inWrite(ctx, func(tx *sql.Tx) error { return l.importBatch(ctx, tx, batch) }); err != nil {
+			return fmt.Errorf("import histories %d to %d: %w", start, start+len(batch)-1, err)
+		}
+	}
+	l.log.Info("ledger import done", "histories", len(hs))
+	return nil
+}
+
+// importer holds the prepared statements and chain position of one batch.
+type importer struct {
+	l        *Ledger
+	requests *sql.Stmt
+	events   *sql.Stmt
+	k        link
+	next     int64
+}
+
+func (l *Ledger) importBatch(ctx context.Context, tx *sql.Tx, hs []instruct.History) error {
+	total, err := countEvents(hs)
+	if err != nil {
+		return err
+	}
+	im := importer{l: l}
+	if im.k, err = l.reserve(ctx, tx, total); err != nil {
+		return err
+	}
+	if im.next, err = l.nextNumber(ctx, tx); err != nil {
+		return err
+	}
+	if im.requests, err = tx.PrepareContext(ctx, l.q(insertRequestSQL)); err != nil {
+		return err
+	}
+	defer im.requests.Close()
+	if im.events, err = tx.PrepareContext(ctx, l.q(insertEventSQL)); err != nil {
+		return err
+	}
+	defer im.events.Close()
+	for i := range hs {
+		if err := im.history(ctx, hs[i]); err != nil {
+			return err
+		}
+	}
+	return l.setHead(ctx, tx, im.k.head)
+}
+
+// countEvents returns the number of events of hs, refusing a history
+// without any.
+func countEvents(hs []instruct.History) (int64, error) {
+	var n int64
+	for _, h := range hs {
+		if len(h.Events) == 0 {
+			return 0, instruct.Errorf(instruct.CodeInvalid, "a history needs one event at least")
+		}
+		n += int64(len(h.Events))
+	}
+	return n, nil
+}
+
+// history stores h: its request, then its events in order.
+func (im *importer) history(ctx context.Context, h instruct.History) error {
+	number, err := im.number(h.Request.ID)
+	if err != nil {
+		return err
+	}
+	r := h.Request
+	r.ID = instruct.FormatRequestID(number)
+	versions := eventVersions(h.Events, r.Version)
+	if r.Version == 0 {
+		r.Version = versions[len(versions)-1]
+	}
+	args, _, err := requestArgs(storedRequest{request: r, number: number, createdBy: h.CreatedBy, seq: im.k.seq + int64(len(h.Events))})
+	if err != nil {
+		return err
+	}
+	if _, err := im.requests.ExecContext(ctx, args...); err != nil {
+		return fmt.Errorf("insert %s: %w", r.ID, err)
+	}
+	for i, e := range h.Events {
+		if err := im.event(ctx, number, versions[i], e, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// number returns the number of a request whose ID is id, or the next one.
+func (im *importer) number(id string) (int64, error) {
+	n := im.next
+	if id != "" {
+		var err error
+		if n, err = instruct.ParseRequestID(id); err != nil {
+			return 0, instruct.Errorf(instruct.CodeInvalid, "an imported request has an ID that is not a request ID")
+		}
+	}
+	im.next = max(im.next, n+1)
+	return n, nil
+}
+
+// event chains and stores e, an event of request r (number).
+func (im *importer) event(ctx context.Context, number, version int64, e instruct.Event, r instruct.Request) error {
+	im.k.seq++
+	e.Seq, e.RequestID = im.k.seq, r.ID
+	if e.At.IsZero() {
+		e.At = r.CreatedAt
+	}
+	s, err := seal(e, im.k.head)
+	if err != nil {
+		return err
+	}
+	if _, err := im.events.ExecContext(ctx, eventArgs(number, version, s)...); err != nil {
+		return fmt.Errorf("insert event %d of %s: %w", e.Seq, r.ID, err)
+	}
+	im.k.head = s.hash
+	return nil
+}
+
+// eventVersions returns the version of the request after each event:
+// every event but notes and messages bumps it, and the last one leaves it
+// at final (or at the count of bumps when final is 0).
+func eventVersions(events []instruct.Event, final int64) []int64 {
+	var bumps int64
+	for _, e := range events {
+		if !e.Kind.IsNote() {
+			bumps++
+		}
+	}
+	if final == 0 {
+		final = bumps
+	}
+	versions := make([]int64, len(events))
+	v := final - bumps
+	for i, e := range events {
+		if !e.Kind.IsNote() {
+			v++
+		}
+		versions[i] = v
+	}
+	return versions
+}
+
+// IsEmpty reports whether the ledger holds no request yet.
+func (l *Ledger) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := l.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM requests LIMIT 1) AS any_request`).Scan(&n); err != nil {
+		return false, fmt.Errorf("check for requests: %w", err)
+	}
+	return n == 0, nil
+}

@@ -1,0 +1,121 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Ledger is the server's database. It is safe for concurrent use.
+type Ledger struct {
+	d      dialect
+	writer *sql.DB
+	reader *sql.DB
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	logger  *slog.Logger
+	readers int
+	now     func() time.Time
+}
+
+// WithLogger sets the logger of the ledger's rare notices (migrations,
+// purges, imports); by default they are discarded.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithReaders sets the number of read connections (default 4).
+func WithReaders(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.readers = n
+		}
+	}
+}
+
+// WithClock sets the clock of the times the ledger records itself
+// (idempotency records, purge receipts, new users) when a caller gives
+// none; by default time.Now.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+func newOptions(opts []Option) options {
+	o := options{logger: slog.New(slog.DiscardHandler), readers: 4, now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// newLedger migrates the schema through writer and returns the ledger; it
+// closes both pools on failure.
+func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options) (*Ledger, error) {
+	l := &Ledger{d: d, writer: writer, reader: reader, log: o.logger, now: o.now}
+	if err := l.migrate(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Close closes the ledger's connections.
+func (l *Ledger) Close() error {
+	return errors.Join(l.writer.Close(), l.reader.Close())
+}
+
+// querier is what statements run on: a transaction or a pool.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inWrite runs fn in a write transaction and commits it when fn returns
+// nil; nothing fn did is kept when it returns an error.
+func (l *Ledger) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := l.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	if l.d.lockWrites != "" {
+		if _, err := tx.ExecContext(ctx, l.d.lockWrites); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("lock writes: %w", err)
+		}
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// inRead runs fn in a read transaction: its statements see one snapshot.
+func (l *Ledger) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := l.reader.BeginTx(ctx, l.d.readTx)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// clock returns t, or the ledger's clock's time when t is zero, in UTC.
+func (l *Ledger) clock(t time.Time) time.Time {
+	if t.IsZero() {
+		t = l.now()
+	}
+	return t.UTC()
+}
+
+// nowUTC returns the ledger's clock's time in UTC.
+func (l *Ledger) nowUTC() time.Time { return l.clock(time.Time{}) }

@@ -1,0 +1,154 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// storedRequest is a request row: the request, who created it, and the
+// seq of its last change.
+type storedRequest struct {
+	request   instruct.Request
+	number    int64
+	createdBy string
+	seq       int64
+}
+
+// searchText is what free-text queries match: the request's ID, title,
+// organisation name, SIRET and applicant e-mail, lower-cased, one per
+// line so that no match spans two fields.
+func searchText(r instruct.Request) string {
+	fields := []string{r.ID, r.Title, r.Organization.Name, r.Organization.SIRET, r.Applicant.Email}
+	return strings.ToLower(strings.Join(fields, "\n"))
+}
+
+// insertRequestSQL stores a new request row; requestArgs are its
+// arguments.
+const insertRequestSQL = `INSERT INTO requests (number, definition, status, version, created_by, seq, search, body)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// requestArgs returns the arguments of insertRequestSQL for s and the
+// request's JSON.
+func requestArgs(s storedRequest) ([]any, []byte, error) {
+	body, err := json.Marshal(s.request)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode %s: %w", s.request.ID, err)
+	}
+	return []any{s.number, s.request.Definition, string(s.request.Status), s.request.Version,
+		s.createdBy, s.seq, searchText(s.request), string(body)}, body, nil
+}
+
+// insertRequest stores a new request row and returns the request as
+// stored, read back from its JSON.
+func (l *Ledger) insertRequest(ctx context.Context, tx querier, s storedRequest) (instruct.Request, error) {
+	args, body, err := requestArgs(s)
+	if err != nil {
+		return instruct.Request{}, err
+	}
+	if _, err := tx.ExecContext(ctx, l.q(insertRequestSQL), args...); err != nil {
+		return instruct.Request{}, fmt.Errorf("insert %s: %w", s.request.ID, err)
+	}
+	return decodeRequest(string(body))
+}
+
+// updateRequest stores the new state of a request and the seq of the
+// change, and returns the request as stored: read back from its JSON, as
+// every later read will see it.
+func (l *Ledger) updateRequest(ctx context.Context, tx querier, s storedRequest) (instruct.Request, error) {
+	body, err := json.Marshal(s.request)
+	if err != nil {
+		return instruct.Request{}, fmt.Errorf("encode %s: %w", s.request.ID, err)
+	}
+	_, err = tx.ExecContext(ctx, l.q(`UPDATE requests SET status = ?, version = ?, seq = ?, search = ?, body = ? WHERE number = ?`),
+		string(s.request.Status), s.request.Version, s.seq, searchText(s.request), string(body), s.number)
+	if err != nil {
+		return instruct.Request{}, fmt.Errorf("update %s: %w", s.request.ID, err)
+	}
+	return decodeRequest(string(body))
+}
+
+// loadRequest reads request number, or returns not_found.
+func (l *Ledger) loadRequest(ctx context.Context, tx querier, number int64) (storedRequest, error) {
+	s := storedRequest{number: number}
+	var body string
+	err := tx.QueryRowContext(ctx, l.q(`SELECT created_by, seq, body FROM requests WHERE number = ?`), number).
+		Scan(&s.createdBy, &s.seq, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", instruct.FormatRequestID(number))
+	}
+	if err != nil {
+		return storedRequest{}, fmt.Errorf("read %s: %w", instruct.FormatRequestID(number), err)
+	}
+	s.request, err = decodeRequest(body)
+	return s, err
+}
+
+func decodeRequest(body string) (instruct.Request, error) {
+	var r instruct.Request
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		return instruct.Request{}, fmt.Errorf("decode request: %w", err)
+	}
+	return r, nil
+}
+
+// Request returns request number id with the user ID of its creator, or
+// not_found.
+func (l *Ledger) Request(ctx context.Context, id int64) (instruct.Request, string, error) {
+	s, err := l.loadRequest(ctx, l.reader, id)
+	if err != nil {
+		return instruct.Request{}, "", err
+	}
+	return s.request, s.createdBy, nil
+}
+
+// Events returns the events of request number id, oldest first, or
+// not_found when there is no such request.
+func (l *Ledger) Events(ctx context.Context, id int64) ([]instruct.Event, error) {
+	var events []instruct.Event
+	err := l.inRead(ctx, func(tx *sql.Tx) error {
+		if _, err := l.loadRequest(ctx, tx, id); err != nil {
+			return err
+		}
+		var err error
+		events, err = l.eventsAfter(ctx, tx, id, 0)
+		return err
+	})
+	return events, err
+}
+
+// eventsAfter returns the events of request number with a seq above
+// after, oldest first.
+func (l *Ledger) eventsAfter(ctx context.Context, tx querier, number, after int64) ([]instruct.Event, error) {
+	rows, err := tx.QueryContext(ctx, l.q(`SELECT body FROM events WHERE request_number = ? AND seq > ? ORDER BY seq`), number, after)
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", instruct.FormatRequestID(number), err)
+	}
+	return scanEvents(rows)
+}
+
+// scanEvents decodes rows of a single body column into events.
+func scanEvents(rows *sql.Rows) ([]instruct.Event, error) {
+	defer rows.Close()
+	events := []instruct.Event{}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		e, err := decodeEvent(body)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	return events, nil
+}

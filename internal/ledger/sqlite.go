@@ -1,0 +1,102 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/sqlite/*.sql
+var sqliteMigrations embed.FS
+
+// busyTimeoutMillis is how long a connection waits for another process's
+// lock (an admin command on the same file) before giving up.
+const busyTimeoutMillis = 10000
+
+// sqliteDialect returns the dialect of SQLite through modernc.org/sqlite.
+func sqliteDialect() dialect {
+	migrations, err := fs.Sub(sqliteMigrations, "migrations/sqlite")
+	if err != nil {
+		panic(err) // the embedded directory is fixed at build time
+	}
+	return dialect{
+		name:              "sqlite",
+		migrations:        migrations,
+		rebind:            func(q string) string { return q },
+		readTx:            &sql.TxOptions{ReadOnly: true},
+		isUniqueViolation: sqliteUniqueViolation,
+	}
+}
+
+func sqliteUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// Open opens, creating it if need be, the SQLite ledger at path and
+// brings its schema up to date. The file runs in WAL mode with foreign
+// keys on and synchronous=FULL, so a committed decision survives a power
+// cut. Writes go through one connection whose transactions begin
+// IMMEDIATE; reads through a pool of read-only connections.
+func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open ledger: the path must be a file name without '?' or '#'")
+	}
+	o := newOptions(opts)
+	writer, err := openSQLite(path, o.readers, true)
+	if err != nil {
+		return nil, err
+	}
+	reader, err := openSQLite(path, o.readers, false)
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	return newLedger(ctx, sqliteDialect(), writer, reader, o)
+}
+
+// openSQLite returns the writer pool (one connection, IMMEDIATE
+// transactions) or the reader pool (n read-only connections) on path.
+func openSQLite(path string, readers int, write bool) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", path+"?"+sqliteParams(write).Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	if write {
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+	} else {
+		db.SetMaxOpenConns(readers)
+		db.SetMaxIdleConns(readers)
+	}
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// sqliteParams returns the DSN parameters modernc.org/sqlite applies to
+// each new connection.
+func sqliteParams(write bool) url.Values {
+	p := url.Values{}
+	p.Set("_busy_timeout", fmt.Sprint(busyTimeoutMillis))
+	p.Set("_foreign_keys", "on")
+	p.Set("_journal_mode", "WAL")
+	p.Set("_synchronous", "FULL")
+	if write {
+		p.Set("_txlock", "immediate")
+	} else {
+		p.Set("_query_only", "on")
+	}
+	return p
+}
