@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// tabStatuses are the status tabs, in order; the last tab, "All", has none.
+func tabStatuses() []instruct.Status {
+	return []instruct.Status{instruct.StatusSubmitted, instruct.StatusChangesRequested,
+		instruct.StatusValidated, instruct.StatusRefused}
+}
+
+// queueQuery returns the cache query for the current tab, search, filter
+// and sort.
+func (m Model) queueQuery() instruct.QueueQuery {
+	q := instruct.QueueQuery{Definition: m.query.api, Text: m.query.text, Sort: m.query.sort}
+	if st := tabStatuses(); m.query.tab < len(st) {
+		q.Statuses = []instruct.Status{st[m.query.tab]}
+	}
+	return q
+}
+
+// queueCmd loads limit rows (0: all the rest) of the queue from offset.
+func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
+	ctx, cache, q := m.ctx, m.opts.Cache, m.queueQuery()
+	q.Offset, q.Limit = offset, limit
+	return func() tea.Msg {
+		items, err := cache.Queue(ctx, q)
+		if err != nil {
+			err = fmt.Errorf("load queue: %w", err)
+		}
+		done := limit == 0 || len(items) < limit
+		return queueMsg{gen: gen, offset: offset, items: items, done: done, err: err}
+	}
+}
+
+// countsCmd loads the number of requests per status.
+func (m Model) countsCmd(gen int) tea.Cmd {
+	ctx, cache, q := m.ctx, m.opts.Cache, m.queueQuery()
+	return func() tea.Msg {
+		counts, err := cache.Counts(ctx, q)
+		if err != nil {
+			err = fmt.Errorf("count queue: %w", err)
+		}
+		return countsMsg{gen: gen, counts: counts, err: err}
+	}
+}
+
+// detailCmd loads a request, its events and the reviewer's operations.
+func (m Model) detailCmd(id string) tea.Cmd {
+	ctx, cache := m.ctx, m.opts.Cache
+	return func() tea.Msg {
+		msg := detailMsg{id: id}
+		if msg.request, msg.err = cache.Request(ctx, id); msg.err != nil {
+			msg.err = fmt.Errorf("load request %s: %w", id, msg.err)
+			return msg
+		}
+		if msg.events, msg.err = cache.Events(ctx, id); msg.err != nil {
+			msg.err = fmt.Errorf("load events of %s: %w", id, msg.err)
+			return msg
+		}
+		if msg.ops, msg.err = cache.Operations(ctx, id); msg.err != nil {
+			msg.err = fmt.Errorf("load operations of %s: %w", id, msg.err)
+		}
+		return msg
+	}
+}
+
+// definitionsCmd loads the API catalogue.
+func (m Model) definitionsCmd() tea.Cmd {
+	ctx, cache := m.ctx, m.opts.Cache
+	return func() tea.Msg {
+		defs, err := cache.Definitions(ctx)
+		if err != nil {
+			err = fmt.Errorf("load definitions: %w", err)
+		}
+		return definitionsMsg{defs: defs, err: err}
+	}
+}
+
+// meCmd loads the signed-in user.
+func (m Model) meCmd() tea.Cmd {
+	ctx, cache := m.ctx, m.opts.Cache
+	return func() tea.Msg {
+		u, err := cache.Me(ctx)
+		if err != nil {
+			err = fmt.Errorf("load user: %w", err)
+		}
+		return meMsg{user: u, err: err}
+	}
+}
+
+// recordCmd writes a decision into the outbox; when it supersedes an
+// operation the server refused, that one is discarded once the new one is
+// safe. It then asks the sync engine to push.
+func (m Model) recordCmd(id string, kind instruct.Kind, comment, replaces string) tea.Cmd {
+	ctx, cache, syncer := m.ctx, m.opts.Cache, m.opts.Syncer
+	return func() tea.Msg {
+		msg := recordedMsg{requestID: id, kind: kind}
+		if replaces != "" {
+			if err := cache.Discard(ctx, replaces); err != nil {
+				msg.err = fmt.Errorf("discard %s before deciding again: %w", replaces, err)
+				return msg
+			}
+		}
+		msg.op, msg.err = cache.Record(ctx, id, kind, comment)
+		if msg.err == nil && syncer != nil {
+			syncer.Trigger()
+		}
+		return msg
+	}
+}
+
+// discardCmd discards the reviewer's refused operation on a request.
+func (m Model) discardCmd(requestID, opID string) tea.Cmd {
+	ctx, cache := m.ctx, m.opts.Cache
+	return func() tea.Msg {
+		err := cache.Discard(ctx, opID)
+		if err != nil {
+			err = fmt.Errorf("discard operation on %s: %w", requestID, err)
+		}
+		return discardedMsg{requestID: requestID, err: err}
+	}
+}
+
+// waitSyncCmd waits for the sync engine's next status.
+func waitSyncCmd(ch <-chan instruct.SyncStatus) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		return syncMsg{status: s, closed: !ok}
+	}
+}
+
+// tickCmd wakes the screen every second, to keep relative times true.
+func tickCmd() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+}

@@ -1,0 +1,72 @@
+// Package conflict draws what the reviewer must know about a decision the
+// server did not apply: in a conflict, what happened to the request first
+// (who decided what, with their comment); when rejected, the server's
+// reason. Both say how to discard the decision or decide again.
+package conflict
+
+import (
+	"strings"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+)
+
+// maxCommentLines caps each comment shown, so the box leaves room for the
+// request.
+const maxCommentLines = 3
+
+// Needs reports whether op is one the reviewer must look at.
+func Needs(op instruct.Operation) bool {
+	return op.State == instruct.OpConflict || op.State == instruct.OpRejected
+}
+
+// View draws op in a box w cells wide and at most maxH lines high. op and
+// its conflict are already sanitised.
+func View(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w, maxH int) []string {
+	body := Body(op, msgs, th, w-2)
+	title := "! " + msgs.ConflictTitle
+	if op.State == instruct.OpRejected {
+		title = "✗ " + msgs.RejectedTitle
+	}
+	h := min(len(body)+2, maxH)
+	st := th.Box(true)
+	st.Line, st.Title = th.Conflict, th.Conflict
+	if h < len(body)+2 && h >= 3 {
+		body = append(body[:h-3], body[len(body)-1])
+	}
+	return frame.Box(st, title, "", body, w, h)
+}
+
+// Body returns the lines inside the box, wrapped to w cells.
+func Body(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w int) []string {
+	at := msgs.DateTime(op.CreatedAt)
+	var lines []string
+	if op.State == instruct.OpRejected {
+		lines = frame.Wrap(op.Reason, w)
+		return append(lines, th.Key.Paint(frame.Fit(msgs.RejectedHint, w)))
+	}
+	lines = frame.Wrap(msgs.YourDecision(op.Kind, at), w)
+	if op.Conflict != nil {
+		for _, e := range op.Conflict.EventsSince {
+			lines = append(lines, event(e, msgs, th, w)...)
+		}
+	}
+	return append(lines, th.Key.Paint(frame.Fit(msgs.ConflictHint, w)))
+}
+
+// event draws one thing that happened first: who did it, when, and the
+// start of their comment.
+func event(e instruct.Event, msgs i18n.Messages, th theme.Theme, w int) []string {
+	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.DateTime(e.At))
+	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
+	if strings.TrimSpace(e.Comment) == "" {
+		return lines
+	}
+	comment := frame.Indent("  ", msgs.Quote(e.Comment), w)
+	if len(comment) > maxCommentLines {
+		comment = append(comment[:maxCommentLines-1], frame.Fit(comment[maxCommentLines-1], w-1)+frame.Ellipsis)
+	}
+	return append(lines, comment...)
+}

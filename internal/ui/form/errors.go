@@ -1,0 +1,24 @@
+package form
+
+import (
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+)
+
+// ErrorText says in plain words why a decision of kind k was refused,
+// matching err by its code; status is the request's status as the reviewer
+// sees it, for invalid transitions.
+func ErrorText(msgs i18n.Messages, k instruct.Kind, err error, status instruct.Status) string {
+	switch instruct.ErrorCode(err) {
+	case instruct.CodeCommentRequired:
+		return msgs.ErrComment(k)
+	case instruct.CodeInvalidTransition:
+		if status != "" {
+			return msgs.ErrTransition(k, status)
+		}
+	case instruct.CodeNotFound:
+		return msgs.ErrNotFound
+	}
+	return msgs.ErrOther(sanitize.Line(instruct.ErrorMessage(err)))
+}

@@ -1,0 +1,215 @@
+package i18n
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// English returns the English catalogue.
+func English() Messages {
+	statuses := map[instruct.Status]string{
+		instruct.StatusDraft: "draft", instruct.StatusSubmitted: "submitted",
+		instruct.StatusChangesRequested: "changes requested", instruct.StatusValidated: "approved",
+		instruct.StatusRefused: "refused", instruct.StatusRevoked: "revoked", instruct.StatusArchived: "archived",
+	}
+	tabs := map[instruct.Status]string{
+		instruct.StatusSubmitted: "To review", instruct.StatusChangesRequested: "Changes requested",
+		instruct.StatusValidated: "Approved", instruct.StatusRefused: "Refused",
+		instruct.StatusRevoked: "Revoked", instruct.StatusArchived: "Archived", instruct.StatusDraft: "Drafts",
+	}
+	short := map[instruct.Status]string{
+		instruct.StatusSubmitted: "To review", instruct.StatusChangesRequested: "Changes",
+		instruct.StatusValidated: "Approved", instruct.StatusRefused: "Refused",
+	}
+	ops := map[instruct.OpState]string{
+		instruct.OpPending: "pending", instruct.OpSending: "sending", instruct.OpConflict: "conflict",
+		instruct.OpRejected: "rejected", instruct.OpAccepted: "accepted",
+	}
+	fields := map[string]string{
+		"definition": "API", "title": "Title", "description": "Description", "organization": "Organisation",
+		"applicant": "Applicant", "contacts": "Contacts", "legal_basis": "Legal basis", "scopes": "Data",
+		"data_recipients": "Recipients", "retention_months": "Retention (months)",
+		"retention_justification": "Retention justification", "volumetry": "Expected volume",
+		"production_date": "Production date", "terms_accepted": "Terms accepted",
+		"dpo_informed": "DPO informed", "siret": "SIRET", "city": "City", "status": "Status",
+		"created_at": "Created", "submitted_at": "Submitted", "updated_at": "Updated",
+		"version": "Version", "nature": "Text", "url": "Link", "document": "Attached document",
+		"retention": "Retention", "declarations": "Declarations", "reopening": "Reopening",
+	}
+	roles := map[string]string{
+		instruct.ContactDPO: "Data protection officer", instruct.ContactController: "Data controller",
+		instruct.ContactTechnical: "Technical contact",
+	}
+	did := map[instruct.Kind]string{
+		instruct.KindCreate: "created the request", instruct.KindUpdate: "edited the request",
+		instruct.KindSubmit: "submitted the request", instruct.KindApprove: "approved",
+		instruct.KindRefuse: "refused", instruct.KindRequestChanges: "requested changes",
+		instruct.KindRevoke: "revoked", instruct.KindArchive: "archived",
+		instruct.KindNote: "wrote an internal note", instruct.KindMessage: "wrote to the applicant",
+	}
+	decisions := map[instruct.Kind]string{
+		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
+		instruct.KindRequestChanges: "Request changes", instruct.KindNote: "Internal note",
+		instruct.KindRevoke: "Revoke", instruct.KindArchive: "Archive", instruct.KindMessage: "Message",
+	}
+	infinitive := map[instruct.Kind]string{
+		instruct.KindApprove: "approve", instruct.KindRefuse: "refuse",
+		instruct.KindRequestChanges: "request changes on", instruct.KindNote: "annotate",
+		instruct.KindRevoke: "revoke", instruct.KindArchive: "archive",
+	}
+	recorded := map[instruct.Kind]string{
+		instruct.KindApprove: "approval", instruct.KindRefuse: "refusal",
+		instruct.KindRequestChanges: "request for changes", instruct.KindNote: "note",
+	}
+	sorts := map[instruct.Sort]string{
+		instruct.SortAge: "age", instruct.SortUpdated: "last update", instruct.SortOrganization: "organisation",
+	}
+	ago := func(d time.Duration) string { return compactDuration(d, "d") }
+	return Messages{
+		Lang:        "en",
+		AppName:     "instruct",
+		Online:      "online",
+		Offline:     "offline",
+		Syncing:     "syncing…",
+		NeverSynced: "never synced",
+		NoSync:      "no sync",
+		SyncedAgo:   func(d time.Duration) string { return "synced " + ago(d) + " ago" },
+		PendingN:    func(n int) string { return strconv.Itoa(n) + " pending" },
+		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
+		RejectedN:   func(n int) string { return strconv.Itoa(n) + " rejected" },
+		SyncError:   func(msg string) string { return "sync error: " + msg },
+
+		QueueTitle: func(n int) string { return "Queue · " + strconv.Itoa(n) },
+		Loading:    "Loading…",
+		NoRequests: "No requests in this tab.",
+		NoMatch:    "No request matches the search.",
+		TabAll:     "All",
+		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		TabShort: func(s instruct.Status) string {
+			if v, ok := short[s]; ok {
+				return v
+			}
+			return lookup(tabs, s)
+		},
+		AllAPIs:    "all APIs",
+		FilterBy:   func(api string) string { return "API: " + api },
+		SortBy:     func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
+		SearchHint: "ID, title, organisation, SIRET, e-mail, data",
+		Age:        ago,
+		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		Overdue:    "past deadline",
+
+		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
+		SubmittedAgo:   func(d time.Duration) string { return "submitted " + ago(d) + " ago" },
+		PaneDetails:    "Request",
+		PaneLegal:      "Legal basis",
+		PaneScopes:     "Data requested",
+		Field:          func(name string) string { return lookup(fields, name) },
+		ContactRole:    func(role string) string { return lookup(roles, role) },
+		YesNo:          func(b bool) string { return choose(b, "yes", "no") },
+		None:           "none",
+		Months:         func(n int) string { return strconv.Itoa(n) + plural(n, " month", " months", false) },
+		OutsideCatalog: "Outside the catalogue",
+		Included:       "included by default",
+		Flag:           englishFlag,
+		ChooseRequest:  "Pick a request in the queue.",
+		More:           "more",
+
+		TimelineTitle: func(id string) string { return "History of " + id },
+		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		ChangedSince:  "Changed since changes were requested:",
+		NoEvents:      "No events.",
+		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
+		Date:          func(t time.Time) string { return t.Format("2006-01-02") },
+		Quote:         func(s string) string { return "“" + s + "”" },
+
+		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
+		FormHint: func(k instruct.Kind) string {
+			switch k {
+			case instruct.KindApprove:
+				return "Optional comment, sent to the applicant with the approval."
+			case instruct.KindNote:
+				return "Internal note, read by reviewers only. Required."
+			}
+			return "Comment required: it becomes the message sent to the applicant."
+		},
+		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("template %d/%d: %s", i, n, title) },
+		NoTemplates: "no template for this decision",
+		Confirm: func(k instruct.Kind, id, org string) string {
+			if k == instruct.KindNote {
+				return fmt.Sprintf("Add this internal note to request %s from %s?", id, org)
+			}
+			return fmt.Sprintf("%s request %s from %s?", lookup(decisions, k), id, org)
+		},
+		ConfirmHint: "y: confirm · n or Esc: back to the comment",
+		EnterNever:  "(Enter does not confirm.)",
+		Recording:   "Recording…",
+		ErrComment: func(k instruct.Kind) string {
+			return "A comment is required to " + lookup(infinitive, k) + " a request."
+		},
+		ErrTransition: func(k instruct.Kind, s instruct.Status) string {
+			return fmt.Sprintf("You cannot %s a request that is %s.", lookup(infinitive, k), lookup(statuses, s))
+		},
+		ErrTooLong:    func(n int) string { return fmt.Sprintf("The comment is too long (%d characters at most).", n) },
+		ErrNotFound:   "This request is no longer in the cache.",
+		ErrOther:      func(msg string) string { return "Could not record: " + msg },
+		CannotDecide:  func(def string) string { return "You have read-only access to " + def + " requests." },
+		ReplacesYours: "Your decision in conflict will be discarded in favour of this one.",
+
+		ConflictTitle: "Conflict",
+		YourDecision: func(k instruct.Kind, at string) string {
+			return fmt.Sprintf("Your decision “%s” of %s was not applied: the request changed first.", strings.ToLower(lookup(decisions, k)), at)
+		},
+		Happened: func(actor string, k instruct.Kind, at string) string {
+			return fmt.Sprintf("%s %s on %s", actor, lookup(did, k), at)
+		},
+		ConflictHint:  "D: discard your decision · a x c n: decide again on the current version",
+		RejectedTitle: "Decision rejected by the server",
+		RejectedHint:  "D: dismiss this decision · a x c n: decide again",
+
+		Recorded: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
+		},
+		Discarded:     func(id string) string { return id + ": your decision was discarded." },
+		SyncRequested: "Sync requested.",
+		NoSyncer:      "No sync in this mode.",
+		CacheError:    func(msg string) string { return "Cannot read the cache: " + msg },
+		NoSelection:   "No request selected.",
+
+		HelpTitle: "Help",
+		Legend:    "⧗ decision waiting to be sent · ! conflict · ✗ rejected · ⚑ review deadline passed",
+		TooSmall: func(w, h, minW, minH int) string {
+			return fmt.Sprintf("Window too small: %d×%d. It needs at least %d×%d.", w, h, minW, minH)
+		},
+
+		Keys: KeyHelp{
+			Up: "up", Down: "down", Top: "top", Bottom: "bottom", PageUp: "page up", PageDown: "page down",
+			Open: "open", Back: "back to queue", NextTab: "next tab", PrevTab: "previous tab",
+			Panes: "pane", NextPane: "next pane", PrevPane: "previous pane", NextRequest: "next request", PrevRequest: "previous request",
+			Approve: "approve", Refuse: "refuse", RequestChanges: "request changes", Note: "note", Timeline: "history",
+			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
+			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
+			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
+			Close: "close",
+		},
+	}
+}
+
+// englishFlag describes a flag of r.
+func englishFlag(f instruct.Flag, r instruct.Request, unknown []string) string {
+	switch f {
+	case instruct.FlagRetentionUnjustified:
+		return fmt.Sprintf("Data kept %d months (over %d) without justification", r.RetentionMonths, instruct.MaxRetentionMonths)
+	case instruct.FlagRetentionLong:
+		return fmt.Sprintf("Data kept %d months (over %d), justified: check it", r.RetentionMonths, instruct.MaxRetentionMonths)
+	case instruct.FlagLegalBasisUnsourced:
+		return "Legal basis with neither link nor attached document"
+	case instruct.FlagScopeUnknown:
+		return "Data outside the catalogue: " + strings.Join(unknown, ", ")
+	}
+	return string(f)
+}

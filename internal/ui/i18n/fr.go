@@ -1,0 +1,215 @@
+package i18n
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// French returns the French catalogue.
+func French() Messages {
+	statuses := map[instruct.Status]string{
+		instruct.StatusDraft: "brouillon", instruct.StatusSubmitted: "soumise",
+		instruct.StatusChangesRequested: "modifications demandées", instruct.StatusValidated: "validée",
+		instruct.StatusRefused: "refusée", instruct.StatusRevoked: "révoquée", instruct.StatusArchived: "archivée",
+	}
+	tabs := map[instruct.Status]string{
+		instruct.StatusSubmitted: "À instruire", instruct.StatusChangesRequested: "Modifs demandées",
+		instruct.StatusValidated: "Validées", instruct.StatusRefused: "Refusées",
+		instruct.StatusRevoked: "Révoquées", instruct.StatusArchived: "Archivées", instruct.StatusDraft: "Brouillons",
+	}
+	short := map[instruct.Status]string{
+		instruct.StatusSubmitted: "À instr.", instruct.StatusChangesRequested: "Modifs",
+		instruct.StatusValidated: "Valid.", instruct.StatusRefused: "Refus.",
+	}
+	ops := map[instruct.OpState]string{
+		instruct.OpPending: "en attente", instruct.OpSending: "envoi", instruct.OpConflict: "conflit",
+		instruct.OpRejected: "rejetée", instruct.OpAccepted: "acceptée",
+	}
+	fields := map[string]string{
+		"definition": "API", "title": "Intitulé", "description": "Description", "organization": "Organisation",
+		"applicant": "Demandeur", "contacts": "Contacts", "legal_basis": "Cadre juridique", "scopes": "Données",
+		"data_recipients": "Destinataires", "retention_months": "Conservation (mois)",
+		"retention_justification": "Justification de la conservation", "volumetry": "Volumétrie",
+		"production_date": "Mise en production", "terms_accepted": "Conditions acceptées",
+		"dpo_informed": "DPD informé", "siret": "SIRET", "city": "Commune", "status": "Statut",
+		"created_at": "Créée le", "submitted_at": "Soumise le", "updated_at": "Mise à jour le",
+		"version": "Version", "nature": "Texte", "url": "Lien", "document": "Document joint",
+		"retention": "Conservation", "declarations": "Déclarations", "reopening": "Réouverture",
+	}
+	roles := map[string]string{
+		instruct.ContactDPO: "Délégué à la protection des données", instruct.ContactController: "Responsable de traitement",
+		instruct.ContactTechnical: "Contact technique",
+	}
+	did := map[instruct.Kind]string{
+		instruct.KindCreate: "a créé la demande", instruct.KindUpdate: "a modifié la demande",
+		instruct.KindSubmit: "a soumis la demande", instruct.KindApprove: "a validé",
+		instruct.KindRefuse: "a refusé", instruct.KindRequestChanges: "a demandé des modifications",
+		instruct.KindRevoke: "a révoqué", instruct.KindArchive: "a archivé",
+		instruct.KindNote: "a écrit une note interne", instruct.KindMessage: "a écrit au demandeur",
+	}
+	decisions := map[instruct.Kind]string{
+		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
+		instruct.KindRequestChanges: "Demander des modifications", instruct.KindNote: "Note interne",
+		instruct.KindRevoke: "Révoquer", instruct.KindArchive: "Archiver", instruct.KindMessage: "Message",
+	}
+	infinitive := map[instruct.Kind]string{
+		instruct.KindApprove: "valider", instruct.KindRefuse: "refuser",
+		instruct.KindRequestChanges: "demander des modifications sur", instruct.KindNote: "annoter",
+		instruct.KindRevoke: "révoquer", instruct.KindArchive: "archiver",
+	}
+	recorded := map[instruct.Kind]string{
+		instruct.KindApprove: "validation", instruct.KindRefuse: "refus",
+		instruct.KindRequestChanges: "demande de modifications", instruct.KindNote: "note",
+	}
+	sorts := map[instruct.Sort]string{
+		instruct.SortAge: "ancienneté", instruct.SortUpdated: "mise à jour", instruct.SortOrganization: "organisation",
+	}
+	ago := func(d time.Duration) string { return compactDuration(d, "j") }
+	return Messages{
+		Lang:        "fr",
+		AppName:     "instruct",
+		Online:      "en ligne",
+		Offline:     "hors ligne",
+		Syncing:     "synchronisation…",
+		NeverSynced: "jamais synchronisé",
+		NoSync:      "sans synchronisation",
+		SyncedAgo:   func(d time.Duration) string { return "synchronisé il y a " + ago(d) },
+		PendingN:    func(n int) string { return strconv.Itoa(n) + " en attente" },
+		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
+		RejectedN:   func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
+		SyncError:   func(msg string) string { return "erreur de synchronisation : " + msg },
+
+		QueueTitle: func(n int) string { return "File · " + strconv.Itoa(n) },
+		Loading:    "Chargement…",
+		NoRequests: "Aucune demande dans cet onglet.",
+		NoMatch:    "Aucune demande ne correspond à la recherche.",
+		TabAll:     "Toutes",
+		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		TabShort: func(s instruct.Status) string {
+			if v, ok := short[s]; ok {
+				return v
+			}
+			return lookup(tabs, s)
+		},
+		AllAPIs:    "toutes les API",
+		FilterBy:   func(api string) string { return "API : " + api },
+		SortBy:     func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
+		SearchHint: "ID, intitulé, organisation, SIRET, e-mail, donnée",
+		Age:        ago,
+		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		Overdue:    "délai dépassé",
+
+		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
+		SubmittedAgo:   func(d time.Duration) string { return "soumise il y a " + ago(d) },
+		PaneDetails:    "Demande",
+		PaneLegal:      "Cadre juridique",
+		PaneScopes:     "Données demandées",
+		Field:          func(name string) string { return lookup(fields, name) },
+		ContactRole:    func(role string) string { return lookup(roles, role) },
+		YesNo:          func(b bool) string { return choose(b, "oui", "non") },
+		None:           "aucun",
+		Months:         func(n int) string { return strconv.Itoa(n) + " mois" },
+		OutsideCatalog: "Hors catalogue",
+		Included:       "inclus d'office",
+		Flag:           frenchFlag,
+		ChooseRequest:  "Choisissez une demande dans la file.",
+		More:           "suite",
+
+		TimelineTitle: func(id string) string { return "Historique de " + id },
+		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		ChangedSince:  "Modifié depuis la demande de modifications :",
+		NoEvents:      "Aucun événement.",
+		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
+		Date:          func(t time.Time) string { return t.Format("02/01/2006") },
+		Quote:         func(s string) string { return "« " + s + " »" },
+
+		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
+		FormHint: func(k instruct.Kind) string {
+			switch k {
+			case instruct.KindApprove:
+				return "Commentaire facultatif, envoyé au demandeur avec la validation."
+			case instruct.KindNote:
+				return "Note interne, lue par les instructeurs seulement. Obligatoire."
+			}
+			return "Commentaire obligatoire : il devient le message envoyé au demandeur."
+		},
+		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("modèle %d/%d : %s", i, n, title) },
+		NoTemplates: "aucun modèle pour cette décision",
+		Confirm: func(k instruct.Kind, id, org string) string {
+			if k == instruct.KindNote {
+				return fmt.Sprintf("Ajouter cette note interne à la demande %s de %s ?", id, org)
+			}
+			return fmt.Sprintf("%s la demande %s de %s ?", lookup(decisions, k), id, org)
+		},
+		ConfirmHint: "y : confirmer · n ou Échap : revenir au commentaire",
+		EnterNever:  "(Entrée ne confirme pas.)",
+		Recording:   "Enregistrement…",
+		ErrComment: func(k instruct.Kind) string {
+			return "Un commentaire est obligatoire pour " + lookup(infinitive, k) + " une demande."
+		},
+		ErrTransition: func(k instruct.Kind, s instruct.Status) string {
+			return fmt.Sprintf("Impossible de %s une demande %s.", lookup(infinitive, k), lookup(statuses, s))
+		},
+		ErrTooLong:    func(n int) string { return fmt.Sprintf("Le commentaire est trop long (%d caractères au plus).", n) },
+		ErrNotFound:   "Cette demande n'est plus dans le cache.",
+		ErrOther:      func(msg string) string { return "Enregistrement impossible : " + msg },
+		CannotDecide:  func(def string) string { return "Vous n'avez qu'un accès en lecture aux demandes " + def + "." },
+		ReplacesYours: "Votre décision en conflit sera abandonnée au profit de celle-ci.",
+
+		ConflictTitle: "Conflit",
+		YourDecision: func(k instruct.Kind, at string) string {
+			return fmt.Sprintf("Votre décision « %s » du %s n'a pas été appliquée : la demande a changé avant.", strings.ToLower(lookup(decisions, k)), at)
+		},
+		Happened: func(actor string, k instruct.Kind, at string) string {
+			return fmt.Sprintf("%s %s le %s", actor, lookup(did, k), at)
+		},
+		ConflictHint:  "D : abandonner votre décision · a x c n : décider à nouveau sur la version actuelle",
+		RejectedTitle: "Décision rejetée par le serveur",
+		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",
+
+		Recorded: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("%s : %s enregistré(e), en attente de synchronisation.", id, lookup(recorded, k))
+		},
+		Discarded:     func(id string) string { return id + " : votre décision a été abandonnée." },
+		SyncRequested: "Synchronisation demandée.",
+		NoSyncer:      "Pas de synchronisation dans ce mode.",
+		CacheError:    func(msg string) string { return "Lecture du cache impossible : " + msg },
+		NoSelection:   "Aucune demande sélectionnée.",
+
+		HelpTitle: "Aide",
+		Legend:    "⧗ décision en attente d'envoi · ! conflit · ✗ rejetée · ⚑ délai d'instruction dépassé",
+		TooSmall: func(w, h, minW, minH int) string {
+			return fmt.Sprintf("Fenêtre trop petite : %d×%d. Il faut au moins %d×%d.", w, h, minW, minH)
+		},
+
+		Keys: KeyHelp{
+			Up: "monter", Down: "descendre", Top: "début", Bottom: "fin", PageUp: "page préc.", PageDown: "page suiv.",
+			Open: "ouvrir", Back: "retour à la file", NextTab: "onglet suivant", PrevTab: "onglet précédent",
+			Panes: "volet", NextPane: "volet suivant", PrevPane: "volet précédent", NextRequest: "demande suivante", PrevRequest: "demande précédente",
+			Approve: "valider", Refuse: "refuser", RequestChanges: "demander des modifs", Note: "note", Timeline: "historique",
+			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
+			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
+			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
+			Close: "fermer",
+		},
+	}
+}
+
+// frenchFlag describes a flag of r.
+func frenchFlag(f instruct.Flag, r instruct.Request, unknown []string) string {
+	switch f {
+	case instruct.FlagRetentionUnjustified:
+		return fmt.Sprintf("Conservation de %d mois (plus de %d) sans justification", r.RetentionMonths, instruct.MaxRetentionMonths)
+	case instruct.FlagRetentionLong:
+		return fmt.Sprintf("Conservation de %d mois (plus de %d), justifiée : à vérifier", r.RetentionMonths, instruct.MaxRetentionMonths)
+	case instruct.FlagLegalBasisUnsourced:
+		return "Cadre juridique sans lien ni document joint"
+	case instruct.FlagScopeUnknown:
+		return "Données hors catalogue : " + strings.Join(unknown, ", ")
+	}
+	return string(f)
+}

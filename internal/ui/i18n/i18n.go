@@ -1,0 +1,187 @@
+// Package i18n holds the words of the reviewer's screen in French and
+// English. A catalogue is a plain value built per program: there is no
+// package-level state, so programs in one process may speak different
+// languages.
+package i18n
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Messages is one language's catalogue. Fields that take arguments are
+// functions so that each language orders words its own way.
+type Messages struct {
+	Lang string
+
+	// Status bar.
+	AppName     string
+	Online      string
+	Offline     string
+	Syncing     string
+	NeverSynced string
+	NoSync      string
+	SyncedAgo   func(d time.Duration) string
+	PendingN    func(n int) string
+	ConflictsN  func(n int) string
+	RejectedN   func(n int) string
+	SyncError   func(msg string) string
+
+	// Queue and tabs.
+	QueueTitle func(n int) string
+	Loading    string
+	NoRequests string
+	NoMatch    string
+	TabAll     string
+	Tab        func(s instruct.Status) string
+	TabShort   func(s instruct.Status) string
+	AllAPIs    string
+	FilterBy   func(api string) string
+	SortBy     func(s instruct.Sort) string
+	SearchHint string
+	Age        func(d time.Duration) string
+	Op         func(s instruct.OpState) string
+	Overdue    string
+
+	// Review.
+	Status         func(s instruct.Status) string
+	SubmittedAgo   func(d time.Duration) string
+	PaneDetails    string
+	PaneLegal      string
+	PaneScopes     string
+	Field          func(name string) string
+	ContactRole    func(role string) string
+	YesNo          func(b bool) string
+	None           string
+	Months         func(n int) string
+	OutsideCatalog string
+	Included       string
+	Flag           func(f instruct.Flag, r instruct.Request, unknown []string) string
+	ChooseRequest  string
+	More           string
+
+	// Timeline.
+	TimelineTitle func(id string) string
+	Did           func(k instruct.Kind) string
+	ChangedSince  string
+	NoEvents      string
+	DateTime      func(t time.Time) string
+	Quote         func(s string) string
+	Date          func(t time.Time) string
+
+	// Decision form and confirmation.
+	Decision      func(k instruct.Kind) string
+	FormHint      func(k instruct.Kind) string
+	TemplateOf    func(i, n int, title string) string
+	NoTemplates   string
+	Confirm       func(k instruct.Kind, id, org string) string
+	ConfirmHint   string
+	EnterNever    string
+	Recording     string
+	ErrComment    func(k instruct.Kind) string
+	ErrTransition func(k instruct.Kind, s instruct.Status) string
+	ErrTooLong    func(n int) string
+	ErrNotFound   string
+	ErrOther      func(msg string) string
+	CannotDecide  func(def string) string
+	ReplacesYours string
+
+	// Conflicts.
+	ConflictTitle string
+	YourDecision  func(k instruct.Kind, at string) string
+	Happened      func(actor string, k instruct.Kind, at string) string
+	ConflictHint  string
+	RejectedTitle string
+	RejectedHint  string
+
+	// Notices.
+	Recorded      func(k instruct.Kind, id string) string
+	Discarded     func(id string) string
+	SyncRequested string
+	NoSyncer      string
+	CacheError    func(msg string) string
+	NoSelection   string
+
+	// Help and sizes.
+	HelpTitle string
+	Legend    string
+	TooSmall  func(w, h, minW, minH int) string
+
+	Keys KeyHelp
+}
+
+// KeyHelp describes every key binding in the help.
+type KeyHelp struct {
+	Up, Down, Top, Bottom, PageUp, PageDown             string
+	Open, Back, NextTab, PrevTab                        string
+	Panes, NextPane, PrevPane, NextRequest, PrevRequest string
+	Approve, Refuse, RequestChanges, Note, Timeline     string
+	Search, Filter, Sort, Sync, Help, Quit              string
+	Discard, Send, Template, Cancel, Confirm, GoBack    string
+	SearchDone, SearchClear, Close                      string
+}
+
+// For returns the catalogue of lang: French for "fr" and any "fr_…" or
+// "fr-…" locale, English otherwise.
+func For(lang string) Messages {
+	l := strings.ToLower(lang)
+	if l == "fr" || strings.HasPrefix(l, "fr_") || strings.HasPrefix(l, "fr-") {
+		return French()
+	}
+	return English()
+}
+
+// FromEnv picks the language from locale variables as a shell sets them
+// (LC_ALL, then LC_MESSAGES, then LANG): "fr" or "en".
+func FromEnv(getenv func(string) string) string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			return For(v).Lang
+		}
+	}
+	return "en"
+}
+
+// lookup returns m[k], or the key itself when the catalogue lacks it.
+func lookup[K ~string](m map[K]string, k K) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return string(k)
+}
+
+// compactDuration writes d as its largest whole unit: 4 s, 3 min, 2 h,
+// 12 j (French) or 12 d (English).
+func compactDuration(d time.Duration, day string) string {
+	switch {
+	case d < 0:
+		d = 0
+		fallthrough
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + " h"
+	}
+	return strconv.Itoa(int(d/(24*time.Hour))) + " " + day
+}
+
+// plural returns one when n is 1 (and 0, in French), many otherwise.
+func plural(n int, one, many string, zeroIsOne bool) string {
+	if n == 1 || n == 0 && zeroIsOne {
+		return one
+	}
+	return many
+}
+
+// choose returns yes when b holds, no otherwise.
+func choose(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}

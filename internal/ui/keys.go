@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/conflict"
+	"github.com/instruct-dev/instruct/internal/ui/form"
+)
+
+// onKey sends a key to whatever has the keyboard: the help, the form, the
+// history, the search field, or the queue and review.
+func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	m.notice = ""
+	if m.class() == tooSmall {
+		if key.Matches(k, m.keys.Quit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch m.overlay {
+	case overlayHelp:
+		return m.helpKey(k)
+	case overlayForm:
+		return m.formKey(k)
+	case overlayTimeline:
+		if mm, cmd, ok := m.timelineKey(k); ok {
+			return mm, cmd
+		}
+	}
+	if m.query.searching {
+		return m.searchKey(k)
+	}
+	return m.mainKey(k)
+}
+
+// helpKey closes the help.
+func (m Model) helpKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.Help, m.keys.Close, m.keys.Quit) {
+		m.overlay = overlayNone
+		m.layout()
+	}
+	return m, nil
+}
+
+// timelineKey scrolls or closes the history; other keys fall through.
+func (m Model) timelineKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
+	if key.Matches(k, m.keys.Close) {
+		m.overlay = overlayNone
+		m.layout()
+		return m, nil, true
+	}
+	var used bool
+	m.timeline, used = m.timeline.Update(k)
+	return m, nil, used
+}
+
+// mainKey handles keys of the queue and review.
+func (m Model) mainKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if mm, cmd, ok := m.actionKey(k); ok {
+		return mm, cmd
+	}
+	if m.focus == focusReview {
+		return m.reviewKey(k)
+	}
+	return m.queueKey(k)
+}
+
+// actionKey handles the keys that work anywhere outside forms.
+func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit, true
+	case key.Matches(k, m.keys.Help):
+		m.helpFor, m.overlay = m.currentHelp(), overlayHelp
+		m.layout()
+	case key.Matches(k, m.keys.Search):
+		m.query.searching = true
+	case key.Matches(k, m.keys.Sync):
+		m.syncNow()
+	case key.Matches(k, m.keys.Filter):
+		return m.withReload((*Model).nextAPI)
+	case key.Matches(k, m.keys.Sort):
+		return m.withReload((*Model).nextSort)
+	case key.Matches(k, m.keys.Timeline):
+		return m.openTimeline()
+	case key.Matches(k, m.keys.Discard):
+		return m.discard()
+	default:
+		if kind, ok := m.decisionKind(k); ok {
+			return m.openForm(kind)
+		}
+		return m, nil, false
+	}
+	return m, nil, true
+}
+
+// decisionKind maps a, x, c and n to their kinds.
+func (m Model) decisionKind(k tea.KeyPressMsg) (instruct.Kind, bool) {
+	switch {
+	case key.Matches(k, m.keys.Approve):
+		return instruct.KindApprove, true
+	case key.Matches(k, m.keys.Refuse):
+		return instruct.KindRefuse, true
+	case key.Matches(k, m.keys.RequestChanges):
+		return instruct.KindRequestChanges, true
+	case key.Matches(k, m.keys.Note):
+		return instruct.KindNote, true
+	}
+	return "", false
+}
+
+// withReload applies change to the query and runs it again.
+func (m Model) withReload(change func(*Model)) (Model, tea.Cmd, bool) {
+	change(&m)
+	mm, cmd := m.reload(m.queue.SelectedID())
+	return mm, cmd, true
+}
+
+// queueKey moves in the queue, switches tabs and opens a request.
+func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Open):
+		m.setFocus(focusReview)
+		return m.loadSelected()
+	case key.Matches(k, m.keys.NextTab):
+		return m.switchTab(1)
+	case key.Matches(k, m.keys.PrevTab):
+		return m.switchTab(-1)
+	}
+	var moved bool
+	if m.queue, moved = m.queue.Update(k); moved {
+		return m.loadSelected()
+	}
+	return m, nil
+}
+
+// reviewKey scrolls the panes, moves to the next request or goes back.
+func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.setFocus(focusQueue)
+		return m, nil
+	case key.Matches(k, m.keys.NextRequest):
+		m.queue.Move(1)
+		return m.loadSelected()
+	case key.Matches(k, m.keys.PrevRequest):
+		m.queue.Move(-1)
+		return m.loadSelected()
+	}
+	m.review, _ = m.review.Update(k)
+	return m, nil
+}
+
+// switchTab moves to the next or previous status tab.
+func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
+	n := len(tabStatuses()) + 1
+	m.query.tab = (m.query.tab + delta + n) % n
+	m.queue.SetShowStatus(m.query.tab == len(tabStatuses()))
+	return m.reload("")
+}
+
+// searchKey edits the search as it is typed; every change runs the query.
+func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	text := []rune(m.query.text)
+	switch {
+	case key.Matches(k, m.keys.SearchDone):
+		m.query.searching = false
+		return m, nil
+	case key.Matches(k, m.keys.SearchClear):
+		m.query.searching, m.query.text = false, ""
+	case k.String() == "backspace" && len(text) > 0:
+		m.query.text = string(text[:len(text)-1])
+	case k.String() == "ctrl+u" || k.String() == "ctrl+w":
+		m.query.text = ""
+	case key.Matches(k, m.keys.Up, m.keys.Down) && k.Text == "":
+		var moved bool
+		if m.queue, moved = m.queue.Update(k); moved {
+			return m.loadSelected()
+		}
+		return m, nil
+	case k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && len(text) < 100:
+		m.query.text += k.Text
+	default:
+		return m, nil
+	}
+	return m.reload("")
+}
+
+func (m *Model) nextAPI() {
+	ids := []string{""}
+	for _, d := range m.defs {
+		if m.user == nil || m.user.CanSee(d.ID) {
+			ids = append(ids, d.ID)
+		}
+	}
+	for i, id := range ids {
+		if id == m.query.api {
+			m.query.api = ids[(i+1)%len(ids)]
+			return
+		}
+	}
+	m.query.api = ""
+}
+
+func (m *Model) nextSort() {
+	order := []instruct.Sort{instruct.SortAge, instruct.SortUpdated, instruct.SortOrganization}
+	for i, s := range order {
+		if s == m.query.sort {
+			m.query.sort = order[(i+1)%len(order)]
+			return
+		}
+	}
+	m.query.sort = instruct.SortAge
+}
+
+// syncNow asks the sync engine to sync at once.
+func (m *Model) syncNow() {
+	if m.opts.Syncer == nil {
+		m.notice = m.msgs.NoSyncer
+		return
+	}
+	m.opts.Syncer.Trigger()
+	m.notice = m.msgs.SyncRequested
+}
+
+// openTimeline shows the history of the selected request.
+func (m Model) openTimeline() (Model, tea.Cmd, bool) {
+	if m.queue.SelectedID() == "" {
+		m.notice = m.msgs.NoSelection
+		return m, nil, true
+	}
+	m.overlay = overlayTimeline
+	m.layout()
+	mm, cmd := m.loadSelected()
+	return mm, cmd, true
+}
+
+// openForm opens the decision form for the selected request, if the
+// reviewer may decide on it.
+func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
+	it, ok := m.queue.Selected()
+	if !ok {
+		m.notice = m.msgs.NoSelection
+		return m, nil, true
+	}
+	if m.user != nil && !m.user.CanDecide(it.Definition) {
+		m.notice, m.noticeBad = m.msgs.CannotDecide(it.Definition), true
+		return m, nil, true
+	}
+	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}
+	if op := m.refusedOp(it.ID); op != nil {
+		t.Replaces = op.ID
+	}
+	m.form = form.New(kind, t, m.theme, m.msgs, m.keys)
+	m.overlay = overlayForm
+	m.layout()
+	mm, cmd := m.loadSelected()
+	return mm, cmd, true
+}
+
+// refusedOp returns the reviewer's operation on request id that the server
+// refused, when the review shows it.
+func (m Model) refusedOp(id string) *instruct.Operation {
+	d := m.review.Detail()
+	if d == nil || d.Request.ID != id || d.Op == nil || !conflict.Needs(*d.Op) {
+		return nil
+	}
+	return d.Op
+}
+
+// discard drops the reviewer's refused operation on the selected request.
+func (m Model) discard() (Model, tea.Cmd, bool) {
+	id := m.queue.SelectedID()
+	op := m.refusedOp(id)
+	if op == nil {
+		return m, nil, false
+	}
+	return m, m.discardCmd(id, op.ID), true
+}

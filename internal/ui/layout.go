@@ -1,0 +1,112 @@
+package ui
+
+// sizeClass is the layout the window's size calls for.
+type sizeClass int
+
+const (
+	// tooSmall: below MinWidth×MinHeight, only a message.
+	tooSmall sizeClass = iota
+	// narrow (80–99 columns): the queue, or one pane at a time.
+	narrow
+	// medium (100–159): the queue, or a strip of it over the three panes.
+	medium
+	// wide (160 and more): the queue beside the three panes.
+	wide
+)
+
+// The widths where the layout changes.
+const (
+	mediumWidth = 100
+	wideWidth   = 160
+	// stripRows is the height of the queue strip over the review in the
+	// medium layout, borders included; it shows when the body has room
+	// for it and the panes.
+	stripRows     = 5
+	stripMinBody  = 30
+	bodyTop       = 2
+	chromeRows    = 3
+	queueMinWidth = 44
+	queueMaxWidth = 64
+)
+
+// class returns the layout for the window's size.
+func (m Model) class() sizeClass {
+	switch {
+	case m.width < MinWidth || m.height < MinHeight:
+		return tooSmall
+	case m.width < mediumWidth:
+		return narrow
+	case m.width < wideWidth:
+		return medium
+	}
+	return wide
+}
+
+// rect is a region of the screen.
+type rect struct{ x, y, w, h int }
+
+func (r rect) empty() bool { return r.w <= 0 || r.h <= 0 }
+
+func (r rect) contains(x, y int) bool {
+	return !r.empty() && x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
+}
+
+// regions returns where the queue and the review area (review, history or
+// form) go; an empty rect is hidden.
+func (m Model) regions() (queueRect, area rect) {
+	bodyH := m.height - chromeRows
+	full := rect{0, bodyTop, m.width, bodyH}
+	browsing := m.focus == focusQueue && (m.overlay == overlayNone || m.overlay == overlayHelp)
+	switch m.class() {
+	case wide:
+		qw := min(queueMaxWidth, max(queueMinWidth, m.width*3/10))
+		return rect{0, bodyTop, qw, bodyH}, rect{qw, bodyTop, m.width - qw, bodyH}
+	case medium:
+		if browsing {
+			return full, rect{}
+		}
+		if bodyH >= stripMinBody {
+			return rect{0, bodyTop, m.width, stripRows}, rect{0, bodyTop + stripRows, m.width, bodyH - stripRows}
+		}
+		return rect{}, full
+	case narrow:
+		if browsing {
+			return full, rect{}
+		}
+		return rect{}, full
+	}
+	return rect{}, rect{}
+}
+
+// reviewVisible reports whether the review area shows.
+func (m Model) reviewVisible() bool {
+	_, area := m.regions()
+	return !area.empty()
+}
+
+// layout gives every component its size for the window and the state of
+// the screen. It runs on resize and when focus or overlays change.
+func (m *Model) layout() {
+	if m.class() == tooSmall {
+		return
+	}
+	q, area := m.regions()
+	m.status.SetWidth(m.width)
+	m.help.SetWidth(m.width - 4)
+	if !q.empty() {
+		m.queue.SetSize(q.w, q.h)
+	}
+	m.queue.SetFocused(m.focus == focusQueue && m.overlay == overlayNone)
+	m.review.SetFocused(m.focus == focusReview && m.overlay == overlayNone)
+	if !area.empty() {
+		m.review.SetSize(area.w, area.h, m.class() == narrow)
+		m.timeline.SetSize(area.w, area.h)
+		m.form.SetSize(area.w, area.h)
+	}
+}
+
+// setFocus gives the keys to the queue or the review.
+func (m *Model) setFocus(f focus) {
+	m.focus = f
+	m.layout()
+}

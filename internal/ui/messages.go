@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// queueMsg carries rows of the queue for query generation gen, starting at
+// offset; done is false when more rows follow.
+type queueMsg struct {
+	gen    int
+	offset int
+	items  []instruct.QueueItem
+	done   bool
+	err    error
+}
+
+// countsMsg carries the counts per status for query generation gen.
+type countsMsg struct {
+	gen    int
+	counts map[instruct.Status]int
+	err    error
+}
+
+// detailMsg carries a request with its history and the reviewer's
+// operations on it.
+type detailMsg struct {
+	id      string
+	request instruct.Request
+	events  []instruct.Event
+	ops     []instruct.Operation
+	err     error
+}
+
+// definitionsMsg carries the API catalogue.
+type definitionsMsg struct {
+	defs []instruct.Definition
+	err  error
+}
+
+// meMsg carries the signed-in user.
+type meMsg struct {
+	user instruct.User
+	err  error
+}
+
+// recordedMsg reports a decision written to the outbox, or why not.
+type recordedMsg struct {
+	requestID string
+	kind      instruct.Kind
+	op        instruct.Operation
+	err       error
+}
+
+// discardedMsg reports a refused decision discarded.
+type discardedMsg struct {
+	requestID string
+	err       error
+}
+
+// syncMsg carries a status of the sync engine; closed is true when the
+// engine stopped sending them.
+type syncMsg struct {
+	status instruct.SyncStatus
+	closed bool
+}
+
+// tickMsg refreshes the times the screen shows ("synced 4 s ago").
+type tickMsg struct{}

@@ -1,0 +1,220 @@
+// Package ui is the reviewer's terminal screen, a Bubble Tea program: a
+// queue of requests with status tabs, the review of one request in three
+// panes, its history, the decision form with its confirmation, conflicts,
+// search, help and a status bar fed by the sync engine.
+//
+// The screen never waits on I/O: it reads the local cache and records
+// decisions into the cache's outbox through tea.Cmds, and it listens to the
+// sync engine's status through a Cmd that re-arms itself. It keeps no
+// package-level state, so one process can serve many programs over SSH;
+// window size, background colour and colour profile come per program.
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/form"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/queue"
+	"github.com/instruct-dev/instruct/internal/ui/review"
+	"github.com/instruct-dev/instruct/internal/ui/statusbar"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+	"github.com/instruct-dev/instruct/internal/ui/timeline"
+)
+
+// Cache is the local cache the screen reads, and records decisions into.
+type Cache interface {
+	Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error)
+	// Counts returns the number of requests per status as the reviewer
+	// sees them, applying q's definition and text but not its statuses.
+	Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error)
+	Request(ctx context.Context, id string) (instruct.Request, error)
+	Events(ctx context.Context, id string) ([]instruct.Event, error)
+	// Operations returns the reviewer's operations on a request, newest
+	// first.
+	Operations(ctx context.Context, requestID string) ([]instruct.Operation, error)
+	Definitions(ctx context.Context) ([]instruct.Definition, error)
+	Me(ctx context.Context) (instruct.User, error)
+	// Record writes a decision or note into the outbox, durably, after
+	// checking its comment and transition.
+	Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error)
+	Discard(ctx context.Context, opID string) error
+}
+
+// Syncer is the sync engine, as far as the screen is concerned: a way to
+// sync now and a stream of status updates.
+type Syncer interface {
+	Trigger()
+	Updates() <-chan instruct.SyncStatus
+}
+
+// Options configure a screen. Cache is required; the rest has defaults.
+type Options struct {
+	Cache Cache
+	// Syncer may be nil: the screen then works on the cache alone.
+	Syncer Syncer
+	// Lang is "fr" or "en" (any "fr_…" locale means French).
+	Lang string
+	// Logger receives errors in detail; the screen shows them in plain
+	// words. Nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Mouse turns on mouse capture (it blocks selecting text to copy).
+	Mouse bool
+	// NoColor draws without colour or attributes, as NO_COLOR asks. A
+	// colour profile without colour, reported by the program, does too.
+	NoColor bool
+	// Context bounds every cache call, such as an SSH session's; nil means
+	// context.Background().
+	Context context.Context
+	// FirstWindow is how many queue rows load before the rest; 0 means
+	// DefaultFirstWindow.
+	FirstWindow int
+}
+
+// The smallest window the screen draws in.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// DefaultFirstWindow is how many queue rows load first, enough to fill
+// any screen, so the first frame doesn't wait for the whole queue.
+const DefaultFirstWindow = 300
+
+// focus is which part of the screen keys go to.
+type focus int
+
+const (
+	focusQueue focus = iota
+	focusReview
+)
+
+// overlay is what covers the review area, if anything.
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayTimeline
+	overlayForm
+	overlayHelp
+)
+
+// Model is the reviewer's screen.
+type Model struct {
+	opts  Options
+	ctx   context.Context
+	log   *slog.Logger
+	msgs  i18n.Messages
+	keys  keymap.KeyMap
+	theme theme.Theme
+	dark  bool
+	plain bool
+
+	width, height int
+	now           time.Time
+
+	query    queryState
+	counts   map[instruct.Status]int
+	defs     []instruct.Definition
+	defByID  map[string]instruct.Definition
+	user     *instruct.User
+	lastSync time.Time
+
+	queue     queue.Model
+	review    review.Model
+	timeline  timeline.Model
+	form      form.Model
+	status    statusbar.Model
+	help      help.Model
+	helpFor   keymap.Help
+	focus     focus
+	overlay   overlay
+	detailID  string
+	wantLine  bool
+	notice    string
+	noticeBad bool
+}
+
+// queryState is what selects the queue: tab, search, API filter and sort,
+// and the generation of the latest query, so late answers are dropped.
+type queryState struct {
+	tab       int
+	text      string
+	searching bool
+	api       string
+	sort      instruct.Sort
+	gen       int
+	keepID    string
+}
+
+// New returns the screen described by opts.
+func New(opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	if opts.FirstWindow <= 0 {
+		opts.FirstWindow = DefaultFirstWindow
+	}
+	msgs := i18n.For(opts.Lang)
+	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: msgs, keys: keymap.New(msgs.Keys),
+		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
+	m.query = queryState{sort: instruct.SortAge, gen: 1}
+	m.theme = m.pickTheme()
+	m.queue = queue.New(m.theme, msgs, m.keys)
+	m.review = review.New(m.theme, msgs, m.keys)
+	m.timeline = timeline.New(m.theme, msgs, m.keys)
+	m.status = statusbar.New(m.theme, msgs, opts.Syncer != nil)
+	m.help = help.New()
+	m.help.Styles = m.theme.Help
+	return m
+}
+
+// Init loads the catalogue, the user and the first window of the queue,
+// asks the terminal for its background and starts listening to the sync
+// engine.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{
+		m.definitionsCmd(), m.meCmd(),
+		m.queueCmd(m.query.gen, 0, m.opts.FirstWindow), m.countsCmd(m.query.gen),
+		tea.RequestBackgroundColor,
+	}
+	if m.opts.Syncer != nil {
+		cmds = append(cmds, waitSyncCmd(m.opts.Syncer.Updates()), tickCmd())
+	}
+	return tea.Batch(cmds...)
+}
+
+// pickTheme returns the theme for the background and colour setting.
+func (m Model) pickTheme() theme.Theme {
+	if m.plain {
+		return theme.Plain()
+	}
+	return theme.New(m.dark)
+}
+
+// applyTheme hands the current theme to every component.
+func (m *Model) applyTheme() {
+	m.theme = m.pickTheme()
+	m.queue.SetTheme(m.theme)
+	m.review.SetTheme(m.theme)
+	m.timeline.SetTheme(m.theme)
+	m.form.SetTheme(m.theme)
+	m.status.SetTheme(m.theme)
+	m.help.Styles = m.theme.Help
+}

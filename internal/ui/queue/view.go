@@ -1,0 +1,188 @@
+package queue
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+)
+
+// columns are the widths of a row's cells for one inner width.
+type columns struct {
+	id, org, title, api, status, age, mark int
+}
+
+// layout shares w cells between the columns, dropping the less useful
+// ones first when space is short.
+func (m Model) layout(w int) columns {
+	c := columns{id: 7, age: 6, mark: 2}
+	if m.theme.Plain {
+		c.mark = 12
+	}
+	rest := w - 2 - c.id - 1 - c.age - c.mark
+	if rest >= 60 {
+		c.api, rest = 13, rest-14
+	}
+	if m.showStatus && rest >= 50 {
+		c.status, rest = 14, rest-15
+	}
+	if rest >= 70 {
+		c.org = 32
+		c.title = rest - c.org - 1
+		return c
+	}
+	c.org = max(1, rest)
+	return c
+}
+
+// View draws the queue's box; title goes on its top edge.
+func (m Model) View(now time.Time, title string) []string {
+	st := m.theme.Box(m.focused)
+	inner := m.width - 2
+	right := ""
+	if len(m.items) > 0 {
+		right = strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.items))
+	}
+	if m.loading {
+		right = m.msgs.Loading
+	}
+	return frame.Box(st, title, right, m.body(now, inner), m.width, m.height)
+}
+
+// body draws the rows on screen, and only those.
+func (m Model) body(now time.Time, w int) []string {
+	if len(m.items) == 0 {
+		if m.loading {
+			return []string{" " + m.msgs.Loading}
+		}
+		return []string{" " + m.empty}
+	}
+	cols := m.layout(w)
+	end := min(len(m.items), m.offset+m.rows())
+	lines := make([]string, 0, end-m.offset)
+	for i := m.offset; i < end; i++ {
+		lines = append(lines, m.row(m.items[i], i == m.cursor, cols, w, now))
+	}
+	return lines
+}
+
+// row draws one request.
+func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now time.Time) string {
+	age, overdue := m.age(it, now)
+	var b strings.Builder
+	b.Grow(w + 64)
+	if selected {
+		b.WriteString("▶ ")
+	} else {
+		b.WriteString("  ")
+	}
+	m.cell(&b, it.ID, c.id, selected, m.theme.Text)
+	m.cell(&b, it.Organization, c.org, selected, m.theme.Text)
+	m.cell(&b, it.Title, c.title, selected, m.theme.Muted)
+	m.cell(&b, m.apiName(it.Definition), c.api, selected, m.theme.Muted)
+	m.cell(&b, m.msgs.Status(it.Status), c.status, selected, m.theme.Muted)
+	agePen := m.theme.Muted
+	if overdue {
+		agePen = m.theme.Overdue
+	}
+	m.paint(&b, frame.FitRight(age, c.age), selected, agePen)
+	m.paint(&b, m.mark(it.Op, c.mark), selected, m.markPen(it.Op))
+	line := frame.Fit(b.String(), w)
+	if !selected {
+		return line
+	}
+	if m.focused {
+		return m.theme.Cursor.Paint(line)
+	}
+	return m.theme.CursorBlurred.Paint(line)
+}
+
+// cell writes s fitted to w cells followed by a space; w 0 skips it.
+func (m Model) cell(b *strings.Builder, s string, w int, selected bool, pen frame.Pen) {
+	if w <= 0 {
+		return
+	}
+	m.paint(b, frame.Fit(s, w), selected, pen)
+	b.WriteByte(' ')
+}
+
+// paint writes s, in pen unless the row is selected (the cursor's style
+// covers the whole row).
+func (m Model) paint(b *strings.Builder, s string, selected bool, pen frame.Pen) {
+	if selected {
+		b.WriteString(s)
+		return
+	}
+	b.WriteString(pen.Paint(s))
+}
+
+// age returns the time since submission and whether the request waits past
+// its definition's deadline.
+func (m Model) age(it instruct.QueueItem, now time.Time) (string, bool) {
+	since := it.UpdatedAt
+	if it.SubmittedAt != nil {
+		since = *it.SubmittedAt
+	}
+	d := now.Sub(since)
+	overdue := it.Status == instruct.StatusSubmitted && d > m.deadline(it.Definition)
+	s := m.msgs.Age(d)
+	if overdue {
+		s = "⚑" + s
+	}
+	return s, overdue
+}
+
+func (m Model) deadline(def string) time.Duration {
+	if a, ok := m.apis[def]; ok && a.Deadline > 0 {
+		return a.Deadline
+	}
+	return instruct.DefaultReviewDays * 24 * time.Hour
+}
+
+func (m Model) apiName(def string) string {
+	if a, ok := m.apis[def]; ok && a.Short != "" {
+		return a.Short
+	}
+	return def
+}
+
+// mark returns the symbol of a pending decision's state, followed by its
+// name when colour is off.
+func (m Model) mark(op instruct.OpState, w int) string {
+	sym := Symbol(op)
+	if sym == "" {
+		return strings.Repeat(" ", w)
+	}
+	if m.theme.Plain {
+		return frame.Fit(" "+sym+" "+m.msgs.Op(op), w)
+	}
+	return frame.Fit(" "+sym, w)
+}
+
+func (m Model) markPen(op instruct.OpState) frame.Pen {
+	switch op {
+	case instruct.OpPending, instruct.OpSending:
+		return m.theme.Pending
+	case instruct.OpConflict:
+		return m.theme.Conflict
+	case instruct.OpRejected:
+		return m.theme.Reject
+	}
+	return m.theme.Text
+}
+
+// Symbol returns the mark of an operation state: ⧗ waiting to be sent,
+// ! in conflict, ✗ rejected, "" for none.
+func Symbol(op instruct.OpState) string {
+	switch op {
+	case instruct.OpPending, instruct.OpSending:
+		return "⧗"
+	case instruct.OpConflict:
+		return "!"
+	case instruct.OpRejected:
+		return "✗"
+	}
+	return ""
+}

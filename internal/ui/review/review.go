@@ -1,0 +1,190 @@
+// Package review shows one request the way a reviewer checks it: its
+// details, its legal basis and the data it asks for, side by side in three
+// panes that scroll on their own (or one at a time on a narrow screen),
+// under a header and the flags the reviewer must notice.
+package review
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/conflict"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+)
+
+// Pane names one of the three panes.
+type Pane int
+
+// The panes, left to right.
+const (
+	Details Pane = iota
+	Legal
+	Scopes
+	paneCount
+)
+
+// Detail is everything the review shows of one request, sanitised.
+type Detail struct {
+	Request    instruct.Request
+	Definition instruct.Definition
+	// Flags are what Request.Flags found, checked on the raw request;
+	// Unknown the scopes outside the catalogue.
+	Flags   []instruct.Flag
+	Unknown []string
+	// Op is the reviewer's latest operation on the request, if any.
+	Op *instruct.Operation
+}
+
+// Model is the review of the selected request.
+type Model struct {
+	detail        *Detail
+	panes         [paneCount]frame.Scroll
+	focus         Pane
+	single        bool
+	focused       bool
+	width, height int
+	flags         []string
+	conflict      []string
+
+	theme theme.Theme
+	msgs  i18n.Messages
+	keys  keymap.KeyMap
+}
+
+// New returns a review showing nothing yet.
+func New(th theme.Theme, msgs i18n.Messages, keys keymap.KeyMap) Model {
+	return Model{theme: th, msgs: msgs, keys: keys}
+}
+
+// SetTheme changes the styles.
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.rebuild()
+}
+
+// SetSize sets the area of the review; single shows one pane at a time.
+func (m *Model) SetSize(w, h int, single bool) {
+	if w == m.width && h == m.height && single == m.single {
+		return
+	}
+	m.width, m.height, m.single = w, h, single
+	m.rebuild()
+}
+
+// SetFocused tells the review whether keys go to it.
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// Focused reports whether keys go to the review.
+func (m Model) Focused() bool { return m.focused }
+
+// SetDetail shows d, from the top of each pane when it is another request.
+func (m *Model) SetDetail(d *Detail) {
+	same := m.detail != nil && d != nil && m.detail.Request.ID == d.Request.ID
+	m.detail = d
+	if !same {
+		for i := range m.panes {
+			m.panes[i].Offset = 0
+		}
+	}
+	m.rebuild()
+}
+
+// Detail returns what the review shows, or nil.
+func (m Model) Detail() *Detail { return m.detail }
+
+// Focus returns the pane keys scroll.
+func (m Model) Focus() Pane { return m.focus }
+
+// SetFocus gives the keys to pane p.
+func (m *Model) SetFocus(p Pane) { m.focus = (p%paneCount + paneCount) % paneCount }
+
+// Update handles pane focus and scrolling keys and reports whether it used
+// the key.
+func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
+	p := &m.panes[m.focus]
+	switch {
+	case key.Matches(msg, m.keys.NextPane):
+		m.SetFocus(m.focus + 1)
+	case key.Matches(msg, m.keys.PrevPane):
+		m.SetFocus(m.focus - 1)
+	case key.Matches(msg, m.keys.Pane1):
+		m.SetFocus(Details)
+	case key.Matches(msg, m.keys.Pane2):
+		m.SetFocus(Legal)
+	case key.Matches(msg, m.keys.Pane3):
+		m.SetFocus(Scopes)
+	case key.Matches(msg, m.keys.Down):
+		p.By(1)
+	case key.Matches(msg, m.keys.Up):
+		p.By(-1)
+	case key.Matches(msg, m.keys.PageDown):
+		p.Page(1)
+	case key.Matches(msg, m.keys.PageUp):
+		p.Page(-1)
+	case key.Matches(msg, m.keys.Top):
+		p.Top()
+	case key.Matches(msg, m.keys.Bottom):
+		p.Bottom()
+	default:
+		return m, false
+	}
+	return m, true
+}
+
+// ScrollAt scrolls the pane under column x of the review by delta lines
+// and gives it focus.
+func (m *Model) ScrollAt(x, delta int) {
+	if !m.single && m.width > 0 {
+		m.SetFocus(Pane(min(int(paneCount)-1, x*int(paneCount)/m.width)))
+	}
+	m.panes[m.focus].By(delta)
+}
+
+// PaneLines returns every line of pane p, for tests and search.
+func (m Model) PaneLines(p Pane) []string { return m.panes[p].Lines }
+
+// rebuild lays out the header and the panes' lines for the current size
+// and request. It runs when either changes, never while drawing.
+func (m *Model) rebuild() {
+	if m.width <= 0 || m.height <= 0 {
+		return
+	}
+	m.flags = m.flagLines()
+	m.conflict = m.conflictLines()
+	widths := m.paneWidths()
+	h := m.paneHeight()
+	for p := range paneCount {
+		m.panes[p].SetLines(m.paneContent(p, widths[p]-2))
+		m.panes[p].SetHeight(h - 2)
+	}
+}
+
+// paneWidths returns the outer width of each pane.
+func (m Model) paneWidths() [paneCount]int {
+	if m.single {
+		return [paneCount]int{m.width, m.width, m.width}
+	}
+	third := m.width / int(paneCount)
+	return [paneCount]int{third, third, m.width - 2*third}
+}
+
+// paneHeight returns the outer height of the panes.
+func (m Model) paneHeight() int {
+	h := m.height - 1 - len(m.flags) - len(m.conflict)
+	if m.single {
+		h--
+	}
+	return max(3, h)
+}
+
+// conflictLines draws the reviewer's refused decision, if any.
+func (m Model) conflictLines() []string {
+	if m.detail == nil || m.detail.Op == nil || !conflict.Needs(*m.detail.Op) {
+		return nil
+	}
+	return conflict.View(*m.detail.Op, m.msgs, m.theme, m.width, max(4, m.height/3))
+}

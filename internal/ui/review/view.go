@@ -1,0 +1,90 @@
+package review
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/queue"
+)
+
+// flagLines draws the flags under the header, one per line.
+func (m Model) flagLines() []string {
+	if m.detail == nil {
+		return nil
+	}
+	var lines []string
+	for _, f := range m.detail.Flags {
+		text := m.msgs.Flag(f, m.detail.Request, m.detail.Unknown)
+		lines = append(lines, m.theme.Flag.Paint(frame.Fit("⚑ "+text, m.width)))
+	}
+	return lines
+}
+
+// View draws the review in its area.
+func (m Model) View(now time.Time) []string {
+	if m.detail == nil {
+		return frame.Lines([]string{" " + m.msgs.ChooseRequest}, m.width, m.height)
+	}
+	out := make([]string, 0, m.height)
+	out = append(out, m.title(now))
+	out = append(out, m.flags...)
+	out = append(out, m.conflict...)
+	if m.single {
+		out = append(out, m.tabs())
+		out = append(out, m.pane(m.focus, m.width)...)
+	} else {
+		w := m.paneWidths()
+		out = append(out, frame.Join(m.pane(Details, w[0]), m.pane(Legal, w[1]), m.pane(Scopes, w[2]))...)
+	}
+	return frame.Lines(out, m.width, m.height)
+}
+
+// title is the header line: ID, API, organisation, age and status.
+func (m Model) title(now time.Time) string {
+	r := m.detail.Request
+	parts := []string{r.ID, m.detail.Definition.Name, r.Organization.Name}
+	if r.SubmittedAt != nil {
+		parts = append(parts, m.msgs.SubmittedAgo(now.Sub(*r.SubmittedAt)))
+	}
+	parts = append(parts, m.msgs.Status(r.Status))
+	if op := m.detail.Op; op != nil && op.State != instruct.OpAccepted {
+		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.Decision(op.Kind)+" "+m.msgs.Op(op.State))
+	}
+	return m.theme.Title.Paint(frame.Fit(strings.Join(parts, " · "), m.width))
+}
+
+// tabs is the pane bar of the narrow layout: 1 2 3 with the focused one
+// in brackets.
+func (m Model) tabs() string {
+	names := m.paneNames()
+	var b strings.Builder
+	for p := range paneCount {
+		label := strconv.Itoa(int(p)+1) + " " + names[p]
+		if p == m.focus {
+			b.WriteString(m.theme.TabActive.Paint("[" + label + "]"))
+		} else {
+			b.WriteString(m.theme.Tab.Paint(" " + label + " "))
+		}
+		b.WriteString(" ")
+	}
+	return frame.Fit(b.String(), m.width)
+}
+
+func (m Model) paneNames() [paneCount]string {
+	return [paneCount]string{m.msgs.PaneDetails, m.msgs.PaneLegal, m.msgs.PaneScopes}
+}
+
+// pane draws pane p in a box w cells wide; the focused pane has heavier
+// lines when the review has the keys.
+func (m Model) pane(p Pane, w int) []string {
+	s := m.panes[p]
+	title := m.paneNames()[p]
+	if !m.single {
+		title = strconv.Itoa(int(p)+1) + " " + title
+	}
+	st := m.theme.Box(m.focused && p == m.focus)
+	return frame.Box(st, title, s.Position(), s.Visible(), w, m.paneHeight())
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+)
+
+// tabsLine draws the status tabs with their counts, and at the right the
+// search, API filter and sort in force.
+func (m Model) tabsLine() string {
+	right := m.queryLine()
+	room := m.width - frame.Width(right) - 1
+	tabs := m.tabs(false)
+	if frame.Width(tabs) > room {
+		tabs = m.tabs(true)
+	}
+	return frame.Fit(frame.Fit(tabs, max(0, room))+" "+right, m.width)
+}
+
+// tabs draws each status tab with its count; short uses short names. The
+// active tab is in brackets, so it shows without colour.
+func (m Model) tabs(short bool) string {
+	var b strings.Builder
+	b.WriteByte(' ')
+	total := 0
+	for _, n := range m.counts {
+		total += n
+	}
+	statuses := tabStatuses()
+	for i := range len(statuses) + 1 {
+		label := m.msgs.TabAll
+		n := total
+		if i < len(statuses) {
+			label, n = m.msgs.Tab(statuses[i]), m.counts[statuses[i]]
+			if short {
+				label = m.msgs.TabShort(statuses[i])
+			}
+		}
+		if m.counts != nil {
+			label += " " + strconv.Itoa(n)
+		}
+		if i == m.query.tab {
+			b.WriteString(m.theme.TabActive.Paint("[" + label + "]"))
+		} else {
+			b.WriteString(m.theme.Tab.Paint(" " + label + " "))
+		}
+	}
+	return b.String()
+}
+
+// queryLine shows the search (with a cursor while typing), the API filter
+// and the sort.
+func (m Model) queryLine() string {
+	var parts []string
+	if m.query.searching || m.query.text != "" {
+		s := "/" + m.query.text
+		if m.query.searching {
+			s += "▏"
+		}
+		parts = append(parts, m.theme.Accent.Paint(s))
+	}
+	api := m.msgs.AllAPIs
+	if d, ok := m.defByID[m.query.api]; ok {
+		api = shortName(d.Name)
+	}
+	parts = append(parts, m.theme.Muted.Paint(m.msgs.FilterBy(api)), m.theme.Muted.Paint(m.msgs.SortBy(m.query.sort)))
+	return strings.Join(parts, m.theme.Muted.Paint(" · ")) + " "
+}

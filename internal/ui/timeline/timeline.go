@@ -1,0 +1,233 @@
+// Package timeline shows a request's history oldest first: who did what,
+// when, with their comment, and for a resubmission what the applicant
+// changed since the reviewer asked for changes.
+package timeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+)
+
+// maxValue caps a diff value shown, in cells.
+const maxValue = 240
+
+// Model is the history of one request. Events are already sanitised, their
+// diff values turned into strings by Value.
+type Model struct {
+	id            string
+	events        []instruct.Event
+	scroll        frame.Scroll
+	width, height int
+
+	theme theme.Theme
+	msgs  i18n.Messages
+	keys  keymap.KeyMap
+}
+
+// New returns an empty history.
+func New(th theme.Theme, msgs i18n.Messages, keys keymap.KeyMap) Model {
+	return Model{theme: th, msgs: msgs, keys: keys}
+}
+
+// SetTheme changes the styles.
+func (m *Model) SetTheme(th theme.Theme) {
+	m.theme = th
+	m.rebuild()
+}
+
+// SetSize sets the outer size of the history's box.
+func (m *Model) SetSize(w, h int) {
+	if w == m.width && h == m.height {
+		return
+	}
+	m.width, m.height = w, h
+	m.rebuild()
+}
+
+// SetEvents shows the events of request id, from the top for another
+// request.
+func (m *Model) SetEvents(id string, events []instruct.Event) {
+	if id != m.id {
+		m.scroll.Offset = 0
+	}
+	m.id, m.events = id, events
+	m.rebuild()
+}
+
+// ID returns the request shown.
+func (m Model) ID() string { return m.id }
+
+// Lines returns every line of the history.
+func (m Model) Lines() []string { return m.scroll.Lines }
+
+// Update scrolls on navigation keys and reports whether it used the key.
+func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
+	switch {
+	case key.Matches(msg, m.keys.Down):
+		m.scroll.By(1)
+	case key.Matches(msg, m.keys.Up):
+		m.scroll.By(-1)
+	case key.Matches(msg, m.keys.PageDown):
+		m.scroll.Page(1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.scroll.Page(-1)
+	case key.Matches(msg, m.keys.Top):
+		m.scroll.Top()
+	case key.Matches(msg, m.keys.Bottom):
+		m.scroll.Bottom()
+	default:
+		return m, false
+	}
+	return m, true
+}
+
+// Scroll scrolls by delta lines.
+func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
+
+// View draws the history's box.
+func (m Model) View() []string {
+	st := m.theme.Box(true)
+	return frame.Box(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
+}
+
+func (m *Model) rebuild() {
+	if m.width <= 2 {
+		return
+	}
+	m.scroll.SetHeight(m.height - 2)
+	m.scroll.SetLines(m.lines(m.width - 2))
+}
+
+// lines draws every event, oldest first.
+func (m Model) lines(w int) []string {
+	if len(m.events) == 0 {
+		return []string{m.msgs.NoEvents}
+	}
+	var out []string
+	var since instruct.Diff
+	asked := false
+	for _, e := range m.events {
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		out = append(out, m.event(e, w)...)
+		switch {
+		case e.Kind == instruct.KindRequestChanges:
+			asked, since = true, instruct.Diff{}
+		case asked && e.Kind == instruct.KindUpdate:
+			merge(since, e.Diff)
+		case asked && e.Kind == instruct.KindSubmit:
+			merge(since, e.Diff)
+			out = append(out, m.diff(since, w)...)
+			asked = false
+		}
+	}
+	return out
+}
+
+// event draws one event's head line, its comment and, for an edit, the
+// fields it changed.
+func (m Model) event(e instruct.Event, w int) []string {
+	head := m.msgs.DateTime(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
+	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
+	if strings.TrimSpace(e.Comment) != "" {
+		out = append(out, frame.Indent("  ", e.Comment, w)...)
+	}
+	if e.Kind == instruct.KindUpdate && len(e.Diff) > 0 {
+		names := make([]string, 0, len(e.Diff))
+		for _, f := range sortedFields(e.Diff) {
+			names = append(names, m.msgs.Field(f))
+		}
+		out = append(out, m.theme.Muted.Paint(frame.Fit("  ("+strings.Join(names, ", ")+")", w)))
+	}
+	return out
+}
+
+// diff draws what a resubmission changed: field: old → new.
+func (m Model) diff(d instruct.Diff, w int) []string {
+	if len(d) == 0 {
+		return nil
+	}
+	out := []string{m.theme.Label.Paint(frame.Fit("  "+m.msgs.ChangedSince, w))}
+	for _, f := range sortedFields(d) {
+		old, cur := Value(d[f][0]), Value(d[f][1])
+		line := m.msgs.Field(f) + " : " + m.theme.DiffOld.Paint(old) + " → " + m.theme.DiffNew.Paint(cur)
+		out = append(out, frame.Indent("    ", line, w)...)
+	}
+	return out
+}
+
+// merge folds the changes of next into acc: the first old value and the
+// last new value of each field.
+func merge(acc, next instruct.Diff) {
+	for f, v := range next {
+		if prev, ok := acc[f]; ok {
+			acc[f] = [2]any{prev[0], v[1]}
+		} else {
+			acc[f] = v
+		}
+	}
+}
+
+func sortedFields(d instruct.Diff) []string {
+	return slices.Sorted(maps.Keys(d))
+}
+
+// Value writes a diff value as one line of text: strings as they are,
+// lists joined with commas, objects as their fields, nothing as "—", and
+// anything longer than a few lines cut.
+func Value(v any) string {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		s = "—"
+	case string:
+		s = x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = Value(e)
+		}
+		s = strings.Join(parts, ", ")
+	case map[string]any:
+		parts := make([]string, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, k+": "+Value(x[k]))
+		}
+		s = strings.Join(parts, ", ")
+	case bool, float64, int, int64:
+		s = fmt.Sprint(x)
+	default:
+		s = jsonValue(x)
+	}
+	if frame.Width(s) > maxValue {
+		s = frame.Fit(s, maxValue)
+	}
+	return s
+}
+
+// jsonValue writes a typed value through its JSON form, as the cache would
+// return it.
+func jsonValue(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var generic any
+	if json.Unmarshal(b, &generic) != nil {
+		return string(b)
+	}
+	return Value(generic)
+}

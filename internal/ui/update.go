@@ -1,0 +1,245 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/queue"
+	"github.com/instruct-dev/instruct/internal/ui/review"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+)
+
+// Update dispatches a message to its handler.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.now = m.opts.Now()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyTheme()
+		return m, nil
+	case tea.ColorProfileMsg:
+		m.plain = m.opts.NoColor || msg.Profile <= colorprofile.ASCII
+		m.applyTheme()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		return m.onPaste(msg)
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return m.onMouse(msg)
+	}
+	return m.onData(msg)
+}
+
+// onData handles what commands bring back.
+func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case queueMsg:
+		return m.onQueue(msg)
+	case countsMsg:
+		return m.onCounts(msg), nil
+	case detailMsg:
+		return m.onDetail(msg), nil
+	case definitionsMsg:
+		return m.onDefinitions(msg), nil
+	case meMsg:
+		return m.onMe(msg), nil
+	case recordedMsg:
+		return m.onRecorded(msg)
+	case discardedMsg:
+		return m.onDiscarded(msg)
+	case syncMsg:
+		return m.onSync(msg)
+	case tickMsg:
+		return m, tickCmd()
+	}
+	return m, nil
+}
+
+// onQueue takes rows of the queue: the first window replaces the list and
+// asks for the rest; the rest is appended.
+func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.query.gen {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.fail(msg.err)
+		m.queue.SetLoading(false)
+		return m, nil
+	}
+	cleanItems(msg.items)
+	before := m.queue.SelectedID()
+	if msg.offset == 0 {
+		m.queue.SetItems(msg.items, m.query.keepID)
+	} else {
+		m.queue.Append(msg.items)
+		if i := m.queue.Index(m.query.keepID); i >= 0 && m.queue.SelectedID() != m.query.keepID {
+			m.queue.Select(i)
+		}
+	}
+	m.queue.SetLoading(!msg.done)
+	m.queue.SetEmptyText(m.emptyText())
+	var cmds []tea.Cmd
+	if !msg.done {
+		cmds = append(cmds, m.queueCmd(msg.gen, msg.offset+len(msg.items), 0))
+	} else {
+		m.query.keepID = ""
+	}
+	if m.queue.SelectedID() != before || m.detailID == "" {
+		cmds = append(cmds, m.selectionChanged())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// emptyText says why the queue is empty.
+func (m Model) emptyText() string {
+	if m.query.text != "" || m.query.api != "" {
+		return m.msgs.NoMatch
+	}
+	return m.msgs.NoRequests
+}
+
+func (m Model) onCounts(msg countsMsg) Model {
+	if msg.gen != m.query.gen {
+		return m
+	}
+	if msg.err != nil {
+		m.fail(msg.err)
+		return m
+	}
+	m.counts = msg.counts
+	return m
+}
+
+// onDetail shows a loaded request, if it is still the one selected.
+func (m Model) onDetail(msg detailMsg) Model {
+	if msg.id != m.detailID {
+		return m
+	}
+	if msg.err != nil {
+		m.fail(msg.err)
+		return m
+	}
+	def := m.defByID[msg.request.Definition]
+	d := &review.Detail{Request: cleanRequest(msg.request), Definition: def,
+		Flags: msg.request.Flags(def), Unknown: cleanAll(msg.request.UnknownScopes(def))}
+	if len(msg.ops) > 0 {
+		op := cleanOp(msg.ops[0])
+		d.Op = &op
+	}
+	m.review.SetDetail(d)
+	m.timeline.SetEvents(d.Request.ID, cleanEvents(msg.events))
+	return m
+}
+
+// onDefinitions keeps the catalogue and tells the queue about deadlines
+// and short names.
+func (m Model) onDefinitions(msg definitionsMsg) Model {
+	if msg.err != nil {
+		m.fail(msg.err)
+		return m
+	}
+	m.defs = make([]instruct.Definition, len(msg.defs))
+	m.defByID = make(map[string]instruct.Definition, len(msg.defs))
+	apis := make(map[string]queue.API, len(msg.defs))
+	for i, d := range msg.defs {
+		d = cleanDefinition(d)
+		m.defs[i], m.defByID[d.ID] = d, d
+		apis[d.ID] = queue.API{Short: shortName(d.Name), Deadline: dayDuration(d.Deadline())}
+	}
+	m.queue.SetAPIs(apis)
+	return m
+}
+
+// dayDuration returns n days.
+func dayDuration(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// shortName drops the "API " every name starts with.
+func shortName(name string) string {
+	if s, ok := strings.CutPrefix(name, "API "); ok && s != "" {
+		return s
+	}
+	return name
+}
+
+func (m Model) onMe(msg meMsg) Model {
+	if msg.err != nil {
+		m.fail(msg.err)
+		return m
+	}
+	u := cleanUser(msg.user)
+	m.user = &u
+	m.status.SetUser(u)
+	return m
+}
+
+// onSync shows the engine's status; after a sync that may have brought
+// changes, it reloads what is on screen. It listens again, until the
+// engine closes its channel.
+func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
+	if msg.closed {
+		return m, nil
+	}
+	s := msg.status
+	s.LastError = sanitize.Line(s.LastError)
+	m.status.SetSync(s)
+	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
+	if !s.LastSync.Equal(m.lastSync) {
+		m.lastSync = s.LastSync
+		var reload tea.Cmd
+		m, reload = m.reload(m.queue.SelectedID())
+		cmds = append(cmds, reload)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// fail logs err and shows it in plain words.
+func (m *Model) fail(err error) {
+	m.log.Error("ui", "err", err)
+	m.notice, m.noticeBad = m.msgs.CacheError(sanitize.Line(instruct.ErrorMessage(err))), true
+}
+
+// reload runs the queue's query again as a new generation, keeping the
+// cursor on keepID, and reloads the request on screen.
+func (m Model) reload(keepID string) (Model, tea.Cmd) {
+	m.query.gen++
+	m.query.keepID = keepID
+	m.queue.SetLoading(true)
+	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, m.opts.FirstWindow), m.countsCmd(m.query.gen)}
+	if m.detailID != "" {
+		cmds = append(cmds, m.detailCmd(m.detailID))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// loadSelected is selectionChanged for handlers that return the model.
+func (m Model) loadSelected() (Model, tea.Cmd) {
+	cmd := m.selectionChanged()
+	return m, cmd
+}
+
+// selectionChanged loads the selected request when the review shows.
+func (m *Model) selectionChanged() tea.Cmd {
+	id := m.queue.SelectedID()
+	if id == "" {
+		m.detailID = ""
+		m.review.SetDetail(nil)
+		return nil
+	}
+	if !m.reviewVisible() && m.overlay != overlayTimeline {
+		return nil
+	}
+	if id == m.detailID {
+		return nil
+	}
+	m.detailID = id
+	return m.detailCmd(id)
+}

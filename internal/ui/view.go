@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/keymap"
+)
+
+// View draws the screen in the alternate screen, with the mouse when
+// asked, and the terminal cursor in the comment field when typing.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.msgs.AppName
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	if x, y, ok := m.cursor(); ok {
+		v.Cursor = tea.NewCursor(x, y)
+	}
+	return v
+}
+
+// render returns the screen's text: status bar, tabs, body and the help
+// line, or the size it needs.
+func (m Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.class() == tooSmall {
+		return m.tooSmallView()
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.status.View(m.now), m.tabsLine())
+	lines = append(lines, m.body()...)
+	lines = append(lines, m.footer())
+	return strings.Join(lines, "\n")
+}
+
+// tooSmallView says how large the window must be.
+func (m Model) tooSmallView() string {
+	text := frame.Wrap(m.msgs.TooSmall(m.width, m.height, MinWidth, MinHeight), max(1, m.width-2))
+	lines := make([]string, 0, m.height)
+	for range max(0, (m.height-len(text))/2) {
+		lines = append(lines, "")
+	}
+	for _, l := range text {
+		lines = append(lines, " "+l)
+	}
+	return strings.Join(lines[:min(len(lines), m.height)], "\n")
+}
+
+// body draws the queue and the review area where regions puts them.
+func (m Model) body() []string {
+	bodyH := m.height - chromeRows
+	if m.overlay == overlayHelp {
+		return m.helpView(m.width, bodyH)
+	}
+	q, area := m.regions()
+	var queueLines, areaLines []string
+	if !q.empty() {
+		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
+	}
+	if !area.empty() {
+		areaLines = m.areaView()
+	}
+	if m.class() == wide {
+		return frame.Lines(frame.Join(queueLines, areaLines), m.width, bodyH)
+	}
+	return frame.Lines(append(queueLines, areaLines...), m.width, bodyH)
+}
+
+// areaView draws what the review area holds.
+func (m Model) areaView() []string {
+	switch m.overlay {
+	case overlayForm:
+		return m.form.View()
+	case overlayTimeline:
+		return m.timeline.View()
+	}
+	return m.review.View(m.now)
+}
+
+// cursor returns where the terminal cursor goes, when the comment field
+// has it.
+func (m Model) cursor() (x, y int, ok bool) {
+	if m.overlay != overlayForm || m.class() == tooSmall {
+		return 0, 0, false
+	}
+	_, area := m.regions()
+	fx, fy, ok := m.form.Cursor()
+	return area.x + fx, area.y + fy, ok
+}
+
+// currentHelp returns the keys of what has the keyboard.
+func (m Model) currentHelp() keymap.Help {
+	switch {
+	case m.overlay == overlayForm && m.form.Stage() != 0:
+		return m.keys.ForConfirm()
+	case m.overlay == overlayForm:
+		return m.keys.ForForm()
+	case m.overlay == overlayTimeline:
+		return m.keys.ForTimeline()
+	case m.query.searching:
+		return m.keys.ForSearch()
+	case m.focus == focusReview:
+		return m.keys.ForReview()
+	}
+	return m.keys.ForQueue()
+}
+
+// footer is the last line: a notice, or the main keys of the screen.
+func (m Model) footer() string {
+	if m.notice != "" {
+		pen := m.theme.Notice
+		if m.noticeBad {
+			pen = m.theme.Error
+		}
+		return pen.Paint(frame.Fit(" "+m.notice, m.width))
+	}
+	help := m.currentHelp()
+	if m.overlay == overlayHelp {
+		help = keymap.Help{Short: []key.Binding{m.keys.Help, m.keys.Close}}
+	}
+	return m.shortHelp(help.Short)
+}
+
+// shortHelp draws keys and what they do on one line, as many as fit.
+func (m Model) shortHelp(bindings []key.Binding) string {
+	var b strings.Builder
+	used := 1
+	b.WriteByte(' ')
+	for _, kb := range bindings {
+		if !kb.Enabled() {
+			continue
+		}
+		h := kb.Help()
+		item := h.Key + " " + h.Desc
+		sep := 0
+		if used > 1 {
+			sep = 3
+		}
+		if used+sep+frame.Width(item) > m.width {
+			break
+		}
+		if sep > 0 {
+			b.WriteString(m.theme.Muted.Paint(" · "))
+		}
+		b.WriteString(m.theme.Key.Paint(h.Key) + " " + m.theme.Muted.Paint(h.Desc))
+		used += sep + frame.Width(item)
+	}
+	return frame.Fit(b.String(), m.width)
+}
+
+// helpView lists every key of the screen under the help, from the same
+// key map Update uses, with its groups side by side as far as they fit,
+// and what the queue's symbols mean.
+func (m Model) helpView(w, h int) []string {
+	var body, row []string
+	for _, group := range m.helpFor.FullHelp() {
+		block := helpBlock(m.help.FullHelpView([][]key.Binding{group}))
+		if len(row) > 0 && frame.Width(row[0])+frame.Width(block[0]) > w-2 {
+			body = append(append(body, row...), "")
+			row = nil
+		}
+		row = frame.Join(equalize(row, len(block)), equalize(block, len(row)))
+	}
+	body = append(append(body, row...), "")
+	body = append(body, frame.Wrap(" "+m.msgs.Legend, w-2)...)
+	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
+}
+
+// helpBlock splits a rendered help group into lines of equal width, with a
+// margin.
+func helpBlock(s string) []string {
+	lines := strings.Split(s, "\n")
+	bw := 0
+	for _, l := range lines {
+		bw = max(bw, frame.Width(l))
+	}
+	for i, l := range lines {
+		lines[i] = frame.Fit(" "+l, bw+4)
+	}
+	return lines
+}
+
+// equalize pads block with blank lines of its width up to n lines.
+func equalize(block []string, n int) []string {
+	if len(block) == 0 {
+		return block
+	}
+	blank := strings.Repeat(" ", frame.Width(block[0]))
+	for len(block) < n {
+		block = append(block, blank)
+	}
+	return block
+}
