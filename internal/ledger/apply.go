@@ -27,7 +27,7 @@ func (l *Ledger) Create(ctx context.Context, actor instruct.Actor, p instruct.Re
 	}
 	now = l.clock(now)
 	var r instruct.Request
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inGroup(ctx, func(ctx context.Context, tx *txn) error {
 		var err error
 		r, err = l.create(ctx, tx, actor, p, now)
 		return err
@@ -38,7 +38,7 @@ func (l *Ledger) Create(ctx context.Context, actor instruct.Actor, p instruct.Re
 	return r, nil
 }
 
-func (l *Ledger) create(ctx context.Context, tx *sql.Tx, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error) {
+func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error) {
 	k, err := l.reserve(ctx, tx, 1) // first: on PostgreSQL it serialises number assignment
 	if err != nil {
 		return instruct.Request{}, err
@@ -67,7 +67,7 @@ func (l *Ledger) create(ctx context.Context, tx *sql.Tx, actor instruct.Actor, p
 // nextNumber returns the number of the next new request.
 func (l *Ledger) nextNumber(ctx context.Context, tx querier) (int64, error) {
 	var n int64
-	err := tx.QueryRowContext(ctx, l.q(`SELECT COALESCE(MAX(number), ?) + 1 FROM requests`), firstRequestNumber-1).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), ?) + 1 FROM requests`, firstRequestNumber-1).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("next request number: %w", err)
 	}
@@ -87,7 +87,7 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 		return instruct.Outcome{}, instruct.Errorf(instruct.CodeInvalid, "a mutation needs a change to apply")
 	}
 	var out instruct.Outcome
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inGroup(ctx, func(ctx context.Context, tx *txn) error {
 		var err error
 		out, err = l.apply(ctx, tx, m)
 		return err
@@ -98,7 +98,7 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 	return out, nil
 }
 
-func (l *Ledger) apply(ctx context.Context, tx *sql.Tx, m instruct.Mutation) (instruct.Outcome, error) {
+func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instruct.Outcome, error) {
 	if out, found, err := l.replay(ctx, tx, m); found || err != nil {
 		return out, err
 	}
@@ -117,7 +117,7 @@ func (l *Ledger) apply(ctx context.Context, tx *sql.Tx, m instruct.Mutation) (in
 }
 
 // change calls m.Apply on the request of s and records its event.
-func (l *Ledger) change(ctx context.Context, tx *sql.Tx, s storedRequest, m instruct.Mutation) (instruct.Outcome, error) {
+func (l *Ledger) change(ctx context.Context, tx *txn, s storedRequest, m instruct.Mutation) (instruct.Outcome, error) {
 	e, bump, err := m.Apply(&s.request)
 	if err != nil {
 		return instruct.Outcome{}, err
@@ -153,7 +153,7 @@ func (l *Ledger) stale(ctx context.Context, tx querier, s storedRequest, ifMatch
 	since := []instruct.Event{}
 	if ifMatch < s.request.Version {
 		var after int64
-		err := tx.QueryRowContext(ctx, l.q(`SELECT COALESCE(MIN(seq), 0) FROM events WHERE request_number = ? AND version = ?`),
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM events WHERE request_number = ? AND version = ?`,
 			s.number, ifMatch).Scan(&after)
 		if err != nil {
 			return fmt.Errorf("find version %d: %w", ifMatch, err)
@@ -174,7 +174,7 @@ func (l *Ledger) replay(ctx context.Context, tx querier, m instruct.Mutation) (i
 	}
 	var fingerprint, outcome string
 	var number int64
-	err := tx.QueryRowContext(ctx, l.q(`SELECT fingerprint, request_number, outcome FROM idempotency WHERE key = ?`), m.IdempotencyKey).
+	err := tx.QueryRowContext(ctx, `SELECT fingerprint, request_number, outcome FROM idempotency WHERE key = ?`, m.IdempotencyKey).
 		Scan(&fingerprint, &number, &outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return instruct.Outcome{}, false, nil
@@ -209,7 +209,7 @@ func (l *Ledger) remember(ctx context.Context, tx querier, m instruct.Mutation, 
 	if err != nil {
 		return fmt.Errorf("encode outcome: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO idempotency (key, fingerprint, request_number, outcome, created_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO idempotency (key, fingerprint, request_number, outcome, created_at) VALUES (?, ?, ?, ?, ?)`,
 		m.IdempotencyKey, m.Fingerprint, m.RequestID, string(body), l.clock(m.Now).UnixNano())
 	if err != nil {
 		return fmt.Errorf("store idempotency record: %w", err)
@@ -221,8 +221,8 @@ func (l *Ledger) remember(ctx context.Context, tx querier, m instruct.Mutation, 
 // returns how many. Callers keep them at least 30 days.
 func (l *Ledger) PurgeIdempotency(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, l.q(`DELETE FROM idempotency WHERE created_at < ?`), before.UnixNano())
+	err := l.inWrite(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, before.UnixNano())
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 // Audit returns the hash-chained log after seq `after`, at most limit
 // entries (DefaultLimit if 0).
 func (l *Ledger) Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error) {
-	rows, err := l.reader.QueryContext(ctx, l.q(`SELECT seq, prev_hash, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+	rows, err := l.reader.QueryContext(ctx, `SELECT seq, prev_hash, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
 		after, limitOr(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
@@ -69,7 +69,7 @@ type verifier struct {
 // assigned. It names the first seq that breaks these rules.
 func (l *Ledger) Verify(ctx context.Context) (VerifyResult, error) {
 	var v verifier
-	err := l.inRead(ctx, func(tx *sql.Tx) error {
+	err := l.inRead(ctx, func(tx *txn) error {
 		if err := l.verifyStart(ctx, tx, &v); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (l *Ledger) verifyStart(ctx context.Context, tx querier, v *verifier) error
 }
 
 func (l *Ledger) verifyEvents(ctx context.Context, tx querier, v *verifier) error {
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT seq, prev_hash, hash, body FROM events WHERE seq >= ? ORDER BY seq`), v.res.From)
+	rows, err := tx.QueryContext(ctx, `SELECT seq, prev_hash, hash, body FROM events WHERE seq >= ? ORDER BY seq`, v.res.From)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ type PurgeResult struct {
 // and hash, so that Verify still passes and FeedHorizon moves there.
 func (l *Ledger) PurgeBefore(ctx context.Context, t time.Time) (PurgeResult, error) {
 	var res PurgeResult
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inWrite(ctx, func(tx *txn) error {
 		var err error
 		res, err = l.purge(ctx, tx, t)
 		return err
@@ -189,26 +189,26 @@ func (l *Ledger) PurgeBefore(ctx context.Context, t time.Time) (PurgeResult, err
 
 func (l *Ledger) purge(ctx context.Context, tx querier, t time.Time) (PurgeResult, error) {
 	var res PurgeResult
-	err := tx.QueryRowContext(ctx, l.q(`SELECT COALESCE((SELECT MIN(seq) FROM events WHERE at >= ?), (SELECT MAX(seq) + 1 FROM events), 0) - 1`),
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(seq) FROM events WHERE at >= ?), (SELECT MAX(seq) + 1 FROM events), 0) - 1`,
 		t.UnixNano()).Scan(&res.LastSeq)
 	if err != nil || res.LastSeq <= 0 {
 		return PurgeResult{}, err
 	}
-	err = tx.QueryRowContext(ctx, l.q(`SELECT hash FROM events WHERE seq = ?`), res.LastSeq).Scan(&res.LastHash)
+	err = tx.QueryRowContext(ctx, `SELECT hash FROM events WHERE seq = ?`, res.LastSeq).Scan(&res.LastHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PurgeResult{}, nil // purged already up to there
 	}
 	if err != nil {
 		return PurgeResult{}, err
 	}
-	deleted, err := tx.ExecContext(ctx, l.q(`DELETE FROM events WHERE seq <= ?`), res.LastSeq)
+	deleted, err := tx.ExecContext(ctx, `DELETE FROM events WHERE seq <= ?`, res.LastSeq)
 	if err != nil {
 		return PurgeResult{}, err
 	}
 	if res.Purged, err = deleted.RowsAffected(); err != nil {
 		return PurgeResult{}, err
 	}
-	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO purge_receipts (last_seq, last_hash, purged, purged_at) VALUES (?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO purge_receipts (last_seq, last_hash, purged, purged_at) VALUES (?, ?, ?, ?)`,
 		res.LastSeq, res.LastHash, res.Purged, l.nowUTC().UnixNano())
 	return res, err
 }

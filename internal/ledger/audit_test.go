@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func testVerify(t *testing.T, open func(t *testing.T) *Ledger) {
 		}, 4},
 		{"rewritten with a recomputed hash", func(t *testing.T, l *Ledger) {
 			var prev, body string
-			if err := l.writer.QueryRow(`SELECT prev_hash, body FROM events WHERE seq = 3`).Scan(&prev, &body); err != nil {
+			if err := l.writer.QueryRowContext(context.Background(), `SELECT prev_hash, body FROM events WHERE seq = 3`).Scan(&prev, &body); err != nil {
 				t.Fatal(err)
 			}
 			e, _ := decodeEvent(body)

@@ -22,7 +22,7 @@ type link struct {
 // orders writers on PostgreSQL.
 func (l *Ledger) reserve(ctx context.Context, tx querier, n int64) (link, error) {
 	var k link
-	err := tx.QueryRowContext(ctx, l.q(`UPDATE seq SET n = n + ? WHERE id = 1 RETURNING n, head`), n).Scan(&k.seq, &k.head)
+	err := tx.QueryRowContext(ctx, `UPDATE seq SET n = n + ? WHERE id = 1 RETURNING n, head`, n).Scan(&k.seq, &k.head)
 	if err != nil {
 		return link{}, fmt.Errorf("take seq: %w", err)
 	}
@@ -32,7 +32,7 @@ func (l *Ledger) reserve(ctx context.Context, tx querier, n int64) (link, error)
 
 // setHead records the hash of the chain's last event.
 func (l *Ledger) setHead(ctx context.Context, tx querier, head string) error {
-	if _, err := tx.ExecContext(ctx, l.q(`UPDATE seq SET head = ? WHERE id = 1`), head); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE seq SET head = ? WHERE id = 1`, head); err != nil {
 		return fmt.Errorf("set chain head: %w", err)
 	}
 	return nil
@@ -90,7 +90,7 @@ func eventArgs(number, version int64, s sealed) []any {
 // insertEvent stores s as an event of request number, which it brought
 // to version.
 func (l *Ledger) insertEvent(ctx context.Context, tx querier, number, version int64, s sealed) error {
-	if _, err := tx.ExecContext(ctx, l.q(insertEventSQL), eventArgs(number, version, s)...); err != nil {
+	if _, err := tx.ExecContext(ctx, insertEventSQL, eventArgs(number, version, s)...); err != nil {
 		return fmt.Errorf("insert event %d of %s: %w", s.event.Seq, instruct.FormatRequestID(number), err)
 	}
 	return nil

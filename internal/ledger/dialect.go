@@ -27,6 +27,3 @@ type dialect struct {
 	// isUniqueViolation reports whether err is a unique-constraint failure.
 	isUniqueViolation func(err error) bool
 }
-
-// q rebinds a portable statement for the ledger's engine.
-func (l *Ledger) q(query string) string { return l.d.rebind(query) }

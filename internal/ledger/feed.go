@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -34,7 +33,7 @@ func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after
 	w.add("seq > ?", after)
 	var items []instruct.FeedItem
 	var more bool
-	err := l.inRead(ctx, func(tx *sql.Tx) error {
+	err := l.inRead(ctx, func(tx *txn) error {
 		var err error
 		items, more, err = l.feedRequests(ctx, tx, w, limit)
 		if err != nil || len(items) == 0 {
@@ -51,7 +50,7 @@ func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after
 // feedRequests returns the first limit requests w selects, by seq, and
 // whether more follow.
 func (l *Ledger) feedRequests(ctx context.Context, tx querier, w where, limit int) ([]instruct.FeedItem, bool, error) {
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT seq, body FROM requests WHERE `+w.sql()+` ORDER BY seq LIMIT ?`),
+	rows, err := tx.QueryContext(ctx, `SELECT seq, body FROM requests WHERE `+w.sql()+` ORDER BY seq LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {
 		return nil, false, err
@@ -95,7 +94,7 @@ func feedEventFilter(v instruct.Viewer, base int64) where {
 func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int, f where, items []instruct.FeedItem) error {
 	page := `SELECT number FROM requests WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`
 	args := append(append(append([]any{}, w.args...), limit), f.args...)
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY seq`), args...)
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY seq`, args...)
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func wantCode(t *testing.T, what string, err error, code instruct.Code) {
 // exec runs a raw statement on the ledger's file, to tamper with it.
 func exec(t *testing.T, l *Ledger, query string, args ...any) {
 	t.Helper()
-	if _, err := l.writer.ExecContext(context.Background(), l.q(query), args...); err != nil {
+	if _, err := l.writer.ExecContext(context.Background(), query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 }

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -21,7 +20,7 @@ const importBatchSize = 2000
 func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
 	for start := 0; start < len(hs); start += importBatchSize {
 		batch := hs[start:min(start+importBatchSize, len(hs))]
-		if err := l.inWrite(ctx, func(tx *sql.Tx) error { return l.importBatch(ctx, tx, batch) }); err != nil {
+		if err := l.inWrite(ctx, func(tx *txn) error { return l.importBatch(ctx, tx, batch) }); err != nil {
 			return fmt.Errorf("import histories %d to %d: %w", start, start+len(batch)-1, err)
 		}
 	}
@@ -29,35 +28,25 @@ func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
 	return nil
 }
 
-// importer holds the prepared statements and chain position of one batch.
+// importer holds the transaction and chain position of one batch.
 type importer struct {
-	l        *Ledger
-	requests *sql.Stmt
-	events   *sql.Stmt
-	k        link
-	next     int64
+	tx   *txn
+	k    link
+	next int64
 }
 
-func (l *Ledger) importBatch(ctx context.Context, tx *sql.Tx, hs []instruct.History) error {
+func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History) error {
 	total, err := countEvents(hs)
 	if err != nil {
 		return err
 	}
-	im := importer{l: l}
+	im := importer{tx: tx}
 	if im.k, err = l.reserve(ctx, tx, total); err != nil {
 		return err
 	}
 	if im.next, err = l.nextNumber(ctx, tx); err != nil {
 		return err
 	}
-	if im.requests, err = tx.PrepareContext(ctx, l.q(insertRequestSQL)); err != nil {
-		return err
-	}
-	defer im.requests.Close()
-	if im.events, err = tx.PrepareContext(ctx, l.q(insertEventSQL)); err != nil {
-		return err
-	}
-	defer im.events.Close()
 	for i := range hs {
 		if err := im.history(ctx, hs[i]); err != nil {
 			return err
@@ -95,7 +84,7 @@ func (im *importer) history(ctx context.Context, h instruct.History) error {
 	if err != nil {
 		return err
 	}
-	if _, err := im.requests.ExecContext(ctx, args...); err != nil {
+	if _, err := im.tx.ExecContext(ctx, insertRequestSQL, args...); err != nil {
 		return fmt.Errorf("insert %s: %w", r.ID, err)
 	}
 	for i, e := range h.Events {
@@ -130,7 +119,7 @@ func (im *importer) event(ctx context.Context, number, version int64, e instruct
 	if err != nil {
 		return err
 	}
-	if _, err := im.events.ExecContext(ctx, eventArgs(number, version, s)...); err != nil {
+	if _, err := im.tx.ExecContext(ctx, insertEventSQL, eventArgs(number, version, s)...); err != nil {
 		return fmt.Errorf("insert event %d of %s: %w", e.Seq, r.ID, err)
 	}
 	im.k.head = s.hash

@@ -12,10 +12,12 @@ import (
 // Ledger is the server's database. It is safe for concurrent use.
 type Ledger struct {
 	d      dialect
-	writer *sql.DB
-	reader *sql.DB
+	writer *pool
+	reader *pool
 	log    *slog.Logger
 	now    func() time.Time
+	// commits runs Apply and Create by group commit.
+	commits *committer
 }
 
 // Option configures Open.
@@ -25,6 +27,9 @@ type options struct {
 	logger  *slog.Logger
 	readers int
 	now     func() time.Time
+	// synchronous is SQLite's synchronous mode: FULL, which only
+	// benchmarks measuring its cost change.
+	synchronous string
 }
 
 // WithLogger sets the logger of the ledger's rare notices (migrations,
@@ -45,8 +50,12 @@ func WithReaders(n int) Option {
 // none; by default time.Now.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// withSynchronous sets SQLite's synchronous mode, for benchmarks that
+// measure what FULL costs.
+func withSynchronous(mode string) Option { return func(o *options) { o.synchronous = mode } }
+
 func newOptions(opts []Option) options {
-	o := options{logger: slog.New(slog.DiscardHandler), readers: 4, now: time.Now}
+	o := options{logger: slog.New(slog.DiscardHandler), readers: 4, now: time.Now, synchronous: "FULL"}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -56,20 +65,24 @@ func newOptions(opts []Option) options {
 // newLedger migrates the schema through writer and returns the ledger; it
 // closes both pools on failure.
 func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options) (*Ledger, error) {
-	l := &Ledger{d: d, writer: writer, reader: reader, log: o.logger, now: o.now}
+	l := &Ledger{d: d, writer: newPool(writer, d.rebind), reader: newPool(reader, d.rebind), log: o.logger, now: o.now}
 	if err := l.migrate(ctx); err != nil {
-		l.Close()
+		errors.Join(l.writer.close(), l.reader.close())
 		return nil, err
 	}
+	l.startCommitter()
 	return l, nil
 }
 
-// Close closes the ledger's connections.
+// Close waits for the writes under way, then closes the ledger's
+// connections. Writes submitted afterwards fail.
 func (l *Ledger) Close() error {
-	return errors.Join(l.writer.Close(), l.reader.Close())
+	l.commits.stop()
+	return errors.Join(l.writer.close(), l.reader.close())
 }
 
-// querier is what statements run on: a transaction or a pool.
+// querier is what statements run on: a transaction or a pool. Queries
+// are written with ? placeholders; both rebind them for the dialect.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -78,34 +91,34 @@ type querier interface {
 
 // inWrite runs fn in a write transaction and commits it when fn returns
 // nil; nothing fn did is kept when it returns an error.
-func (l *Ledger) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := l.writer.BeginTx(ctx, nil)
+func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+	tx, err := l.writer.begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	if l.d.lockWrites != "" {
 		if _, err := tx.ExecContext(ctx, l.d.lockWrites); err != nil {
-			tx.Rollback()
+			tx.tx.Rollback()
 			return fmt.Errorf("lock writes: %w", err)
 		}
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		tx.tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
 
 // inRead runs fn in a read transaction: its statements see one snapshot.
-func (l *Ledger) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := l.reader.BeginTx(ctx, l.d.readTx)
+func (l *Ledger) inRead(ctx context.Context, fn func(tx *txn) error) error {
+	tx, err := l.reader.begin(ctx, l.d.readTx)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
-	defer tx.Rollback()
+	defer tx.tx.Rollback()
 	return fn(tx)
 }
 

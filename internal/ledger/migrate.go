@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -36,7 +35,7 @@ func (l *Ledger) migrate(ctx context.Context) error {
 		if m.version <= current {
 			continue
 		}
-		if err := l.inWrite(ctx, func(tx *sql.Tx) error { return l.step(ctx, tx, m) }); err != nil {
+		if err := l.inWrite(ctx, func(tx *txn) error { return l.step(ctx, tx, m) }); err != nil {
 			return err
 		}
 		l.log.Info("ledger schema migrated", "engine", l.d.name, "version", m.version, "name", m.name)
@@ -48,7 +47,7 @@ func (l *Ledger) migrate(ctx context.Context) error {
 // the version recorded in it, 0 for a new database.
 func (l *Ledger) schemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inWrite(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return err
 		}
@@ -61,14 +60,14 @@ func (l *Ledger) schemaVersion(ctx context.Context) (int, error) {
 }
 
 // step applies migration m and records its version.
-func (l *Ledger) step(ctx context.Context, tx *sql.Tx, m migration) error {
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+func (l *Ledger) step(ctx context.Context, tx *txn, m migration) error {
+	if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil { // several statements: not prepared
 		return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, l.q(`DELETE FROM schema_version`)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
 		return fmt.Errorf("record schema version: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, l.q(`INSERT INTO schema_version (version) VALUES (?)`), m.version); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.version); err != nil {
 		return fmt.Errorf("record schema version: %w", err)
 	}
 	return nil

@@ -92,7 +92,7 @@ func listWhere(q instruct.ListQuery) where {
 // organisation name, SIRET or applicant e-mail.
 func (l *Ledger) Requests(ctx context.Context, q instruct.ListQuery) ([]instruct.Request, error) {
 	w := listWhere(q)
-	rows, err := l.reader.QueryContext(ctx, l.q(`SELECT body FROM requests WHERE `+w.sql()+` ORDER BY number LIMIT ?`),
+	rows, err := l.reader.QueryContext(ctx, `SELECT body FROM requests WHERE `+w.sql()+` ORDER BY number LIMIT ?`,
 		append(w.args, limitOr(q.Limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("list requests: %w", err)

@@ -51,7 +51,7 @@ func (l *Ledger) insertRequest(ctx context.Context, tx querier, s storedRequest)
 	if err != nil {
 		return instruct.Request{}, err
 	}
-	if _, err := tx.ExecContext(ctx, l.q(insertRequestSQL), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, insertRequestSQL, args...); err != nil {
 		return instruct.Request{}, fmt.Errorf("insert %s: %w", s.request.ID, err)
 	}
 	return decodeRequest(string(body))
@@ -65,7 +65,7 @@ func (l *Ledger) updateRequest(ctx context.Context, tx querier, s storedRequest)
 	if err != nil {
 		return instruct.Request{}, fmt.Errorf("encode %s: %w", s.request.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, l.q(`UPDATE requests SET status = ?, version = ?, seq = ?, search = ?, body = ? WHERE number = ?`),
+	_, err = tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ?, seq = ?, search = ?, body = ? WHERE number = ?`,
 		string(s.request.Status), s.request.Version, s.seq, searchText(s.request), string(body), s.number)
 	if err != nil {
 		return instruct.Request{}, fmt.Errorf("update %s: %w", s.request.ID, err)
@@ -77,7 +77,7 @@ func (l *Ledger) updateRequest(ctx context.Context, tx querier, s storedRequest)
 func (l *Ledger) loadRequest(ctx context.Context, tx querier, number int64) (storedRequest, error) {
 	s := storedRequest{number: number}
 	var body string
-	err := tx.QueryRowContext(ctx, l.q(`SELECT created_by, seq, body FROM requests WHERE number = ?`), number).
+	err := tx.QueryRowContext(ctx, `SELECT created_by, seq, body FROM requests WHERE number = ?`, number).
 		Scan(&s.createdBy, &s.seq, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", instruct.FormatRequestID(number))
@@ -111,7 +111,7 @@ func (l *Ledger) Request(ctx context.Context, id int64) (instruct.Request, strin
 // not_found when there is no such request.
 func (l *Ledger) Events(ctx context.Context, id int64) ([]instruct.Event, error) {
 	var events []instruct.Event
-	err := l.inRead(ctx, func(tx *sql.Tx) error {
+	err := l.inRead(ctx, func(tx *txn) error {
 		if _, err := l.loadRequest(ctx, tx, id); err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (l *Ledger) Events(ctx context.Context, id int64) ([]instruct.Event, error)
 // eventsAfter returns the events of request number with a seq above
 // after, oldest first.
 func (l *Ledger) eventsAfter(ctx context.Context, tx querier, number, after int64) ([]instruct.Event, error) {
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT body FROM events WHERE request_number = ? AND seq > ? ORDER BY seq`), number, after)
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number = ? AND seq > ? ORDER BY seq`, number, after)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", instruct.FormatRequestID(number), err)
 	}

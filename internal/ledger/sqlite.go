@@ -54,11 +54,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 		return nil, fmt.Errorf("open ledger: the path must be a file name without '?' or '#'")
 	}
 	o := newOptions(opts)
-	writer, err := openSQLite(path, o.readers, true)
+	writer, err := openSQLite(path, o, true)
 	if err != nil {
 		return nil, err
 	}
-	reader, err := openSQLite(path, o.readers, false)
+	reader, err := openSQLite(path, o, false)
 	if err != nil {
 		writer.Close()
 		return nil, err
@@ -68,8 +68,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 
 // openSQLite returns the writer pool (one connection, IMMEDIATE
 // transactions) or the reader pool (n read-only connections) on path.
-func openSQLite(path string, readers int, write bool) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", path+"?"+sqliteParams(write).Encode())
+func openSQLite(path string, o options, write bool) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", path+"?"+sqliteParams(o, write).Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -77,8 +77,8 @@ func openSQLite(path string, readers int, write bool) (*sql.DB, error) {
 		db.SetMaxOpenConns(1)
 		db.SetMaxIdleConns(1)
 	} else {
-		db.SetMaxOpenConns(readers)
-		db.SetMaxIdleConns(readers)
+		db.SetMaxOpenConns(o.readers)
+		db.SetMaxIdleConns(o.readers)
 	}
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
@@ -87,12 +87,12 @@ func openSQLite(path string, readers int, write bool) (*sql.DB, error) {
 
 // sqliteParams returns the DSN parameters modernc.org/sqlite applies to
 // each new connection.
-func sqliteParams(write bool) url.Values {
+func sqliteParams(o options, write bool) url.Values {
 	p := url.Values{}
 	p.Set("_busy_timeout", fmt.Sprint(busyTimeoutMillis))
 	p.Set("_foreign_keys", "on")
 	p.Set("_journal_mode", "WAL")
-	p.Set("_synchronous", "FULL")
+	p.Set("_synchronous", o.synchronous)
 	if write {
 		p.Set("_txlock", "immediate")
 	} else {

@@ -38,7 +38,7 @@ func (l *Ledger) AddUser(ctx context.Context, u instruct.User) (instruct.User, e
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inWrite(ctx, func(tx *txn) error {
 		if err := l.insertUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -52,14 +52,14 @@ func (l *Ledger) AddUser(ctx context.Context, u instruct.User) (instruct.User, e
 
 func (l *Ledger) insertUser(ctx context.Context, tx querier, u instruct.User) error {
 	var n int
-	err := tx.QueryRowContext(ctx, l.q(`SELECT COUNT(*) FROM users WHERE email_key = ? OR id = ?`), emailKey(u.Email), u.ID).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email_key = ? OR id = ?`, emailKey(u.Email), u.ID).Scan(&n)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
 		return instruct.Errorf(instruct.CodeInvalid, "user exists")
 	}
-	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO users (id, name, email, email_key, created_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, name, email, email_key, created_at) VALUES (?, ?, ?, ?, ?)`,
 		u.ID, u.Name, strings.TrimSpace(u.Email), emailKey(u.Email), l.nowUTC().UnixNano())
 	if l.d.isUniqueViolation(err) {
 		return instruct.Errorf(instruct.CodeInvalid, "user exists")
@@ -82,11 +82,11 @@ func checkGrants(grants []instruct.Grant) error {
 
 // putGrants replaces the grants of user id.
 func (l *Ledger) putGrants(ctx context.Context, tx querier, id string, grants []instruct.Grant) error {
-	if _, err := tx.ExecContext(ctx, l.q(`DELETE FROM grants WHERE user_id = ?`), id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE user_id = ?`, id); err != nil {
 		return err
 	}
 	for _, g := range grants {
-		_, err := tx.ExecContext(ctx, l.q(`INSERT INTO grants (user_id, definition, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+		_, err := tx.ExecContext(ctx, `INSERT INTO grants (user_id, definition, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			id, g.Definition, string(g.Role))
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (l *Ledger) SetRoles(ctx context.Context, userID string, grants []instruct.
 	if err := checkGrants(grants); err != nil {
 		return err
 	}
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inWrite(ctx, func(tx *txn) error {
 		if _, err := l.userWhere(ctx, tx, "id = ?", userID); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (l *Ledger) UserBySSHFingerprint(ctx context.Context, fingerprint string) (
 // readUser returns, in one snapshot, the user cond selects with roles.
 func (l *Ledger) readUser(ctx context.Context, cond string, arg any) (instruct.User, error) {
 	var u instruct.User
-	err := l.inRead(ctx, func(tx *sql.Tx) error {
+	err := l.inRead(ctx, func(tx *txn) error {
 		var err error
 		u, err = l.userWhere(ctx, tx, cond, arg)
 		return err
@@ -150,7 +150,7 @@ func (l *Ledger) readUser(ctx context.Context, cond string, arg any) (instruct.U
 // userWhere returns the user cond selects, with roles, or not_found.
 func (l *Ledger) userWhere(ctx context.Context, tx querier, cond string, arg any) (instruct.User, error) {
 	var u instruct.User
-	err := tx.QueryRowContext(ctx, l.q(`SELECT id, name, email FROM users WHERE `+cond), arg).Scan(&u.ID, &u.Name, &u.Email)
+	err := tx.QueryRowContext(ctx, `SELECT id, name, email FROM users WHERE `+cond, arg).Scan(&u.ID, &u.Name, &u.Email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return instruct.User{}, instruct.Errorf(instruct.CodeNotFound, "no such user")
 	}
@@ -163,7 +163,7 @@ func (l *Ledger) userWhere(ctx context.Context, tx querier, cond string, arg any
 
 // grantsOf returns the grants of user id, in a stable order.
 func (l *Ledger) grantsOf(ctx context.Context, tx querier, id string) ([]instruct.Grant, error) {
-	rows, err := tx.QueryContext(ctx, l.q(`SELECT definition, role FROM grants WHERE user_id = ? ORDER BY definition, role`), id)
+	rows, err := tx.QueryContext(ctx, `SELECT definition, role FROM grants WHERE user_id = ? ORDER BY definition, role`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read roles: %w", err)
 	}
@@ -189,11 +189,11 @@ func (l *Ledger) CreateToken(ctx context.Context, userID string) (string, error)
 	}
 	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	hash := sha256.Sum256([]byte(token))
-	err := l.inWrite(ctx, func(tx *sql.Tx) error {
+	err := l.inWrite(ctx, func(tx *txn) error {
 		if _, err := l.userWhere(ctx, tx, "id = ?", userID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, l.q(`INSERT INTO tokens (hash, user_id, created_at) VALUES (?, ?, ?)`),
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, user_id, created_at) VALUES (?, ?, ?)`,
 			hash[:], userID, l.nowUTC().UnixNano())
 		return err
 	})
@@ -214,7 +214,7 @@ func (l *Ledger) AddSSHKey(ctx context.Context, userID, authorizedKey string) (s
 	}
 	fp := ssh.FingerprintSHA256(key)
 	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))
-	err = l.inWrite(ctx, func(tx *sql.Tx) error { return l.bindKey(ctx, tx, userID, fp, line) })
+	err = l.inWrite(ctx, func(tx *txn) error { return l.bindKey(ctx, tx, userID, fp, line) })
 	if err != nil {
 		return "", fmt.Errorf("add SSH key: %w", err)
 	}
@@ -226,7 +226,7 @@ func (l *Ledger) bindKey(ctx context.Context, tx querier, userID, fp, line strin
 		return err
 	}
 	var owner string
-	err := tx.QueryRowContext(ctx, l.q(`SELECT user_id FROM ssh_keys WHERE fingerprint = ?`), fp).Scan(&owner)
+	err := tx.QueryRowContext(ctx, `SELECT user_id FROM ssh_keys WHERE fingerprint = ?`, fp).Scan(&owner)
 	switch {
 	case err == nil && owner == userID:
 		return nil
@@ -235,7 +235,7 @@ func (l *Ledger) bindKey(ctx context.Context, tx querier, userID, fp, line strin
 	case !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	_, err = tx.ExecContext(ctx, l.q(`INSERT INTO ssh_keys (fingerprint, user_id, public_key, created_at) VALUES (?, ?, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO ssh_keys (fingerprint, user_id, public_key, created_at) VALUES (?, ?, ?, ?)`,
 		fp, userID, line, l.nowUTC().UnixNano())
 	return err
 }

@@ -76,10 +76,10 @@ func testTokens(t *testing.T, open func(t *testing.T) *Ledger) {
 	}
 	var stored []byte
 	var n int
-	if err := f.l.reader.QueryRow(`SELECT hash FROM tokens`).Scan(&stored); err != nil || !cmp.Equal(stored, hash[:]) {
+	if err := f.l.reader.QueryRowContext(f.ctx, `SELECT hash FROM tokens`).Scan(&stored); err != nil || !cmp.Equal(stored, hash[:]) {
 		t.Errorf("stored token = %x, %v, want only its SHA-256", stored, err)
 	}
-	if err := f.l.reader.QueryRow(f.l.q(`SELECT COUNT(*) FROM tokens WHERE CAST(hash AS TEXT) = ? OR user_id = ?`), token, token).Scan(&n); err != nil || n != 0 {
+	if err := f.l.reader.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM tokens WHERE CAST(hash AS TEXT) = ? OR user_id = ?`, token, token).Scan(&n); err != nil || n != 0 {
 		t.Errorf("the token itself is stored (%d rows, %v)", n, err)
 	}
 	other, _ := f.l.CreateToken(f.ctx, u.ID)
@@ -124,7 +124,7 @@ func testSSHKeys(t *testing.T, open func(t *testing.T) *Ledger) {
 	_, err = f.l.AddSSHKey(f.ctx, "u-nobody", line)
 	wantCode(t, "AddSSHKey(unknown user)", err, instruct.CodeNotFound)
 	var stored string
-	if err := f.l.reader.QueryRow(`SELECT public_key FROM ssh_keys`).Scan(&stored); err != nil || strings.Contains(stored, "jeanne") {
+	if err := f.l.reader.QueryRowContext(f.ctx, `SELECT public_key FROM ssh_keys`).Scan(&stored); err != nil || strings.Contains(stored, "jeanne") {
 		t.Errorf("stored key = %q, %v, want the key without its comment", stored, err)
 	}
 	_, err = f.l.UserBySSHFingerprint(f.ctx, "SHA256:inconnue")
