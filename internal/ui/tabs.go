@@ -4,16 +4,20 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/instruct-dev/instruct/internal/instruct"
+
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 )
 
 // tabsLine draws the status tabs with their counts, and at the right the
 // search, API filter and sort in force.
 func (m Model) tabsLine() string {
-	right := m.queryLine()
+	right := m.queryLine(false)
 	room := m.width - frame.Width(right) - 1
 	tabs := m.tabs(false)
 	if frame.Width(tabs) > room {
+		right = m.queryLine(true)
+		room = m.width - frame.Width(right) - 1
 		tabs = m.tabs(true)
 	}
 	return frame.Fit(frame.Fit(tabs, max(0, room))+" "+right, m.width)
@@ -51,8 +55,9 @@ func (m Model) tabs(short bool) string {
 }
 
 // queryLine shows the search (with a cursor while typing), the API filter
-// and the sort.
-func (m Model) queryLine() string {
+// and the sort; compact leaves out the filter and sort when they are the
+// defaults.
+func (m Model) queryLine(compact bool) string {
 	var parts []string
 	if m.query.searching || m.query.text != "" {
 		s := "/" + m.query.text
@@ -65,6 +70,11 @@ func (m Model) queryLine() string {
 	if d, ok := m.defByID[m.query.api]; ok {
 		api = shortName(d.Name)
 	}
-	parts = append(parts, m.theme.Muted.Paint(m.msgs.FilterBy(api)), m.theme.Muted.Paint(m.msgs.SortBy(m.query.sort)))
+	if !compact || m.query.api != "" {
+		parts = append(parts, m.theme.Muted.Paint(m.msgs.FilterBy(api)))
+	}
+	if !compact || m.query.sort != instruct.SortAge {
+		parts = append(parts, m.theme.Muted.Paint(m.msgs.SortBy(m.query.sort)))
+	}
 	return strings.Join(parts, m.theme.Muted.Paint(" · ")) + " "
 }

@@ -162,12 +162,14 @@ func (m Model) onDefinitions(msg definitionsMsg) Model {
 // dayDuration returns n days.
 func dayDuration(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 
-// shortName drops the "API " every name starts with.
+// shortName drops the "API " most names start with, and a "de " after it.
 func shortName(name string) string {
-	if s, ok := strings.CutPrefix(name, "API "); ok && s != "" {
-		return s
+	s, _ := strings.CutPrefix(name, "API ")
+	s, _ = strings.CutPrefix(s, "de ")
+	if s == "" {
+		return name
 	}
-	return name
+	return s
 }
 
 func (m Model) onMe(msg meMsg) Model {

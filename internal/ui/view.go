@@ -129,31 +129,27 @@ func (m Model) footer() string {
 	return m.shortHelp(help.Short)
 }
 
-// shortHelp draws keys and what they do on one line, as many as fit.
+// shortHelp draws keys and what they do on one line, as many as fit; the
+// last two (help and quit, where the screen has them) always show.
 func (m Model) shortHelp(bindings []key.Binding) string {
-	var b strings.Builder
-	used := 1
-	b.WriteByte(' ')
+	items := make([]string, 0, len(bindings))
 	for _, kb := range bindings {
-		if !kb.Enabled() {
-			continue
+		if kb.Enabled() {
+			items = append(items, m.theme.Key.Paint(kb.Help().Key)+" "+m.theme.Muted.Paint(kb.Help().Desc))
 		}
-		h := kb.Help()
-		item := h.Key + " " + h.Desc
-		sep := 0
-		if used > 1 {
-			sep = 3
-		}
-		if used+sep+frame.Width(item) > m.width {
+	}
+	keep := min(2, len(items))
+	tail := items[len(items)-keep:]
+	room := m.width - 1 - frame.Width(strings.Join(tail, " · "))
+	var head []string
+	for _, it := range items[:len(items)-keep] {
+		if frame.Width(strings.Join(append(head, it), " · "))+3 > room {
 			break
 		}
-		if sep > 0 {
-			b.WriteString(m.theme.Muted.Paint(" · "))
-		}
-		b.WriteString(m.theme.Key.Paint(h.Key) + " " + m.theme.Muted.Paint(h.Desc))
-		used += sep + frame.Width(item)
+		head = append(head, it)
 	}
-	return frame.Fit(b.String(), m.width)
+	sep := m.theme.Muted.Paint(" · ")
+	return frame.Fit(" "+strings.Join(append(head, tail...), sep), m.width)
 }
 
 // helpView lists every key of the screen under the help, from the same
@@ -167,10 +163,14 @@ func (m Model) helpView(w, h int) []string {
 			body = append(append(body, row...), "")
 			row = nil
 		}
+		if len(row) == 0 {
+			row = block
+			continue
+		}
 		row = frame.Join(equalize(row, len(block)), equalize(block, len(row)))
 	}
 	body = append(append(body, row...), "")
-	body = append(body, frame.Wrap(" "+m.msgs.Legend, w-2)...)
+	body = append(body, frame.Indent(" ", m.msgs.Legend, w-2)...)
 	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
 }
 

@@ -41,13 +41,12 @@ func View(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w, maxH int
 
 // Body returns the lines inside the box, wrapped to w cells.
 func Body(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w int) []string {
-	at := msgs.DateTime(op.CreatedAt)
 	var lines []string
 	if op.State == instruct.OpRejected {
 		lines = frame.Wrap(op.Reason, w)
 		return append(lines, th.Key.Paint(frame.Fit(msgs.RejectedHint, w)))
 	}
-	lines = frame.Wrap(msgs.YourDecision(op.Kind, at), w)
+	lines = frame.Wrap(msgs.YourDecision(op.Kind), w)
 	if op.Conflict != nil {
 		for _, e := range op.Conflict.EventsSince {
 			lines = append(lines, event(e, msgs, th, w)...)

@@ -101,7 +101,10 @@ func English() Messages {
 		SearchHint: "ID, title, organisation, SIRET, e-mail, data",
 		Age:        ago,
 		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
-		Overdue:    "past deadline",
+		OpOf: func(s instruct.OpState, k instruct.Kind) string {
+			return fmt.Sprintf("your decision “%s”: %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
+		},
+		Overdue: "past deadline",
 
 		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
 		SubmittedAgo:   func(d time.Duration) string { return "submitted " + ago(d) + " ago" },
@@ -161,8 +164,8 @@ func English() Messages {
 		ReplacesYours: "Your decision in conflict will be discarded in favour of this one.",
 
 		ConflictTitle: "Conflict",
-		YourDecision: func(k instruct.Kind, at string) string {
-			return fmt.Sprintf("Your decision “%s” of %s was not applied: the request changed first.", strings.ToLower(lookup(decisions, k)), at)
+		YourDecision: func(k instruct.Kind) string {
+			return fmt.Sprintf("Your decision “%s” was not applied: the request changed first.", strings.ToLower(lookup(decisions, k)))
 		},
 		Happened: func(actor string, k instruct.Kind, at string) string {
 			return fmt.Sprintf("%s %s on %s", actor, lookup(did, k), at)

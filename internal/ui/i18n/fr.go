@@ -101,7 +101,10 @@ func French() Messages {
 		SearchHint: "ID, intitulé, organisation, SIRET, e-mail, donnée",
 		Age:        ago,
 		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
-		Overdue:    "délai dépassé",
+		OpOf: func(s instruct.OpState, k instruct.Kind) string {
+			return fmt.Sprintf("votre décision « %s » : %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
+		},
+		Overdue: "délai dépassé",
 
 		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
 		SubmittedAgo:   func(d time.Duration) string { return "soumise il y a " + ago(d) },
@@ -161,8 +164,8 @@ func French() Messages {
 		ReplacesYours: "Votre décision en conflit sera abandonnée au profit de celle-ci.",
 
 		ConflictTitle: "Conflit",
-		YourDecision: func(k instruct.Kind, at string) string {
-			return fmt.Sprintf("Votre décision « %s » du %s n'a pas été appliquée : la demande a changé avant.", strings.ToLower(lookup(decisions, k)), at)
+		YourDecision: func(k instruct.Kind) string {
+			return fmt.Sprintf("Votre décision « %s » n'a pas été appliquée : la demande a changé avant.", strings.ToLower(lookup(decisions, k)))
 		},
 		Happened: func(actor string, k instruct.Kind, at string) string {
 			return fmt.Sprintf("%s %s le %s", actor, lookup(did, k), at)

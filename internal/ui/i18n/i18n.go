@@ -44,6 +44,7 @@ type Messages struct {
 	SearchHint string
 	Age        func(d time.Duration) string
 	Op         func(s instruct.OpState) string
+	OpOf       func(s instruct.OpState, k instruct.Kind) string
 	Overdue    string
 
 	// Review.
@@ -91,7 +92,7 @@ type Messages struct {
 
 	// Conflicts.
 	ConflictTitle string
-	YourDecision  func(k instruct.Kind, at string) string
+	YourDecision  func(k instruct.Kind) string
 	Happened      func(actor string, k instruct.Kind, at string) string
 	ConflictHint  string
 	RejectedTitle string

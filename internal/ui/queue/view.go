@@ -21,7 +21,7 @@ func (m Model) layout(w int) columns {
 	if m.theme.Plain {
 		c.mark = 12
 	}
-	rest := w - 2 - c.id - 1 - c.age - c.mark
+	rest := w - 2 - (c.id + 1) - c.age - c.mark - 1
 	if rest >= 60 {
 		c.api, rest = 13, rest-14
 	}
@@ -30,7 +30,7 @@ func (m Model) layout(w int) columns {
 	}
 	if rest >= 70 {
 		c.org = 32
-		c.title = rest - c.org - 1
+		c.title = rest - c.org - 2
 		return c
 	}
 	c.org = max(1, rest)

@@ -49,9 +49,11 @@ func (m Model) title(now time.Time) string {
 	if r.SubmittedAt != nil {
 		parts = append(parts, m.msgs.SubmittedAgo(now.Sub(*r.SubmittedAt)))
 	}
-	parts = append(parts, m.msgs.Status(r.Status))
+	if r.Status != instruct.StatusSubmitted {
+		parts = append(parts, m.msgs.Status(r.Status))
+	}
 	if op := m.detail.Op; op != nil && op.State != instruct.OpAccepted {
-		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.Decision(op.Kind)+" "+m.msgs.Op(op.State))
+		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.OpOf(op.State, op.Kind))
 	}
 	return m.theme.Title.Paint(frame.Fit(strings.Join(parts, " · "), m.width))
 }

@@ -66,11 +66,11 @@ func (m Model) View(now time.Time) string {
 	if m.user != "" {
 		left += " · " + m.user
 	}
-	room := m.width - frame.Width(right)
+	room := m.width - frame.Width(right) - 1
 	if room < 1 {
 		return frame.Fit(right, m.width)
 	}
-	return m.theme.Title.Paint(frame.Fit(left, room)) + right
+	return m.theme.Title.Paint(frame.Fit(left, room)) + " " + right
 }
 
 // right is the sync part, painted, ending with a space.

@@ -186,8 +186,9 @@ func sortedFields(d instruct.Diff) []string {
 }
 
 // Value writes a diff value as one line of text: strings as they are,
-// lists joined with commas, objects as their fields, nothing as "—", and
-// anything longer than a few lines cut.
+// lists joined with commas, objects by their name when they have one (a
+// contact) or else their fields, nothing as "—", and anything longer than
+// a few lines cut.
 func Value(v any) string {
 	var s string
 	switch x := v.(type) {
@@ -202,6 +203,10 @@ func Value(v any) string {
 		}
 		s = strings.Join(parts, ", ")
 	case map[string]any:
+		if name, ok := x["name"].(string); ok && name != "" {
+			s = name
+			break
+		}
 		parts := make([]string, 0, len(x))
 		for _, k := range slices.Sorted(maps.Keys(x)) {
 			parts = append(parts, k+": "+Value(x[k]))
