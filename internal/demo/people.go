@@ -11,10 +11,11 @@ import (
 // person is someone an organisation names on its requests: the same
 // person, with the same e-mail and phone, in every request.
 type person struct {
-	id    string // the actor ID of an applicant
-	name  string
-	email string
-	phone string
+	id     string // the actor ID of an applicant
+	name   string
+	email  string
+	phone  string
+	female bool // for the grammatical gender of job titles
 }
 
 // Slots of an organisation's people: person number key*slots+slot.
@@ -30,25 +31,26 @@ const (
 
 // names holds the first and last names people are drawn from.
 type names struct {
-	first, last []string
+	women, men, last []string
 }
 
 func newNames() names {
 	return names{
-		first: strings.Fields(`Marie Jean Pierre Nathalie Isabelle Philippe Sylvie Catherine Michel
-			Françoise Laurent Christophe Sandrine Stéphane Céline Nicolas Valérie Julien Aurélie
-			Sébastien Émilie Thomas Camille Mathieu Claire Antoine Hélène Olivier Sophie Frédéric
-			Laure Guillaume Élodie Romain Delphine Vincent Agnès Benoît Caroline Damien Florence
-			Fabrice Karine Jérôme Anne-Sophie Jean-Marc Marie-Claire Yannick Gwenaëlle Loïc Maëlle
-			Nadia Karim Samira Mehdi Léa Hugo Chloé Lucas Inès Maxime Manon Bastien Juliette`),
-		last: strings.Fields(`Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau
-			Simon Laurent Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard
-			André Lefèvre Mercier Dupont Lambert Bonnet François Martinez Legrand Garnier Faure
-			Rousseau Blanc Guérin Muller Henry Roussel Nicolas Perrin Morin Mathieu Clément Gauthier
-			Dumont Lopez Fontaine Chevalier Robin Masson Sanchez Gérard Nguyen Boyer Denis Lemaire
-			Duval Joly Gautier Roger Roche Roy Noël Meyer Lucas Meunier Jean Perez Marchand Dufour
-			Blanchard Marie Barbier Brun Dumas Brunet Schmitt Leroux Colin Fernandez Le Gall
-			Kerbrat Le Goff Tanguy Morvan Benali Haddad Ferreira Da Silva Rossi`),
+		women: strings.Fields(`Marie Nathalie Isabelle Sylvie Catherine Françoise Sandrine Céline Valérie
+			Aurélie Émilie Camille Claire Hélène Sophie Laure Élodie Delphine Agnès Caroline Florence
+			Karine Anne-Sophie Marie-Claire Gwenaëlle Maëlle Nadia Samira Léa Chloé Inès Manon Juliette`),
+		men: strings.Fields(`Jean Pierre Philippe Michel Laurent Christophe Stéphane Nicolas Julien
+			Sébastien Thomas Mathieu Antoine Olivier Frédéric Guillaume Romain Vincent Benoît Damien
+			Fabrice Jérôme Jean-Marc Yannick Loïc Karim Mehdi Hugo Lucas Maxime Bastien`),
+		// Split on commas: some names have a space.
+		last: strings.Split("Martin,Bernard,Dubois,Thomas,Robert,Richard,Petit,Durand,Leroy,Moreau,"+
+			"Simon,Laurent,Lefebvre,Michel,Garcia,David,Bertrand,Roux,Vincent,Fournier,Morel,Girard,"+
+			"André,Lefèvre,Mercier,Dupont,Lambert,Bonnet,François,Martinez,Legrand,Garnier,Faure,"+
+			"Rousseau,Blanc,Guérin,Muller,Henry,Roussel,Nicolas,Perrin,Morin,Mathieu,Clément,Gauthier,"+
+			"Dumont,Lopez,Fontaine,Chevalier,Robin,Masson,Sanchez,Gérard,Nguyen,Boyer,Denis,Lemaire,"+
+			"Duval,Joly,Gautier,Roger,Roche,Roy,Noël,Meyer,Lucas,Meunier,Perez,Marchand,Dufour,"+
+			"Blanchard,Barbier,Brun,Dumas,Brunet,Schmitt,Leroux,Colin,Fernandez,Le Gall,"+
+			"Kerbrat,Le Goff,Tanguy,Morvan,Benali,Haddad,Ferreira,Da Silva,Rossi", ","),
 	}
 }
 
@@ -60,8 +62,12 @@ func (g *Generator) people(o organization) []person {
 	for slot := range out {
 		n := o.key*slots + slot
 		r := rand.New(rand.NewPCG(g.seed^streamPerson, uint64(n)))
-		first := g.names.first[r.IntN(len(g.names.first))]
-		last := g.names.last[r.IntN(len(g.names.last))]
+		female := r.IntN(2) == 0
+		first := pick(r, g.names.men...)
+		if female {
+			first = pick(r, g.names.women...)
+		}
+		last := pick(r, g.names.last...)
 		local := slugify(first)
 		if r.IntN(5) == 0 {
 			local = local[:1]
@@ -71,10 +77,11 @@ func (g *Generator) people(o organization) []person {
 			domain = "cdg" + o.department + ".fr"
 		}
 		out[slot] = person{
-			id:    fmt.Sprintf("%s%d", applicantPrefix, n),
-			name:  first + " " + last,
-			email: local + "." + slugify(last) + "@" + domain,
-			phone: phone(r, o.zone),
+			id:     fmt.Sprintf("%s%d", applicantPrefix, n),
+			name:   first + " " + last,
+			email:  local + "." + slugify(last) + "@" + domain,
+			phone:  phone(r, o.zone),
+			female: female,
 		}
 	}
 	return out
@@ -120,12 +127,31 @@ func contacts(o organization, vendor *organization, titles []string, r *rand.Ran
 // contact returns the person of o's slot as a contact with a role.
 func contact(role string, o organization, slot int, title string) instruct.Contact {
 	p := o.people[slot]
-	return instruct.Contact{Role: role, Name: p.name, Email: p.email, Phone: p.phone, JobTitle: title}
+	return instruct.Contact{Role: role, Name: p.name, Email: p.email, Phone: p.phone, JobTitle: gendered(title, p.female)}
+}
+
+// gendered returns a job title, written in the masculine, in the gender
+// of the person who holds it.
+func gendered(title string, female bool) string {
+	if !female {
+		return title
+	}
+	for _, f := range [...][2]string{
+		{"Directeur général adjoint", "Directrice générale adjointe"}, {"Directeur général", "Directrice générale"},
+		{"Directeur", "Directrice"}, {"Sous-directeur", "Sous-directrice"}, {"Délégué", "Déléguée"},
+		{"Chef ", "Cheffe "}, {"Administrateur", "Administratrice"}, {"Ingénieur", "Ingénieure"},
+		{"Développeur", "Développeuse"},
+	} {
+		if rest, ok := strings.CutPrefix(title, f[0]); ok {
+			return f[1] + rest
+		}
+	}
+	return title
 }
 
 func dpoTitle(o organization, r *rand.Rand) string {
 	if sharedDPO(o) {
-		return "Délégué à la protection des données mutualisé (centre de gestion)"
+		return "Délégué à la protection des données, centre de gestion"
 	}
 	switch o.kind {
 	case kindMinistry:
@@ -133,29 +159,29 @@ func dpoTitle(o organization, r *rand.Rand) string {
 	case kindHospital:
 		return "Délégué à la protection des données du GHT"
 	}
-	return pick(r, "Délégué à la protection des données", "Déléguée à la protection des données", "DPO")
+	return pick(r, "Délégué à la protection des données", "DPO")
 }
 
 func controllerTitles(k orgKind) []string {
 	switch k {
 	case kindCommune:
-		return []string{"Directeur général des services", "Directrice de l'éducation et de l'enfance", "Responsable du guichet unique famille", "Directrice générale adjointe, pôle services à la population"}
+		return []string{"Directeur général des services", "Directeur de l'éducation et de l'enfance", "Responsable du guichet unique famille", "Directeur général adjoint, pôle services à la population"}
 	case kindCCAS:
-		return []string{"Directrice du CCAS", "Directeur de l'action sociale", "Responsable du service des aides facultatives"}
+		return []string{"Directeur du CCAS", "Directeur de l'action sociale", "Responsable du service des aides facultatives"}
 	case kindEPCI:
-		return []string{"Directeur des mobilités", "Directrice générale des services", "Responsable de la tarification solidaire"}
+		return []string{"Directeur des mobilités", "Directeur général des services", "Responsable de la tarification solidaire"}
 	case kindDepartement:
-		return []string{"Directrice de l'action sociale et de l'insertion", "Directeur de l'éducation et des collèges", "Directeur général adjoint, solidarités"}
+		return []string{"Directeur de l'action sociale et de l'insertion", "Directeur de l'éducation et des collèges", "Directeur général adjoint, solidarités"}
 	case kindRegion:
-		return []string{"Directeur des lycées", "Directrice du développement économique", "Responsable des transports scolaires"}
+		return []string{"Directeur des lycées", "Directeur du développement économique", "Responsable des transports scolaires"}
 	case kindMinistry:
-		return []string{"Sous-directeur des systèmes d'information", "Cheffe du bureau des achats", "Chef du bureau des usagers"}
+		return []string{"Sous-directeur des systèmes d'information", "Chef du bureau des achats", "Chef du bureau des usagers"}
 	case kindHospital:
-		return []string{"Directeur des admissions et de la facturation", "Directrice des finances"}
+		return []string{"Directeur des admissions et de la facturation", "Directeur des finances"}
 	case kindMutual:
 		return []string{"Directeur des prestations", "Responsable du tiers payant"}
 	}
-	return []string{"Directeur général", "Directrice des opérations", "Responsable produit"}
+	return []string{"Directeur général", "Directeur des opérations", "Responsable produit"}
 }
 
 func technicalTitles() []string {

@@ -38,7 +38,7 @@ func newTexts() texts {
 		},
 		shortApprovals: []string{
 			"Dossier complet : le cadre juridique et les données demandées correspondent au cas d'usage.",
-			"Validé après vérification de la délibération jointe.",
+			"Validé après vérification du cadre juridique et des données demandées.",
 			"Habilitation accordée. Merci pour les précisions apportées.",
 		},
 		refusals: []string{
@@ -51,11 +51,11 @@ func newTexts() texts {
 			"Habilitation révoquée : le jeton n'a pas été utilisé depuis plus d'un an et le contact technique n'est plus joignable.",
 		},
 		notes: []string{
-			"SIRET vérifié sur l'annuaire des entreprises : l'organisation est bien une collectivité territoriale.",
-			"La délibération jointe mentionne bien les tarifs en fonction des ressources. RAS sur le cadre juridique.",
+			"SIRET vérifié sur l'annuaire des entreprises : l'établissement est actif et correspond à l'organisation déclarée.",
+			"Cadre juridique vérifié : les textes cités couvrent bien les données demandées.",
 			"Appel du contact technique : la mise en production dépend de la mise à jour de leur logiciel par l'éditeur.",
 			"Avis demandé au pôle juridique sur le périmètre des données avant décision.",
-			"Demande similaire déjà validée pour une commune voisine avec le même éditeur.",
+			"Demande similaire déjà validée pour une autre organisation, avec le même cas d'usage et le même cadre juridique.",
 		},
 		messages: []string{
 			"Nous avons bien reçu votre demande ; elle sera instruite dans les meilleurs délais.",

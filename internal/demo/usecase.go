@@ -80,7 +80,14 @@ func enfanceDetails() []string {
 	}
 }
 
+// particulierUseCases are the use cases of API Particulier, after the
+// forms DataPass prefills for them.
 func particulierUseCases() []useCase {
+	return append(childhoodUseCases(), socialUseCases()...)
+}
+
+// childhoodUseCases price school canteens, childcare and leisure.
+func childhoodUseCases() []useCase {
 	const def = "api_particulier"
 	qf := []string{"cnaf_quotient_familial"}
 	return []useCase{
@@ -150,6 +157,14 @@ func particulierUseCases() []useCase {
 			excess:     []string{"pole_emploi_paiements", "cnous_statut_boursier", "men_statut_boursier"},
 			recipients: []string{"Travailleurs sociaux et agents instructeurs du CCAS", "Agents du service des aides facultatives"},
 		},
+	}
+}
+
+// socialUseCases grant social aid, price transport, parking and secondary
+// school canteens, and check students for recruitment.
+func socialUseCases() []useCase {
+	const def = "api_particulier"
+	return []useCase{
 		{
 			definition: def, weight: 20, kinds: []orgKind{kindDepartement, kindRegion}, subject: "règlement des aides facultatives",
 			titles: []string{"Aides facultatives départementales", "Instruction des aides départementales aux familles", "Aides facultatives régionales"},
@@ -200,7 +215,7 @@ func particulierUseCases() []useCase {
 			},
 			details:    []string{"Environ {n} élèves bénéficient d'un tarif réduit ; la grille est votée chaque année par l'assemblée."},
 			bases:      []basis{{natureCantine, urlEducation, true}},
-			scopeSets:  [][]string{qf, {"cnaf_quotient_familial", "men_statut_boursier", "men_echelon_bourse"}},
+			scopeSets:  [][]string{{"cnaf_quotient_familial"}, {"cnaf_quotient_familial", "men_statut_boursier", "men_echelon_bourse"}},
 			optional:   []string{"men_regime_pensionnat"},
 			excess:     []string{"cnaf_enfants", "cnaf_adresse"},
 			recipients: []string{"Gestionnaires des services de restauration des établissements", "Agents de la direction de l'éducation"},
@@ -215,7 +230,7 @@ func particulierUseCases() []useCase {
 			scopeSets:   [][]string{{"mesri_identite", "mesri_admissions", "mesri_admission_inscrit"}, {"mesri_identite", "mesri_admissions", "mesri_admission_inscrit", "mesri_admission_regime_formation", "mesri_admission_etablissement_etudes"}},
 			excess:      []string{"cnous_statut_boursier", "cnous_email"},
 			recipients:  []string{"Gestionnaires RH du bureau du recrutement"},
-			controllers: []string{"Chef du bureau du recrutement", "Sous-directrice des ressources humaines"},
+			controllers: []string{"Chef du bureau du recrutement", "Sous-directeur des ressources humaines"},
 		},
 	}
 }
@@ -245,10 +260,10 @@ func entrepriseUseCases() []useCase {
 			optional:    []string{"effectifs_urssaf", "mandataires_sociaux_infogreffe"},
 			excess:      []string{"liasses_fiscales_dgfip", "bilans_bdf", "liens_capitalistiques_dgfip", "beneficiaires_effectifs_inpi"},
 			recipients:  []string{"Acheteurs et juristes du service de la commande publique", "Agents de la direction des achats"},
-			controllers: []string{"Directrice de la commande publique", "Responsable du service des marchés publics", "Directeur des affaires juridiques et des achats"},
+			controllers: []string{"Directeur de la commande publique", "Responsable du service des marchés publics", "Directeur des affaires juridiques et des achats"},
 		},
 		{
-			definition: def, weight: 45, kinds: []orgKind{kindRegion, kindDepartement, kindEPCI, kindMinistry}, subject: "règlement d'intervention des aides aux entreprises",
+			definition: def, weight: 45, kinds: []orgKind{kindRegion, kindDepartement, kindEPCI}, subject: "règlement d'intervention des aides aux entreprises",
 			titles: []string{"Instruction des aides aux entreprises", "Portail des aides économiques", "Aide à l'investissement des TPE"},
 			summaries: []string{
 				"{Org} instruit les demandes d'aides économiques des entreprises de son territoire (aide à l'investissement, aide au recrutement). L'identification, les effectifs et la régularité fiscale et sociale des demandeurs seront récupérés par l'API au lieu d'être joints au dossier.",
@@ -259,7 +274,7 @@ func entrepriseUseCases() []useCase {
 			optional:    []string{"liens_capitalistiques_dgfip", "bilans_bdf"},
 			excess:      []string{"beneficiaires_effectifs_inpi", "cotisations_probtp"},
 			recipients:  []string{"Chargés d'instruction de la direction du développement économique"},
-			controllers: []string{"Directeur du développement économique", "Directrice de l'attractivité et de l'économie"},
+			controllers: []string{"Directeur du développement économique", "Directeur de l'attractivité et de l'économie"},
 		},
 		{
 			definition: def, weight: 40, kinds: []orgKind{kindCommune, kindDepartement, kindRegion}, subject: "règlement d'attribution des subventions aux associations",
@@ -365,7 +380,7 @@ func identityUseCases() []useCase {
 			optional:    []string{"email"},
 			excess:      []string{"preferred_username", "birthplace", "birthcountry", "gender"},
 			recipients:  []string{"Agents instructeurs des démarches en ligne"},
-			controllers: []string{"Directrice de la relation usagers", "Responsable de la transformation numérique"},
+			controllers: []string{"Directeur de la relation usagers", "Responsable de la transformation numérique"},
 		},
 		{
 			definition: def, weight: 20, kinds: []orgKind{kindCommune, kindEPCI},
@@ -480,7 +495,7 @@ func otherUseCases() []useCase {
 			bases:       []basis{{"Article L112-8 du code des relations entre le public et l'administration (saisine par voie électronique)", urlCRPA, false}},
 			scopeSets:   [][]string{{"etat_civil", "recensement_citoyen"}, {"etat_civil", "depot_dossier_pacs", "recensement_citoyen", "je_change_de_coordonnees"}, {"etat_civil"}, {"etat_civil", "depot_dossier_mariage"}},
 			recipients:  []string{"Agents du service état civil et citoyenneté"},
-			controllers: []string{"Responsable du service état civil", "Directrice de la citoyenneté et de l'état civil"},
+			controllers: []string{"Responsable du service état civil", "Directeur de la citoyenneté et de l'état civil"},
 		},
 	}
 }
