@@ -17,7 +17,10 @@ type fixture struct {
 	// one resubmitted after a request for changes; conflicted one whose
 	// approval lost to another reviewer's request for changes.
 	flagged, resubmitted, conflicted string
-	winner                           instruct.Event
+	// decidable is a submitted request the reviewer may decide on, not the
+	// last of its tab.
+	decidable string
+	winner    instruct.Event
 }
 
 // fixtureSize is how many demo requests the fixture holds.
@@ -32,7 +35,11 @@ func newFixture(t testing.TB) fixture {
 		t.Fatalf("Queue: %v", err)
 	}
 	defs := definitions(t, f.st)
-	for _, it := range items {
+	me := reviewer(t)
+	for i, it := range items {
+		if f.decidable == "" && i > 0 && it.Status == instruct.StatusSubmitted && me.CanDecide(it.Definition) {
+			f.decidable = it.ID
+		}
 		r, err := f.st.Request(ctx, it.ID)
 		if err != nil {
 			t.Fatalf("Request(%s): %v", it.ID, err)
@@ -90,7 +97,7 @@ func (f *fixture) conflict(t testing.TB, items []instruct.QueueItem) {
 	me := reviewer(t)
 	for i := len(items) - 1; i >= 0; i-- {
 		it := items[i]
-		if it.Status != instruct.StatusSubmitted || !me.CanDecide(it.Definition) || it.ID == f.flagged || it.ID == f.resubmitted {
+		if it.Status != instruct.StatusSubmitted || !me.CanDecide(it.Definition) || it.ID == f.flagged || it.ID == f.resubmitted || it.ID == f.decidable {
 			continue
 		}
 		op, err := f.st.Record(ctx, it.ID, instruct.KindApprove, "")

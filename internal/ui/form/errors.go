@@ -14,7 +14,7 @@ func ErrorText(msgs i18n.Messages, k instruct.Kind, err error, status instruct.S
 	case instruct.CodeCommentRequired:
 		return msgs.ErrComment(k)
 	case instruct.CodeInvalidTransition:
-		if status != "" {
+		if _, terr := instruct.Transition(status, k); status != "" && terr != nil {
 			return msgs.ErrTransition(k, status)
 		}
 	case instruct.CodeNotFound:

@@ -43,7 +43,7 @@ func topEdge(st BoxStyle, title, right string, inner int) string {
 	b.WriteString(st.Line.Paint(st.Border.TopLeft))
 	used := 0
 	if title != "" && inner > 4 {
-		t := Fit(title, min(Width(title), inner-2))
+		t := Fit(title, min(Width(title), inner-3))
 		b.WriteString(st.Line.Paint(st.Border.Top))
 		b.WriteString(st.Title.Paint(" " + t + " "))
 		used = Width(t) + 3

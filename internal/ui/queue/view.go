@@ -19,7 +19,7 @@ type columns struct {
 func (m Model) layout(w int) columns {
 	c := columns{id: 7, age: 6, mark: 2}
 	if m.theme.Plain {
-		c.mark = 12
+		c.mark = m.wordsWidth()
 	}
 	rest := w - 2 - (c.id + 1) - c.age - c.mark - 1
 	if rest >= 60 {
@@ -146,6 +146,16 @@ func (m Model) apiName(def string) string {
 		return a.Short
 	}
 	return def
+}
+
+// wordsWidth is the width of the mark column when states are spelled out:
+// a space, the symbol, a space and the longest state's name.
+func (m Model) wordsWidth() int {
+	w := 0
+	for _, op := range []instruct.OpState{instruct.OpPending, instruct.OpSending, instruct.OpConflict, instruct.OpRejected} {
+		w = max(w, frame.Width(m.msgs.Op(op)))
+	}
+	return w + 3
 }
 
 // mark returns the symbol of a pending decision's state, followed by its
