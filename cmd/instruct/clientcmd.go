@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/instruct-dev/instruct/internal/client"
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/replica"
+	"github.com/instruct-dev/instruct/internal/store"
+)
+
+// openCache opens the cache the settings name, telling the user when a
+// bad cache file was set aside.
+func openCache(ctx context.Context, e *env, s settings) (*store.Store, error) {
+	st, err := store.Open(ctx, s.cache)
+	if err != nil {
+		return nil, err
+	}
+	if msg := st.Recovered(); msg != "" {
+		fmt.Fprintln(e.stderr, "instruct:", msg)
+	}
+	return st, nil
+}
+
+// newEngine returns a sync engine between st and the configured server.
+func newEngine(st *store.Store, s settings, log *slog.Logger) *replica.Engine {
+	api := client.New(s.server, s.token, client.Options{Logger: log})
+	return replica.New(st, api, replica.Options{Logger: log, LockPath: s.cache + ".lock"})
+}
+
+func runLogin(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "login", "check a token against a server and store both for the TUI (file mode 0600)",
+		"instruct login --server https://instruct.example.gouv.fr   (then paste the token)")
+	var s settings
+	clientFlags(fs, &s)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fromEnv(&s.server, e, "INSTRUCT_SERVER")
+	fromEnv(&s.configPath, e, "INSTRUCT_CONFIG")
+	if s.server == "" {
+		return usageError{errors.New("--server is required")}
+	}
+	if s.token == "" {
+		token, err := readToken(e)
+		if err != nil {
+			return err
+		}
+		s.token = token
+	}
+	me, err := client.New(s.server, s.token, client.Options{MaxRetries: -1}).Me(ctx)
+	if err != nil {
+		return fmt.Errorf("check the token with %s: %w", s.server, err)
+	}
+	if s.configPath == "" {
+		p, err := defaultConfigPath()
+		if err != nil {
+			return err
+		}
+		s.configPath = p
+	}
+	if err := writeConfig(s.configPath, config{Server: s.server, Token: s.token, User: me.ID}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "signed in to %s as user %s; token stored in %s\n", s.server, me.ID, s.configPath)
+	return nil
+}
+
+// readToken reads a token from stdin, one line.
+func readToken(e *env) (string, error) {
+	fmt.Fprint(e.stderr, "Token: ")
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read token: %w", err)
+	}
+	token := strings.TrimSpace(line)
+	if token == "" {
+		return "", usageError{errors.New("no token given: pass --token or type it")}
+	}
+	return token, nil
+}
+
+func runSync(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "sync", "push the outbox, then pull the server's changes; exit 0 only if both succeeded",
+		"instruct sync")
+	var s settings
+	clientFlags(fs, &s)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := s.resolve(e); err != nil {
+		return err
+	}
+	st, err := openCache(ctx, e, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	syncErr := newEngine(st, s, slog.New(slog.DiscardHandler)).Sync(ctx)
+	sum, err := st.Summary(ctx)
+	if err != nil {
+		return err
+	}
+	if syncErr != nil {
+		return fmt.Errorf("sync failed: %s; %d operations kept in the outbox", oneLine(syncErr), sum.Pending)
+	}
+	fmt.Fprintf(e.stdout, "synced: %d pending, %d in conflict, %d rejected\n", sum.Pending, sum.Conflicts, sum.Rejected)
+	return nil
+}
+
+// oneLine returns err's user-safe message on one line.
+func oneLine(err error) string {
+	msg := err.Error()
+	if c := instruct.ErrorCode(err); c != instruct.CodeInternal && c != instruct.CodeUnavailable {
+		msg = instruct.ErrorMessage(err)
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+func runDecide(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "decide", "record a decision in the outbox (works offline; the next sync pushes it)",
+		`instruct decide D1042 refuse --comment "La base légale citée ne couvre pas le quotient familial."`)
+	var s settings
+	clientFlags(fs, &s)
+	comment := fs.String("comment", "", "the comment (required to refuse and request changes)")
+	id, kind, rest, err := decideArgs(args)
+	if err != nil {
+		return err
+	}
+	if err := parse(fs, rest); err != nil {
+		return err
+	}
+	if err := s.resolve(e); err != nil {
+		return err
+	}
+	st, err := openCache(ctx, e, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	op, err := st.Record(ctx, id, kind, *comment)
+	if err != nil {
+		return fmt.Errorf("record %s of %s: %s", kind, id, oneLine(err))
+	}
+	fmt.Fprintf(e.stdout, "%s of %s recorded (operation %s, pending until the next sync)\n", kind, op.RequestID, op.ID)
+	return nil
+}
+
+// decideArgs takes the ID and the decision from the front of args, so
+// flags may follow them.
+func decideArgs(args []string) (string, instruct.Kind, []string, error) {
+	if len(args) >= 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		return "", "", args, nil
+	}
+	if len(args) < 2 || strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[1], "-") {
+		return "", "", nil, usageError{errors.New("usage: instruct decide ID approve|refuse|request_changes --comment TEXT")}
+	}
+	kind := instruct.Kind(args[1])
+	switch kind {
+	case instruct.KindApprove, instruct.KindRefuse, instruct.KindRequestChanges, instruct.KindRevoke, instruct.KindArchive:
+	default:
+		return "", "", nil, usageError{fmt.Errorf("%q is not a decision: use approve, refuse or request_changes (or revoke, archive)", args[1])}
+	}
+	return args[0], kind, args[2:], nil
+}
+
+// writeJSON writes v as indented JSON whose strings carry no C1 control
+// or bidi override raw, so a terminal showing it can't be driven by it.
+func writeJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, escapeJSONControls(string(data))+"\n")
+	return err
+}
+
+// escapeJSONControls rewrites C1 controls and bidi controls as \u escapes;
+// encoding/json already escapes C0 controls, and these runes can only
+// occur inside strings, where the escape means the same.
+func escapeJSONControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x7f {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// config is what "instruct login" stores: the server, the token and the
+// user it belongs to. The file holds a secret, so it is written 0600 and
+// refused when more open.
+type config struct {
+	Server string `json:"server"`
+	Token  string `json:"token"`
+	User   string `json:"user,omitempty"`
+}
+
+// settings are the resolved connection settings of a client command.
+type settings struct {
+	server, token, cache, configPath string
+	user                             string
+}
+
+// clientFlags registers --server, --token, --cache and --config.
+func clientFlags(fs *flag.FlagSet, s *settings) {
+	fs.StringVar(&s.server, "server", "", "server URL (env INSTRUCT_SERVER)")
+	fs.StringVar(&s.token, "token", "", "API token (env INSTRUCT_TOKEN)")
+	fs.StringVar(&s.cache, "cache", "", "cache file (env INSTRUCT_CACHE; default: one per server and user under the user cache dir)")
+	fs.StringVar(&s.configPath, "config", "", "config file (env INSTRUCT_CONFIG; default: the user config dir)")
+}
+
+// resolve fills unset settings from the environment, then the config file,
+// and checks that a server and a token are known.
+func (s *settings) resolve(e *env) error {
+	fromEnv(&s.server, e, "INSTRUCT_SERVER")
+	fromEnv(&s.token, e, "INSTRUCT_TOKEN")
+	fromEnv(&s.cache, e, "INSTRUCT_CACHE")
+	fromEnv(&s.configPath, e, "INSTRUCT_CONFIG")
+	if s.configPath == "" {
+		p, err := defaultConfigPath()
+		if err != nil {
+			return err
+		}
+		s.configPath = p
+	}
+	if s.server == "" || s.token == "" {
+		c, err := readConfig(s.configPath)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		s.merge(c)
+	}
+	if s.server == "" || s.token == "" {
+		return usageError{errors.New("no server or token: run \"instruct login --server URL\" or pass --server and --token")}
+	}
+	return s.defaultCache()
+}
+
+func (s *settings) merge(c config) {
+	if s.server == "" {
+		s.server = c.Server
+	}
+	if s.token == "" {
+		s.token = c.Token
+	}
+	if c.Token == s.token && sameServer(c.Server, s.server) {
+		s.user = c.User
+	}
+}
+
+func fromEnv(dst *string, e *env, name string) {
+	if *dst == "" {
+		*dst = e.getenv(name)
+	}
+}
+
+// defaultCache names the cache file after the server and the user: the
+// user ID when login recorded it, else a hash of the token.
+func (s *settings) defaultCache() error {
+	if s.cache != "" {
+		return nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return fmt.Errorf("find the cache directory: %w (pass --cache)", err)
+	}
+	who := s.user
+	if who == "" {
+		sum := sha256.Sum256([]byte(s.token))
+		who = "t" + hex.EncodeToString(sum[:6])
+	}
+	s.cache = filepath.Join(dir, "instruct", safeName(hostOf(s.server))+"-"+safeName(who)+".db")
+	return nil
+}
+
+func defaultConfigPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the config directory: %w (pass --config)", err)
+	}
+	return filepath.Join(dir, "instruct", "config.json"), nil
+}
+
+// readConfig reads the config file, refusing one others can read.
+func readConfig(path string) (config, error) {
+	var c config
+	info, err := os.Stat(path)
+	if err != nil {
+		return c, err
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return c, fmt.Errorf("config %s holds a token but is open to others (mode %04o): run chmod 600 %s", path, perm, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read config: %w", err)
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("config %s is not valid JSON: %v", path, err)
+	}
+	return c, nil
+}
+
+// writeConfig writes c to path with mode 0600, atomically.
+func writeConfig(path string, c config) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create config directory: %w", err)
+	}
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*")
+	if err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func hostOf(server string) string {
+	u, err := url.Parse(server)
+	if err != nil || u.Host == "" {
+		return server
+	}
+	return u.Host
+}
+
+func sameServer(a, b string) bool {
+	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
+}
+
+// safeName keeps letters, digits, dots and dashes of s, for a file name.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+)
+
+func runList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ls", "list requests from the local cache (run instruct sync first)",
+		"instruct ls --status submitted --definition api_particulier --search cantine")
+	var s settings
+	clientFlags(fs, &s)
+	status := fs.String("status", "", "keep one status: draft, submitted, changes_requested, validated, refused, revoked, archived")
+	def := fs.String("definition", "", "keep one API, such as api_particulier")
+	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail and scopes")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	q := instruct.QueueQuery{Definition: *def, Text: *text, Sort: instruct.SortAge}
+	if *status != "" {
+		if !instruct.Status(*status).Valid() {
+			return usageError{fmt.Errorf("unknown status %q", *status)}
+		}
+		q.Statuses = []instruct.Status{instruct.Status(*status)}
+	}
+	if err := s.resolve(e); err != nil {
+		return err
+	}
+	st, err := openCache(ctx, e, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	items, err := st.Queue(ctx, q)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, queueJSON(items))
+	}
+	return printQueue(e.stdout, items, time.Now())
+}
+
+// listedRequest is one request of "ls --json".
+type listedRequest struct {
+	ID           string           `json:"id"`
+	Definition   string           `json:"definition"`
+	Status       instruct.Status  `json:"status"`
+	Version      int64            `json:"version"`
+	Title        string           `json:"title"`
+	Organization string           `json:"organization"`
+	SubmittedAt  *time.Time       `json:"submitted_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+	Pending      instruct.OpState `json:"pending,omitempty"`
+}
+
+func queueJSON(items []instruct.QueueItem) []listedRequest {
+	out := make([]listedRequest, len(items))
+	for i, it := range items {
+		out[i] = listedRequest{ID: it.ID, Definition: it.Definition, Status: it.Status, Version: it.Version,
+			Title: it.Title, Organization: it.Organization, SubmittedAt: it.SubmittedAt,
+			UpdatedAt: it.UpdatedAt, Pending: it.Op}
+	}
+	return out
+}
+
+func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tAPI\tWAITING\tORGANISATION\tTITLE")
+	for _, it := range items {
+		status := string(it.Status)
+		if it.Op != "" {
+			status += " (" + string(it.Op) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
+			clip(sanitize.Line(it.Organization), 40), clip(sanitize.Line(it.Title), 60))
+	}
+	return tw.Flush()
+}
+
+func waiting(since *time.Time, now time.Time) string {
+	if since == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%d d", int(now.Sub(*since).Hours()/24))
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func runShow(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "show", "show one request with its events from the local cache",
+		"instruct show D1042 --json")
+	var s settings
+	clientFlags(fs, &s)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		return usageError{errors.New("usage: instruct show ID [--json]")}
+	}
+	id := args[0]
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := s.resolve(e); err != nil {
+		return err
+	}
+	st, err := openCache(ctx, e, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := st.Request(ctx, id)
+	if err != nil {
+		return fmt.Errorf("show %s: %s", sanitize.Line(id), oneLine(err))
+	}
+	events, err := st.Events(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	ops, err := st.Operations(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
+	}
+	printRequest(e.stdout, r, events, ops)
+	return nil
+}
+
+// shownRequest is the answer of "show --json".
+type shownRequest struct {
+	Request    instruct.Request     `json:"request"`
+	Events     []instruct.Event     `json:"events"`
+	Operations []instruct.Operation `json:"operations"`
+}
+
+func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation) {
+	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
+	line("Request", fmt.Sprintf("%s (%s, version %d)", r.ID, r.Status, r.Version))
+	line("API", r.Definition)
+	line("Title", sanitize.Line(r.Title))
+	line("Organisation", fmt.Sprintf("%s, %s — SIRET %s", sanitize.Line(r.Organization.Name),
+		sanitize.Line(r.Organization.City), sanitize.Line(r.Organization.SIRET)))
+	line("Applicant", sanitize.Line(r.Applicant.Name)+" <"+sanitize.Line(r.Applicant.Email)+">")
+	line("Legal basis", sanitize.Line(r.LegalBasis.Nature))
+	line("Legal basis URL", sanitize.Line(r.LegalBasis.URL))
+	line("Scopes", strings.Join(r.Scopes, ", "))
+	line("Retention", fmt.Sprintf("%d months", r.RetentionMonths))
+	fmt.Fprintf(w, "\nDescription\n%s\n", sanitize.Text(r.Description))
+	fmt.Fprintln(w, "\nHistory")
+	for _, ev := range events {
+		fmt.Fprintf(w, "  %s  %-16s %s\n", ev.At.Format("2006-01-02 15:04"), ev.Kind, sanitize.Line(ev.Actor.Name))
+		if ev.Comment != "" {
+			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(sanitize.Text(ev.Comment), "\n", "\n      "))
+		}
+	}
+	for _, op := range ops {
+		fmt.Fprintf(w, "\nYour %s: %s", op.Kind, op.State)
+		if op.Reason != "" {
+			fmt.Fprintf(w, " — %s", sanitize.Line(op.Reason))
+		}
+		fmt.Fprintln(w)
+	}
+}

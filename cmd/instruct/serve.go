@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/catalog"
+	"github.com/instruct-dev/instruct/internal/demo"
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ledger"
+	"github.com/instruct-dev/instruct/internal/server"
+)
+
+// demoCount is how many requests --demo seeds.
+const demoCount = 400
+
+// demoSeed makes the demo data the same on every run.
+const demoSeed = 20191231
+
+// dbFlags are the flags that choose the server database.
+type dbFlags struct{ path, postgres string }
+
+func (d *dbFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&d.path, "db", "instruct.db", "SQLite database file of the server")
+	fs.StringVar(&d.postgres, "postgres", "", "PostgreSQL DSN (instead of --db)")
+}
+
+// open opens the server database the flags name.
+func (d dbFlags) open(ctx context.Context, log *slog.Logger) (*ledger.Ledger, error) {
+	if d.postgres != "" {
+		return nil, errors.New("--postgres: the PostgreSQL backend is not built yet; use --db")
+	}
+	return ledger.Open(ctx, d.path, ledger.WithLogger(log))
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "serve", "run the server",
+		"instruct serve --addr 127.0.0.1:8080 --db instruct.db --demo")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	seed := fs.Bool("demo", false, "seed an empty database with demo users and requests, and print their tokens")
+	var db dbFlags
+	db.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	l, err := db.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	defs, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	if *seed {
+		if err := seedDemo(ctx, l, defs, e.stdout); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String())
+	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log}), log)
+}
+
+// serveUntilDone serves on ln until ctx ends, then ends the streams and
+// lets requests in flight finish, so no acknowledged decision is lost.
+func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, log *slog.Logger) error {
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	srv.Close()
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// seedDemo fills an empty database with the demo users and requests and
+// prints a token for each demo user. A database that holds requests
+// already is left alone.
+func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition, out io.Writer) error {
+	empty, err := l.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		g := demo.New(demoSeed, defs, time.Now())
+		if err := l.Import(ctx, g.Histories(demoCount)); err != nil {
+			return fmt.Errorf("seed demo requests: %w", err)
+		}
+	}
+	fmt.Fprintln(out, "Demo users and their tokens:")
+	for _, u := range demo.Users() {
+		token, err := demoToken(ctx, l, u)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %-34s %-28s %s\n", u.Email, roleSummary(u), token)
+	}
+	return nil
+}
+
+// demoToken creates u if needed and returns a new token for it.
+func demoToken(ctx context.Context, l *ledger.Ledger, u instruct.User) (string, error) {
+	if _, err := l.UserByID(ctx, u.ID); instruct.ErrorCode(err) == instruct.CodeNotFound {
+		if _, err := l.AddUser(ctx, u); err != nil {
+			return "", fmt.Errorf("add demo user %s: %w", u.ID, err)
+		}
+	} else if err != nil {
+		return "", err
+	}
+	return l.CreateToken(ctx, u.ID)
+}
+
+func roleSummary(u instruct.User) string {
+	if len(u.Roles) == 0 {
+		return "applicant"
+	}
+	best := u.Roles[0]
+	if len(u.Roles) == 1 {
+		return best.Definition + ":" + string(best.Role)
+	}
+	return fmt.Sprintf("%s on %d APIs", best.Role, len(u.Roles))
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/replica"
+	"github.com/instruct-dev/instruct/internal/store"
+	"github.com/instruct-dev/instruct/internal/ui"
+)
+
+// tuiFlags are the flags of the screen itself.
+type tuiFlags struct {
+	lang  string
+	mouse bool
+}
+
+func (t *tuiFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&t.lang, "lang", "", "fr or en (default: from LANG)")
+	fs.BoolVar(&t.mouse, "mouse", false, "capture the mouse (it blocks selecting text to copy)")
+}
+
+func runTUI(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "tui", "open the reviewer's screen against the configured server",
+		"instruct --server https://instruct.example.gouv.fr --token ins_…   (or run instruct login first)")
+	var s settings
+	var t tuiFlags
+	clientFlags(fs, &s)
+	t.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := s.resolve(e); err != nil {
+		return err
+	}
+	st, err := openCache(ctx, e, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log, closeLog, err := fileLogger(s.cache + ".log")
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	return runScreen(ctx, e, st, newEngine(st, s, log), t, log)
+}
+
+// runScreen runs the sync engine beside the TUI until the reviewer quits.
+func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { engine.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv),
+		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx})
+	_, err := tea.NewProgram(model, tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// language picks the screen's language: the flag, else French when the
+// locale is French, else English.
+func language(flag string, getenv func(string) string) string {
+	if flag != "" {
+		return flag
+	}
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			if strings.HasPrefix(v, "fr") {
+				return "fr"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// fileLogger returns a JSON logger writing to path (0600), since the
+// screen owns the terminal.
+func fileLogger(path string) (*slog.Logger, func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create log directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open log file: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(f, nil)), func() { f.Close() }, nil
+}
