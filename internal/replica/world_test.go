@@ -19,6 +19,12 @@ import (
 	"github.com/instruct-dev/instruct/internal/store"
 )
 
+// The real cache and client are what the engine is written against.
+var (
+	_ Cache = (*store.Store)(nil)
+	_ API   = (*client.Client)(nil)
+)
+
 // testCatalogue has two APIs, so that roles can split what users see.
 func testCatalogue() []instruct.Definition {
 	return []instruct.Definition{
@@ -52,7 +58,9 @@ func newWorld(tb testing.TB) *world {
 		tb.Fatal(err)
 	}
 	w.addr = l.Addr().String()
-	w.serve(l)
+	if err := w.serve(l); err != nil {
+		tb.Fatal(err)
+	}
 	tb.Cleanup(w.stop)
 	return w
 }
@@ -67,11 +75,11 @@ func (w *world) Ledger() *ledger.Ledger {
 	return w.ledger
 }
 
-func (w *world) serve(l net.Listener) {
-	w.tb.Helper()
+func (w *world) serve(l net.Listener) error {
 	led, err := ledger.Open(context.Background(), w.dbPath)
 	if err != nil {
-		w.tb.Fatalf("ledger.Open(%s) = %v", w.dbPath, err)
+		l.Close()
+		return fmt.Errorf("ledger.Open(%s) = %w", w.dbPath, err)
 	}
 	api := server.New(server.Config{Storage: led, Catalogue: testCatalogue(),
 		RateLimit: server.RateLimit{PerSecond: server.NoRateLimit}})
@@ -84,6 +92,7 @@ func (w *world) serve(l net.Listener) {
 	w.mu.Lock()
 	w.ledger, w.api, w.http, w.served = led, api, srv, served
 	w.mu.Unlock()
+	return nil
 }
 
 // stop closes every connection at once, like a crash of the server
@@ -106,6 +115,12 @@ func (w *world) stop() {
 // start serves again on the same address and database file.
 func (w *world) start() {
 	w.tb.Helper()
+	if err := w.tryStart(); err != nil {
+		w.tb.Fatal(err)
+	}
+}
+
+func (w *world) tryStart() error {
 	var l net.Listener
 	var err error
 	for range 50 { // the old socket may linger a moment
@@ -115,15 +130,16 @@ func (w *world) start() {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err != nil {
-		w.tb.Fatalf("listen again on %s: %v", w.addr, err)
+		return fmt.Errorf("listen again on %s: %w", w.addr, err)
 	}
-	w.serve(l)
+	return w.serve(l)
 }
 
-// restart stops the server and starts it again.
-func (w *world) restart() {
+// restart stops the server and starts it again; it may run outside the
+// test's goroutine.
+func (w *world) restart() error {
 	w.stop()
-	w.start()
+	return w.tryStart()
 }
 
 // user adds a user with grants and returns it with a token.

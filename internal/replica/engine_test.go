@@ -1,0 +1,282 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// These tests use small fakes for sequences that a real server would
+// hardly produce on cue, such as a failure in the middle of a push.
+
+// memCache is an in-memory Cache recording the operations' states.
+type memCache struct {
+	mu     sync.Mutex
+	ops    []instruct.Operation
+	cursor string
+	resets int
+	pages  int
+}
+
+func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []instruct.Operation
+	for _, op := range c.ops {
+		if op.Open() {
+			out = append(out, op)
+		}
+	}
+	return out, nil
+}
+
+func (c *memCache) SetOpState(_ context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.ops {
+		if c.ops[i].ID == id {
+			c.ops[i].State, c.ops[i].Reason, c.ops[i].Conflict = state, reason, conflict
+			return nil
+		}
+	}
+	return instruct.Errorf(instruct.CodeNotFound, "no operation %s", id)
+}
+
+func (c *memCache) Accept(ctx context.Context, id string, _ instruct.Request, _ instruct.Event) error {
+	return c.SetOpState(ctx, id, instruct.OpAccepted, "", nil)
+}
+
+func (c *memCache) Cursor(context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cursor, nil
+}
+
+func (c *memCache) ApplyPage(_ context.Context, _ []instruct.FeedItem, cursor string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cursor = cursor
+	c.pages++
+	return nil
+}
+
+func (c *memCache) ResetFeed(context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cursor = ""
+	c.resets++
+	return nil
+}
+
+func (c *memCache) PutDefinitions(context.Context, []instruct.Definition) error { return nil }
+func (c *memCache) PutMe(context.Context, instruct.User) error                  { return nil }
+
+func (c *memCache) Summary(context.Context) (instruct.SyncStatus, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var s instruct.SyncStatus
+	for _, op := range c.ops {
+		switch op.State {
+		case instruct.OpPending, instruct.OpSending:
+			s.Pending++
+		case instruct.OpConflict:
+			s.Conflicts++
+		case instruct.OpRejected:
+			s.Rejected++
+		}
+	}
+	return s, nil
+}
+
+func (c *memCache) states() []instruct.OpState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []instruct.OpState
+	for _, op := range c.ops {
+		out = append(out, op.State)
+	}
+	return out
+}
+
+// scriptedAPI answers each decision with the error scripted for its
+// request ("" accepts), and the feed with scripted errors, then pages.
+type scriptedAPI struct {
+	mu        sync.Mutex
+	decisions map[string]error
+	sent      []string
+	feed      []error
+	feedCalls []string
+}
+
+func (a *scriptedAPI) Me(context.Context) (instruct.User, error) { return instruct.User{ID: "u1"}, nil }
+func (a *scriptedAPI) Definitions(context.Context) ([]instruct.Definition, error) {
+	return nil, nil
+}
+func (a *scriptedAPI) Stream(ctx context.Context, _ func(int64)) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (a *scriptedAPI) Decide(_ context.Context, key, id string, _ int64, in api.DecisionInput) (api.DecisionResult, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent = append(a.sent, id)
+	if err := a.decisions[id]; err != nil {
+		return api.DecisionResult{}, err
+	}
+	return api.DecisionResult{Request: instruct.Request{ID: id}, Event: instruct.Event{Kind: in.Kind}}, nil
+}
+
+func (a *scriptedAPI) Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error) {
+	res, err := a.Decide(ctx, key, id, 0, api.DecisionInput(in))
+	return api.NoteResult{Event: res.Event}, err
+}
+
+func (a *scriptedAPI) Changes(_ context.Context, cursor string, _ int) (api.ChangesPage, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.feedCalls = append(a.feedCalls, cursor)
+	if len(a.feed) > 0 {
+		err := a.feed[0]
+		a.feed = a.feed[1:]
+		return api.ChangesPage{}, err
+	}
+	return api.ChangesPage{Cursor: "c" + fmt.Sprint(len(a.feedCalls))}, nil
+}
+
+func threeOps() []instruct.Operation {
+	return []instruct.Operation{
+		{ID: "op1", RequestID: "D1", Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpPending},
+		{ID: "op2", RequestID: "D2", Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpSending},
+		{ID: "op3", RequestID: "D3", Kind: instruct.KindNote, Comment: "vu", State: instruct.OpPending},
+	}
+}
+
+func TestPushSequences(t *testing.T) {
+	unavailable := instruct.Errorf(instruct.CodeUnavailable, "cannot reach the server")
+	stale := &instruct.StaleError{Current: instruct.Request{ID: "D2", Version: 3, Status: instruct.StatusRefused}}
+	tests := []struct {
+		name      string
+		script    map[string]error
+		wantErr   instruct.Code
+		wantSent  []string
+		wantState []instruct.OpState
+		wantPull  bool
+	}{
+		{"all accepted", nil, "", []string{"D1", "D2", "D3"},
+			[]instruct.OpState{instruct.OpAccepted, instruct.OpAccepted, instruct.OpAccepted}, true},
+		{"offline in the middle stops the push and the pull",
+			map[string]error{"D2": unavailable}, instruct.CodeUnavailable, []string{"D1", "D2"},
+			[]instruct.OpState{instruct.OpAccepted, instruct.OpPending, instruct.OpPending}, false},
+		{"a conflict doesn't stop the push",
+			map[string]error{"D2": stale}, "", []string{"D1", "D2", "D3"},
+			[]instruct.OpState{instruct.OpAccepted, instruct.OpConflict, instruct.OpAccepted}, true},
+		{"a rejection doesn't stop the push",
+			map[string]error{"D1": instruct.Errorf(instruct.CodeInvalidTransition, "cannot approve a request that is validated")},
+			"", []string{"D1", "D2", "D3"},
+			[]instruct.OpState{instruct.OpRejected, instruct.OpAccepted, instruct.OpAccepted}, true},
+		{"a refused token is not a rejection",
+			map[string]error{"D1": instruct.Errorf(instruct.CodeUnauthorized, "bad token")}, instruct.CodeUnauthorized, []string{"D1"},
+			[]instruct.OpState{instruct.OpPending, instruct.OpSending, instruct.OpPending}, true},
+		{"a server error leaves the op to the next sync",
+			map[string]error{"D3": instruct.Errorf(instruct.CodeInternal, "boom")}, instruct.CodeInternal, []string{"D1", "D2", "D3"},
+			[]instruct.OpState{instruct.OpAccepted, instruct.OpAccepted, instruct.OpPending}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cache := &memCache{ops: threeOps()}
+			a := &scriptedAPI{decisions: tt.script}
+			err := New(cache, a, Options{}).Sync(context.Background())
+			if got := instruct.ErrorCode(err); got != tt.wantErr {
+				t.Errorf("Sync() = %v, want code %q", err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.wantSent, a.sent); diff != "" {
+				t.Errorf("requests pushed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantState, cache.states()); diff != "" {
+				t.Errorf("op states (-want +got):\n%s", diff)
+			}
+			if pulled := len(a.feedCalls) > 0; pulled != tt.wantPull {
+				t.Errorf("pulled = %v, want %v", pulled, tt.wantPull)
+			}
+		})
+	}
+}
+
+func TestConflictKeepsTheServersAccount(t *testing.T) {
+	stale := &instruct.StaleError{
+		Current:     instruct.Request{ID: "D2", Version: 3, Status: instruct.StatusRefused},
+		EventsSince: []instruct.Event{{Seq: 9, Kind: instruct.KindRefuse, Comment: "Hors finalité."}},
+	}
+	cache := &memCache{ops: threeOps()}
+	err := New(cache, &scriptedAPI{decisions: map[string]error{"D2": stale}}, Options{}).Sync(context.Background())
+	if err != nil {
+		t.Fatalf("Sync() = %v", err)
+	}
+	op := cache.ops[1]
+	if diff := cmp.Diff(stale, op.Conflict); diff != "" {
+		t.Errorf("conflict kept (-want +got):\n%s", diff)
+	}
+	if op.Reason == "" {
+		t.Errorf("conflict reason is empty, want it in words")
+	}
+}
+
+func TestExpiredCursorResetsOnce(t *testing.T) {
+	expired := instruct.Errorf(instruct.CodeCursorExpired, "roles changed")
+	tests := []struct {
+		name       string
+		cursor     string
+		feed       []error
+		wantErr    instruct.Code
+		wantResets int
+		wantCalls  []string
+	}{
+		{"old cursor: reset and pull from the start", "c7", []error{expired}, "", 1, []string{"c7", ""}},
+		{"expired again from the start: give up", "c7", []error{expired, expired}, instruct.CodeCursorExpired, 1, []string{"c7", ""}},
+		{"no cursor: nothing to reset", "", []error{expired}, instruct.CodeCursorExpired, 0, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cache := &memCache{cursor: tt.cursor}
+			a := &scriptedAPI{feed: tt.feed}
+			err := New(cache, a, Options{}).Sync(context.Background())
+			if got := instruct.ErrorCode(err); got != tt.wantErr {
+				t.Errorf("Sync() = %v, want code %q", err, tt.wantErr)
+			}
+			if cache.resets != tt.wantResets {
+				t.Errorf("ResetFeed called %d times, want %d", cache.resets, tt.wantResets)
+			}
+			if diff := cmp.Diff(tt.wantCalls, a.feedCalls); diff != "" {
+				t.Errorf("feed cursors asked (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPlainErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"none", nil, ""},
+		{"offline", fmt.Errorf("push: %w", instruct.Errorf(instruct.CodeUnavailable, "x")), "the server is out of reach; decisions are kept and will be sent"},
+		{"token", instruct.Errorf(instruct.CodeUnauthorized, "x"), "the server refused the token; sign in again"},
+		{"interrupted", fmt.Errorf("push: %w", context.Canceled), "the sync was interrupted"},
+		{"server words", instruct.Errorf(instruct.CodeForbidden, "your role does not allow it"), "your role does not allow it"},
+		{"local", errors.New("apply feed page: disk full"), "apply feed page: disk full"},
+	}
+	for _, tt := range tests {
+		if got := plainError(tt.err); got != tt.want {
+			t.Errorf("plainError(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
