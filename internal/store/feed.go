@@ -33,12 +33,15 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // request) fails the whole page with an invalid error, leaving the cache
 // and its cursor as they were.
 func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, refetchable, func(tx *sql.Tx) error {
 		w, err := newFeedWriter(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer w.close()
+		if err := w.preload(ctx, items); err != nil {
+			return err
+		}
 		for i, item := range items {
 			if err := w.put(ctx, item); err != nil {
 				return fmt.Errorf("item %d: %w", i, err)
@@ -56,7 +59,7 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 // the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, refetchable, func(tx *sql.Tx) error {
 		for _, stmt := range []string{
 			"DELETE FROM events",
 			"DELETE FROM request_bodies",
@@ -80,10 +83,13 @@ func (s *Store) ResetFeed(ctx context.Context) error {
 type feedWriter struct {
 	labels  scopeLabels
 	withOps map[int64]bool
-	tx      *sql.Tx
-	stmts   []*sql.Stmt
+	// known holds the cached rows of the requests being written, as far
+	// as putRequest needs them, loaded by preload.
+	known map[int64]requestRow
+	tx    *sql.Tx
+	stmts []*sql.Stmt
 
-	find, insert, update, putBody, unindex, index, putEvent *sql.Stmt
+	insert, update, putBody, unindex, index, putEvent *sql.Stmt
 }
 
 const requestColumns = `definition, status, shown_status, op_state, version, title, org_name,
@@ -110,7 +116,6 @@ func (w *feedWriter) prepare(ctx context.Context) error {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&w.find, "SELECT version, definition, title, org_name, siret, applicant_email, scopes FROM requests WHERE id = ?"},
 		{&w.insert, "INSERT INTO requests (id, " + requestColumns + ") VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 		{&w.update, `UPDATE requests SET definition = ?, status = ?, shown_status = ?, op_state = '', version = ?,
 			title = ?, org_name = ?, org_key = ?, siret = ?, applicant_email = ?, scopes = ?,
@@ -160,9 +165,9 @@ func (w *feedWriter) put(ctx context.Context, item instruct.FeedItem) error {
 // putRequest inserts or updates the request when the cache has no newer
 // version of it.
 func (w *feedWriter) putRequest(ctx context.Context, row requestRow, r instruct.Request) error {
-	cached, found, err := w.cached(ctx, row.id)
-	if err != nil || (found && cached.version >= row.version) {
-		return err
+	cached, found := w.known[row.id]
+	if found && cached.version >= row.version {
+		return nil
 	}
 	r.ID = instruct.FormatRequestID(row.id)
 	body, err := json.Marshal(r)
@@ -178,6 +183,7 @@ func (w *feedWriter) putRequest(ctx context.Context, row requestRow, r instruct.
 	if err := w.reindex(ctx, row, cached, found); err != nil {
 		return err
 	}
+	w.known[row.id] = row
 	if w.withOps[row.id] {
 		return refreshOverlay(ctx, w.tx, row.id)
 	}
@@ -217,18 +223,32 @@ func (w *feedWriter) reindex(ctx context.Context, row, cached requestRow, found 
 	return nil
 }
 
-// cached returns the cached row of request n, as far as putRequest needs.
-func (w *feedWriter) cached(ctx context.Context, n int64) (requestRow, bool, error) {
-	row := requestRow{id: n}
-	err := w.find.QueryRowContext(ctx, n).Scan(&row.version, &row.definition, &row.title,
-		&row.orgName, &row.siret, &row.email, &row.scopes)
-	if errors.Is(err, sql.ErrNoRows) {
-		return row, false, nil
+// preload reads the cached rows of the items' requests in one query.
+func (w *feedWriter) preload(ctx context.Context, items []instruct.FeedItem) error {
+	w.known = make(map[int64]requestRow, len(items))
+	args := make([]any, 0, len(items))
+	for _, item := range items {
+		if n, err := instruct.ParseRequestID(item.Request.ID); err == nil {
+			args = append(args, n)
+		}
 	}
+	if len(args) == 0 {
+		return nil
+	}
+	rows, err := w.tx.QueryContext(ctx, `SELECT id, version, definition, title, org_name, siret,
+		applicant_email, scopes FROM requests WHERE id IN (`+placeholders(len(args))+")", args...)
 	if err != nil {
-		return row, false, fmt.Errorf("read cached request: %w", err)
+		return fmt.Errorf("read cached requests: %w", err)
 	}
-	return row, true, nil
+	defer rows.Close()
+	for rows.Next() {
+		var r requestRow
+		if err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes); err != nil {
+			return fmt.Errorf("read cached requests: %w", err)
+		}
+		w.known[r.id] = r
+	}
+	return rows.Err()
 }
 
 // requestsWithOps returns the requests that have operations not yet

@@ -109,7 +109,7 @@ func (s *Store) Record(ctx context.Context, requestID string, kind instruct.Kind
 	if err != nil {
 		return instruct.Operation{}, err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error { return recordTx(ctx, tx, n, &op) })
+	err = s.inTx(ctx, durable, func(tx *sql.Tx) error { return recordTx(ctx, tx, n, &op) })
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("record %s on %s: %w", kind, op.RequestID, err)
 	}
@@ -260,7 +260,7 @@ func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpStat
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, durable, func(tx *sql.Tx) error {
 		n, err := updateOperation(ctx, tx, id, state, reason, body, s.now())
 		if err != nil {
 			return err
@@ -311,7 +311,11 @@ func cacheServerState(ctx context.Context, tx *sql.Tx, r instruct.Request, event
 		return err
 	}
 	defer w.close()
-	return w.put(ctx, instruct.FeedItem{Request: r, Events: events})
+	item := instruct.FeedItem{Request: r, Events: events}
+	if err := w.preload(ctx, []instruct.FeedItem{item}); err != nil {
+		return err
+	}
+	return w.put(ctx, item)
 }
 
 // Accept marks an operation accepted by the server and caches the
@@ -319,7 +323,7 @@ func cacheServerState(ctx context.Context, tx *sql.Tx, r instruct.Request, event
 // server recorded, in one transaction. For a note or message the server
 // sends no request: pass the zero Request.
 func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, durable, func(tx *sql.Tx) error {
 		n, err := updateOperation(ctx, tx, id, instruct.OpAccepted, "", nil, s.now())
 		if err != nil {
 			return err
@@ -359,7 +363,7 @@ func insertEventIfCached(ctx context.Context, tx *sql.Tx, n int64, e instruct.Ev
 // Discard drops a conflicted or rejected operation, as the reviewer asked;
 // the request then shows the server's state alone.
 func (s *Store) Discard(ctx context.Context, id string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, durable, func(tx *sql.Tx) error {
 		var n int64
 		var state instruct.OpState
 		err := tx.QueryRowContext(ctx, "SELECT request, state FROM outbox WHERE id = ?", id).Scan(&n, &state)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -15,13 +16,17 @@ import (
 
 // Store is an open cache file. It is safe for concurrent use: reads run on a
 // small pool of read-only connections, writes on one connection, in
-// immediate transactions that commit with synchronous=FULL.
+// immediate transactions; whatever touches the outbox commits with
+// synchronous=FULL.
 type Store struct {
 	path      string
 	write     *sql.DB
 	read      *sql.DB
 	recovered string
 	now       func() time.Time
+	// queueSize is the length of the last whole list read, to size the
+	// next one.
+	queueSize atomic.Int64
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -118,6 +123,9 @@ func writeParams() url.Values {
 			"foreign_keys(1)",
 			"journal_mode(WAL)",
 			"synchronous(FULL)",
+			"cache_size(-32768)",
+			"wal_autocheckpoint(8192)",
+			"journal_size_limit(67108864)",
 		},
 		"_txlock": {"immediate"},
 	}
@@ -147,9 +155,32 @@ func openDB(path string, params url.Values, conns int) (*sql.DB, error) {
 	return db, nil
 }
 
-// inTx runs fn in one write transaction, committed when fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+// durability is how a write transaction commits (PRAGMA synchronous).
+type durability string
+
+const (
+	// durable commits survive a power cut once they return: the
+	// reviewer's decisions and everything else of the outbox.
+	durable durability = "FULL"
+	// refetchable commits stay atomic but may be lost by a power cut,
+	// like the feed's pages: the server still has them and the cursor is
+	// lost with them, so the next sync pulls them again.
+	refetchable durability = "NORMAL"
+)
+
+// inTx runs fn in one write transaction, committed with durability d when
+// fn returns nil.
+func (s *Store) inTx(ctx context.Context, d durability, fn func(*sql.Tx) error) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	// Every transaction sets its own level, so none inherits another's.
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = "+string(d)); err != nil {
+		return fmt.Errorf("set durability: %w", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

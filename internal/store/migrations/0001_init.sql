@@ -22,12 +22,11 @@ CREATE TABLE requests (
     updated_at      INTEGER NOT NULL      -- Unix microseconds
 );
 
--- The orders of the queue, within a status tab and across all of them.
+-- The orders of the queue: a status tab by age (and the tab counts), and
+-- everything by last update.
 CREATE INDEX requests_status_age ON requests (shown_status, age_key);
-CREATE INDEX requests_status_updated ON requests (shown_status, updated_at);
-CREATE INDEX requests_status_org ON requests (shown_status, org_key);
-CREATE INDEX requests_age ON requests (age_key);
 CREATE INDEX requests_updated ON requests (updated_at);
+CREATE INDEX requests_age ON requests (age_key);
 CREATE INDEX requests_org ON requests (org_key);
 
 CREATE TABLE request_bodies (
@@ -49,7 +48,7 @@ CREATE VIRTUAL TABLE search USING fts5 (
     content = '',
     contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = ''
 );
 
 CREATE TABLE definitions (

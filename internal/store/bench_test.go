@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// benchRequests is the size of the cache the benchmarks work on.
+const benchRequests = 100_000
+
+// benchPage is the size of a change-feed page.
+const benchPage = 1000
+
+// BenchmarkFirstSync stores 100,000 requests (with their events) in pages
+// of 1,000, through ApplyPage and through a bare SQLite insert of the same
+// rows (JSON-encoded, same pragmas and synchronous=NORMAL as ApplyPage, one
+// transaction per page, no index), in the same run, and reports both
+// rates and their ratio, by the wall clock and by CPU time (steadier when
+// the machine is shared).
+func BenchmarkFirstSync(b *testing.B) {
+	items := newGenerator(1, testDefinitions()).items(benchRequests, base)
+	var apply, bare, applyCPU, bareCPU time.Duration
+	for b.Loop() {
+		c0 := cpuTime()
+		bare += bareInsert(b, items)
+		c1 := cpuTime()
+		apply += applyAll(b, items)
+		c2 := cpuTime()
+		bareCPU += c1 - c0
+		applyCPU += c2 - c1
+	}
+	rows := float64(b.N * len(items))
+	b.ReportMetric(rows/apply.Seconds(), "apply-req/s")
+	b.ReportMetric(rows/bare.Seconds(), "bare-req/s")
+	b.ReportMetric(bare.Seconds()/apply.Seconds(), "apply/bare")
+	if applyCPU > 0 {
+		b.ReportMetric(bareCPU.Seconds()/applyCPU.Seconds(), "apply/bare-cpu")
+	}
+}
+
+// applyAll applies the items to a fresh cache, in pages, and returns the
+// time the pages took.
+func applyAll(b *testing.B, items []instruct.FeedItem) time.Duration {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.PutDefinitions(ctx, testDefinitions()); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; i < len(items); i += benchPage {
+		page := items[i:min(i+benchPage, len(items))]
+		if err := s.ApplyPage(ctx, page, fmt.Sprint(page[len(page)-1].Seq)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+// bareInsert inserts the same requests and events, JSON-encoded, into two
+// plain tables, and returns the time it took.
+func bareInsert(b *testing.B, items []instruct.FeedItem) time.Duration {
+	ctx := context.Background()
+	db, err := openDB(filepath.Join(b.TempDir(), "bare.db"), writeParams(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `PRAGMA synchronous = NORMAL;
+		CREATE TABLE requests (id INTEGER PRIMARY KEY, body BLOB);
+		CREATE TABLE events (seq INTEGER PRIMARY KEY, request INTEGER, body BLOB)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; i < len(items); i += benchPage {
+		if err := barePage(ctx, db, items[i:min(i+benchPage, len(items))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+func barePage(ctx context.Context, db *sql.DB, items []instruct.FeedItem) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	putReq, err := tx.PrepareContext(ctx, "INSERT INTO requests (id, body) VALUES (?, ?)")
+	if err != nil {
+		return err
+	}
+	putEvent, err := tx.PrepareContext(ctx, "INSERT INTO events (seq, request, body) VALUES (?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	for _, item := range items {
+		n, _ := instruct.ParseRequestID(item.Request.ID)
+		body, _ := json.Marshal(item.Request)
+		if _, err := putReq.ExecContext(ctx, n, body); err != nil {
+			return err
+		}
+		for _, e := range item.Events {
+			body, _ := json.Marshal(e)
+			if _, err := putEvent.ExecContext(ctx, e.Seq, n, body); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// fullCache returns a cache holding 100,000 generated requests, with a
+// few decisions recorded.
+func fullCache(b *testing.B) *Store {
+	b.Helper()
+	items := newGenerator(1, testDefinitions()).items(benchRequests, base)
+	s := openTemp(b)
+	ctx := context.Background()
+	if err := s.PutDefinitions(ctx, testDefinitions()); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < len(items); i += benchPage {
+		if err := s.ApplyPage(ctx, items[i:min(i+benchPage, len(items))], "c"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
+
+// BenchmarkSearch runs queries of several shapes over 100,000 cached
+// requests, as the queue asks them: a window of the first 100 matches, and
+// every match.
+func BenchmarkSearch(b *testing.B) {
+	s := fullCache(b)
+	ctx := context.Background()
+	for _, text := range []string{"D4242", "4242", "2169", "cantine lyon", "quotient familial", "marie.dupont@lyon", "ville", "c", "Évry"} {
+		for _, limit := range []int{100, 0} {
+			b.Run(fmt.Sprintf("%s/limit=%d", text, limit), func(b *testing.B) {
+				q := instruct.QueueQuery{Text: text, Limit: limit}
+				var found int
+				for b.Loop() {
+					items, err := s.Queue(ctx, q)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = len(items)
+				}
+				b.ReportMetric(float64(found), "rows")
+			})
+		}
+	}
+}
+
+// BenchmarkQueue reads windows of 100 rows and the whole queue of 100,000
+// light rows, and counts the status tabs.
+func BenchmarkQueue(b *testing.B) {
+	s := fullCache(b)
+	ctx := context.Background()
+	submitted := []instruct.Status{instruct.StatusSubmitted}
+	cases := []struct {
+		name string
+		q    instruct.QueueQuery
+	}{
+		{"window/submitted/age", instruct.QueueQuery{Statuses: submitted, Sort: instruct.SortAge, Limit: 100}},
+		{"window/submitted/age/offset=20000", instruct.QueueQuery{Statuses: submitted, Sort: instruct.SortAge, Offset: 20000, Limit: 100}},
+		{"window/submitted/updated", instruct.QueueQuery{Statuses: submitted, Sort: instruct.SortUpdated, Limit: 100}},
+		{"window/submitted/organization", instruct.QueueQuery{Statuses: submitted, Sort: instruct.SortOrganization, Limit: 100}},
+		{"window/all/age", instruct.QueueQuery{Sort: instruct.SortAge, Limit: 100}},
+		{"window/all/organization/offset=50000", instruct.QueueQuery{Sort: instruct.SortOrganization, Offset: 50000, Limit: 100}},
+		{"window/submitted+changes/definition", instruct.QueueQuery{Statuses: []instruct.Status{instruct.StatusSubmitted, instruct.StatusChangesRequested}, Definition: "api_entreprise", Limit: 100}},
+		{"full/all/age", instruct.QueueQuery{Sort: instruct.SortAge}},
+		{"full/all/organization", instruct.QueueQuery{Sort: instruct.SortOrganization}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var found int
+			for b.Loop() {
+				items, err := s.Queue(ctx, c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				found = len(items)
+			}
+			b.ReportMetric(float64(found), "rows")
+		})
+	}
+	b.Run("counts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Counts(ctx, instruct.QueueQuery{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("counts/definition+text", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Counts(ctx, instruct.QueueQuery{Definition: "api_particulier", Text: "cantine"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRecord records 1,000 decisions, each durable (synchronous=FULL)
+// before Record returns, and reports the time per decision.
+func BenchmarkRecord(b *testing.B) {
+	ctx := context.Background()
+	reqs := make([]instruct.Request, 1000)
+	for i := range reqs {
+		reqs[i] = request(int64(i+1), "Ville de Lyon", i%60)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		s := openTemp(b)
+		mustApply(b, s, reqs...)
+		b.StartTimer()
+		for _, r := range reqs {
+			if _, err := s.Record(ctx, r.ID, instruct.KindApprove, "Conforme au cadre juridique."); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(reqs)), "µs/decision")
+}
