@@ -6,9 +6,11 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/timeline"
 )
 
-// This file is where outside text enters the screen's model: every string
-// that came from the cache is sanitised here, once, when its message
-// arrives in Update, and never again.
+// This file is where outside text enters the screen: every string that
+// comes from the cache or the sync engine is sanitised here, once, by the
+// command that fetched it (off the UI goroutine, so that Update stays
+// cheap with 100,000 rows), before its message reaches Update. The model
+// only ever holds sanitised text.
 
 // cleanItems sanitises queue rows in place.
 func cleanItems(items []instruct.QueueItem) {

@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/review"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // tabStatuses are the status tabs, in order; the last tab, "All", has none.
@@ -34,6 +36,7 @@ func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load queue: %w", err)
 		}
+		cleanItems(items)
 		done := limit == 0 || len(items) < limit
 		return queueMsg{gen: gen, offset: offset, items: items, done: done, err: err}
 	}
@@ -51,24 +54,37 @@ func (m Model) countsCmd(gen int) tea.Cmd {
 	}
 }
 
-// detailCmd loads a request, its events and the reviewer's operations.
+// detailCmd loads a request, its events and the reviewer's operations,
+// checks the request against its definition and sanitises it all.
 func (m Model) detailCmd(id string) tea.Cmd {
-	ctx, cache := m.ctx, m.opts.Cache
+	ctx, cache, defs := m.ctx, m.opts.Cache, m.defByID
 	return func() tea.Msg {
-		msg := detailMsg{id: id}
-		if msg.request, msg.err = cache.Request(ctx, id); msg.err != nil {
-			msg.err = fmt.Errorf("load request %s: %w", id, msg.err)
-			return msg
+		r, err := cache.Request(ctx, id)
+		if err != nil {
+			return detailMsg{id: id, err: fmt.Errorf("load request %s: %w", id, err)}
 		}
-		if msg.events, msg.err = cache.Events(ctx, id); msg.err != nil {
-			msg.err = fmt.Errorf("load events of %s: %w", id, msg.err)
-			return msg
+		events, err := cache.Events(ctx, id)
+		if err != nil {
+			return detailMsg{id: id, err: fmt.Errorf("load events of %s: %w", id, err)}
 		}
-		if msg.ops, msg.err = cache.Operations(ctx, id); msg.err != nil {
-			msg.err = fmt.Errorf("load operations of %s: %w", id, msg.err)
+		ops, err := cache.Operations(ctx, id)
+		if err != nil {
+			return detailMsg{id: id, err: fmt.Errorf("load operations of %s: %w", id, err)}
 		}
-		return msg
+		return detailMsg{id: id, detail: newDetail(r, defs[r.Definition], ops), events: cleanEvents(events)}
 	}
+}
+
+// newDetail is what the review shows of r: flags checked on the raw
+// request, every text sanitised, and the reviewer's latest operation.
+func newDetail(r instruct.Request, def instruct.Definition, ops []instruct.Operation) *review.Detail {
+	d := &review.Detail{Request: cleanRequest(r), Definition: def,
+		Flags: r.Flags(def), Unknown: cleanAll(r.UnknownScopes(def))}
+	if len(ops) > 0 {
+		op := cleanOp(ops[0])
+		d.Op = &op
+	}
+	return d
 }
 
 // definitionsCmd loads the API catalogue.
@@ -78,6 +94,9 @@ func (m Model) definitionsCmd() tea.Cmd {
 		defs, err := cache.Definitions(ctx)
 		if err != nil {
 			err = fmt.Errorf("load definitions: %w", err)
+		}
+		for i := range defs {
+			defs[i] = cleanDefinition(defs[i])
 		}
 		return definitionsMsg{defs: defs, err: err}
 	}
@@ -91,7 +110,7 @@ func (m Model) meCmd() tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load user: %w", err)
 		}
-		return meMsg{user: u, err: err}
+		return meMsg{user: cleanUser(u), err: err}
 	}
 }
 
@@ -132,6 +151,7 @@ func (m Model) discardCmd(requestID, opID string) tea.Cmd {
 func waitSyncCmd(ch <-chan instruct.SyncStatus) tea.Cmd {
 	return func() tea.Msg {
 		s, ok := <-ch
+		s.LastError = sanitize.Line(s.LastError)
 		return syncMsg{status: s, closed: !ok}
 	}
 }

@@ -88,10 +88,11 @@ func fillStore(t testing.TB, st *store.Store, n int) {
 // driver runs a Model the way a Bubble Tea program would, synchronously:
 // every command runs and its message goes back to Update.
 type driver struct {
-	t     testing.TB
-	m     Model
-	quit  bool
-	waits int
+	t       testing.TB
+	m       Model
+	quit    bool
+	waits   int
+	timeout time.Duration
 }
 
 // cmdTimeout is how long a command may take before the driver considers
@@ -107,7 +108,10 @@ func newDriver(t testing.TB, opts Options, w, h int) *driver {
 		opts.Lang = "fr"
 	}
 	opts.NoColor = true
-	d := &driver{t: t, m: New(opts)}
+	d := &driver{t: t, m: New(opts), timeout: cmdTimeout}
+	if opts.Syncer == nil {
+		d.timeout = time.Minute // nothing waits: every command answers
+	}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(d.m.Init())
 	return d
@@ -132,7 +136,7 @@ func (d *driver) run(cmd tea.Cmd) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(cmdTimeout):
+	case <-time.After(d.timeout):
 		d.waits++
 		return
 	}

@@ -2,7 +2,11 @@ package ui
 
 import (
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/review"
 )
+
+// Messages from commands carry outside text already sanitised: commands
+// are where it enters the screen (see clean.go).
 
 // queueMsg carries rows of the queue for query generation gen, starting at
 // offset; done is false when more rows follow.
@@ -21,14 +25,12 @@ type countsMsg struct {
 	err    error
 }
 
-// detailMsg carries a request with its history and the reviewer's
-// operations on it.
+// detailMsg carries a request as the review shows it, with its history.
 type detailMsg struct {
-	id      string
-	request instruct.Request
-	events  []instruct.Event
-	ops     []instruct.Operation
-	err     error
+	id     string
+	detail *review.Detail
+	events []instruct.Event
+	err    error
 }
 
 // definitionsMsg carries the API catalogue.

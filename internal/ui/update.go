@@ -9,7 +9,6 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
-	"github.com/instruct-dev/instruct/internal/ui/review"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -49,7 +48,7 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case detailMsg:
 		return m.onDetail(msg), nil
 	case definitionsMsg:
-		return m.onDefinitions(msg), nil
+		return m.onDefinitions(msg)
 	case meMsg:
 		return m.onMe(msg), nil
 	case recordedMsg:
@@ -75,7 +74,6 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 		m.queue.SetLoading(false)
 		return m, nil
 	}
-	cleanItems(msg.items)
 	before := m.queue.SelectedID()
 	if msg.offset == 0 {
 		m.queue.SetItems(msg.items, m.query.keepID)
@@ -128,35 +126,30 @@ func (m Model) onDetail(msg detailMsg) Model {
 		m.fail(msg.err)
 		return m
 	}
-	def := m.defByID[msg.request.Definition]
-	d := &review.Detail{Request: cleanRequest(msg.request), Definition: def,
-		Flags: msg.request.Flags(def), Unknown: cleanAll(msg.request.UnknownScopes(def))}
-	if len(msg.ops) > 0 {
-		op := cleanOp(msg.ops[0])
-		d.Op = &op
-	}
-	m.review.SetDetail(d)
-	m.timeline.SetEvents(d.Request.ID, cleanEvents(msg.events))
+	m.review.SetDetail(msg.detail)
+	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
 	return m
 }
 
 // onDefinitions keeps the catalogue and tells the queue about deadlines
-// and short names.
-func (m Model) onDefinitions(msg definitionsMsg) Model {
+// and short names; a request shown before it arrived is checked again.
+func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
 		m.fail(msg.err)
-		return m
+		return m, nil
 	}
-	m.defs = make([]instruct.Definition, len(msg.defs))
+	m.defs = msg.defs
 	m.defByID = make(map[string]instruct.Definition, len(msg.defs))
 	apis := make(map[string]queue.API, len(msg.defs))
-	for i, d := range msg.defs {
-		d = cleanDefinition(d)
-		m.defs[i], m.defByID[d.ID] = d, d
+	for _, d := range msg.defs {
+		m.defByID[d.ID] = d
 		apis[d.ID] = queue.API{Short: shortName(d.Name), Deadline: dayDuration(d.Deadline())}
 	}
 	m.queue.SetAPIs(apis)
-	return m
+	if m.detailID != "" {
+		return m, m.detailCmd(m.detailID)
+	}
+	return m, nil
 }
 
 // dayDuration returns n days.
@@ -177,9 +170,8 @@ func (m Model) onMe(msg meMsg) Model {
 		m.fail(msg.err)
 		return m
 	}
-	u := cleanUser(msg.user)
-	m.user = &u
-	m.status.SetUser(u)
+	m.user = &msg.user
+	m.status.SetUser(msg.user)
 	return m
 }
 
@@ -191,7 +183,6 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	s := msg.status
-	s.LastError = sanitize.Line(s.LastError)
 	m.status.SetSync(s)
 	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
 	if !s.LastSync.Equal(m.lastSync) {

@@ -69,9 +69,9 @@ func (m Model) body() []string {
 		areaLines = m.areaView()
 	}
 	if m.class() == wide {
-		return frame.Lines(frame.Join(queueLines, areaLines), m.width, bodyH)
+		return frame.Pad(frame.Join(queueLines, areaLines), m.width, bodyH)
 	}
-	return frame.Lines(append(queueLines, areaLines...), m.width, bodyH)
+	return frame.Pad(append(queueLines, areaLines...), m.width, bodyH)
 }
 
 // areaView draws what the review area holds.

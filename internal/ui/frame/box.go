@@ -18,6 +18,16 @@ type BoxStyle struct {
 // at the left and right on it at the right. Body lines are fitted to the
 // inside width; missing lines are blank and extra ones are cut.
 func Box(st BoxStyle, title, right string, body []string, w, h int) []string {
+	return box(st, title, right, body, w, h, false)
+}
+
+// BoxExact is Box for body lines already exactly w-2 cells wide, which it
+// doesn't measure again.
+func BoxExact(st BoxStyle, title, right string, body []string, w, h int) []string {
+	return box(st, title, right, body, w, h, true)
+}
+
+func box(st BoxStyle, title, right string, body []string, w, h int, exact bool) []string {
 	if w < 2 || h < 2 {
 		return Blank(w, h)
 	}
@@ -26,12 +36,16 @@ func Box(st BoxStyle, title, right string, body []string, w, h int) []string {
 	out = append(out, topEdge(st, title, right, inner))
 	left := st.Line.Paint(st.Border.Left)
 	rightEdge := st.Line.Paint(st.Border.Right)
+	blank := strings.Repeat(" ", inner)
 	for i := range h - 2 {
-		line := ""
-		if i < len(body) {
+		line := blank
+		switch {
+		case i < len(body) && exact:
 			line = body[i]
+		case i < len(body):
+			line = Fit(body[i], inner)
 		}
-		out = append(out, left+Fit(line, inner)+rightEdge)
+		out = append(out, left+line+rightEdge)
 	}
 	bottom := st.Border.BottomLeft + strings.Repeat(st.Border.Bottom, inner) + st.Border.BottomRight
 	return append(out, st.Line.Paint(bottom))

@@ -6,6 +6,7 @@ package frame
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -13,8 +14,42 @@ import (
 // Ellipsis marks text cut to fit.
 const Ellipsis = "…"
 
-// Width returns the number of cells s takes on screen.
-func Width(s string) int { return ansi.StringWidth(s) }
+// Width returns the number of cells s takes on screen. Text of Latin
+// letters and common punctuation, most of what the screen shows, is
+// measured by counting; anything else (styles, wide or combining
+// characters) by the full grapheme rules.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !narrow(r) {
+			return ansi.StringWidth(s)
+		}
+		n++
+		i += size
+	}
+	return n
+}
+
+// narrow reports whether r surely takes one cell: Latin letters with their
+// accents and the typographic punctuation of French text.
+func narrow(r rune) bool {
+	switch {
+	case r >= 0xa0 && r < 0x300 && r != 0xad:
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e:
+		return true
+	case r >= 0x2190 && r <= 0x21ff, r >= 0x2500 && r <= 0x259f, r == 0x2713, r == 0x2717, r == 0x25b6, r == 0x2691, r == 0x29d7, r == 0x25cf, r == 0x25cb, r == 0x21bb:
+		return true
+	}
+	return false
+}
 
 // Fit returns s cut to w cells (ending with an ellipsis when cut) and padded
 // with spaces to exactly w cells. s may hold styles.
@@ -22,7 +57,7 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	n := ansi.StringWidth(s)
+	n := Width(s)
 	if n > w {
 		s = ansi.Truncate(s, w, Ellipsis)
 		n = ansi.StringWidth(s)
@@ -38,7 +73,7 @@ func FitRight(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	n := ansi.StringWidth(s)
+	n := Width(s)
 	if n > w {
 		return ansi.Truncate(s, w, Ellipsis)
 	}
@@ -53,7 +88,7 @@ func Wrap(text string, w int) []string {
 	}
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		if ansi.StringWidth(para) <= w {
+		if Width(para) <= w {
 			out = append(out, para)
 			continue
 		}
@@ -65,7 +100,7 @@ func Wrap(text string, w int) []string {
 // Indent wraps text to w cells with prefix before the first line and as
 // many spaces before the others.
 func Indent(prefix, text string, w int) []string {
-	pw := ansi.StringWidth(prefix)
+	pw := Width(prefix)
 	lines := Wrap(text, w-pw)
 	if len(lines) == 0 {
 		return []string{prefix}
@@ -97,7 +132,7 @@ func Join(blocks ...[]string) []string {
 			if i < len(block) {
 				b.WriteString(block[i])
 			} else if len(block) > 0 {
-				b.WriteString(strings.Repeat(" ", ansi.StringWidth(block[0])))
+				b.WriteString(strings.Repeat(" ", Width(block[0])))
 			}
 		}
 		out[i] = b.String()
@@ -113,6 +148,19 @@ func Blank(w, h int) []string {
 		out[i] = line
 	}
 	return out
+}
+
+// Pad returns exactly h lines: lines already w cells wide, cut or followed
+// by blank lines. Unlike Lines it doesn't measure them.
+func Pad(lines []string, w, h int) []string {
+	if len(lines) >= h {
+		return lines[:max(h, 0)]
+	}
+	blank := strings.Repeat(" ", max(w, 0))
+	for len(lines) < h {
+		lines = append(lines, blank)
+	}
+	return lines
 }
 
 // Lines fits each line to w cells and returns exactly h of them, cutting

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestFit(t *testing.T) {
@@ -65,5 +66,14 @@ func TestScrollStaysInRange(t *testing.T) {
 	s.Page(-5)
 	if s.Offset != 0 {
 		t.Errorf("after paging back past the start Offset = %d, want 0", s.Offset)
+	}
+}
+
+func TestWidthMatchesGraphemeRules(t *testing.T) {
+	for _, s := range []string{"Ville de Lyon", "Mairie de Saint-Étienne", "« Dites-le-nous une fois » – l’État…",
+		"▶ D1042 ⚑12 j ⧗ ✓ ✗ ● ○ ↻ → ┃━┏", "日本語", "e\u0301", "a\u00adb", "\x1b[1mgras\x1b[m", "🔐 données"} {
+		if got, want := Width(s), ansi.StringWidth(s); got != want {
+			t.Errorf("Width(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

@@ -14,6 +14,17 @@ type columns struct {
 	id, org, title, api, status, age, mark int
 }
 
+// total is the width of a row drawn with c.
+func (c columns) total() int {
+	n := 2 + c.id + 1 + c.org + 1 + c.age + c.mark
+	for _, w := range []int{c.title, c.api, c.status} {
+		if w > 0 {
+			n += w + 1
+		}
+	}
+	return n
+}
+
 // layout shares w cells between the columns, dropping the less useful
 // ones first when space is short.
 func (m Model) layout(w int) columns {
@@ -48,16 +59,16 @@ func (m Model) View(now time.Time, title string) []string {
 	if m.loading {
 		right = m.msgs.Loading
 	}
-	return frame.Box(st, title, right, m.body(now, inner), m.width, m.height)
+	return frame.BoxExact(st, title, right, m.body(now, inner), m.width, m.height)
 }
 
 // body draws the rows on screen, and only those.
 func (m Model) body(now time.Time, w int) []string {
 	if len(m.items) == 0 {
 		if m.loading {
-			return []string{" " + m.msgs.Loading}
+			return []string{frame.Fit(" "+m.msgs.Loading, w)}
 		}
-		return []string{" " + m.empty}
+		return []string{frame.Fit(" "+m.empty, w)}
 	}
 	cols := m.layout(w)
 	end := min(len(m.items), m.offset+m.rows())
@@ -89,7 +100,10 @@ func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now t
 	}
 	m.paint(&b, frame.FitRight(age, c.age), selected, agePen)
 	m.paint(&b, m.mark(it.Op, c.mark), selected, m.markPen(it.Op))
-	line := frame.Fit(b.String(), w)
+	line := b.String()
+	if c.total() != w {
+		line = frame.Fit(line, w)
+	}
 	if !selected {
 		return line
 	}

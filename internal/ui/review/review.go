@@ -158,7 +158,8 @@ func (m *Model) rebuild() {
 	widths := m.paneWidths()
 	h := m.paneHeight()
 	for p := range paneCount {
-		m.panes[p].SetLines(m.paneContent(p, widths[p]-2))
+		content := m.paneContent(p, widths[p]-2)
+		m.panes[p].SetLines(frame.Lines(content, widths[p]-2, len(content)))
 		m.panes[p].SetHeight(h - 2)
 	}
 }

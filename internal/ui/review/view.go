@@ -39,7 +39,7 @@ func (m Model) View(now time.Time) []string {
 		w := m.paneWidths()
 		out = append(out, frame.Join(m.pane(Details, w[0]), m.pane(Legal, w[1]), m.pane(Scopes, w[2]))...)
 	}
-	return frame.Lines(out, m.width, m.height)
+	return frame.Pad(out, m.width, m.height)
 }
 
 // title is the header line: ID, API, organisation, age and status.
@@ -88,5 +88,5 @@ func (m Model) pane(p Pane, w int) []string {
 		title = strconv.Itoa(int(p)+1) + " " + title
 	}
 	st := m.theme.Box(m.focused && p == m.focus)
-	return frame.Box(st, title, s.Position(), s.Visible(), w, m.paneHeight())
+	return frame.BoxExact(st, title, s.Position(), s.Visible(), w, m.paneHeight())
 }

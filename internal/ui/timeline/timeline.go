@@ -99,7 +99,7 @@ func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 // View draws the history's box.
 func (m Model) View() []string {
 	st := m.theme.Box(true)
-	return frame.Box(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
+	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }
 
 func (m *Model) rebuild() {
@@ -107,7 +107,8 @@ func (m *Model) rebuild() {
 		return
 	}
 	m.scroll.SetHeight(m.height - 2)
-	m.scroll.SetLines(m.lines(m.width - 2))
+	lines := m.lines(m.width - 2)
+	m.scroll.SetLines(frame.Lines(lines, m.width-2, len(lines)))
 }
 
 // lines draws every event, oldest first.
