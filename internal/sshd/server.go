@@ -1,0 +1,153 @@
+package sshd
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Defaults of Config.
+const (
+	// DefaultIdleTimeout ends a session after this long without a key
+	// press.
+	DefaultIdleTimeout = 30 * time.Minute
+	// handshakeTimeout bounds a connection's key exchange and
+	// authentication.
+	handshakeTimeout = 30 * time.Second
+	// preparingAfter is how long a session waits for its desk before it
+	// says it is preparing it.
+	preparingAfter = 500 * time.Millisecond
+)
+
+// Config is what a Server is built from.
+type Config struct {
+	// Users resolves registered keys to users; required.
+	Users Users
+	// Open opens a user's desk for their first session; required.
+	Open OpenDesk
+	// HostKey is the server's host key (see HostKey); required.
+	HostKey gossh.Signer
+	// Logger receives logins, logouts and refusals; nil discards them.
+	Logger *slog.Logger
+	// IdleTimeout ends a session without input for that long; 0 means
+	// DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// Language picks a session's language ("fr" or "en") from its
+	// environment as the client sent it; nil means French for a French
+	// locale, else English.
+	Language func(getenv func(string) string) string
+	// Now is the clock of the screens; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server serves the reviewer's screen over SSH. Create it with New, run
+// Serve, and Close it to end every session.
+type Server struct {
+	ssh      *ssh.Server
+	users    Users
+	desks    *desks
+	log      *slog.Logger
+	idle     time.Duration
+	language func(getenv func(string) string) string
+	now      func() time.Time
+
+	// live maps a running session to its state, for the program handler.
+	live sync.Map
+
+	mu       sync.Mutex
+	closing  bool
+	sessions sync.WaitGroup
+}
+
+// New returns a server configured by cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Users == nil || cfg.Open == nil || cfg.HostKey == nil {
+		return nil, errors.New("sshd: Users, Open and HostKey are required")
+	}
+	s := &Server{users: cfg.Users, log: cfg.Logger, idle: cfg.IdleTimeout,
+		language: cfg.Language, now: cfg.Now}
+	s.withDefaults()
+	s.desks = newDesks(cfg.Open, s.log)
+	srv, err := wish.NewServer(
+		withHostKey(cfg.HostKey),
+		wish.WithVersion("instruct"),
+		wish.WithPublicKeyAuth(s.acceptKey),
+		wish.WithIdleTimeout(s.idle),
+		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program), s.sessionMiddleware),
+	)
+	if err != nil {
+		return nil, err
+	}
+	srv.HandshakeTimeout = handshakeTimeout
+	srv.ConnectionFailedCallback = s.handshakeFailed
+	s.ssh = srv
+	return s, nil
+}
+
+func (s *Server) withDefaults() {
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.idle <= 0 {
+		s.idle = DefaultIdleTimeout
+	}
+	if s.language == nil {
+		s.language = defaultLanguage
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+}
+
+// withHostKey sets the server's only host key.
+func withHostKey(key gossh.Signer) ssh.Option {
+	return func(srv *ssh.Server) error {
+		srv.AddHostKey(key)
+		return nil
+	}
+}
+
+// Serve accepts connections on ln until Close; it then returns nil.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close closes the listeners and every connection, waits for the
+// sessions to end, and closes the desks.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
+	s.desks.cancel()
+	err := s.ssh.Close()
+	s.sessions.Wait()
+	s.desks.close()
+	return err
+}
+
+// enter counts a session in, unless the server is closing.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions.Add(1)
+	return true
+}
+
+// handshakeFailed logs a connection that never authenticated.
+func (s *Server) handshakeFailed(_ net.Conn, err error) {
+	s.log.Info("ssh handshake failed", "err", err)
+}

@@ -1,0 +1,182 @@
+package sshd
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	bm "charm.land/wish/v2/bubbletea"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui"
+)
+
+// session is the state of one SSH session running a screen.
+type session struct {
+	conn    string
+	user    instruct.User
+	fp      string
+	lang    string
+	msgs    messages
+	noColor bool
+	pty     ssh.Pty
+	lease   *lease
+	input   *activity
+	// ctx ends with the session; cancel ends it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	idled  atomic.Bool
+	start  time.Time
+}
+
+// sessionMiddleware runs before the program: it identifies the user from
+// the key they proved, requires a PTY, lends the user's desk to the
+// session, and logs the login and the logout.
+func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if !s.enter() {
+			_ = sess.Exit(1)
+			return
+		}
+		defer s.sessions.Done()
+		st, err := s.begin(sess)
+		if err != nil {
+			s.refuse(sess, st, err)
+			return
+		}
+		s.live.Store(sess, st)
+		s.log.Info("ssh login", "user", st.user.ID, "fingerprint", st.fp, "conn", st.conn,
+			"term", st.pty.Term, "width", st.pty.Window.Width, "height", st.pty.Window.Height)
+		next(sess)
+		s.end(sess, st)
+	}
+}
+
+// begin identifies the session's user and lends it their desk.
+func (s *Server) begin(sess ssh.Session) (*session, error) {
+	getenv := environ(sess.Environ())
+	st := &session{conn: shortID(sess.Context().SessionID()), lang: s.language(getenv),
+		noColor: getenv("NO_COLOR") != "", start: time.Now()}
+	st.msgs = messagesFor(st.lang)
+	var err error
+	if st.user, st.fp, err = s.identify(sess); err != nil {
+		return st, err
+	}
+	var ok bool
+	if st.pty, _, ok = sess.Pty(); !ok {
+		return st, &refusal{reason: reasonNoPTY}
+	}
+	if st.lease, err = s.lend(sess, st); err != nil {
+		return st, &refusal{reason: reasonNoDesk, err: err}
+	}
+	st.ctx, st.cancel = context.WithCancel(sess.Context())
+	st.input = newActivity(sess)
+	return st, nil
+}
+
+// lend acquires the user's desk, saying so when it takes a while (the
+// first sync of a large catalogue), and checks the desk knows the user.
+func (s *Server) lend(sess ssh.Session, st *session) (*lease, error) {
+	type result struct {
+		l   *lease
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		l, err := s.desks.acquire(sess.Context(), st.user)
+		got <- result{l, err}
+	}()
+	var r result
+	select {
+	case r = <-got:
+	case <-time.After(preparingAfter):
+		fmt.Fprint(sess, st.msgs.preparing+"\r\n")
+		r = <-got
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	me, err := r.l.Cache().Me(sess.Context())
+	if err == nil && me.ID != st.user.ID {
+		err = fmt.Errorf("the desk of user %s holds user %s", st.user.ID, me.ID)
+	}
+	if err != nil {
+		r.l.Release()
+		return nil, err
+	}
+	return r.l, nil
+}
+
+// program builds the session's own screen and Bubble Tea program: the
+// session's PTY size, TERM and environment (so its colour profile), its
+// own background query, its language; no signal handler, since signals
+// are the server's; and the filter that turns a suspend into nothing, so
+// ctrl+z never stops the server.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	v, ok := s.live.Load(sess)
+	if !ok {
+		return nil
+	}
+	st := v.(*session)
+	model := ui.New(ui.Options{Cache: st.lease.Cache(), Syncer: st.lease.Syncer(), Lang: st.lang,
+		Logger: s.log.With("user", st.user.ID, "conn", st.conn), NoColor: st.noColor,
+		Context: st.ctx, Now: s.now})
+	opts := append(bm.MakeOptions(sess), tea.WithInput(st.input), tea.WithoutSignalHandler())
+	p := tea.NewProgram(model, opts...)
+	go s.watchIdle(st, p)
+	return p
+}
+
+// end returns the desk and logs the logout once the program has ended.
+func (s *Server) end(sess ssh.Session, st *session) {
+	s.live.Delete(sess)
+	st.cancel()
+	st.lease.Release()
+	reason := "quit"
+	switch {
+	case st.idled.Load():
+		reason = "idle"
+		fmt.Fprint(sess, st.msgs.idle(s.idle)+"\r\n")
+	case sess.Context().Err() != nil:
+		reason = "disconnected"
+	}
+	s.log.Info("ssh logout", "user", st.user.ID, "fingerprint", st.fp, "conn", st.conn,
+		"reason", reason, "duration", time.Since(st.start).Round(time.Second).String())
+	_ = sess.Exit(0)
+}
+
+// refuse logs why a session was refused and tells the user in plain
+// words, then ends the session with status 1.
+func (s *Server) refuse(sess ssh.Session, st *session, err error) {
+	reason := reasonOf(err)
+	attrs := []any{"reason", reason, "fingerprint", st.fp, "conn", st.conn}
+	if st.user.ID != "" {
+		attrs = append(attrs, "user", st.user.ID)
+	}
+	if reason == reasonLookup || reason == reasonNoDesk {
+		attrs = append(attrs, "err", err)
+	}
+	s.log.Info("ssh refused", attrs...)
+	msg := st.msgs.refused
+	switch reason {
+	case reasonNoRole:
+		msg = st.msgs.noRole
+	case reasonNoPTY:
+		msg = st.msgs.noPTY
+	case reasonNoDesk, reasonLookup:
+		msg = st.msgs.unavailable
+	}
+	fmt.Fprint(sess.Stderr(), msg+"\r\n")
+	_ = sess.Exit(1)
+}
+
+// shortID shortens a connection's session ID for logs.
+func shortID(id string) string {
+	if len(id) > 16 {
+		return id[:16]
+	}
+	return id
+}
