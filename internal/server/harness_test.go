@@ -108,8 +108,16 @@ func (e *testEnv) stop() {
 	}
 	e.server.Close()
 	e.http.Close()
-	e.ledger.Close()
+	e.closeLedger()
 	e.http = nil
+}
+
+// closeLedger closes the ledger under the running server, once.
+func (e *testEnv) closeLedger() {
+	if e.ledger != nil {
+		e.ledger.Close()
+		e.ledger = nil
+	}
 }
 
 // restart closes the server and the ledger and opens both again on the
@@ -285,9 +293,9 @@ func fullPatch(def, title string) instruct.RequestPatch {
 	}[def]
 	months, yes := 12, true
 	return instruct.RequestPatch{
-		Definition:  &def,
-		Title:       &title,
-		Description: ptr("Calcul du tarif de la cantine scolaire selon le quotient familial, sans justificatif papier."),
+		Definition:   &def,
+		Title:        &title,
+		Description:  ptr("Calcul du tarif de la cantine scolaire selon le quotient familial, sans justificatif papier."),
 		Organization: &instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
 		Applicant:    &instruct.Person{Name: "Camille Martin", Email: "camille.martin@mairie-lyon.fr"},
 		Contacts: &[]instruct.Contact{
@@ -349,4 +357,9 @@ func httptestServer(t testing.TB, srv *Server) string {
 	h := httptest.NewServer(srv.Handler())
 	t.Cleanup(h.Close)
 	return h.URL
+}
+
+// decodeBody decodes a JSON answer's body into v.
+func decodeBody(res *http.Response, v any) error {
+	return json.NewDecoder(res.Body).Decode(v)
 }

@@ -185,7 +185,7 @@ func TestInternalError(t *testing.T) {
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	token := c.instructor.token
-	e.ledger.Close()
+	e.closeLedger()
 	// The token was checked before: the user lookup itself fails now.
 	res := (&caller{env: e, token: token}).do("GET", "/requests/"+r.ID, nil)
 	p := problem(t, res, http.StatusInternalServerError, instruct.CodeInternal)
