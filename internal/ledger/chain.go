@@ -114,12 +114,3 @@ func (l *Ledger) appendEvent(ctx context.Context, tx querier, number, version in
 	}
 	return s.event, nil
 }
-
-// decodeEvent reads an event back from its stored body.
-func decodeEvent(body string) (instruct.Event, error) {
-	var e instruct.Event
-	if err := json.Unmarshal([]byte(body), &e); err != nil {
-		return instruct.Event{}, fmt.Errorf("decode event: %w", err)
-	}
-	return e, nil
-}

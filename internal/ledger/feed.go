@@ -94,7 +94,7 @@ func feedEventFilter(v instruct.Viewer, base int64) where {
 func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int, f where, items []instruct.FeedItem) error {
 	page := `SELECT number FROM requests WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`
 	args := append(append(append([]any{}, w.args...), limit), f.args...)
-	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY seq`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY request_number, seq`, args...)
 	if err != nil {
 		return err
 	}

@@ -89,14 +89,6 @@ func (l *Ledger) loadRequest(ctx context.Context, tx querier, number int64) (sto
 	return s, err
 }
 
-func decodeRequest(body string) (instruct.Request, error) {
-	var r instruct.Request
-	if err := json.Unmarshal([]byte(body), &r); err != nil {
-		return instruct.Request{}, fmt.Errorf("decode request: %w", err)
-	}
-	return r, nil
-}
-
 // Request returns request number id with the user ID of its creator, or
 // not_found.
 func (l *Ledger) Request(ctx context.Context, id int64) (instruct.Request, string, error) {

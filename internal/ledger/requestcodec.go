@@ -1,0 +1,149 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// decodeRequest reads a request back from its stored body, the JSON
+// encoding/json wrote: directly in that fixed layout when it matches, by
+// encoding/json otherwise (see decodeEvent).
+func decodeRequest(body string) (instruct.Request, error) {
+	if r, ok := readCanonicalRequest(body); ok {
+		return r, nil
+	}
+	var r instruct.Request
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		return instruct.Request{}, fmt.Errorf("decode request: %w", err)
+	}
+	return r, nil
+}
+
+// readCanonicalRequest reads body in the layout json.Marshal gives an
+// instruct.Request; ok is false at the first thing it does not expect.
+func readCanonicalRequest(body string) (q instruct.Request, ok bool) {
+	r := reader{s: body, ok: true}
+	r.lit(`{"id":`)
+	q.ID = r.str()
+	r.lit(`,"definition":`)
+	q.Definition = r.str()
+	r.lit(`,"status":`)
+	q.Status = instruct.Status(r.str())
+	r.lit(`,"version":`)
+	q.Version = r.int()
+	r.lit(`,"title":`)
+	q.Title = r.str()
+	r.lit(`,"description":`)
+	q.Description = r.str()
+	r.lit(`,"organization":{"siret":`)
+	q.Organization = instruct.Organization{SIRET: r.str(), Name: r.field("name"), City: r.field("city")}
+	r.lit(`},"applicant":{"name":`)
+	q.Applicant = instruct.Person{Name: r.str(), Email: r.field("email")}
+	r.lit(`},"contacts":`)
+	q.Contacts = r.contacts()
+	r.lit(`,"legal_basis":{"nature":`)
+	q.LegalBasis = instruct.LegalBasis{Nature: r.str(), URL: r.field("url")}
+	r.lit(`,"document":`)
+	q.LegalBasis.Document = r.strOrNull()
+	r.lit(`},"scopes":`)
+	q.Scopes = r.strings()
+	readRequestTail(&r, &q)
+	return q, r.ok && r.i == len(r.s)
+}
+
+// readRequestTail reads the fields after the scopes.
+func readRequestTail(r *reader, q *instruct.Request) {
+	q.DataRecipients = r.field("data_recipients")
+	r.lit(`,"retention_months":`)
+	q.RetentionMonths = int(r.int())
+	r.lit(`,"retention_justification":`)
+	q.RetentionJustification = r.strOrNull()
+	q.Volumetry = r.field("volumetry")
+	q.ProductionDate = r.field("production_date")
+	q.TermsAccepted = r.boolField("terms_accepted")
+	q.DPOInformed = r.boolField("dpo_informed")
+	q.Reopening = r.boolField("reopening")
+	r.lit(`,"created_at":`)
+	q.CreatedAt = r.time()
+	r.lit(`,"submitted_at":`)
+	q.SubmittedAt = r.timeOrNull()
+	r.lit(`,"updated_at":`)
+	q.UpdatedAt = r.time()
+	r.lit(`,"decided_at":`)
+	q.DecidedAt = r.timeOrNull()
+	r.lit(`}`)
+}
+
+// field reads `,"name":` and the string after it.
+func (r *reader) field(name string) string {
+	r.lit(`,"`)
+	r.lit(name)
+	r.lit(`":`)
+	return r.str()
+}
+
+// boolField reads `,"name":` and the boolean after it.
+func (r *reader) boolField(name string) bool {
+	r.lit(`,"`)
+	r.lit(name)
+	r.lit(`":`)
+	if r.opt("true") {
+		return true
+	}
+	r.lit("false")
+	return false
+}
+
+// strOrNull reads a string or null.
+func (r *reader) strOrNull() *string {
+	if r.opt("null") {
+		return nil
+	}
+	s := r.str()
+	return &s
+}
+
+// timeOrNull reads a time or null.
+func (r *reader) timeOrNull() *time.Time {
+	if r.opt("null") {
+		return nil
+	}
+	t := r.time()
+	return &t
+}
+
+// list reads null (false, nil) or an array whose items item reads; an
+// empty array is an empty, non-nil list, as encoding/json makes it.
+func list[T any](r *reader, item func() T) []T {
+	if r.opt("null") {
+		return nil
+	}
+	r.lit("[")
+	out := []T{}
+	if r.opt("]") {
+		return out
+	}
+	for r.ok {
+		out = append(out, item())
+		if !r.opt(",") {
+			break
+		}
+	}
+	r.lit("]")
+	return out
+}
+
+func (r *reader) strings() []string { return list(r, r.str) }
+
+func (r *reader) contacts() []instruct.Contact {
+	return list(r, func() instruct.Contact {
+		r.lit(`{"role":`)
+		c := instruct.Contact{Role: r.str(), Name: r.field("name"), Email: r.field("email"),
+			Phone: r.field("phone"), JobTitle: r.field("job_title")}
+		r.lit(`}`)
+		return c
+	})
+}
