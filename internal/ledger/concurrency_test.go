@@ -1,10 +1,12 @@
 package ledger
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -50,5 +52,54 @@ func testConcurrentSameVersion(t *testing.T, open func(t *testing.T) *Ledger) {
 	}
 	if approvals != 1 {
 		t.Errorf("approve events = %d, want exactly 1", approvals)
+	}
+}
+
+func testApplyPanic(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	r := f.create("api_particulier", "Cantine")
+	m := f.mutation(r, instruct.KindSubmit, "")
+	m.Apply = func(r *instruct.Request) (instruct.Event, bool, error) {
+		r.Status = instruct.StatusValidated
+		panic("a faulty change")
+	}
+	if _, err := f.l.Apply(f.ctx, m); err == nil {
+		t.Fatalf("Apply(panicking change) = nil error, want an error")
+	}
+	got := f.do(r, instruct.KindSubmit, "")
+	if got.Event.Seq != 2 || got.Request.Version != 2 {
+		t.Errorf("Apply() after a panicking change = seq %d version %d, want 2 and 2: nothing of the panic kept", got.Event.Seq, got.Request.Version)
+	}
+}
+
+func testApplyCancelled(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	r := f.create("api_particulier", "Cantine")
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	_, err := f.l.Apply(ctx, f.mutation(r, instruct.KindSubmit, ""))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Apply(cancelled context) = %v, want context.Canceled", err)
+	}
+	if last, _ := f.l.LastSeq(f.ctx); last != 1 {
+		t.Errorf("LastSeq() after a cancelled Apply = %d, want 1", last)
+	}
+}
+
+func testApplyAfterClose(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	r := f.create("api_particulier", "Cantine")
+	if err := f.l.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := f.l.Apply(f.ctx, f.mutation(r, instruct.KindSubmit, "")); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("Apply() after Close = nil error, want an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Apply() after Close did not return")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -18,6 +19,8 @@ type Ledger struct {
 	now    func() time.Time
 	// commits runs Apply and Create by group commit.
 	commits *committer
+	closing sync.Once
+	closed  error
 }
 
 // Option configures Open.
@@ -75,10 +78,14 @@ func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options
 }
 
 // Close waits for the writes under way, then closes the ledger's
-// connections. Writes submitted afterwards fail.
+// connections. Writes submitted afterwards fail; closing again returns
+// the first Close's result.
 func (l *Ledger) Close() error {
-	l.commits.stop()
-	return errors.Join(l.writer.close(), l.reader.close())
+	l.closing.Do(func() {
+		l.commits.stop()
+		l.closed = errors.Join(l.writer.close(), l.reader.close())
+	})
+	return l.closed
 }
 
 // querier is what statements run on: a transaction or a pool. Queries
