@@ -75,6 +75,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "internal error", "request_id", x.id, "route", x.route, "error", err.Error())
 		err = instruct.Errorf(instruct.CodeInternal, "an internal error occurred")
 	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="instruct"`)
+	}
 	var limited *rateLimitedError
 	if errors.As(err, &limited) {
 		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(limited.retryAfter))

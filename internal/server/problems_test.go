@@ -2,10 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -289,15 +290,6 @@ func mustRequest(t *testing.T, method, url string) *http.Request {
 	return req
 }
 
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // purgeBefore runs the ledger's retention purge over every event so far
 // and returns the new feed horizon.
 func purgeBefore(t *testing.T, e *testEnv) int64 {
@@ -307,4 +299,49 @@ func purgeBefore(t *testing.T, e *testEnv) int64 {
 		t.Fatalf("PurgeBefore = %+v, %v; want events purged", res, err)
 	}
 	return res.LastSeq
+}
+
+// TestMuxProblems: the mux's own answers are problems too: an unknown
+// path 404, a known one with another method 405 with Allow; a 401 names
+// the Bearer scheme.
+func TestMuxProblems(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	res := c.admin.do("PUT", "/requests/D1", nil)
+	problem(t, res, http.StatusMethodNotAllowed, instruct.CodeInvalid)
+	if allow := res.header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "PATCH") {
+		t.Errorf("Allow = %q, want GET and PATCH", allow)
+	}
+	problem(t, c.admin.do("GET", "/requests/D1/attachments", nil), http.StatusNotFound, instruct.CodeNotFound)
+	unauth := (&caller{env: e}).do("GET", "/changes", nil)
+	problem(t, unauth, http.StatusUnauthorized, instruct.CodeUnauthorized)
+	if got := unauth.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+		t.Errorf("WWW-Authenticate = %q, want the Bearer scheme", got)
+	}
+}
+
+// TestLimiter: a bucket refills at its rate, says how long to wait, and
+// a flood of distinct tokens doesn't grow memory without bound.
+func TestLimiter(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	l := newLimiter(RateLimit{PerSecond: 10, Burst: 2}, func() time.Time { return now })
+	k := [32]byte{1}
+	if l.allow(k) != nil || l.allow(k) != nil {
+		t.Fatalf("the burst of 2 was refused")
+	}
+	err := l.allow(k)
+	var limited *rateLimitedError
+	if !errors.As(err, &limited) || limited.retryAfter != 1 || instruct.ErrorCode(err) != instruct.CodeRateLimited {
+		t.Fatalf("third call = %v, want rate_limited retrying after 1 s", err)
+	}
+	now = now.Add(100 * time.Millisecond)
+	if err := l.allow(k); err != nil {
+		t.Errorf("after 100 ms at 10/s: %v, want one more call", err)
+	}
+	for i := range 3 * maxBuckets {
+		l.allow([32]byte{byte(i), byte(i >> 8), byte(i >> 16), 2})
+	}
+	if len(l.buckets) > maxBuckets {
+		t.Errorf("buckets = %d, want at most %d", len(l.buckets), maxBuckets)
+	}
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // maxBuckets bounds the buckets kept; past it, full (idle) buckets are
-// dropped, since a full bucket is the same as no bucket.
+// dropped, since a full bucket is the same as no bucket, and if that is
+// not enough (a flood of distinct tokens) all are: those tokens get a
+// fresh burst, which is better than unbounded memory.
 const maxBuckets = 10000
 
 // limiter is a token bucket per token hash.
@@ -61,6 +63,9 @@ func (l *limiter) bucket(key [32]byte, now time.Time) *bucket {
 	}
 	if len(l.buckets) >= maxBuckets {
 		l.dropFull(now)
+	}
+	if len(l.buckets) >= maxBuckets {
+		clear(l.buckets)
 	}
 	b := &bucket{tokens: l.burst, at: now}
 	l.buckets[key] = b

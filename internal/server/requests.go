@@ -44,7 +44,7 @@ func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, u instruct.U
 	}
 	tag := etag(req.Version)
 	w.Header().Set(api.HeaderETag, tag)
-	if r.Header.Get("If-None-Match") == tag {
+	if strings.TrimPrefix(r.Header.Get("If-None-Match"), "W/") == tag {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
