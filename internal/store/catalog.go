@@ -41,7 +41,7 @@ func deleteMeta(ctx context.Context, q execer, key string) error {
 // PutDefinitions replaces the cached API catalogue. When scope labels
 // changed, the search index is rebuilt with the new ones.
 func (s *Store) PutDefinitions(ctx context.Context, defs []instruct.Definition) error {
-	err := s.inTx(ctx, refetchable, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM definitions"); err != nil {
 			return fmt.Errorf("clear definitions: %w", err)
 		}
@@ -97,7 +97,7 @@ func (s *Store) PutMe(ctx context.Context, u instruct.User) error {
 	if err != nil {
 		return fmt.Errorf("encode user: %w", err)
 	}
-	return s.inTx(ctx, durable, func(tx *sql.Tx) error { return writeMeta(ctx, tx, metaMe, body) })
+	return s.inTx(ctx, durable, func(tx *writeTx) error { return writeMeta(ctx, tx, metaMe, body) })
 }
 
 // Me returns the cached signed-in user; not_found before the first sync.

@@ -33,7 +33,7 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // request) fails the whole page with an invalid error, leaving the cache
 // and its cursor as they were.
 func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor string) error {
-	err := s.inTx(ctx, refetchable, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
 		w, err := newFeedWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -59,7 +59,7 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 // the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) error {
-	err := s.inTx(ctx, refetchable, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
 		for _, stmt := range []string{
 			"DELETE FROM events",
 			"DELETE FROM request_bodies",
@@ -86,7 +86,7 @@ type feedWriter struct {
 	// known holds the cached rows of the requests being written, as far
 	// as putRequest needs them, loaded by preload.
 	known map[int64]requestRow
-	tx    *sql.Tx
+	tx    *writeTx
 	stmts []*sql.Stmt
 
 	insert, update, putBody, unindex, index, putEvent *sql.Stmt
@@ -95,7 +95,7 @@ type feedWriter struct {
 const requestColumns = `definition, status, shown_status, op_state, version, title, org_name,
 	org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at`
 
-func newFeedWriter(ctx context.Context, tx *sql.Tx) (*feedWriter, error) {
+func newFeedWriter(ctx context.Context, tx *writeTx) (*feedWriter, error) {
 	w := &feedWriter{tx: tx}
 	var err error
 	if w.labels, err = loadScopeLabels(ctx, tx); err != nil {

@@ -78,18 +78,31 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, durable, func(tx *sql.Tx) error {
-		var current int
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-			return fmt.Errorf("read schema version: %w", err)
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate cache: %w", err)
+	}
+	defer tx.Rollback()
+	if err := migrateTx(ctx, tx, ms); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate cache: %w", err)
+	}
+	return nil
+}
+
+func migrateTx(ctx context.Context, tx *sql.Tx, ms []migration) error {
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	for _, m := range ms[min(current, len(ms)):] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migrate cache to version %d: %w", m.version, err)
 		}
-		for _, m := range ms[min(current, len(ms)):] {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migrate cache to version %d: %w", m.version, err)
-			}
-		}
-		return stampSchema(ctx, tx, len(ms))
-	})
+	}
+	return stampSchema(ctx, tx, len(ms))
 }
 
 func stampSchema(ctx context.Context, tx *sql.Tx, version int) error {

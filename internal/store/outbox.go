@@ -109,7 +109,7 @@ func (s *Store) Record(ctx context.Context, requestID string, kind instruct.Kind
 	if err != nil {
 		return instruct.Operation{}, err
 	}
-	err = s.inTx(ctx, durable, func(tx *sql.Tx) error { return recordTx(ctx, tx, n, &op) })
+	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordTx(ctx, tx, n, &op) })
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("record %s on %s: %w", kind, op.RequestID, err)
 	}
@@ -126,7 +126,7 @@ func (s *Store) newOperation(n int64, kind instruct.Kind, comment string) (instr
 		Comment: comment, State: instruct.OpPending, CreatedAt: now, UpdatedAt: now}, nil
 }
 
-func recordTx(ctx context.Context, tx *sql.Tx, n int64, op *instruct.Operation) error {
+func recordTx(ctx context.Context, tx *writeTx, n int64, op *instruct.Operation) error {
 	var definition string
 	var shown instruct.Status
 	var version int64
@@ -260,7 +260,7 @@ func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpStat
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, durable, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
 		n, err := updateOperation(ctx, tx, id, state, reason, body, s.now())
 		if err != nil {
 			return err
@@ -302,7 +302,7 @@ func updateOperation(ctx context.Context, tx execer, id string, state instruct.O
 
 // cacheServerState stores a request state and events the server sent
 // outside the feed, each only if newer than what the cache holds.
-func cacheServerState(ctx context.Context, tx *sql.Tx, r instruct.Request, events []instruct.Event) error {
+func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, events []instruct.Event) error {
 	if r.ID == "" {
 		return nil
 	}
@@ -323,7 +323,7 @@ func cacheServerState(ctx context.Context, tx *sql.Tx, r instruct.Request, event
 // server recorded, in one transaction. For a note or message the server
 // sends no request: pass the zero Request.
 func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) error {
-	err := s.inTx(ctx, durable, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
 		n, err := updateOperation(ctx, tx, id, instruct.OpAccepted, "", nil, s.now())
 		if err != nil {
 			return err
@@ -344,7 +344,7 @@ func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e ins
 
 // insertEventIfCached stores e for request n when the request is cached
 // (the feed brings both otherwise).
-func insertEventIfCached(ctx context.Context, tx *sql.Tx, n int64, e instruct.Event) error {
+func insertEventIfCached(ctx context.Context, tx *writeTx, n int64, e instruct.Event) error {
 	if e.Seq <= 0 {
 		return nil
 	}
@@ -363,7 +363,7 @@ func insertEventIfCached(ctx context.Context, tx *sql.Tx, n int64, e instruct.Ev
 // Discard drops a conflicted or rejected operation, as the reviewer asked;
 // the request then shows the server's state alone.
 func (s *Store) Discard(ctx context.Context, id string) error {
-	err := s.inTx(ctx, durable, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
 		var n int64
 		var state instruct.OpState
 		err := tx.QueryRowContext(ctx, "SELECT request, state FROM outbox WHERE id = ?", id).Scan(&n, &state)
@@ -444,7 +444,8 @@ func overlay(server instruct.Status, ops []openOp) (instruct.Status, instruct.Op
 
 // refreshOverlay recomputes the shown status and operation state of
 // request n from its server status and its outbox.
-func refreshOverlay(ctx context.Context, tx execer, n int64) error {
+func refreshOverlay(ctx context.Context, tx *writeTx, n int64) error {
+	tx.touch(n)
 	var server instruct.Status
 	err := tx.QueryRowContext(ctx, "SELECT status FROM requests WHERE id = ?", n).Scan(&server)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -338,7 +338,7 @@ func (s *Store) restoreOutbox(ctx context.Context, ops []salvagedOp) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, durable, func(tx *sql.Tx) error {
+	return s.inTx(ctx, durable, func(tx *writeTx) error {
 		for _, op := range ops {
 			if err := insertOperation(ctx, tx, op); err != nil {
 				return fmt.Errorf("restore outbox: %w", err)

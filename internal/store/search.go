@@ -170,7 +170,7 @@ func foldRune(r rune) string {
 
 // reindexAll rebuilds the search index of every cached request, after the
 // scope labels changed.
-func reindexAll(ctx context.Context, tx *sql.Tx, labels scopeLabels) error {
+func reindexAll(ctx context.Context, tx *writeTx, labels scopeLabels) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO search (search) VALUES ('delete-all')"); err != nil {
 		return fmt.Errorf("clear search index: %w", err)
 	}
@@ -195,7 +195,7 @@ func reindexAll(ctx context.Context, tx *sql.Tx, labels scopeLabels) error {
 
 // searchRows reads the indexed fields of up to 5,000 requests after
 // number after.
-func searchRows(ctx context.Context, tx *sql.Tx, after int64) ([]requestRow, error) {
+func searchRows(ctx context.Context, tx *writeTx, after int64) ([]requestRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, definition, title, org_name, siret, applicant_email, scopes
 		FROM requests WHERE id > ? ORDER BY id LIMIT 5000`, after)
 	if err != nil {
@@ -215,7 +215,7 @@ func searchRows(ctx context.Context, tx *sql.Tx, after int64) ([]requestRow, err
 
 // refreshLabels rebuilds the search index when the definitions' scope
 // labels differ from those it was built with.
-func refreshLabels(ctx context.Context, tx *sql.Tx, defs []instruct.Definition) error {
+func refreshLabels(ctx context.Context, tx *writeTx, defs []instruct.Definition) error {
 	labels := newScopeLabels(defs)
 	fingerprint := labels.fingerprint()
 	old, err := readMeta(ctx, tx, metaLabels)

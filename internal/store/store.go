@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -24,9 +24,9 @@ type Store struct {
 	read      *sql.DB
 	recovered string
 	now       func() time.Time
-	// queueSize is the length of the last whole list read, to size the
-	// next one.
-	queueSize atomic.Int64
+	// snapMu guards snap, the in-memory copy of the queue.
+	snapMu sync.Mutex
+	snap   *snapshot
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -168,9 +168,22 @@ const (
 	refetchable durability = "NORMAL"
 )
 
+// writeTx is a write transaction that notes the requests it changed, so
+// that the in-memory queue can follow.
+type writeTx struct {
+	*sql.Tx
+	touched map[int64]bool
+	reset   bool
+}
+
+// touch notes that request n changed.
+func (tx *writeTx) touch(n int64) { tx.touched[n] = true }
+
 // inTx runs fn in one write transaction, committed with durability d when
-// fn returns nil.
-func (s *Store) inTx(ctx context.Context, d durability, fn func(*sql.Tx) error) error {
+// fn returns nil. Every transaction advances the cache's generation; the
+// in-memory queue follows this Store's own writes and reloads after
+// anyone else's.
+func (s *Store) inTx(ctx context.Context, d durability, fn func(*writeTx) error) error {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
@@ -180,17 +193,43 @@ func (s *Store) inTx(ctx context.Context, d durability, fn func(*sql.Tx) error) 
 	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = "+string(d)); err != nil {
 		return fmt.Errorf("set durability: %w", err)
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	tx := &writeTx{Tx: sqlTx, touched: map[int64]bool{}}
+	p, err := s.runTx(ctx, tx, fn)
+	if err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
 	if err := tx.Commit(); err != nil {
+		s.snap = nil
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.applyPatch(p)
 	return nil
+}
+
+// runTx runs fn, advances the generation and reads back the queue rows
+// the transaction changed.
+func (s *Store) runTx(ctx context.Context, tx *writeTx, fn func(*writeTx) error) (patch, error) {
+	if err := fn(tx); err != nil {
+		return patch{}, err
+	}
+	var p patch
+	err := tx.QueryRowContext(ctx, `INSERT INTO meta (key, value) VALUES ('generation', 1)
+		ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`).Scan(&p.gen)
+	if err != nil {
+		return patch{}, fmt.Errorf("advance generation: %w", err)
+	}
+	if !s.hasSnapshot() {
+		return p, nil
+	}
+	p.complete, p.reset = true, tx.reset
+	p.rows, err = readPatchRows(ctx, tx)
+	return p, err
 }
 
 func ignoreDone(err error) error {

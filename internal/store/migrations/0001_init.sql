@@ -3,7 +3,9 @@
 -- requests holds what the queue needs of each cached request, narrow so that
 -- listing 100,000 of them reads little; the full JSON is in request_bodies.
 -- status is the server's; shown_status and op_state lay the reviewer's open
--- operations over it and are kept up to date with the outbox.
+-- operations over it and are kept up to date with the outbox. The queue is
+-- filtered and sorted in memory (see snapshot.go), so no index serves it:
+-- indexes would only slow the first sync down.
 CREATE TABLE requests (
     id              INTEGER PRIMARY KEY,  -- the number of "D1042"
     definition      TEXT    NOT NULL,
@@ -21,13 +23,6 @@ CREATE TABLE requests (
     age_key         INTEGER NOT NULL,     -- submitted_at, never-submitted last
     updated_at      INTEGER NOT NULL      -- Unix microseconds
 );
-
--- The orders of the queue: a status tab by age (and the tab counts), and
--- everything by last update.
-CREATE INDEX requests_status_age ON requests (shown_status, age_key);
-CREATE INDEX requests_updated ON requests (updated_at);
-CREATE INDEX requests_age ON requests (age_key);
-CREATE INDEX requests_org ON requests (org_key);
 
 CREATE TABLE request_bodies (
     id   INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
@@ -48,7 +43,7 @@ CREATE VIRTUAL TABLE search USING fts5 (
     content = '',
     contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = ''
+    prefix = '1'
 );
 
 CREATE TABLE definitions (

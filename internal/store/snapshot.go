@@ -1,0 +1,304 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// snapshot is an in-memory copy of the queue's light rows at one
+// generation of the cache file. The queue, its counts and its searches
+// filter and sort it in memory: reading 100,000 rows out of SQLite costs
+// more than everything else, so it is done once, then each write of this
+// Store patches the rows it changed. A write by another process (a
+// headless sync, `instruct decide`) advances the generation past the
+// snapshot's, and the next read reloads it.
+type snapshot struct {
+	gen   int64
+	items []instruct.QueueItem
+	// num, age and org are the request numbers and the sort keys of
+	// items, at the same index.
+	num []int64
+	age []int64
+	org []string
+	// pos maps a request number to its index.
+	pos map[int64]int
+	// orders caches the indexes of items in each sort order.
+	orders map[instruct.Sort][]int32
+}
+
+// queueRow is a decoded row of the requests table.
+type queueRow struct {
+	item   instruct.QueueItem
+	n, age int64
+	org    string
+}
+
+// patch is what a committed write transaction changed in the queue.
+type patch struct {
+	gen int64
+	// complete is set when rows holds every row the transaction changed.
+	complete bool
+	reset    bool
+	rows     []queueRow
+}
+
+// queueColumns are the columns decodeQueueRow reads: the request number,
+// the short fields packed in one string (shown status, server status,
+// operation state, definition), title, organisation, version, submission
+// and update times, and the age and organisation sort keys.
+const queueColumns = "id, shown_status || ' ' || status || ' ' || op_state || ' ' || definition, title, org_name, version, submitted_at, updated_at, age_key, org_key"
+
+const queueColumnCount = 9
+
+// hasSnapshot reports whether a snapshot is loaded.
+func (s *Store) hasSnapshot() bool {
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	return s.snap != nil
+}
+
+// applyPatch brings the snapshot to the generation of a transaction this
+// Store just committed. Called with snapMu held.
+func (s *Store) applyPatch(p patch) {
+	if s.snap == nil {
+		return
+	}
+	if s.snap.gen != p.gen-1 || !p.complete {
+		s.snap = nil // someone else wrote in between: reload on next read
+		return
+	}
+	if p.reset {
+		s.snap = newSnapshot(p.gen, nil)
+	}
+	s.snap.apply(p.rows)
+	s.snap.gen = p.gen
+}
+
+// readPatchRows reads the queue rows of the requests the transaction
+// touched.
+func readPatchRows(ctx context.Context, tx *writeTx) ([]queueRow, error) {
+	if len(tx.touched) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(tx.touched))
+	for n := range tx.touched {
+		args = append(args, n)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+queueColumns+" FROM requests WHERE id IN ("+placeholders(len(args))+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read changed rows: %w", err)
+	}
+	defer rows.Close()
+	var out []queueRow
+	values := make([]any, queueColumnCount)
+	ptrs := make([]any, queueColumnCount)
+	for i := range values {
+		ptrs[i] = &values[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("read changed rows: %w", err)
+		}
+		row, err := decodeQueueRow(asDriverValues(values), nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+func asDriverValues(values []any) []driver.Value {
+	out := make([]driver.Value, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
+}
+
+func newSnapshot(gen int64, rows []queueRow) *snapshot {
+	snap := &snapshot{gen: gen, pos: make(map[int64]int, len(rows))}
+	snap.grow(len(rows))
+	snap.apply(rows)
+	return snap
+}
+
+func (snap *snapshot) grow(n int) {
+	snap.items = slices.Grow(snap.items, n)
+	snap.num = slices.Grow(snap.num, n)
+	snap.age = slices.Grow(snap.age, n)
+	snap.org = slices.Grow(snap.org, n)
+}
+
+// apply replaces or adds rows.
+func (snap *snapshot) apply(rows []queueRow) {
+	if len(rows) == 0 {
+		return
+	}
+	snap.orders = nil
+	for _, r := range rows {
+		snap.add(r)
+	}
+}
+
+// add replaces or appends one row.
+func (snap *snapshot) add(r queueRow) {
+	if i, ok := snap.pos[r.n]; ok {
+		snap.items[i], snap.age[i], snap.org[i] = r.item, r.age, r.org
+		return
+	}
+	snap.pos[r.n] = len(snap.items)
+	snap.items = append(snap.items, r.item)
+	snap.num = append(snap.num, r.n)
+	snap.age = append(snap.age, r.age)
+	snap.org = append(snap.org, r.org)
+}
+
+// order returns the indexes of the items in the order of sort, as
+// "ORDER BY age_key, id", "updated_at DESC, id DESC" or "org_key, id"
+// would give them.
+func (snap *snapshot) order(sort instruct.Sort) []int32 {
+	if o, ok := snap.orders[sort]; ok {
+		return o
+	}
+	o := make([]int32, len(snap.items))
+	for i := range o {
+		o[i] = int32(i)
+	}
+	slices.SortFunc(o, snap.compare(sort))
+	if snap.orders == nil {
+		snap.orders = map[instruct.Sort][]int32{}
+	}
+	snap.orders[sort] = o
+	return o
+}
+
+func (snap *snapshot) compare(sort instruct.Sort) func(a, b int32) int {
+	switch sort {
+	case instruct.SortUpdated:
+		return func(a, b int32) int {
+			if c := snap.items[b].UpdatedAt.Compare(snap.items[a].UpdatedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(snap.num[b], snap.num[a])
+		}
+	case instruct.SortOrganization:
+		return func(a, b int32) int {
+			if c := strings.Compare(snap.org[a], snap.org[b]); c != 0 {
+				return c
+			}
+			return cmp.Compare(snap.num[a], snap.num[b])
+		}
+	}
+	return func(a, b int32) int {
+		if c := cmp.Compare(snap.age[a], snap.age[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(snap.num[a], snap.num[b])
+	}
+}
+
+// currentSnapshot returns the snapshot at the cache's current generation,
+// loading it when missing or behind. Called with snapMu held.
+func (s *Store) currentSnapshot(ctx context.Context) (*snapshot, error) {
+	if s.snap != nil {
+		var gen int64
+		err := s.read.QueryRowContext(ctx, "SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0)").Scan(&gen)
+		if err != nil {
+			return nil, fmt.Errorf("read generation: %w", err)
+		}
+		if gen == s.snap.gen {
+			return s.snap, nil
+		}
+	}
+	snap, err := s.loadSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.snap = snap
+	return snap, nil
+}
+
+// loadSnapshot reads every queue row, and the generation they are at, in
+// one statement (one consistent read).
+func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
+	var hint int
+	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM requests").Scan(&hint); err != nil {
+		return nil, fmt.Errorf("count requests: %w", err)
+	}
+	snap := newSnapshot(0, nil)
+	snap.grow(hint)
+	snap.pos = make(map[int64]int, hint)
+	times := make([]time.Time, 0, hint) // submission times, in one block
+	query := `SELECT g.value, ` + queueColumns + ` FROM
+		(SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0) AS value) AS g
+		LEFT JOIN requests ON true`
+	err := s.rawQuery(ctx, query, nil, func(v []driver.Value) error {
+		snap.gen, _ = v[0].(int64)
+		if v[1] == nil {
+			return nil // no request at all
+		}
+		if len(times) == cap(times) {
+			times = make([]time.Time, 0, 1024)
+		}
+		row, err := decodeQueueRow(v[1:], &times)
+		snap.add(row)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read queue: %w", err)
+	}
+	return snap, nil
+}
+
+// decodeQueueRow decodes a row of queueColumns. With times non-nil, the
+// submission time is appended to it (it must have room) and points there,
+// saving an allocation per row.
+func decodeQueueRow(v []driver.Value, times *[]time.Time) (queueRow, error) {
+	var r queueRow
+	if len(v) != queueColumnCount {
+		return r, fmt.Errorf("queue row has %d columns", len(v))
+	}
+	r.n, _ = v[0].(int64)
+	packed, _ := v[1].(string)
+	short := strings.SplitN(packed, " ", 4)
+	if r.n <= 0 || len(short) != 4 {
+		return r, fmt.Errorf("malformed queue row %d", r.n)
+	}
+	it := &r.item
+	it.ID = instruct.FormatRequestID(r.n)
+	it.Status, it.ServerStatus, it.Op, it.Definition = instruct.Status(short[0]), instruct.Status(short[1]), instruct.OpState(short[2]), short[3]
+	it.Title, _ = v[2].(string)
+	it.Organization, _ = v[3].(string)
+	it.Version, _ = v[4].(int64)
+	if submitted, ok := v[5].(int64); ok {
+		t := fromMicros(submitted)
+		if times != nil {
+			*times = append(*times, t)
+			it.SubmittedAt = &(*times)[len(*times)-1]
+		} else {
+			it.SubmittedAt = &t
+		}
+	}
+	updated, _ := v[6].(int64)
+	it.UpdatedAt = fromMicros(updated)
+	r.age, _ = v[7].(int64)
+	r.org, _ = v[8].(string)
+	return r, nil
+}
+
+// Warm loads the in-memory queue so that the first Queue answers at once;
+// the TUI may call it in the background right after Open.
+func (s *Store) Warm(ctx context.Context) error {
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	_, err := s.currentSnapshot(ctx)
+	return err
+}
