@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -47,25 +47,51 @@ type sealed struct {
 	hash     string
 }
 
-// seal chains e after prevHash. The event is first normalised by a round
-// trip through its canonical JSON (diff values become plain JSON values),
-// so that the event read back from the stored body encodes to the very
-// bytes hashed, and anyone recomputing instruct.ChainHash over the event
-// as served finds the same hash.
+// seal chains e after prevHash. The event is first normalised to what
+// its canonical JSON reads back as (diff values become plain JSON values,
+// the time UTC), so that the event read back from the stored body encodes
+// to the very bytes hashed, and anyone recomputing instruct.ChainHash over
+// the event as served finds the same hash.
 func seal(e instruct.Event, prevHash string) (sealed, error) {
+	norm, body, err := normalise(e)
+	if err != nil {
+		return sealed{}, err
+	}
+	return sealed{event: norm, body: body, prevHash: prevHash, hash: chainHash(prevHash, body)}, nil
+}
+
+// normalise returns e as its canonical JSON reads back, and that JSON.
+// An event without diff and with valid UTF-8 text reads back as itself
+// with its time in UTC; any other takes the round trip.
+func normalise(e instruct.Event) (instruct.Event, []byte, error) {
 	first, err := instruct.CanonicalJSON(e)
 	if err != nil {
-		return sealed{}, fmt.Errorf("encode event: %w", err)
+		return instruct.Event{}, nil, fmt.Errorf("encode event: %w", err)
 	}
-	var norm instruct.Event
-	if err := json.Unmarshal(first, &norm); err != nil {
-		return sealed{}, fmt.Errorf("normalise event: %w", err)
+	if len(e.Diff) == 0 && validText(e) {
+		e.At = e.At.UTC()
+		return e, first, nil
+	}
+	norm, err := decodeEvent(string(first))
+	if err != nil {
+		return instruct.Event{}, nil, fmt.Errorf("normalise event: %w", err)
 	}
 	body, err := instruct.CanonicalJSON(norm)
 	if err != nil {
-		return sealed{}, fmt.Errorf("encode event: %w", err)
+		return instruct.Event{}, nil, fmt.Errorf("encode event: %w", err)
 	}
-	return sealed{event: norm, body: body, prevHash: prevHash, hash: chainHash(prevHash, body)}, nil
+	return norm, body, nil
+}
+
+// validText reports whether every text of e is valid UTF-8, which JSON
+// keeps as it is.
+func validText(e instruct.Event) bool {
+	for _, s := range []string{e.RequestID, string(e.Kind), e.Actor.ID, e.Actor.Name, e.Comment} {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // chainHash is instruct.ChainHash over an event's canonical JSON already

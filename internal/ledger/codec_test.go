@@ -144,3 +144,29 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 	})
 }
+
+func TestSealNormalisesToWhatReadsBack(t *testing.T) {
+	events := testEvents()
+	events["invalid UTF-8"] = instruct.Event{Seq: 11, RequestID: "D1", Kind: instruct.KindNote, Actor: reviewer, Comment: "bad \xff byte", At: t0}
+	events["local time"] = instruct.Event{Seq: 12, RequestID: "D1", Kind: instruct.KindNote, Actor: reviewer, Comment: "ok",
+		At: time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600))}
+	for name, e := range events {
+		s, err := seal(e, "prev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decodeEvent(string(s.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(back, s.event); diff != "" {
+			t.Errorf("%s: seal() event differs from the event its body reads back as (-read +sealed):\n%s", name, diff)
+		}
+		if again, _ := instruct.CanonicalJSON(back); string(again) != string(s.body) {
+			t.Errorf("%s: the event read back encodes to %s, want the body hashed %s", name, again, s.body)
+		}
+		if s.event.At.Location() != time.UTC {
+			t.Errorf("%s: sealed time in %v, want UTC", name, s.event.At.Location())
+		}
+	}
+}
