@@ -54,13 +54,15 @@ func request(n int64, org string, days int) instruct.Request {
 	}
 }
 
-// events returns a create and a submit event of r, numbered from seq.
+// events returns a create and (unless a draft) a submit event of r,
+// numbered from seq.
 func events(r instruct.Request, seq int64) []instruct.Event {
 	actor := instruct.Actor{ID: "u1", Name: "Marie Dupont"}
-	return []instruct.Event{
-		{Seq: seq, RequestID: r.ID, Kind: instruct.KindCreate, Actor: actor, At: r.CreatedAt},
-		{Seq: seq + 1, RequestID: r.ID, Kind: instruct.KindSubmit, Actor: actor, At: *r.SubmittedAt},
+	evs := []instruct.Event{{Seq: seq, RequestID: r.ID, Kind: instruct.KindCreate, Actor: actor, At: r.CreatedAt}}
+	if r.SubmittedAt != nil {
+		evs = append(evs, instruct.Event{Seq: seq + 1, RequestID: r.ID, Kind: instruct.KindSubmit, Actor: actor, At: *r.SubmittedAt})
 	}
+	return evs
 }
 
 // feed returns feed items of the requests, with their events.

@@ -118,8 +118,11 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 	}
 	defer db.Close()
 	d, err := checkIdentity(ctx, db)
+	if err != nil && isCorruption(err) {
+		return diagnoseHeader(path, size, err)
+	}
 	if err != nil || d.problem != "" {
-		return damagedOr(d, err)
+		return d, err
 	}
 	if short, err := truncated(path, size); err != nil || short {
 		return diagnosis{problem: "is truncated (shorter than its header says)", ours: true}, err
@@ -131,6 +134,53 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 	return damagedOr(quickCheck(ctx, db, tables))
 }
 
+// diagnoseHeader explains, from the file's header, why SQLite refused to
+// read it (err): whether it is ours, and truncated or damaged.
+func diagnoseHeader(path string, size int64, err error) (diagnosis, error) {
+	h, readErr := readHeader(path)
+	if readErr != nil {
+		return diagnosis{}, readErr
+	}
+	d := diagnosis{ours: h.applicationID == applicationID}
+	if short, _ := truncated(path, size); short {
+		d.problem = "is truncated (shorter than its header says)"
+	} else {
+		d.problem = "is damaged (" + oneLine(err.Error()) + ")"
+	}
+	return d, nil
+}
+
+// header is what inspection reads of an SQLite file's first 100 bytes.
+type header struct {
+	pageSize, pages int64
+	// sizeValid is set when pages can be trusted (SQLite 3.7.0 and later
+	// keep it so).
+	sizeValid     bool
+	applicationID uint32
+}
+
+func readHeader(path string) (header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return header{}, fmt.Errorf("open cache: %w", err)
+	}
+	defer f.Close()
+	b := make([]byte, 100)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return header{}, nil // too short to hold a header: nothing to trust
+	}
+	h := header{
+		pageSize:      int64(binary.BigEndian.Uint16(b[16:18])),
+		pages:         int64(binary.BigEndian.Uint32(b[28:32])),
+		sizeValid:     binary.BigEndian.Uint32(b[24:28]) == binary.BigEndian.Uint32(b[92:96]),
+		applicationID: binary.BigEndian.Uint32(b[68:72]),
+	}
+	if h.pageSize == 1 {
+		h.pageSize = 65536
+	}
+	return h, nil
+}
+
 // truncated reports whether the file is shorter than the page count its
 // header gives. With a write-ahead log present the header may lag behind
 // and SQLite recovers from the log, so the check is left to quick_check.
@@ -138,22 +188,11 @@ func truncated(path string, size int64) (bool, error) {
 	if info, err := os.Stat(path + "-wal"); err == nil && info.Size() > 0 {
 		return false, nil
 	}
-	f, err := os.Open(path)
+	h, err := readHeader(path)
 	if err != nil {
-		return false, fmt.Errorf("open cache: %w", err)
+		return false, err
 	}
-	defer f.Close()
-	header := make([]byte, 100)
-	if _, err := io.ReadFull(f, header); err != nil {
-		return true, nil
-	}
-	pageSize := int64(binary.BigEndian.Uint16(header[16:18]))
-	if pageSize == 1 {
-		pageSize = 65536
-	}
-	pages := int64(binary.BigEndian.Uint32(header[28:32]))
-	valid := binary.BigEndian.Uint32(header[24:28]) == binary.BigEndian.Uint32(header[92:96])
-	return valid && size < pages*pageSize, nil
+	return h.sizeValid && size < h.pages*h.pageSize, nil
 }
 
 func inspectParams() url.Values {
@@ -263,7 +302,11 @@ func oneLine(s string) string {
 // salvageOutbox reads the operations not yet accepted from the outbox of a
 // broken cache, keeping every row that reads back whole and valid.
 func salvageOutbox(ctx context.Context, path string) ([]salvagedOp, error) {
-	db, err := openDB(path, inspectParams(), 1)
+	params := inspectParams()
+	// writable_schema makes SQLite read a truncated file as far as it
+	// goes instead of refusing it; query_only keeps it from writing.
+	params["_pragma"] = append(params["_pragma"], "writable_schema(1)", "query_only(1)")
+	db, err := openDB(path, params, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -82,12 +82,14 @@ func searchDoc(r requestRow, labels scopeLabels) string {
 
 // matchExpr turns what a reviewer typed into an FTS5 query that can't be a
 // syntax error: every word becomes a quoted phrase matched as a prefix,
-// all of them required. Words without a letter or digit are dropped (they
-// match nothing the tokenizer keeps); the result is "" when none is left.
+// all of them required. Control characters (NUL would end the query early)
+// separate words like spaces. Words without a letter or digit are dropped
+// (they match nothing the tokenizer keeps); the result is "" when none is
+// left.
 // Digits typed in groups ("216 901 231") are joined, as a SIRET is indexed
 // in one piece.
 func matchExpr(text string) string {
-	words := strings.Fields(text)
+	words := strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
 	if allDigits(words) {
 		words = []string{strings.Join(words, "")}
 	}

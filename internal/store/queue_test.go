@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// catalogueCache returns a cache holding a small realistic queue:
+//
+//	D1031 Département du Nord   validated  submitted 41 days ago
+//	D1042 Ville de Lyon         submitted  12 days ago, cantine
+//	D1039 CCAS de Brest         submitted   9 days ago, updated last
+//	D1050 Commune d'Évry-…      draft      API Entreprise, never submitted
+func catalogueCache(t *testing.T) *Store {
+	t.Helper()
+	s := openTemp(t)
+	if err := s.PutDefinitions(context.Background(), testDefinitions()); err != nil {
+		t.Fatal(err)
+	}
+	lyon := request(1042, "Ville de Lyon", 12)
+	brest := request(1039, "CCAS de Brest", 9)
+	brest.Title, brest.Scopes = "Aide sociale facultative", []string{"cnaf_enfants"}
+	brest.Organization.SIRET, brest.Applicant.Email = "26290098700016", "accueil@ccas-brest.fr"
+	brest.UpdatedAt = base.Add(-time.Hour)
+	nord := request(1031, "Département du Nord", 41)
+	nord.Title, nord.Status, nord.Scopes = "Tarification des transports", instruct.StatusValidated, []string{"cnous_statut_boursier"}
+	nord.Organization.SIRET, nord.Applicant.Email = "22590001000018", "dsi@lenord.fr"
+	evry := request(1050, "Commune d'Évry-Courcouronnes", 0)
+	evry.Definition, evry.Status, evry.SubmittedAt = "api_entreprise", instruct.StatusDraft, nil
+	evry.Title, evry.Scopes = "École et accueil périscolaire", []string{"chiffre_affaires_dgfip"}
+	evry.Organization.SIRET, evry.Applicant.Email = "21910228500011", "numerique@evry.fr"
+	evry.UpdatedAt = base.Add(-48 * time.Hour)
+	mustApply(t, s, lyon, brest, nord, evry)
+	return s
+}
+
+func TestSearch(t *testing.T) {
+	s := catalogueCache(t)
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"ID", "D1042", []string{"D1042"}},
+		{"ID in lower case", "d1042", []string{"D1042"}},
+		{"number alone", "1042", []string{"D1042"}},
+		{"ID prefix", "D10", []string{"D1031", "D1042", "D1039", "D1050"}},
+		{"SIRET prefix", "2169012", []string{"D1042"}},
+		{"SIRET typed in groups", "216 901 231", []string{"D1042"}},
+		{"word without accent", "evry", []string{"D1050"}},
+		{"word in capitals with accent", "ÉCOLE", []string{"D1050"}},
+		{"accent typed on a plain word", "tarifïcation", []string{"D1031"}},
+		{"organisation words", "ccas brest", []string{"D1039"}},
+		{"title and city", "cantine lyon", []string{"D1042"}},
+		{"words in any order", "lyon cantine", []string{"D1042"}},
+		{"words from two requests", "brest cantine", nil},
+		{"word prefix", "périsc", []string{"D1050"}},
+		{"e-mail", "accueil@ccas-brest.fr", []string{"D1039"}},
+		{"e-mail prefix", "marie.dupont@mairie", []string{"D1042"}},
+		{"scope label", "quotient familial", []string{"D1042"}},
+		{"scope label with apostrophe", "chiffre d'affaires", []string{"D1050"}},
+		{"scope label of another request", "boursier", []string{"D1031"}},
+		{"no match", "préfecture", nil},
+		{"blank", "   ", []string{"D1031", "D1042", "D1039", "D1050"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := s.Queue(context.Background(), instruct.QueueQuery{Text: tt.text})
+			if err != nil {
+				t.Fatalf("Queue(Text: %q) = %v", tt.text, err)
+			}
+			if got := ids(items); !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("Queue(Text: %q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearchHostileInput(t *testing.T) {
+	s := catalogueCache(t)
+	for _, text := range []string{`"`, `""`, `*`, `-`, `AND`, `lyon AND`, `OR`, `NOT lyon`, `(`, `)`,
+		`NEAR(lyon cantine)`, `title:lyon`, `doc:lyon`, `{lyon}`, `[`, `+`, `'; DROP TABLE requests; --`,
+		"ly\x00on", "\x1b[31m", "\u202e", `\`, `%`, `_`, "\xff\xfe", strings.Repeat("a", 5000)} {
+		if _, err := s.Queue(context.Background(), instruct.QueueQuery{Text: text}); err != nil {
+			t.Errorf("Queue(Text: %q) = %v, want no error", text, err)
+		}
+		if _, err := s.Counts(context.Background(), instruct.QueueQuery{Text: text}); err != nil {
+			t.Errorf("Counts(Text: %q) = %v, want no error", text, err)
+		}
+	}
+	// Punctuation around a word is no syntax: the word is still searched.
+	for _, text := range []string{`"lyon`, `lyon"`, `(lyon`, `lyon)`, `lyon*`, `^lyon`, `- lyon`, `+lyon`, `"D1042"*`} {
+		items, err := s.Queue(context.Background(), instruct.QueueQuery{Text: text})
+		if err != nil || len(items) != 1 || items[0].ID != "D1042" {
+			t.Errorf("Queue(Text: %q) = %v, %v, want D1042", text, ids(items), err)
+		}
+	}
+}
+
+func TestQueueOrdersFiltersAndWindows(t *testing.T) {
+	s := catalogueCache(t)
+	submitted := []instruct.Status{instruct.StatusSubmitted}
+	tests := []struct {
+		name string
+		q    instruct.QueueQuery
+		want []string
+	}{
+		{"oldest submitted first, drafts last", instruct.QueueQuery{Sort: instruct.SortAge}, []string{"D1031", "D1042", "D1039", "D1050"}},
+		{"age is the default", instruct.QueueQuery{}, []string{"D1031", "D1042", "D1039", "D1050"}},
+		{"last updated first", instruct.QueueQuery{Sort: instruct.SortUpdated}, []string{"D1039", "D1050", "D1042", "D1031"}},
+		{"by organisation, accents folded", instruct.QueueQuery{Sort: instruct.SortOrganization}, []string{"D1039", "D1050", "D1031", "D1042"}},
+		{"one status", instruct.QueueQuery{Statuses: submitted}, []string{"D1042", "D1039"}},
+		{"two statuses", instruct.QueueQuery{Statuses: []instruct.Status{instruct.StatusDraft, instruct.StatusValidated}}, []string{"D1031", "D1050"}},
+		{"one API", instruct.QueueQuery{Definition: "api_entreprise"}, []string{"D1050"}},
+		{"status, API and text", instruct.QueueQuery{Statuses: submitted, Definition: "api_particulier", Text: "brest"}, []string{"D1039"}},
+		{"window", instruct.QueueQuery{Offset: 1, Limit: 2}, []string{"D1042", "D1039"}},
+		{"window of a tab", instruct.QueueQuery{Statuses: submitted, Offset: 1, Limit: 5}, []string{"D1039"}},
+		{"window past the end", instruct.QueueQuery{Offset: 10, Limit: 2}, nil},
+		{"window of a search", instruct.QueueQuery{Text: "D10", Sort: instruct.SortUpdated, Limit: 1}, []string{"D1039"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := s.Queue(context.Background(), tt.q)
+			if err != nil {
+				t.Fatalf("Queue(%+v) = %v", tt.q, err)
+			}
+			if got := ids(items); !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("Queue(%+v) = %v, want %v", tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQueueItemFields(t *testing.T) {
+	s := catalogueCache(t)
+	it := queueItem(t, s, "D1042")
+	want := request(1042, "Ville de Lyon", 12)
+	if it.Definition != want.Definition || it.Title != want.Title || it.Organization != want.Organization.Name ||
+		it.Version != want.Version || it.SubmittedAt == nil || !it.SubmittedAt.Equal(*want.SubmittedAt) ||
+		!it.UpdatedAt.Equal(want.UpdatedAt) || it.Status != instruct.StatusSubmitted || it.Op != "" {
+		t.Errorf("Queue() D1042 = %+v, want the fields of %s", it, want.ID)
+	}
+	if draft := queueItem(t, s, "D1050"); draft.SubmittedAt != nil {
+		t.Errorf("Queue() D1050 SubmittedAt = %v, want nil for a draft", draft.SubmittedAt)
+	}
+}
+
+func TestQueueRefusesBadQueries(t *testing.T) {
+	s := catalogueCache(t)
+	for _, q := range []instruct.QueueQuery{{Sort: "random"}, {Offset: -1}, {Limit: -5}} {
+		if _, err := s.Queue(context.Background(), q); instruct.ErrorCode(err) != instruct.CodeInvalid {
+			t.Errorf("Queue(%+v) = %v, want invalid", q, err)
+		}
+	}
+}
+
+func TestCounts(t *testing.T) {
+	s := catalogueCache(t)
+	mustRecord(t, s, "D1039", instruct.KindRefuse, "Hors du périmètre de l'API.")
+	tests := []struct {
+		name string
+		q    instruct.QueueQuery
+		want map[instruct.Status]int
+	}{
+		{"everything, decision laid over", instruct.QueueQuery{}, map[instruct.Status]int{
+			instruct.StatusSubmitted: 1, instruct.StatusRefused: 1, instruct.StatusValidated: 1, instruct.StatusDraft: 1}},
+		{"statuses are ignored", instruct.QueueQuery{Statuses: []instruct.Status{instruct.StatusDraft}}, map[instruct.Status]int{
+			instruct.StatusSubmitted: 1, instruct.StatusRefused: 1, instruct.StatusValidated: 1, instruct.StatusDraft: 1}},
+		{"one API", instruct.QueueQuery{Definition: "api_particulier"}, map[instruct.Status]int{
+			instruct.StatusSubmitted: 1, instruct.StatusRefused: 1, instruct.StatusValidated: 1}},
+		{"text", instruct.QueueQuery{Text: "brest"}, map[instruct.Status]int{instruct.StatusRefused: 1}},
+		{"text matching nothing", instruct.QueueQuery{Text: "marseille"}, map[instruct.Status]int{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Counts(context.Background(), tt.q)
+			if err != nil || !mapsEqual(got, tt.want) {
+				t.Errorf("Counts(%+v) = %v, %v, want %v", tt.q, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func mapsEqual(a, b map[instruct.Status]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestQueueSeesOtherProcesses opens the same file twice, as the TUI and a
+// headless `instruct decide` or `instruct sync` do: each sees the other's
+// writes in its queue.
+func TestQueueSeesOtherProcesses(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	tui, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tui.Close()
+	cli, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	mustApply(t, tui, request(1042, "Ville de Lyon", 12))
+	if items, _ := tui.Queue(ctx, instruct.QueueQuery{}); len(items) != 1 {
+		t.Fatalf("Queue() = %v, want D1042", ids(items))
+	}
+	mustRecord(t, cli, "D1042", instruct.KindApprove, "")
+	if err := cli.ApplyPage(ctx, feed(request(7, "CCAS de Brest", 2)), "70"); err != nil {
+		t.Fatal(err)
+	}
+	items, err := tui.Queue(ctx, instruct.QueueQuery{})
+	if err != nil || !slices.Equal(ids(items), []string{"D1042", "D7"}) || items[0].Status != instruct.StatusValidated {
+		t.Errorf("Queue() after another process wrote = %+v, %v, want D1042 validated and D7", items, err)
+	}
+	mustRecord(t, tui, "D7", instruct.KindNote, "À revoir lundi.")
+	if it := queueItem(t, cli, "D7"); it.Op != instruct.OpPending {
+		t.Errorf("other process: Queue() D7 op = %q, want pending", it.Op)
+	}
+}
