@@ -60,6 +60,7 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) error {
 	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
+		tx.reset = true
 		for _, stmt := range []string{
 			"DELETE FROM events",
 			"DELETE FROM request_bodies",
@@ -184,6 +185,7 @@ func (w *feedWriter) putRequest(ctx context.Context, row requestRow, r instruct.
 		return err
 	}
 	w.known[row.id] = row
+	w.tx.touch(row.id)
 	if w.withOps[row.id] {
 		return refreshOverlay(ctx, w.tx, row.id)
 	}

@@ -231,3 +231,84 @@ func TestQueueSeesOtherProcesses(t *testing.T) {
 		t.Errorf("other process: Queue() D7 op = %q, want pending", it.Op)
 	}
 }
+
+// TestQueueFollowsOwnWrites keeps one Store's queue loaded through every
+// kind of write and compares it with what a fresh Store reads from disk.
+func TestQueueFollowsOwnWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Warm(ctx); err != nil {
+		t.Fatalf("Warm() = %v", err)
+	}
+	lyon := request(1042, "Ville de Lyon", 12)
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"first page", func() error { return s.ApplyPage(ctx, feed(lyon, request(7, "CCAS de Brest", 2)), "1") }},
+		{"record", func() error { _, err := s.Record(ctx, "D7", instruct.KindApprove, ""); return err }},
+		{"newer state", func() error {
+			newer := lyon
+			newer.Version, newer.Title, newer.UpdatedAt = 3, "Portail famille", base
+			return s.ApplyPage(ctx, []instruct.FeedItem{{Seq: 11000, Request: newer}}, "2")
+		}},
+		{"conflict", func() error {
+			ops, _ := s.Pending(ctx)
+			current := request(7, "CCAS de Brest", 2)
+			current.Status, current.Version = instruct.StatusRefused, 5
+			return s.SetOpState(ctx, ops[0].ID, instruct.OpConflict, "", &instruct.StaleError{Current: current})
+		}},
+		{"accept", func() error {
+			op, err := s.Record(ctx, "D1042", instruct.KindRequestChanges, "Joindre la délibération.")
+			if err != nil {
+				return err
+			}
+			decided := lyon
+			decided.Status, decided.Version = instruct.StatusChangesRequested, 4
+			return s.Accept(ctx, op.ID, decided, instruct.Event{Seq: 12000, RequestID: "D1042", Kind: instruct.KindRequestChanges, At: base})
+		}},
+		{"definitions", func() error { return s.PutDefinitions(ctx, testDefinitions()) }},
+		{"reset", func() error { return s.ResetFeed(ctx) }},
+		{"pull again", func() error { return s.ApplyPage(ctx, feed(request(7, "CCAS de Brest", 2)), "3") }},
+	}
+	for _, step := range steps {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		got, err := s.Queue(ctx, instruct.QueueQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fresh.Queue(ctx, instruct.QueueQuery{})
+		fresh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameItems(got, want) {
+			t.Errorf("after %s: Queue() = %+v, want what the file holds: %+v", step.name, got, want)
+		}
+	}
+}
+
+func sameItems(a, b []instruct.QueueItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.ID != y.ID || x.Title != y.Title || x.Status != y.Status || x.ServerStatus != y.ServerStatus ||
+			x.Op != y.Op || x.Version != y.Version || !x.UpdatedAt.Equal(y.UpdatedAt) || x.Organization != y.Organization {
+			return false
+		}
+	}
+	return true
+}
