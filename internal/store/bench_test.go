@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/catalog"
+	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -18,6 +20,28 @@ const benchRequests = 100_000
 // benchPage is the size of a change-feed page.
 const benchPage = 1000
 
+// benchData returns the default catalogue and the first n demo requests
+// as change-feed items, with their events numbered in order.
+func benchData(b *testing.B, n int) ([]instruct.Definition, []instruct.FeedItem) {
+	b.Helper()
+	defs, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := demo.New(1, defs, base)
+	items := make([]instruct.FeedItem, n)
+	seq := int64(0)
+	for i := range items {
+		h := g.History(i)
+		for j := range h.Events {
+			seq++
+			h.Events[j].Seq = seq
+		}
+		items[i] = instruct.FeedItem{Seq: seq, Request: h.Request, Events: h.Events}
+	}
+	return defs, items
+}
+
 // BenchmarkFirstSync stores 100,000 requests (with their events) in pages
 // of 1,000, through ApplyPage and through a bare SQLite insert of the same
 // rows (JSON-encoded, same pragmas and synchronous=NORMAL as ApplyPage, one
@@ -25,13 +49,13 @@ const benchPage = 1000
 // rates and their ratio, by the wall clock and by CPU time (steadier when
 // the machine is shared).
 func BenchmarkFirstSync(b *testing.B) {
-	items := newGenerator(1, testDefinitions()).items(benchRequests, base)
+	defs, items := benchData(b, benchRequests)
 	var apply, bare, applyCPU, bareCPU time.Duration
 	for b.Loop() {
 		c0 := cpuTime()
 		bare += bareInsert(b, items)
 		c1 := cpuTime()
-		apply += applyAll(b, items)
+		apply += applyAll(b, defs, items)
 		c2 := cpuTime()
 		bareCPU += c1 - c0
 		applyCPU += c2 - c1
@@ -48,14 +72,14 @@ func BenchmarkFirstSync(b *testing.B) {
 // applyAll applies the items to a fresh cache, in pages, with the queue
 // loaded in memory (as when the TUI is open), and returns the time the
 // pages took.
-func applyAll(b *testing.B, items []instruct.FeedItem) time.Duration {
+func applyAll(b *testing.B, defs []instruct.Definition, items []instruct.FeedItem) time.Duration {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.PutDefinitions(ctx, testDefinitions()); err != nil {
+	if err := s.PutDefinitions(ctx, defs); err != nil {
 		b.Fatal(err)
 	}
 	// The TUI is open during a first sync: its queue follows each page.
@@ -126,14 +150,19 @@ func barePage(ctx context.Context, db *sql.DB, items []instruct.FeedItem) error 
 	return tx.Commit()
 }
 
-// fullCache returns a cache holding 100,000 generated requests, with a
-// few decisions recorded.
-func fullCache(b *testing.B) *Store {
+// fullCache returns a cache holding 100,000 demo requests, its queue
+// loaded in memory, and its file's path.
+func fullCache(b *testing.B) (*Store, string) {
 	b.Helper()
-	items := newGenerator(1, testDefinitions()).items(benchRequests, base)
-	s := openTemp(b)
+	defs, items := benchData(b, benchRequests)
+	path := filepath.Join(b.TempDir(), "cache.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
 	ctx := context.Background()
-	if err := s.PutDefinitions(ctx, testDefinitions()); err != nil {
+	if err := s.PutDefinitions(ctx, defs); err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < len(items); i += benchPage {
@@ -141,16 +170,19 @@ func fullCache(b *testing.B) *Store {
 			b.Fatal(err)
 		}
 	}
-	return s
+	if err := s.Warm(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return s, path
 }
 
 // BenchmarkSearch runs queries of several shapes over 100,000 cached
-// requests, as the queue asks them: a window of the first 100 matches, and
-// every match.
+// requests, as the queue asks them: a window of the first 100 matches,
+// and every match.
 func BenchmarkSearch(b *testing.B) {
-	s := fullCache(b)
+	s, _ := fullCache(b)
 	ctx := context.Background()
-	for _, text := range []string{"D4242", "4242", "2169", "cantine lyon", "quotient familial", "marie.dupont@lyon", "ville", "c", "Évry"} {
+	for _, text := range []string{"D4242", "4242", "2169", "cantine brest", "quotient familial", "ines.lucas@", "crèche", "ville", "c", "Évry"} {
 		for _, limit := range []int{100, 0} {
 			b.Run(fmt.Sprintf("%s/limit=%d", text, limit), func(b *testing.B) {
 				q := instruct.QueueQuery{Text: text, Limit: limit}
@@ -168,10 +200,11 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// BenchmarkQueue reads windows of 100 rows and the whole queue of 100,000
-// light rows, and counts the status tabs.
+// BenchmarkQueue reads windows of 100 rows and whole lists of the 100,000
+// light rows, counts the status tabs, and opens the cache cold (Open and
+// a first whole list, as the TUI starts).
 func BenchmarkQueue(b *testing.B) {
-	s := fullCache(b)
+	s, path := fullCache(b)
 	ctx := context.Background()
 	submitted := []instruct.Status{instruct.StatusSubmitted}
 	cases := []struct {
@@ -186,6 +219,7 @@ func BenchmarkQueue(b *testing.B) {
 		{"window/all/organization/offset=50000", instruct.QueueQuery{Sort: instruct.SortOrganization, Offset: 50000, Limit: 100}},
 		{"window/submitted+changes/definition", instruct.QueueQuery{Statuses: []instruct.Status{instruct.StatusSubmitted, instruct.StatusChangesRequested}, Definition: "api_entreprise", Limit: 100}},
 		{"full/all/age", instruct.QueueQuery{Sort: instruct.SortAge}},
+		{"full/all/updated", instruct.QueueQuery{Sort: instruct.SortUpdated}},
 		{"full/all/organization", instruct.QueueQuery{Sort: instruct.SortOrganization}},
 	}
 	for _, c := range cases {
@@ -215,6 +249,44 @@ func BenchmarkQueue(b *testing.B) {
 			}
 		}
 	})
+	b.Run("cold/open+full", func(b *testing.B) {
+		for b.Loop() {
+			cold, err := Open(ctx, path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := cold.Queue(ctx, instruct.QueueQuery{}); err != nil {
+				b.Fatal(err)
+			}
+			cold.Close()
+		}
+	})
+}
+
+// BenchmarkIncrementalSync applies a page of 100 changed requests to the
+// 100,000 cached ones, the queue loaded in memory, and reads a window of
+// it afterwards as the TUI would.
+func BenchmarkIncrementalSync(b *testing.B) {
+	s, _ := fullCache(b)
+	_, items := benchData(b, 100)
+	ctx := context.Background()
+	seq := int64(10_000_000)
+	for b.Loop() {
+		page := make([]instruct.FeedItem, len(items))
+		for i, item := range items {
+			seq++
+			item.Request.Version += seq
+			item.Request.UpdatedAt = base.Add(time.Duration(seq))
+			event := instruct.Event{Seq: seq, RequestID: item.Request.ID, Kind: instruct.KindNote, Comment: "Relance.", At: base}
+			page[i] = instruct.FeedItem{Seq: seq, Request: item.Request, Events: []instruct.Event{event}}
+		}
+		if err := s.ApplyPage(ctx, page, fmt.Sprint(seq)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Queue(ctx, instruct.QueueQuery{Sort: instruct.SortUpdated, Limit: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkRecord records 1,000 decisions, each durable (synchronous=FULL)

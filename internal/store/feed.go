@@ -225,30 +225,58 @@ func (w *feedWriter) reindex(ctx context.Context, row, cached requestRow, found 
 	return nil
 }
 
-// preload reads the cached rows of the items' requests in one query.
+// preload reads the cached rows of the items' requests.
 func (w *feedWriter) preload(ctx context.Context, items []instruct.FeedItem) error {
 	w.known = make(map[int64]requestRow, len(items))
-	args := make([]any, 0, len(items))
+	ids := make([]int64, 0, len(items))
 	for _, item := range items {
 		if n, err := instruct.ParseRequestID(item.Request.ID); err == nil {
-			args = append(args, n)
+			ids = append(ids, n)
 		}
 	}
-	if len(args) == 0 {
-		return nil
-	}
-	rows, err := w.tx.QueryContext(ctx, `SELECT id, version, definition, title, org_name, siret,
-		applicant_email, scopes FROM requests WHERE id IN (`+placeholders(len(args))+")", args...)
+	query := "SELECT id, version, definition, title, org_name, siret, applicant_email, scopes FROM requests WHERE id"
+	err := eachByID(ctx, w.tx, query, ids, func(rows *sql.Rows) error {
+		var r requestRow
+		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes)
+		w.known[r.id] = r
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("read cached requests: %w", err)
 	}
+	return nil
+}
+
+// maxIDsPerQuery keeps IN lists well under SQLite's limit on variables.
+const maxIDsPerQuery = 1000
+
+// eachByID runs query (ending with "WHERE id" or the like) followed by
+// "IN (…)" over ids, in chunks, calling scan on each row.
+func eachByID(ctx context.Context, q execer, query string, ids []int64, scan func(*sql.Rows) error) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), maxIDsPerQuery)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, n := range chunk {
+			args[i] = n
+		}
+		if err := scanAll(ctx, q, query+" IN ("+placeholders(len(chunk))+")", args, scan); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanAll(ctx context.Context, q execer, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
 	for rows.Next() {
-		var r requestRow
-		if err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes); err != nil {
-			return fmt.Errorf("read cached requests: %w", err)
+		if err := scan(rows); err != nil {
+			return err
 		}
-		w.known[r.id] = r
 	}
 	return rows.Err()
 }

@@ -186,3 +186,26 @@ func TestPutDefinitionsReindexesLabels(t *testing.T) {
 		t.Errorf("Queue(quotient familial msa) = %v with the catalogue, want D1042 by its scope label", ids(items))
 	}
 }
+
+// TestApplyPageLargerThanAQuery applies pages longer than one IN list
+// holds, the queue loaded in memory.
+func TestApplyPageLargerThanAQuery(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if err := s.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reqs := make([]instruct.Request, 2*maxIDsPerQuery+500)
+	for i := range reqs {
+		reqs[i] = request(int64(i+1), "Ville de Lyon", i%90)
+	}
+	mustApply(t, s, reqs...)
+	for i := range reqs {
+		reqs[i].Version, reqs[i].Status = 3, instruct.StatusValidated
+	}
+	mustApply(t, s, reqs...)
+	counts, err := s.Counts(ctx, instruct.QueueQuery{})
+	if err != nil || counts[instruct.StatusValidated] != len(reqs) || len(counts) != 1 {
+		t.Errorf("Counts() = %v, %v, want %d validated", counts, err, len(reqs))
+	}
+}

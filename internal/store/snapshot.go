@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"slices"
@@ -84,35 +85,28 @@ func (s *Store) applyPatch(p patch) {
 // readPatchRows reads the queue rows of the requests the transaction
 // touched.
 func readPatchRows(ctx context.Context, tx *writeTx) ([]queueRow, error) {
-	if len(tx.touched) == 0 {
-		return nil, nil
-	}
-	args := make([]any, 0, len(tx.touched))
+	ids := make([]int64, 0, len(tx.touched))
 	for n := range tx.touched {
-		args = append(args, n)
+		ids = append(ids, n)
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+queueColumns+" FROM requests WHERE id IN ("+placeholders(len(args))+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read changed rows: %w", err)
-	}
-	defer rows.Close()
 	var out []queueRow
 	values := make([]any, queueColumnCount)
 	ptrs := make([]any, queueColumnCount)
 	for i := range values {
 		ptrs[i] = &values[i]
 	}
-	for rows.Next() {
+	err := eachByID(ctx, tx, "SELECT "+queueColumns+" FROM requests WHERE id", ids, func(rows *sql.Rows) error {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("read changed rows: %w", err)
+			return err
 		}
 		row, err := decodeQueueRow(asDriverValues(values), nil)
-		if err != nil {
-			return nil, err
-		}
 		out = append(out, row)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read changed rows: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func asDriverValues(values []any) []driver.Value {

@@ -135,7 +135,7 @@ func readParams() url.Values {
 	return url.Values{
 		"_pragma": {
 			fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
-			"cache_size(-16384)",
+			"cache_size(-8192)",
 			"query_only(1)",
 			"temp_store(MEMORY)",
 		},
