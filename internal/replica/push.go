@@ -9,42 +9,85 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
+// pushAhead is how many answers the push may have received but not yet
+// recorded in the cache.
+const pushAhead = 32
+
+// answered is an operation sent and what the server said.
+type answered struct {
+	op  instruct.Operation
+	res api.DecisionResult
+	err error
+}
+
 // push sends the outbox, oldest first. An operation the server refuses is
 // recorded as a conflict or a rejection and the push goes on; a failure
 // that may pass (network, rate limit, server error, token) stops it,
-// leaving that operation and the rest to the next sync.
+// leaving that operation and the rest to the next sync. Answers are
+// recorded in the cache while the next operations are sent.
 func (e *Engine) push(ctx context.Context) error {
 	ops, err := e.cache.Pending(ctx)
-	if err != nil {
+	if err != nil || len(ops) == 0 {
 		return err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	answers := make(chan answered, pushAhead)
+	recorded := make(chan error, 1)
+	go func() { recorded <- e.recordAll(ctx, answers, cancel) }()
+	sendErr := e.sendAll(ctx, ops, answers)
+	recordErr := <-recorded
+	if recordErr != nil {
+		return recordErr
+	}
+	return sendErr
+}
+
+// sendAll sends ops in order, passing each answer on, until one fails in
+// a way that may pass or ctx ends. It closes answers.
+func (e *Engine) sendAll(ctx context.Context, ops []instruct.Operation, answers chan<- answered) error {
+	defer close(answers)
 	for _, op := range ops {
-		if err := e.pushOne(ctx, op); err != nil {
-			return err
+		if op.State != instruct.OpSending {
+			if err := e.cache.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
+				return err
+			}
 		}
+		res, err := e.send(ctx, op)
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
+		case err != nil && mayPass(err):
+			e.backToPending(ctx, op)
+			return fmt.Errorf("push %s on %s: %w", op.Kind, op.RequestID, err)
+		}
+		answers <- answered{op: op, res: res, err: err}
 	}
 	return nil
 }
 
-// pushOne sends one operation and records what the server said. It
-// returns an error only when the push must stop.
-func (e *Engine) pushOne(ctx context.Context, op instruct.Operation) error {
-	if op.State != instruct.OpSending {
-		if err := e.cache.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
-			return err
+// recordAll records each answer in the cache, in order. On a failure it
+// stops the sending and returns the failure; operations sent but not
+// recorded stay sending, and are sent again (and replayed) next time.
+func (e *Engine) recordAll(ctx context.Context, answers <-chan answered, stop func()) error {
+	var failure error
+	for a := range answers {
+		if failure != nil {
+			continue
+		}
+		if failure = e.record(ctx, a); failure != nil {
+			stop()
 		}
 	}
-	res, err := e.send(ctx, op)
-	switch {
-	case err == nil:
-		return e.cache.Accept(ctx, op.ID, res.Request, res.Event)
-	case ctx.Err() != nil:
-		return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
-	case mayPass(err):
-		e.backToPending(ctx, op)
-		return fmt.Errorf("push %s on %s: %w", op.Kind, op.RequestID, err)
+	return failure
+}
+
+// record stores what the server said of one operation.
+func (e *Engine) record(ctx context.Context, a answered) error {
+	if a.err == nil {
+		return e.cache.Accept(ctx, a.op.ID, a.res.Request, a.res.Event)
 	}
-	return e.refused(ctx, op, err)
+	return e.refused(ctx, a.op, a.err)
 }
 
 // send posts op as a decision or as a note, with op.ID as its
@@ -73,7 +116,7 @@ func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) 
 }
 
 // backToPending shows op as waiting again; failing that, it stays
-// sending, which is re-sent just the same.
+// sending, which is sent again just the same.
 func (e *Engine) backToPending(ctx context.Context, op instruct.Operation) {
 	if err := e.cache.SetOpState(ctx, op.ID, instruct.OpPending, "", nil); err != nil {
 		e.log.Warn("mark operation pending again", "op", op.ID, "error", err)

@@ -39,9 +39,10 @@ func testCatalogue() []instruct.Definition {
 // listening on a fixed loopback address, so that tests can stop it and
 // start it again where clients expect it.
 type world struct {
-	tb     testing.TB
-	dbPath string
-	addr   string
+	tb        testing.TB
+	dbPath    string
+	addr      string
+	catalogue []instruct.Definition
 
 	mu     sync.Mutex
 	ledger *ledger.Ledger
@@ -52,7 +53,13 @@ type world struct {
 
 func newWorld(tb testing.TB) *world {
 	tb.Helper()
-	w := &world{tb: tb, dbPath: filepath.Join(tb.TempDir(), "ledger.db")}
+	return newWorldWith(tb, testCatalogue())
+}
+
+// newWorldWith starts a world serving catalogue.
+func newWorldWith(tb testing.TB, catalogue []instruct.Definition) *world {
+	tb.Helper()
+	w := &world{tb: tb, dbPath: filepath.Join(tb.TempDir(), "ledger.db"), catalogue: catalogue}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -81,7 +88,7 @@ func (w *world) serve(l net.Listener) error {
 		l.Close()
 		return fmt.Errorf("ledger.Open(%s) = %w", w.dbPath, err)
 	}
-	api := server.New(server.Config{Storage: led, Catalogue: testCatalogue(),
+	api := server.New(server.Config{Storage: led, Catalogue: w.catalogue,
 		RateLimit: server.RateLimit{PerSecond: server.NoRateLimit}})
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	served := make(chan struct{})
