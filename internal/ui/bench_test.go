@@ -62,11 +62,13 @@ func openBig(b *testing.B) *store.Store {
 	return st
 }
 
-// benchDriver opens the screen at w×h on the All tab of the big cache,
-// every row loaded.
+// benchDriver opens the screen at w×h, in colour on a dark background, on
+// the All tab of the big cache, every row loaded.
 func benchDriver(b *testing.B, w, h int) *driver {
 	st := openBig(b)
 	d := newDriver(b, Options{Cache: st}, w, h)
+	d.m.plain = false
+	d.m.applyTheme()
 	d.keys("shift+tab")
 	if n := d.m.queue.Len(); n != benchRequests {
 		b.Fatalf("the All tab holds %d rows, want %d", n, benchRequests)
@@ -207,30 +209,6 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 			b.Fatalf("the first frame shows no request:\n%s", v.Content)
 		}
 	}
-}
-
-// BenchmarkViewBytesPerMove reports the size of a frame at 120×40 and the
-// bytes of the lines that change when the cursor moves down one row.
-func BenchmarkViewBytesPerMove(b *testing.B) {
-	d := benchDriver(b, 120, 40)
-	down, top := keyPress("j"), keyPress("g")
-	var changed, total int
-	for b.Loop() {
-		if d.m.queue.Cursor() >= d.m.queue.Len()-1 {
-			step(d, top)
-		}
-		before := strings.Split(d.screen(), "\n")
-		step(d, down)
-		after := strings.Split(d.screen(), "\n")
-		for i := range after {
-			if i >= len(before) || before[i] != after[i] {
-				changed += len(after[i]) + 1
-			}
-		}
-		total += len(d.screen())
-	}
-	b.ReportMetric(float64(changed)/float64(b.N), "changed-bytes/move")
-	b.ReportMetric(float64(total)/float64(b.N), "frame-bytes")
 }
 
 // collect runs cmd and the commands it batches, returning their messages.

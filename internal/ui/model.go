@@ -114,9 +114,9 @@ type Model struct {
 	opts  Options
 	ctx   context.Context
 	log   *slog.Logger
-	msgs  i18n.Messages
-	keys  keymap.KeyMap
-	theme theme.Theme
+	msgs  *i18n.Messages
+	keys  *keymap.KeyMap
+	theme *theme.Theme
 	dark  bool
 	plain bool
 
@@ -172,14 +172,15 @@ func New(opts Options) Model {
 		opts.FirstWindow = DefaultFirstWindow
 	}
 	msgs := i18n.For(opts.Lang)
-	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: msgs, keys: keymap.New(msgs.Keys),
+	keys := keymap.New(msgs.Keys)
+	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, keys: &keys,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
 	m.query = queryState{sort: instruct.SortAge, gen: 1}
 	m.theme = m.pickTheme()
-	m.queue = queue.New(m.theme, msgs, m.keys)
-	m.review = review.New(m.theme, msgs, m.keys)
-	m.timeline = timeline.New(m.theme, msgs, m.keys)
-	m.status = statusbar.New(m.theme, msgs, opts.Syncer != nil)
+	m.queue = queue.New(m.theme, m.msgs, m.keys)
+	m.review = review.New(m.theme, m.msgs, m.keys)
+	m.timeline = timeline.New(m.theme, m.msgs, m.keys)
+	m.status = statusbar.New(m.theme, m.msgs, opts.Syncer != nil)
 	m.help = help.New()
 	m.help.Styles = m.theme.Help
 	return m
@@ -201,11 +202,13 @@ func (m Model) Init() tea.Cmd {
 }
 
 // pickTheme returns the theme for the background and colour setting.
-func (m Model) pickTheme() theme.Theme {
+// Themes are built once and shared, never changed.
+func (m Model) pickTheme() *theme.Theme {
+	t := theme.New(m.dark)
 	if m.plain {
-		return theme.Plain()
+		t = theme.Plain()
 	}
-	return theme.New(m.dark)
+	return &t
 }
 
 // applyTheme hands the current theme to every component.

@@ -24,7 +24,7 @@ func Needs(op instruct.Operation) bool {
 
 // View draws op in a box w cells wide and at most maxH lines high. op and
 // its conflict are already sanitised.
-func View(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w, maxH int) []string {
+func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH int) []string {
 	body := Body(op, msgs, th, w-2)
 	title := "! " + msgs.ConflictTitle
 	if op.State == instruct.OpRejected {
@@ -40,7 +40,7 @@ func View(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w, maxH int
 }
 
 // Body returns the lines inside the box, wrapped to w cells.
-func Body(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w int) []string {
+func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	var lines []string
 	if op.State == instruct.OpRejected {
 		lines = frame.Wrap(op.Reason, w)
@@ -57,7 +57,7 @@ func Body(op instruct.Operation, msgs i18n.Messages, th theme.Theme, w int) []st
 
 // event draws one thing that happened first: who did it, when, and the
 // start of their comment.
-func event(e instruct.Event, msgs i18n.Messages, th theme.Theme, w int) []string {
+func event(e instruct.Event, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.DateTime(e.At))
 	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
 	if strings.TrimSpace(e.Comment) == "" {

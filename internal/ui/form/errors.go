@@ -9,7 +9,7 @@ import (
 // ErrorText says in plain words why a decision of kind k was refused,
 // matching err by its code; status is the request's status as the reviewer
 // sees it, for invalid transitions.
-func ErrorText(msgs i18n.Messages, k instruct.Kind, err error, status instruct.Status) string {
+func ErrorText(msgs *i18n.Messages, k instruct.Kind, err error, status instruct.Status) string {
 	switch instruct.ErrorCode(err) {
 	case instruct.CodeCommentRequired:
 		return msgs.ErrComment(k)

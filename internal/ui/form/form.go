@@ -64,13 +64,13 @@ type Model struct {
 	width, height  int
 	bodyTop, textX int
 
-	theme theme.Theme
-	msgs  i18n.Messages
-	keys  keymap.KeyMap
+	theme *theme.Theme
+	msgs  *i18n.Messages
+	keys  *keymap.KeyMap
 }
 
 // New opens a form for a decision of kind k on t.
-func New(k instruct.Kind, t Target, th theme.Theme, msgs i18n.Messages, keys keymap.KeyMap) Model {
+func New(k instruct.Kind, t Target, th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
 	return Model{kind: k, target: t, editor: newEditor(), template: -1, theme: th, msgs: msgs, keys: keys}
 }
 
@@ -90,7 +90,7 @@ func (m Model) Stage() Stage { return m.stage }
 func (m Model) Err() string { return m.err }
 
 // SetTheme changes the styles.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
 
 // SetSize sets the outer size of the form's box.
 func (m *Model) SetSize(w, h int) {

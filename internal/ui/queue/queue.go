@@ -34,18 +34,18 @@ type Model struct {
 	empty          string
 
 	apis  map[string]API
-	theme theme.Theme
-	msgs  i18n.Messages
-	keys  keymap.KeyMap
+	theme *theme.Theme
+	msgs  *i18n.Messages
+	keys  *keymap.KeyMap
 }
 
 // New returns an empty queue.
-func New(th theme.Theme, msgs i18n.Messages, keys keymap.KeyMap) Model {
+func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
 	return Model{theme: th, msgs: msgs, keys: keys, focused: true, loading: true, empty: msgs.NoRequests}
 }
 
 // SetTheme changes the styles.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
 
 // SetSize sets the outer size of the queue's box.
 func (m *Model) SetSize(w, h int) {

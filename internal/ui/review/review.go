@@ -50,18 +50,18 @@ type Model struct {
 	flags         []string
 	conflict      []string
 
-	theme theme.Theme
-	msgs  i18n.Messages
-	keys  keymap.KeyMap
+	theme *theme.Theme
+	msgs  *i18n.Messages
+	keys  *keymap.KeyMap
 }
 
 // New returns a review showing nothing yet.
-func New(th theme.Theme, msgs i18n.Messages, keys keymap.KeyMap) Model {
+func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
 	return Model{theme: th, msgs: msgs, keys: keys}
 }
 
 // SetTheme changes the styles.
-func (m *Model) SetTheme(th theme.Theme) {
+func (m *Model) SetTheme(th *theme.Theme) {
 	m.theme = th
 	m.rebuild()
 }

@@ -21,17 +21,17 @@ type Model struct {
 	hasSyncer bool
 	width     int
 
-	theme theme.Theme
-	msgs  i18n.Messages
+	theme *theme.Theme
+	msgs  *i18n.Messages
 }
 
 // New returns a status bar; hasSyncer is false when nothing syncs.
-func New(th theme.Theme, msgs i18n.Messages, hasSyncer bool) Model {
+func New(th *theme.Theme, msgs *i18n.Messages, hasSyncer bool) Model {
 	return Model{theme: th, msgs: msgs, hasSyncer: hasSyncer}
 }
 
 // SetTheme changes the styles.
-func (m *Model) SetTheme(th theme.Theme) { m.theme = th }
+func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
 
 // SetWidth sets the width of the line.
 func (m *Model) SetWidth(w int) { m.width = w }
