@@ -64,14 +64,14 @@ func main() {
 
 // run dispatches args to their command; no command opens the TUI.
 func run(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+		usage(e.stdout)
+		return nil
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return runTUI(ctx, e, args)
 	}
 	name, rest := args[0], args[1:]
-	if name == "help" || name == "--help" || name == "-h" {
-		usage(e.stdout)
-		return nil
-	}
 	cmd, ok := commands()[name]
 	if !ok {
 		usage(e.stderr)
