@@ -38,14 +38,12 @@ func (l *Ledger) Create(ctx context.Context, actor instruct.Actor, p instruct.Re
 	return r, nil
 }
 
+// create stores the new draft in tx, a group's transaction: a failure to
+// read the next number refuses it before anything is written.
 func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error) {
-	k, err := l.reserve(ctx, tx, 1) // first: on PostgreSQL it serialises number assignment
-	if err != nil {
-		return instruct.Request{}, err
-	}
 	number, err := l.nextNumber(ctx, tx)
 	if err != nil {
-		return instruct.Request{}, err
+		return instruct.Request{}, refuse(err)
 	}
 	r := instruct.Request{Status: instruct.StatusDraft, CreatedAt: now, UpdatedAt: now, Contacts: []instruct.Contact{}, Scopes: []string{}}
 	diff := p.Apply(&r)
@@ -54,6 +52,7 @@ func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p in
 	if len(diff) > 0 {
 		e.Diff = diff
 	}
+	k := reserve(tx, 1)
 	r, err = l.insertRequest(ctx, tx, storedRequest{request: r, number: number, createdBy: actor.ID, seq: k.seq + 1})
 	if err != nil {
 		return instruct.Request{}, err
@@ -98,30 +97,51 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 	return out, nil
 }
 
+// apply runs m in tx, a group's transaction: everything that may refuse
+// m (a replay, a reused key, a missing request, a stale version, m.Apply
+// itself) happens before anything is written, and refuses it alone.
 func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instruct.Outcome, error) {
 	if out, found, err := l.replay(ctx, tx, m); found || err != nil {
-		return out, err
+		return out, refuse(err)
 	}
-	s, err := l.loadRequest(ctx, tx, m.RequestID)
+	s, e, bump, err := l.decide(ctx, tx, m)
 	if err != nil {
-		return instruct.Outcome{}, err
+		return instruct.Outcome{}, refuse(err)
 	}
-	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
-		return instruct.Outcome{}, l.stale(ctx, tx, s, m.IfMatch)
-	}
-	out, err := l.change(ctx, tx, s, m)
+	out, err := l.record(ctx, tx, s, e, bump, m)
 	if err != nil {
 		return instruct.Outcome{}, err
 	}
 	return out, l.remember(ctx, tx, m, out)
 }
 
-// change calls m.Apply on the request of s and records its event.
-func (l *Ledger) change(ctx context.Context, tx *txn, s storedRequest, m instruct.Mutation) (instruct.Outcome, error) {
-	e, bump, err := m.Apply(&s.request)
+// decide loads the request of m, checks m.IfMatch and calls m.Apply,
+// which returns the event to record and whether it bumps the version.
+func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation) (storedRequest, instruct.Event, bool, error) {
+	s, err := l.loadRequest(ctx, tx, m.RequestID)
 	if err != nil {
-		return instruct.Outcome{}, err
+		return storedRequest{}, instruct.Event{}, false, err
 	}
+	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
+		return storedRequest{}, instruct.Event{}, false, l.stale(ctx, tx, s, m.IfMatch)
+	}
+	e, bump, err := callApply(m.Apply, &s.request)
+	return s, e, bump, err
+}
+
+// callApply calls apply on r, turning a panic into an error.
+func callApply(apply func(*instruct.Request) (instruct.Event, bool, error), r *instruct.Request) (e instruct.Event, bump bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the change panicked: %v", p)
+		}
+	}()
+	return apply(r)
+}
+
+// record stores the request of s as m changed it, with event e.
+func (l *Ledger) record(ctx context.Context, tx *txn, s storedRequest, e instruct.Event, bump bool, m instruct.Mutation) (instruct.Outcome, error) {
+	var err error
 	if e.At.IsZero() {
 		e.At = l.clock(m.Now)
 	}
@@ -130,10 +150,7 @@ func (l *Ledger) change(ctx context.Context, tx *txn, s storedRequest, m instruc
 		s.request.UpdatedAt = e.At.UTC()
 	}
 	s.request.ID = instruct.FormatRequestID(s.number)
-	k, err := l.reserve(ctx, tx, 1)
-	if err != nil {
-		return instruct.Outcome{}, err
-	}
+	k := reserve(tx, 1)
 	s.seq = k.seq + 1
 	if s.request, err = l.updateRequest(ctx, tx, s); err != nil {
 		return instruct.Outcome{}, err

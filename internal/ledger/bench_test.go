@@ -41,15 +41,28 @@ func submitted(n int) []instruct.History {
 // submitted requests, each decision with If-Match and an Idempotency-Key
 // as the server sends them, and reports decisions per second and the
 // 99th percentile latency of Apply.
+// On PostgreSQL (INSTRUCT_TEST_POSTGRES), compare with pgbench's
+// simple-update run on the same server: pgbench -N -c 64 -j 2.
 func BenchmarkApplyDecisions(b *testing.B) {
 	for _, mode := range []string{"FULL", "NORMAL"} {
-		b.Run("synchronous="+mode, func(b *testing.B) { benchDecisions(b, 64, withSynchronous(mode)) })
+		b.Run("sqlite/synchronous="+mode, func(b *testing.B) { benchDecisions(b, 64, openBench(b, withSynchronous(mode))) })
 	}
+	b.Run("postgres", func(b *testing.B) { benchDecisions(b, 64, openPostgresBench(b)) })
 }
 
-func benchDecisions(b *testing.B, clients int, opts ...Option) {
+// openPostgresBench opens a new ledger in a schema of its own on the test
+// PostgreSQL server.
+func openPostgresBench(b *testing.B) *Ledger {
+	l, err := OpenPostgres(context.Background(), postgresSchema(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	return l
+}
+
+func benchDecisions(b *testing.B, clients int, l *Ledger) {
 	ctx := context.Background()
-	l := openBench(b, opts...)
 	if err := l.Import(ctx, submitted(b.N)); err != nil {
 		b.Fatal(err)
 	}

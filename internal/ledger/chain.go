@@ -17,23 +17,36 @@ type link struct {
 	head string
 }
 
-// reserve takes the next n seqs of the server-wide sequence inside tx and
-// returns the position before them. The counter row it updates is what
-// orders writers on PostgreSQL.
-func (l *Ledger) reserve(ctx context.Context, tx querier, n int64) (link, error) {
-	var k link
-	err := tx.QueryRowContext(ctx, `UPDATE seq SET n = n + ? WHERE id = 1 RETURNING n, head`, n).Scan(&k.seq, &k.head)
-	if err != nil {
-		return link{}, fmt.Errorf("take seq: %w", err)
-	}
-	k.seq -= n
-	return k, nil
+// reserve takes the next n seqs of the server-wide sequence in write
+// transaction tx and returns the position before them. The transaction
+// read the counter row when it began, under the write lock, and writes it
+// back before it commits.
+func reserve(tx *txn, n int64) link {
+	k := tx.chain
+	tx.chain.seq += n
+	tx.chainMoved = true
+	return k
 }
 
-// setHead records the hash of the chain's last event.
-func (l *Ledger) setHead(ctx context.Context, tx querier, head string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE seq SET head = ? WHERE id = 1`, head); err != nil {
-		return fmt.Errorf("set chain head: %w", err)
+// setHead records the hash of the chain's last event in tx.
+func setHead(tx *txn, head string) { tx.chain.head = head }
+
+// loadChain reads the counter row at the start of write transaction tx
+// (locking it on PostgreSQL).
+func (l *Ledger) loadChain(ctx context.Context, tx *txn) error {
+	if err := tx.QueryRowContext(ctx, l.d.loadChain).Scan(&tx.chain.seq, &tx.chain.head); err != nil {
+		return fmt.Errorf("read the seq counter: %w", err)
+	}
+	return nil
+}
+
+// saveChain writes the counter row back if tx took seqs.
+func saveChain(ctx context.Context, tx *txn) error {
+	if !tx.chainMoved {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE seq SET n = ?, head = ? WHERE id = 1`, tx.chain.seq, tx.chain.head); err != nil {
+		return fmt.Errorf("write the seq counter: %w", err)
 	}
 	return nil
 }
@@ -125,7 +138,7 @@ func (l *Ledger) insertEvent(ctx context.Context, tx querier, number, version in
 // appendEvent records e as the next event of the chain, for request
 // number at version, and returns the event as stored. The request row
 // must exist; k is the chain position reserve returned before e.
-func (l *Ledger) appendEvent(ctx context.Context, tx querier, number, version int64, e instruct.Event, k link) (instruct.Event, error) {
+func (l *Ledger) appendEvent(ctx context.Context, tx *txn, number, version int64, e instruct.Event, k link) (instruct.Event, error) {
 	e.Seq = k.seq + 1
 	e.RequestID = instruct.FormatRequestID(number)
 	s, err := seal(e, k.head)
@@ -135,8 +148,6 @@ func (l *Ledger) appendEvent(ctx context.Context, tx querier, number, version in
 	if err := l.insertEvent(ctx, tx, number, version, s); err != nil {
 		return instruct.Event{}, err
 	}
-	if err := l.setHead(ctx, tx, s.hash); err != nil {
-		return instruct.Event{}, err
-	}
+	setHead(tx, s.hash)
 	return s.event, nil
 }

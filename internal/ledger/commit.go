@@ -23,11 +23,12 @@ type job struct {
 
 // committer runs the ledger's frequent writes (Apply, Create) by group
 // commit: one goroutine takes the writes waiting, in arrival order, runs
-// each in a savepoint of one transaction and commits them together with
-// one sync of the log. A write is acknowledged only once that commit is
-// durable, and a write that fails is rolled back to its savepoint alone,
-// so each keeps the all-or-nothing meaning of its own transaction while
-// concurrent writers share the cost of synchronous=FULL.
+// them in one transaction and commits them together with one sync of the
+// log, so concurrent writers share the cost of synchronous=FULL. A write
+// is acknowledged only once that commit is durable. Each write does all
+// that may refuse it before it writes anything, and returns a refusal:
+// the group goes on without it. Any other failure fails the whole group,
+// and every write in it gets the error: nothing of it was kept.
 type committer struct {
 	l     *Ledger
 	jobs  chan *job
@@ -47,10 +48,12 @@ func (c *committer) stop() {
 	<-c.ended
 }
 
-// inGroup runs fn in a write transaction shared with other writers, as
-// inWrite does for one: fn's writes are kept when it returns nil and the
-// group commits. It waits for the outcome once fn is taken, even when ctx
-// ends meanwhile, so a caller never misses a write that committed.
+// inGroup runs fn in a write transaction shared with other writers: fn's
+// writes are kept when it returns nil and the group commits. fn must
+// return a refusal (refuse) for any error it meets before writing, and
+// may return other errors only after, which fail the group. inGroup waits
+// for the outcome once fn is taken, even when ctx ends meanwhile, so a
+// caller never misses a write that committed.
 func (l *Ledger) inGroup(ctx context.Context, fn func(ctx context.Context, tx *txn) error) error {
 	j := &job{ctx: ctx, fn: fn, done: make(chan struct{})}
 	select {
@@ -108,25 +111,33 @@ func (c *committer) commit(group []*job) {
 	}
 }
 
-// runJob runs j in a savepoint: on failure its writes are undone and its
-// error kept; the error returned is one that dooms the whole group.
+// runJob runs j in the group's transaction. A refusal is j's own error
+// and the group goes on; any other error is returned, and fails the group.
 func (c *committer) runJob(tx *txn, j *job) error {
-	ctx := context.Background()
 	if j.err = j.ctx.Err(); j.err != nil {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
+	err := runSafely(context.Background(), tx, j.fn)
+	var r *refusal
+	if errors.As(err, &r) {
+		j.err = r.err
+		return nil
 	}
-	if j.err = runSafely(ctx, tx, j.fn); j.err != nil {
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT job"); err != nil {
-			return fmt.Errorf("roll back a write: %w", err)
-		}
+	return err
+}
+
+// refusal is the error of a grouped write that refused before writing
+// anything, so the group's transaction goes on without it.
+type refusal struct{ err error }
+
+func (r *refusal) Error() string { return r.err.Error() }
+
+// refuse marks err, when not nil, as a refusal.
+func refuse(err error) error {
+	if err == nil {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT job"); err != nil {
-		return fmt.Errorf("release savepoint: %w", err)
-	}
-	return nil
+	return &refusal{err: err}
 }
 
 // runSafely runs fn, turning a panic into an error so that one faulty

@@ -103,3 +103,18 @@ func testApplyAfterClose(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Fatalf("Apply() after Close did not return")
 	}
 }
+
+// testApplyFailingWrite makes the write of an event fail (a row already
+// holds its seq): Apply must fail with nothing of it kept.
+func testApplyFailingWrite(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	r := f.create("api_particulier", "Cantine")
+	exec(t, f.l, `INSERT INTO events (seq, request_number, kind, version, at, prev_hash, hash, body) VALUES (2, 1000, 'note', 1, 0, '', '', '{}')`)
+	if _, err := f.l.Apply(f.ctx, f.mutation(r, instruct.KindSubmit, "")); err == nil {
+		t.Fatalf("Apply() with its event's seq taken = nil error, want an error")
+	}
+	got, _, _ := f.l.Request(f.ctx, number(t, r))
+	if last, _ := f.l.LastSeq(f.ctx); got.Version != 1 || got.Status != instruct.StatusDraft || last != 1 {
+		t.Errorf("after a failed write: version %d, %s, last seq %d; want 1, draft, 1", got.Version, got.Status, last)
+	}
+}

@@ -30,6 +30,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"ApplyPanicKeepsNothing", testApplyPanic},
 		{"ApplyCancelledKeepsNothing", testApplyCancelled},
 		{"ApplyAfterCloseFails", testApplyAfterClose},
+		{"ApplyFailingWriteKeepsNothing", testApplyFailingWrite},
 		{"PurgeIdempotencyForgetsOldKeys", testPurgeIdempotency},
 		{"RequestsFiltersAndPages", testRequestsFilters},
 		{"RequestsSearchText", testRequestsSearch},

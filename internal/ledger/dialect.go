@@ -17,10 +17,15 @@ type dialect struct {
 	// rebind turns the ? placeholders of a portable statement into the
 	// engine's own.
 	rebind func(query string) string
-	// lockWrites, when not empty, runs first in every write transaction to
-	// serialise writers. SQLite needs none: its writer transactions begin
-	// IMMEDIATE. PostgreSQL locks the seq counter row.
-	lockWrites string
+	// loadChain runs first in every write transaction and returns the
+	// seq counter row (n, head). On PostgreSQL it also locks that row,
+	// which serialises writers; SQLite's writer transactions begin
+	// IMMEDIATE, which does.
+	loadChain string
+	// lockMigrations, when not empty, runs first in each migration
+	// transaction, so that instances starting together migrate one at a
+	// time.
+	lockMigrations string
 	// readTx are the options of read transactions: a consistent snapshot
 	// across the statements of one read.
 	readTx *sql.TxOptions

@@ -41,9 +41,7 @@ func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History
 		return err
 	}
 	im := importer{tx: tx}
-	if im.k, err = l.reserve(ctx, tx, total); err != nil {
-		return err
-	}
+	im.k = reserve(tx, total)
 	if im.next, err = l.nextNumber(ctx, tx); err != nil {
 		return err
 	}
@@ -52,7 +50,8 @@ func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History
 			return err
 		}
 	}
-	return l.setHead(ctx, tx, im.k.head)
+	setHead(tx, im.k.head)
+	return nil
 }
 
 // countEvents returns the number of events of hs, refusing a history

@@ -97,17 +97,27 @@ type querier interface {
 }
 
 // inWrite runs fn in a write transaction and commits it when fn returns
-// nil; nothing fn did is kept when it returns an error.
+// nil; nothing fn did is kept when it returns an error. The transaction
+// begins by reading the seq counter, which takes the write lock on
+// PostgreSQL, and ends by writing it back.
 func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+	return l.inTx(ctx, func(tx *txn) error {
+		if err := l.loadChain(ctx, tx); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return saveChain(ctx, tx)
+	})
+}
+
+// inTx runs fn in a transaction of the writer pool and commits it when fn
+// returns nil.
+func (l *Ledger) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := l.writer.begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
-	}
-	if l.d.lockWrites != "" {
-		if _, err := tx.ExecContext(ctx, l.d.lockWrites); err != nil {
-			tx.tx.Rollback()
-			return fmt.Errorf("lock writes: %w", err)
-		}
 	}
 	if err := fn(tx); err != nil {
 		tx.tx.Rollback()

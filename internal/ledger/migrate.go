@@ -35,7 +35,7 @@ func (l *Ledger) migrate(ctx context.Context) error {
 		if m.version <= current {
 			continue
 		}
-		if err := l.inWrite(ctx, func(tx *txn) error { return l.step(ctx, tx, m) }); err != nil {
+		if err := l.inMigration(ctx, func(tx *txn) error { return l.step(ctx, tx, m) }); err != nil {
 			return err
 		}
 		l.log.Info("ledger schema migrated", "engine", l.d.name, "version", m.version, "name", m.name)
@@ -47,7 +47,7 @@ func (l *Ledger) migrate(ctx context.Context) error {
 // the version recorded in it, 0 for a new database.
 func (l *Ledger) schemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := l.inWrite(ctx, func(tx *txn) error {
+	err := l.inMigration(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return err
 		}
@@ -57,6 +57,19 @@ func (l *Ledger) schemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return v, nil
+}
+
+// inMigration runs fn in a transaction that first takes the dialect's
+// migration lock.
+func (l *Ledger) inMigration(ctx context.Context, fn func(tx *txn) error) error {
+	return l.inTx(ctx, func(tx *txn) error {
+		if l.d.lockMigrations != "" {
+			if _, err := tx.ExecContext(ctx, l.d.lockMigrations); err != nil {
+				return fmt.Errorf("lock migrations: %w", err)
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // step applies migration m and records its version.

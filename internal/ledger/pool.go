@@ -114,6 +114,10 @@ func (p *pool) close() error {
 type txn struct {
 	tx   *sql.Tx
 	pool *pool
+	// chain is the seq counter of a write transaction, read when it
+	// began; chainMoved tells it must be written back.
+	chain      link
+	chainMoved bool
 }
 
 // ExecContext runs a statement in the transaction.

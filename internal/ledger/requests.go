@@ -22,10 +22,12 @@ type storedRequest struct {
 
 // searchText is what free-text queries match: the request's ID, title,
 // organisation name, SIRET and applicant e-mail, lower-cased, one per
-// line so that no match spans two fields.
+// line so that no match spans two fields; valid UTF-8 without NUL, which
+// PostgreSQL's text refuses.
 func searchText(r instruct.Request) string {
 	fields := []string{r.ID, r.Title, r.Organization.Name, r.Organization.SIRET, r.Applicant.Email}
-	return strings.ToLower(strings.Join(fields, "\n"))
+	text := strings.ToLower(strings.Join(fields, "\n"))
+	return strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "")
 }
 
 // insertRequestSQL stores a new request row; requestArgs are its

@@ -56,6 +56,7 @@ func testRequestsSearch(t *testing.T, open func(t *testing.T) *Ledger) {
 	add("Cantine scolaire", "Ville de Lyon", "21690123100011", "agent@mairie-lyon.fr")          // D1000
 	add("Éducation prioritaire", "CCAS de Lille", "21590350100017", "dpo@ccas-lille.fr")        // D1001
 	add("Aide au transport à 100%", "Département du Cantal", "22150001400016", "x_y@cantal.fr") // D1002
+	add("Titre\x00 abîmé \xff par un import", "Commune", "21690123100011", "a@b.fr")            // D1003
 	tests := []struct {
 		text string
 		want []string
@@ -75,6 +76,7 @@ func testRequestsSearch(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"_", []string{"D1002"}},
 		{"lyon cantine", []string{}},
 		{"  lille  ", []string{"D1001"}},
+		{"abîmé", []string{"D1003"}},
 	}
 	for _, tc := range tests {
 		got, err := f.l.Requests(f.ctx, instruct.ListQuery{Viewer: instruct.Viewer{All: true}, Text: tc.text})

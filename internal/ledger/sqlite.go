@@ -31,6 +31,7 @@ func sqliteDialect() dialect {
 		name:              "sqlite",
 		migrations:        migrations,
 		rebind:            func(q string) string { return q },
+		loadChain:         `SELECT n, head FROM seq WHERE id = 1`,
 		readTx:            &sql.TxOptions{ReadOnly: true},
 		isUniqueViolation: sqliteUniqueViolation,
 	}
