@@ -104,6 +104,9 @@ func (m Model) Index(id string) int {
 	return -1
 }
 
+// Offset returns the index of the first row on screen.
+func (m Model) Offset() int { return m.offset }
+
 // Cursor returns the index of the selected row.
 func (m Model) Cursor() int { return m.cursor }
 

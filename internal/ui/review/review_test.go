@@ -1,0 +1,80 @@
+package review
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+)
+
+func detail() *Detail {
+	submitted := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	def := instruct.Definition{ID: "api_particulier", Name: "API Particulier", Scopes: []instruct.Scope{
+		{ID: "cnaf_quotient_familial", Label: "Quotient familial CAF & MSA", Group: "API Quotient familial CAF & MSA"},
+		{ID: "cnaf_adresse", Label: "Adresse", Group: "API Quotient familial CAF & MSA"},
+	}}
+	r := instruct.Request{ID: "D1042", Definition: def.ID, Status: instruct.StatusSubmitted, Title: "Cantine scolaire",
+		Organization:    instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
+		LegalBasis:      instruct.LegalBasis{Nature: "Code de l'éducation R531-52"},
+		Scopes:          []string{"cnaf_quotient_familial", "dgfip_rfr"},
+		RetentionMonths: 60, SubmittedAt: &submitted, CreatedAt: submitted, UpdatedAt: submitted}
+	return &Detail{Request: r, Definition: def, Flags: r.Flags(def), Unknown: r.UnknownScopes(def)}
+}
+
+func newReview() Model {
+	th, msgs := theme.Plain(), i18n.French()
+	keys := keymap.New(msgs.Keys)
+	return New(&th, &msgs, &keys)
+}
+
+func TestFlagsAndScopesAreShown(t *testing.T) {
+	m := newReview()
+	m.SetSize(150, 40, false)
+	m.SetDetail(detail())
+	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
+	for _, want := range []string{
+		"D1042 · API Particulier · Ville de Lyon · soumise il y a 12 j",
+		"⚑ Conservation de 60 mois (plus de 36) sans justification",
+		"⚑ Cadre juridique sans lien ni document joint",
+		"⚑ Données hors catalogue : dgfip_rfr",
+		"✓ Quotient familial CAF & MSA", "(cnaf_quotient_familial)", "✗ dgfip_rfr",
+		"SIRET 216 901 231 00011",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the review lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "(cnaf_adresse)") {
+		t.Errorf("the review lists a scope that was not requested")
+	}
+}
+
+func TestPanesScrollOnTheirOwn(t *testing.T) {
+	m := newReview()
+	m.SetSize(90, 12, false)
+	d := detail()
+	d.Request.Description = strings.Repeat("Une longue description. ", 80)
+	m.SetDetail(d)
+	m.SetFocus(Details)
+	for range 5 {
+		m, _ = m.Update(keyJ())
+	}
+	if m.panes[Details].Offset != 5 || m.panes[Legal].Offset != 0 {
+		t.Errorf("after 5 j on the first pane the offsets are %d and %d, want 5 and 0",
+			m.panes[Details].Offset, m.panes[Legal].Offset)
+	}
+	for _, l := range m.View(time.Now()) {
+		if frame.Width(l) != 90 {
+			t.Errorf("line %q is %d cells wide, want 90", l, frame.Width(l))
+		}
+	}
+}
+
+func keyJ() tea.KeyPressMsg { return tea.KeyPressMsg{Code: 'j', Text: "j"} }

@@ -1,0 +1,50 @@
+package statusbar
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+)
+
+func TestStatusBarSaysWhereSyncStands(t *testing.T) {
+	now := time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		hasSyncer bool
+		status    *instruct.SyncStatus
+		want      []string
+	}{
+		{"no sync engine", false, nil, []string{"sans synchronisation"}},
+		{"waiting for the first status", true, nil, []string{"synchronisation…"}},
+		{"offline, never synced", true, &instruct.SyncStatus{}, []string{"○ hors ligne", "jamais synchronisé"}},
+		{"online with work", true, &instruct.SyncStatus{Online: true, LastSync: now.Add(-3 * time.Minute), Pending: 3, Rejected: 1},
+			[]string{"● en ligne", "synchronisé il y a 3 min", "⧗ 3 en attente", "✗ 1 rejetée"}},
+		{"error", true, &instruct.SyncStatus{LastSync: now.Add(-time.Hour), LastError: "serveur injoignable"},
+			[]string{"○ hors ligne", "erreur de synchronisation : serveur injoignable"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			th, msgs := theme.Plain(), i18n.French()
+			m := New(&th, &msgs, tc.hasSyncer)
+			m.SetWidth(160)
+			m.SetUser(instruct.User{Name: "Marie Dupont", Roles: []instruct.Grant{{Definition: "api_particulier", Role: instruct.RoleInstructor}}})
+			if tc.status != nil {
+				m.SetSync(*tc.status)
+			}
+			line := m.View(now)
+			if frame.Width(line) != 160 {
+				t.Errorf("View() is %d cells wide, want 160", frame.Width(line))
+			}
+			for _, want := range append(tc.want, "Marie Dupont (api_particulier)") {
+				if !strings.Contains(line, want) {
+					t.Errorf("View() = %q, lacks %q", line, want)
+				}
+			}
+		})
+	}
+}
