@@ -21,7 +21,7 @@ const (
 	DefaultMaxRetries = 5
 	DefaultMinBackoff = 200 * time.Millisecond
 	DefaultMaxBackoff = 10 * time.Second
-	DefaultStreamIdle = 90 * time.Second
+	DefaultStreamIdle = 45 * time.Second
 )
 
 // Options tunes a Client. The zero value is usable.

@@ -45,10 +45,17 @@ type Cache interface {
 
 // API is what the engine needs of the server (internal/client).
 type API interface {
+	// Me returns the signed-in user with their roles.
 	Me(ctx context.Context) (instruct.User, error)
+	// Definitions returns the API catalogue.
 	Definitions(ctx context.Context) ([]instruct.Definition, error)
+	// Changes returns the feed page after cursor; an expired cursor
+	// fails with code cursor_expired.
 	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
+	// Decide posts a decision with its Idempotency-Key and If-Match; a
+	// version mismatch fails with a *instruct.StaleError.
 	Decide(ctx context.Context, key, id string, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
+	// Note posts a note or a message with its Idempotency-Key.
 	Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error)
 	// Stream calls onChange for each change the server announces, until
 	// ctx ends or the stream breaks.
