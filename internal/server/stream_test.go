@@ -99,3 +99,24 @@ func (in instance) do(c *caller, method, path string, body any, headers ...hdr) 
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	return in.env.send(req)
 }
+
+// TestShutdownWithOpenStream: with a stream open, Close then
+// http.Server.Shutdown returns without waiting for the stream's client.
+func TestShutdownWithOpenStream(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	srv := New(Config{Storage: e.ledger, Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit}})
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.Start()
+	defer hs.Close()
+	s := openStream(t, &caller{env: &testEnv{t: t, http: hs}, token: c.reporter.token})
+	srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), streamWait)
+	defer cancel()
+	if err := hs.Config.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown with a stream open = %v, want nil", err)
+	}
+	if !s.waitUntil(func() bool { return s.ended }) {
+		t.Errorf("the stream's client never saw the end")
+	}
+}
