@@ -241,7 +241,7 @@ func TestExpiredCursorResetsOnce(t *testing.T) {
 	}{
 		{"old cursor: reset and pull from the start", "c7", []error{expired}, "", 1, []string{"c7", ""}},
 		{"expired again from the start: give up", "c7", []error{expired, expired}, instruct.CodeCursorExpired, 1, []string{"c7", ""}},
-		{"no cursor: nothing to reset", "", []error{expired}, instruct.CodeCursorExpired, 0, []string{""}},
+		{"expired part-way through a first pull: reset and start again", "", []error{expired}, "", 1, []string{"", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,9 +9,10 @@ import (
 )
 
 // pull brings the cache up to date with the change feed, from the cached
-// cursor. When the server can no longer serve that cursor (the feed was
-// purged, or the user's roles changed), it drops the cached requests,
-// keeping the outbox, and pulls everything again.
+// cursor. When the server can no longer serve the cursor (the feed was
+// purged, or the user's roles changed, even part-way through the pull),
+// it drops the cached requests, keeping the outbox, and pulls everything
+// again, once.
 func (e *Engine) pull(ctx context.Context) error {
 	cursor, err := e.cache.Cursor(ctx)
 	if err != nil {
@@ -21,9 +22,14 @@ func (e *Engine) pull(ctx context.Context) error {
 		return err
 	}
 	err = e.pullFrom(ctx, cursor)
-	if instruct.ErrorCode(err) != instruct.CodeCursorExpired || cursor == "" {
+	if instruct.ErrorCode(err) != instruct.CodeCursorExpired {
 		return err
 	}
+	return e.resync(ctx)
+}
+
+// resync drops the cached requests and pulls the whole feed.
+func (e *Engine) resync(ctx context.Context) error {
 	e.log.Info("feed cursor expired, pulling everything again")
 	if err := e.cache.ResetFeed(ctx); err != nil {
 		return err
@@ -59,6 +65,9 @@ func (e *Engine) refreshMeta(ctx context.Context, force bool) error {
 	return nil
 }
 
+// readAhead is how many feed pages may wait, read, for the cache.
+const readAhead = 2
+
 // fetched is a feed page read ahead, or the error that ended the reading.
 type fetched struct {
 	page api.ChangesPage
@@ -69,7 +78,7 @@ type fetched struct {
 // follows. The next page is read while the last one is being applied.
 func (e *Engine) pullFrom(ctx context.Context, cursor string) error {
 	ctx, cancel := context.WithCancel(ctx)
-	pages := make(chan fetched, 1)
+	pages := make(chan fetched, readAhead)
 	go e.fetch(ctx, cursor, pages)
 	defer func() {
 		cancel()
