@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+	"unicode/utf8"
 
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -159,10 +160,14 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.body.Write(b)
 }
 
-// clip shortens s, from outside, to at most n bytes for a message.
+// clip shortens s, from outside, to at most n bytes (cut at a rune's
+// start) for a message.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
