@@ -280,3 +280,23 @@ func TestPlainErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlineFromOutcome(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		was  bool
+		want bool
+	}{
+		{"success", nil, false, true},
+		{"network failure", fmt.Errorf("pull: %w", instruct.Errorf(instruct.CodeUnavailable, "x")), true, false},
+		{"server answer", instruct.Errorf(instruct.CodeForbidden, "x"), false, true},
+		{"local failure keeps what was known", errors.New("apply feed page: disk full"), true, true},
+		{"interruption keeps what was known", context.Canceled, false, false},
+	}
+	for _, tt := range tests {
+		if got := online(tt.err, tt.was); got != tt.want {
+			t.Errorf("%s: online(%v, %v) = %v, want %v", tt.name, tt.err, tt.was, got, tt.want)
+		}
+	}
+}

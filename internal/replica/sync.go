@@ -73,7 +73,7 @@ func (e *Engine) finish(ctx context.Context, err error) {
 		if countErr == nil {
 			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
 		}
-		s.Online = err == nil || reachedServer(err)
+		s.Online = online(err, s.Online)
 		s.LastError = plainError(err)
 		if err == nil {
 			s.LastSync = now
@@ -84,12 +84,21 @@ func (e *Engine) finish(ctx context.Context, err error) {
 // offline reports whether err says the server could not be reached.
 func offline(err error) bool { return instruct.ErrorCode(err) == instruct.CodeUnavailable }
 
-// reachedServer reports whether err is an answer of the server (as
-// opposed to a network failure or a local one).
-func reachedServer(err error) bool {
+// online tells from a sync's outcome whether the server is in reach: yes
+// after a success or an answer of the server, no after a network
+// failure, and as it was after a local failure or an interruption.
+func online(err error, was bool) bool {
 	var domain *instruct.Error
 	var stale *instruct.StaleError
-	return !offline(err) && (errors.As(err, &domain) || errors.As(err, &stale))
+	switch {
+	case err == nil:
+		return true
+	case offline(err):
+		return false
+	case errors.As(err, &domain), errors.As(err, &stale):
+		return true
+	}
+	return was
 }
 
 // plainError says what went wrong in words for the status bar.
