@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -28,11 +30,13 @@ func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
 	return nil
 }
 
-// importer holds the transaction and chain position of one batch.
+// importer holds the chain position of one batch and the rows it has yet
+// to insert.
 type importer struct {
-	tx   *txn
-	k    link
-	next int64
+	k        link
+	next     int64
+	requests rows
+	events   rows
 }
 
 func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History) error {
@@ -40,18 +44,62 @@ func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History
 	if err != nil {
 		return err
 	}
-	im := importer{tx: tx}
+	im := importer{requests: rows{insert: insertRequestSQL}, events: rows{insert: insertEventSQL}}
 	im.k = reserve(tx, total)
 	if im.next, err = l.nextNumber(ctx, tx); err != nil {
 		return err
 	}
 	for i := range hs {
-		if err := im.history(ctx, hs[i]); err != nil {
+		if err := im.history(hs[i]); err != nil {
 			return err
 		}
 	}
 	setHead(tx, im.k.head)
+	if err := im.requests.flush(ctx, tx); err != nil {
+		return fmt.Errorf("insert requests: %w", err)
+	}
+	if err := im.events.flush(ctx, tx); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
 	return nil
+}
+
+// rowsPerInsert is how many rows one multi-row INSERT of an import holds.
+const rowsPerInsert = 100
+
+// rows collects the rows of an INSERT … VALUES (?, …) statement and
+// inserts them many at a time: a statement per row costs a round trip on
+// PostgreSQL.
+type rows struct {
+	insert string
+	rows   [][]any
+}
+
+func (r *rows) add(args []any) { r.rows = append(r.rows, args) }
+
+// flush inserts the rows collected, by chunks of rowsPerInsert, the rest
+// one by one, so that the statements keep a few shapes, all prepared.
+func (r *rows) flush(ctx context.Context, tx *txn) error {
+	chunk := multiRow(r.insert, rowsPerInsert)
+	for len(r.rows) > 0 {
+		query, n := chunk, rowsPerInsert
+		if len(r.rows) < rowsPerInsert {
+			query, n = r.insert, 1
+		}
+		if _, err := tx.ExecContext(ctx, query, slices.Concat(r.rows[:n]...)...); err != nil {
+			return err
+		}
+		r.rows = r.rows[n:]
+	}
+	return nil
+}
+
+// multiRow turns an INSERT of one row, which ends with its VALUES tuple,
+// into an INSERT of n rows.
+func multiRow(insert string, n int) string {
+	i := strings.LastIndex(insert, "(")
+	tuples := strings.Repeat(insert[i:]+", ", n)
+	return insert[:i] + strings.TrimSuffix(tuples, ", ")
 }
 
 // countEvents returns the number of events of hs, refusing a history
@@ -67,8 +115,8 @@ func countEvents(hs []instruct.History) (int64, error) {
 	return n, nil
 }
 
-// history stores h: its request, then its events in order.
-func (im *importer) history(ctx context.Context, h instruct.History) error {
+// history collects the rows of h: its request, then its events in order.
+func (im *importer) history(h instruct.History) error {
 	number, err := im.number(h.Request.ID)
 	if err != nil {
 		return err
@@ -83,11 +131,9 @@ func (im *importer) history(ctx context.Context, h instruct.History) error {
 	if err != nil {
 		return err
 	}
-	if _, err := im.tx.ExecContext(ctx, insertRequestSQL, args...); err != nil {
-		return fmt.Errorf("insert %s: %w", r.ID, err)
-	}
+	im.requests.add(args)
 	for i, e := range h.Events {
-		if err := im.event(ctx, number, versions[i], e, r); err != nil {
+		if err := im.event(number, versions[i], e, r); err != nil {
 			return err
 		}
 	}
@@ -107,8 +153,8 @@ func (im *importer) number(id string) (int64, error) {
 	return n, nil
 }
 
-// event chains and stores e, an event of request r (number).
-func (im *importer) event(ctx context.Context, number, version int64, e instruct.Event, r instruct.Request) error {
+// event chains e, an event of request r (number), and collects its row.
+func (im *importer) event(number, version int64, e instruct.Event, r instruct.Request) error {
 	im.k.seq++
 	e.Seq, e.RequestID = im.k.seq, r.ID
 	if e.At.IsZero() {
@@ -118,9 +164,7 @@ func (im *importer) event(ctx context.Context, number, version int64, e instruct
 	if err != nil {
 		return err
 	}
-	if _, err := im.tx.ExecContext(ctx, insertEventSQL, eventArgs(number, version, s)...); err != nil {
-		return fmt.Errorf("insert event %d of %s: %w", e.Seq, r.ID, err)
-	}
+	im.events.add(eventArgs(number, version, s))
 	im.k.head = s.hash
 	return nil
 }
