@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,6 +210,39 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchKeystroke types a search over 100,000 requests at
+// 200×50: per keystroke, the key's frame, the cache's search for the first
+// window and the counts (run at once, as a program does), and the frame of
+// the results. The search is cleared before it grows past a few letters.
+func BenchmarkSearchKeystroke(b *testing.B) {
+	d := benchDriver(b, 200, 50)
+	d.keys("/")
+	words := []string{"cantine", "mairie", "quotient", "lyon", "2169"}
+	var keys, total []time.Duration
+	i := 0
+	for b.Loop() {
+		word := words[(i/4)%len(words)]
+		if i%4 == 0 {
+			b.StopTimer()
+			d.keys("ctrl+u")
+			b.StartTimer()
+		}
+		start := time.Now()
+		t, cmd := step(d, keyPress(string(word[i%4])))
+		for _, msg := range runConcurrently(cmd) {
+			if q, ok := msg.(queueMsg); !ok || q.offset == 0 {
+				step(d, msg)
+			}
+		}
+		keys, total = append(keys, t), append(total, time.Since(start))
+		i++
+	}
+	report(b, keys)
+	slices.Sort(total)
+	b.ReportMetric(float64(total[len(total)/2].Nanoseconds()), "ns-median-to-results")
+	b.ReportMetric(float64(total[len(total)*99/100].Nanoseconds()), "ns-p99-to-results")
+}
+
 // collect runs cmd and the commands it batches, returning their messages.
 func collect(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
@@ -233,9 +265,10 @@ func collect(cmd tea.Cmd) []tea.Msg {
 // runConcurrently runs a batch's commands at once, as a program does, and
 // returns their messages in the order they finish.
 func runConcurrently(cmd tea.Cmd) []tea.Msg {
-	batch, ok := cmd().(tea.BatchMsg)
+	msg := cmd()
+	batch, ok := msg.(tea.BatchMsg)
 	if !ok {
-		panic(fmt.Sprintf("Init returned %T, want a batch", cmd))
+		return []tea.Msg{msg}
 	}
 	out := make(chan tea.Msg, len(batch))
 	for _, c := range batch {

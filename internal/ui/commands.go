@@ -29,7 +29,7 @@ func (m Model) queueQuery() instruct.QueueQuery {
 
 // queueCmd loads limit rows (0: all the rest) of the queue from offset.
 func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
-	ctx, cache, q := m.ctx, m.opts.Cache, m.queueQuery()
+	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
 	q.Offset, q.Limit = offset, limit
 	return func() tea.Msg {
 		items, err := cache.Queue(ctx, q)
@@ -44,7 +44,7 @@ func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
 
 // countsCmd loads the number of requests per status.
 func (m Model) countsCmd(gen int) tea.Cmd {
-	ctx, cache, q := m.ctx, m.opts.Cache, m.queueQuery()
+	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
 	return func() tea.Msg {
 		counts, err := cache.Counts(ctx, q)
 		if err != nil {

@@ -155,6 +155,10 @@ type queryState struct {
 	sort      instruct.Sort
 	gen       int
 	keepID    string
+	// ctx bounds the cache calls of generation gen; cancel stops them when
+	// a newer query replaces it, such as the next keystroke of a search.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // New returns the screen described by opts.
@@ -176,6 +180,7 @@ func New(opts Options) Model {
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, keys: &keys,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
 	m.query = queryState{sort: instruct.SortAge, gen: 1}
+	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.theme = m.pickTheme()
 	m.queue = queue.New(m.theme, m.msgs, m.keys)
 	m.review = review.New(m.theme, m.msgs, m.keys)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -201,8 +202,11 @@ func (m *Model) fail(err error) {
 }
 
 // reload runs the queue's query again as a new generation, keeping the
-// cursor on keepID, and reloads the request on screen.
+// cursor on keepID, and reloads the request on screen. The cache calls of
+// the generation it replaces are cancelled.
 func (m Model) reload(keepID string) (Model, tea.Cmd) {
+	m.query.cancel()
+	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
 	m.query.keepID = keepID
 	m.queue.SetLoading(true)
