@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -79,21 +80,21 @@ func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.Qu
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	snap, keep, size, err := s.selection(ctx, q, true)
+	sel, err := s.selection(ctx, q, true)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]instruct.QueueItem, 0, capacity(q, size))
+	out := make([]instruct.QueueItem, 0, capacity(q, sel.size()))
 	skip := q.Offset
-	for _, i := range snap.order(q.Sort) {
-		if !keep(int(i)) {
+	for _, i := range sel.inOrder(q.Sort) {
+		if !sel.keep(int(i)) {
 			continue
 		}
 		if skip > 0 {
 			skip--
 			continue
 		}
-		out = append(out, snap.items[i])
+		out = append(out, sel.snap.items[i])
 		if q.Limit > 0 && len(out) == q.Limit {
 			break
 		}
@@ -119,68 +120,111 @@ func capacity(q instruct.QueueQuery, size int) int {
 func (s *Store) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error) {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	snap, keep, _, err := s.selection(ctx, q, false)
+	sel, err := s.selection(ctx, q, false)
 	if err != nil {
 		return nil, err
 	}
+	var byCode [8]int
+	count := func(i int) {
+		if sel.keep(i) {
+			byCode[sel.snap.status[i]]++
+		}
+	}
+	if sel.matches == nil {
+		for i := range sel.snap.items {
+			count(i)
+		}
+	}
+	for _, i := range sel.matches {
+		count(int(i))
+	}
 	counts := map[instruct.Status]int{}
-	for i := range snap.items {
-		if keep(i) {
-			counts[snap.items[i].Status]++
+	for _, st := range instruct.Statuses() {
+		if n := byCode[statusCode(st)]; n > 0 {
+			counts[st] = n
 		}
 	}
 	return counts, nil
 }
 
-// selection returns the current snapshot, a test of which of its items q
-// selects (by statuses too if withStatuses), and how many items match q's
-// text. Called with snapMu held.
-func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatuses bool) (*snapshot, func(int) bool, int, error) {
+// selection is what a query selects of the snapshot.
+type selection struct {
+	snap *snapshot
+	// keep tells whether the item at an index is selected.
+	keep func(int) bool
+	// matches holds the indexes of the items matching the text, in no
+	// order; nil when there is no text to match.
+	matches []int32
+}
+
+// size returns how many items match the text.
+func (sel selection) size() int {
+	if sel.matches == nil {
+		return len(sel.snap.items)
+	}
+	return len(sel.matches)
+}
+
+// inOrder returns the indexes worth testing with keep, in the order of
+// sort: a few text matches are sorted on their own, otherwise the whole
+// snapshot's cached order is walked.
+func (sel selection) inOrder(sort instruct.Sort) []int32 {
+	if sel.matches == nil || len(sel.matches) > len(sel.snap.items)/8 {
+		return sel.snap.order(sort)
+	}
+	ordered := slices.Clone(sel.matches)
+	slices.SortFunc(ordered, sel.snap.compare(sort))
+	return ordered
+}
+
+// selection returns what q selects of the current snapshot (by statuses
+// too if withStatuses). Called with snapMu held.
+func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatuses bool) (selection, error) {
 	snap, err := s.currentSnapshot(ctx)
 	if err != nil {
-		return nil, nil, 0, err
+		return selection{}, err
 	}
-	matched, size, err := s.textMatches(ctx, snap, q.Text)
+	matched, matches, err := s.textMatches(ctx, snap, q.Text)
 	if err != nil {
-		return nil, nil, 0, err
+		return selection{}, err
 	}
-	statuses := map[instruct.Status]bool{}
-	if withStatuses {
-		for _, st := range q.Statuses {
-			statuses[st] = true
-		}
+	var statuses [8]bool // by status code
+	anyStatus := !withStatuses || len(q.Statuses) == 0
+	for _, st := range q.Statuses {
+		statuses[statusCode(st)] = st.Valid()
 	}
+	def, known := snap.defCodes[q.Definition]
+	anyDef := q.Definition == ""
 	keep := func(i int) bool {
-		it := &snap.items[i]
-		return (len(statuses) == 0 || statuses[it.Status]) &&
-			(q.Definition == "" || it.Definition == q.Definition) &&
-			(matched == nil || matched[i])
+		return (matched == nil || matched[i]) &&
+			(anyDef || (known && snap.def[i] == def)) &&
+			(anyStatus || statuses[snap.status[i]])
 	}
-	return snap, keep, size, nil
+	return selection{snap: snap, keep: keep, matches: matches}, nil
 }
 
 // textMatches returns which items of the snapshot match text in the
-// full-text index (nil when text holds no word to search: all do) and how
-// many.
-func (s *Store) textMatches(ctx context.Context, snap *snapshot, text string) ([]bool, int, error) {
+// full-text index, as a mark per item and as a list of indexes; both nil
+// when text holds no word to search (all items match).
+func (s *Store) textMatches(ctx context.Context, snap *snapshot, text string) ([]bool, []int32, error) {
 	expr := matchExpr(text)
 	if expr == "" {
-		return nil, len(snap.items), nil
+		return nil, nil, nil
 	}
 	matched := make([]bool, len(snap.items))
-	count := 0
+	matches := []int32{}
 	err := s.rawQuery(ctx, "SELECT rowid FROM search WHERE search MATCH ?", []any{expr}, func(row []driver.Value) error {
 		n, _ := row[0].(int64)
-		if i, ok := snap.pos[n]; ok {
+		if i, ok := snap.pos[n]; ok && !matched[i] {
 			matched[i] = true
-			count++
+			matches = append(matches, int32(i))
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("search %q: %w", oneLine(text), err)
+		return nil, nil, fmt.Errorf("search %q: %w", oneLine(text), err)
 	}
-	return matched, count, nil
+	return matched, matches, nil
 }
 
 // rawQuery runs a query on a read connection through the driver itself,

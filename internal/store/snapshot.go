@@ -24,14 +24,23 @@ type snapshot struct {
 	gen   int64
 	items []instruct.QueueItem
 	// num, age and org are the request numbers and the sort keys of
-	// items, at the same index.
-	num []int64
-	age []int64
-	org []string
+	// items, status and def their shown status and definition as small
+	// codes, at the same index: filters read these compact arrays rather
+	// than the items, in whatever order.
+	num    []int64
+	age    []int64
+	org    []string
+	status []uint8
+	def    []uint16
+	// defCodes maps a definition to its code in def.
+	defCodes map[string]uint16
 	// pos maps a request number to its index.
 	pos map[int64]int
-	// orders caches the indexes of items in each sort order.
+	// orders caches the indexes of items in each sort order; when stale,
+	// items changed since and an order is sorted again before use, which
+	// is quick as it is nearly sorted already.
 	orders map[instruct.Sort][]int32
+	stale  map[instruct.Sort]bool
 }
 
 // queueRow is a decoded row of the requests table.
@@ -118,7 +127,8 @@ func asDriverValues(values []any) []driver.Value {
 }
 
 func newSnapshot(gen int64, rows []queueRow) *snapshot {
-	snap := &snapshot{gen: gen, pos: make(map[int64]int, len(rows))}
+	snap := &snapshot{gen: gen, pos: make(map[int64]int, len(rows)),
+		orders: map[instruct.Sort][]int32{}, stale: map[instruct.Sort]bool{}, defCodes: map[string]uint16{}}
 	snap.grow(len(rows))
 	snap.apply(rows)
 	return snap
@@ -127,6 +137,8 @@ func newSnapshot(gen int64, rows []queueRow) *snapshot {
 func (snap *snapshot) grow(n int) {
 	snap.items = slices.Grow(snap.items, n)
 	snap.num = slices.Grow(snap.num, n)
+	snap.status = slices.Grow(snap.status, n)
+	snap.def = slices.Grow(snap.def, n)
 	snap.age = slices.Grow(snap.age, n)
 	snap.org = slices.Grow(snap.org, n)
 }
@@ -136,7 +148,9 @@ func (snap *snapshot) apply(rows []queueRow) {
 	if len(rows) == 0 {
 		return
 	}
-	snap.orders = nil
+	for sort := range snap.orders {
+		snap.stale[sort] = true
+	}
 	for _, r := range rows {
 		snap.add(r)
 	}
@@ -144,8 +158,10 @@ func (snap *snapshot) apply(rows []queueRow) {
 
 // add replaces or appends one row.
 func (snap *snapshot) add(r queueRow) {
+	st, def := statusCode(r.item.Status), snap.defCode(r.item.Definition)
 	if i, ok := snap.pos[r.n]; ok {
 		snap.items[i], snap.age[i], snap.org[i] = r.item, r.age, r.org
+		snap.status[i], snap.def[i] = st, def
 		return
 	}
 	snap.pos[r.n] = len(snap.items)
@@ -153,24 +169,56 @@ func (snap *snapshot) add(r queueRow) {
 	snap.num = append(snap.num, r.n)
 	snap.age = append(snap.age, r.age)
 	snap.org = append(snap.org, r.org)
+	snap.status = append(snap.status, st)
+	snap.def = append(snap.def, def)
+}
+
+// defCode returns the code of a definition, assigning the next one to a
+// new definition.
+func (snap *snapshot) defCode(def string) uint16 {
+	code, ok := snap.defCodes[def]
+	if !ok {
+		code = uint16(len(snap.defCodes) + 1)
+		snap.defCodes[def] = code
+	}
+	return code
+}
+
+// statusCode returns a small code of a status, 0 for unknown ones.
+func statusCode(st instruct.Status) uint8 {
+	switch st {
+	case instruct.StatusDraft:
+		return 1
+	case instruct.StatusSubmitted:
+		return 2
+	case instruct.StatusChangesRequested:
+		return 3
+	case instruct.StatusValidated:
+		return 4
+	case instruct.StatusRefused:
+		return 5
+	case instruct.StatusRevoked:
+		return 6
+	case instruct.StatusArchived:
+		return 7
+	}
+	return 0
 }
 
 // order returns the indexes of the items in the order of sort, as
 // "ORDER BY age_key, id", "updated_at DESC, id DESC" or "org_key, id"
 // would give them.
 func (snap *snapshot) order(sort instruct.Sort) []int32 {
-	if o, ok := snap.orders[sort]; ok {
+	o, ok := snap.orders[sort]
+	if ok && !snap.stale[sort] {
 		return o
 	}
-	o := make([]int32, len(snap.items))
-	for i := range o {
-		o[i] = int32(i)
+	for i := len(o); i < len(snap.items); i++ {
+		o = append(o, int32(i))
 	}
 	slices.SortFunc(o, snap.compare(sort))
-	if snap.orders == nil {
-		snap.orders = map[instruct.Sort][]int32{}
-	}
 	snap.orders[sort] = o
+	delete(snap.stale, sort)
 	return o
 }
 
