@@ -43,11 +43,18 @@ func submitted(n int) []instruct.History {
 // 99th percentile latency of Apply.
 // On PostgreSQL (INSTRUCT_TEST_POSTGRES), compare with pgbench's
 // simple-update run on the same server: pgbench -N -c 64 -j 2.
+//
+// With one client, each decision waits for its own commit: the cost of
+// synchronous=FULL shows whole there.
 func BenchmarkApplyDecisions(b *testing.B) {
-	for _, mode := range []string{"FULL", "NORMAL"} {
-		b.Run("sqlite/synchronous="+mode, func(b *testing.B) { benchDecisions(b, 64, openBench(b, withSynchronous(mode))) })
+	for _, clients := range []int{64, 1} {
+		for _, mode := range []string{"FULL", "NORMAL"} {
+			b.Run(fmt.Sprintf("sqlite/synchronous=%s/clients=%d", mode, clients), func(b *testing.B) {
+				benchDecisions(b, clients, openBench(b, withSynchronous(mode)))
+			})
+		}
 	}
-	b.Run("postgres", func(b *testing.B) { benchDecisions(b, 64, openPostgresBench(b)) })
+	b.Run("postgres/clients=64", func(b *testing.B) { benchDecisions(b, 64, openPostgresBench(b)) })
 }
 
 // openPostgresBench opens a new ledger in a schema of its own on the test

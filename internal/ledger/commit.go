@@ -130,6 +130,7 @@ func (c *committer) runJob(tx *txn, j *job) error {
 // anything, so the group's transaction goes on without it.
 type refusal struct{ err error }
 
+// Error implements error.
 func (r *refusal) Error() string { return r.err.Error() }
 
 // refuse marks err, when not nil, as a refusal.

@@ -4,12 +4,17 @@
 // records, and users with their roles, API token hashes and SSH keys.
 //
 // A Ledger implements the server's Storage interface. It runs on an
-// embedded SQLite file (Open); the SQL that differs between engines lives
-// in a dialect, so a PostgreSQL dialect plugs in without changing callers.
-// Every write runs in one transaction that first takes the write lock
-// (BEGIN IMMEDIATE on SQLite; the seq counter row on PostgreSQL), so seqs
-// commit in the order they are assigned and no reader ever sees seq 11
-// before seq 10.
+// embedded SQLite file (Open) or on PostgreSQL (OpenPostgres), where
+// several server instances may share one database; the SQL that differs
+// between engines lives in a dialect, and both pass one conformance suite.
+//
+// Every write transaction begins by reading the seq counter row under the
+// write lock (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on
+// PostgreSQL) and writes it back before it commits, so seqs commit in the
+// order they are assigned and no reader ever sees seq 11 before seq 10.
+// Decisions and new requests are written by group commit: the writes
+// waiting share one transaction and one durable commit (synchronous=FULL
+// on SQLite), and each is acknowledged only once that commit is done.
 //
 // Errors carry instruct codes (not_found, stale_version,
 // idempotency_key_reused, invalid) and never personal data: requests are

@@ -29,6 +29,7 @@ func openPgxDB(dsn string) (*sql.DB, error) {
 // pgxConnector opens pgx connections for database/sql.
 type pgxConnector struct{ config *pgx.ConnConfig }
 
+// Connect implements driver.Connector.
 func (c pgxConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, c.config.Copy())
 	if err != nil {
@@ -37,11 +38,13 @@ func (c pgxConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &pgxConn{conn: conn}, nil
 }
 
+// Driver implements driver.Connector.
 func (c pgxConnector) Driver() driver.Driver { return pgxDriver{} }
 
 // pgxDriver opens connections by name, for database/sql's Driver.
 type pgxDriver struct{}
 
+// Open implements driver.Driver.
 func (pgxDriver) Open(name string) (driver.Conn, error) {
 	config, err := pgx.ParseConfig(name)
 	if err != nil {
@@ -53,16 +56,20 @@ func (pgxDriver) Open(name string) (driver.Conn, error) {
 // pgxConn is one pgx connection seen by database/sql.
 type pgxConn struct{ conn *pgx.Conn }
 
+// Prepare implements driver.Conn.
 func (c *pgxConn) Prepare(query string) (driver.Stmt, error) {
 	return &pgxStmt{c: c, query: query}, nil
 }
 
+// PrepareContext implements driver.ConnPrepareContext.
 func (c *pgxConn) PrepareContext(_ context.Context, query string) (driver.Stmt, error) {
 	return &pgxStmt{c: c, query: query}, nil
 }
 
+// Close implements driver.Conn.
 func (c *pgxConn) Close() error { return c.conn.Close(context.Background()) }
 
+// Begin implements driver.Conn.
 func (c *pgxConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
@@ -91,6 +98,7 @@ func (c *pgxConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx
 	return pgxTx{tx: tx}, nil
 }
 
+// ExecContext implements driver.ExecerContext.
 func (c *pgxConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	tag, err := c.conn.Exec(ctx, query, values(args)...)
 	if err != nil {
@@ -99,6 +107,7 @@ func (c *pgxConn) ExecContext(ctx context.Context, query string, args []driver.N
 	return driver.RowsAffected(tag.RowsAffected()), nil
 }
 
+// QueryContext implements driver.QueryerContext.
 func (c *pgxConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	rows, err := c.conn.Query(ctx, query, values(args)...)
 	if err != nil {
@@ -107,6 +116,7 @@ func (c *pgxConn) QueryContext(ctx context.Context, query string, args []driver.
 	return &pgxRows{rows: rows}, nil
 }
 
+// Ping implements driver.Pinger.
 func (c *pgxConn) Ping(ctx context.Context) error { return c.conn.Ping(ctx) }
 
 // ResetSession refuses a closed connection, so database/sql drops it.
@@ -117,6 +127,7 @@ func (c *pgxConn) ResetSession(context.Context) error {
 	return nil
 }
 
+// IsValid implements driver.Validator.
 func (c *pgxConn) IsValid() bool { return !c.conn.IsClosed() }
 
 // values returns the arguments' values in order.
@@ -131,7 +142,10 @@ func values(args []driver.NamedValue) []any {
 // pgxTx ends a transaction; pgx reports a COMMIT that rolled back.
 type pgxTx struct{ tx pgx.Tx }
 
-func (t pgxTx) Commit() error   { return t.tx.Commit(context.Background()) }
+// Commit implements driver.Tx.
+func (t pgxTx) Commit() error { return t.tx.Commit(context.Background()) }
+
+// Rollback implements driver.Tx.
 func (t pgxTx) Rollback() error { return t.tx.Rollback(context.Background()) }
 
 // pgxStmt is a query run on its connection, which pgx prepares itself.
@@ -140,21 +154,28 @@ type pgxStmt struct {
 	query string
 }
 
-func (s *pgxStmt) Close() error  { return nil }
+// Close implements driver.Stmt.
+func (s *pgxStmt) Close() error { return nil }
+
+// NumInput implements driver.Stmt.
 func (s *pgxStmt) NumInput() int { return -1 }
 
+// Exec implements driver.Stmt.
 func (s *pgxStmt) Exec(args []driver.Value) (driver.Result, error) {
 	return s.ExecContext(context.Background(), named(args))
 }
 
+// Query implements driver.Stmt.
 func (s *pgxStmt) Query(args []driver.Value) (driver.Rows, error) {
 	return s.QueryContext(context.Background(), named(args))
 }
 
+// ExecContext implements driver.StmtExecContext.
 func (s *pgxStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	return s.c.ExecContext(ctx, s.query, args)
 }
 
+// QueryContext implements driver.StmtQueryContext.
 func (s *pgxStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	return s.c.QueryContext(ctx, s.query, args)
 }
@@ -170,6 +191,7 @@ func named(args []driver.Value) []driver.NamedValue {
 // pgxRows hands pgx's rows to database/sql as driver values.
 type pgxRows struct{ rows pgx.Rows }
 
+// Columns implements driver.Rows.
 func (r *pgxRows) Columns() []string {
 	fields := r.rows.FieldDescriptions()
 	names := make([]string, len(fields))
@@ -179,11 +201,13 @@ func (r *pgxRows) Columns() []string {
 	return names
 }
 
+// Close implements driver.Rows.
 func (r *pgxRows) Close() error {
 	r.rows.Close()
 	return r.rows.Err()
 }
 
+// Next implements driver.Rows.
 func (r *pgxRows) Next(dest []driver.Value) error {
 	if !r.rows.Next() {
 		if err := r.rows.Err(); err != nil {
