@@ -26,6 +26,7 @@ type conflictJSON struct {
 	EventsSince []instruct.Event `json:"events_since"`
 }
 
+// scanner is a row to scan: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
 // scanOperation reads one outbox row selected with outboxColumns.
@@ -61,6 +62,7 @@ func encodeConflict(c *instruct.StaleError) ([]byte, error) {
 	return b, nil
 }
 
+// execer runs statements: a pool, a connection or a transaction.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
