@@ -56,9 +56,9 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 	m.markPending(msg.requestID, msg.kind)
 	next := m.nextID(msg.requestID, msg.kind)
 	m.queue.Select(m.queue.Index(next))
-	m, reload := m.reload(next)
+	m, refresh := m.refresh(next)
 	m, load := m.loadSelected()
-	return m, tea.Batch(reload, load)
+	return m, tea.Batch(refresh, load)
 }
 
 // markPending shows the decision as pending at once, before the reload.
@@ -108,7 +108,7 @@ func (m Model) onDiscarded(msg discardedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.notice, m.noticeBad = m.msgs.Discarded(msg.requestID), false
-	return m.reload(msg.requestID)
+	return m.refresh(msg.requestID)
 }
 
 // onPaste pastes into the form's comment or the search.

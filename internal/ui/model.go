@@ -140,7 +140,6 @@ type Model struct {
 	focus     focus
 	overlay   overlay
 	detailID  string
-	wantLine  bool
 	notice    string
 	noticeBad bool
 }

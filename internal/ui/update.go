@@ -188,9 +188,9 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
 	if !s.LastSync.Equal(m.lastSync) {
 		m.lastSync = s.LastSync
-		var reload tea.Cmd
-		m, reload = m.reload(m.queue.SelectedID())
-		cmds = append(cmds, reload)
+		var refresh tea.Cmd
+		m, refresh = m.refresh(m.queue.SelectedID())
+		cmds = append(cmds, refresh)
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -201,16 +201,29 @@ func (m *Model) fail(err error) {
 	m.notice, m.noticeBad = m.msgs.CacheError(sanitize.Line(instruct.ErrorMessage(err))), true
 }
 
-// reload runs the queue's query again as a new generation, keeping the
-// cursor on keepID, and reloads the request on screen. The cache calls of
-// the generation it replaces are cancelled.
+// reload runs a changed query (tab, search, filter, sort) as a new
+// generation: a first window of rows comes at once, the rest after.
 func (m Model) reload(keepID string) (Model, tea.Cmd) {
+	m.queue.SetLoading(true)
+	return m.requery(keepID, m.opts.FirstWindow)
+}
+
+// refresh runs the same query again after the data changed (a sync, a
+// decision): the whole list loads in one piece and replaces the one on
+// screen at once, so the cursor never jumps to a first window.
+func (m Model) refresh(keepID string) (Model, tea.Cmd) {
+	return m.requery(keepID, 0)
+}
+
+// requery starts a new generation of the query, loading limit rows first
+// (0: all), keeping the cursor on keepID, and reloads the request on
+// screen. The cache calls of the generation it replaces are cancelled.
+func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	m.query.cancel()
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
 	m.query.keepID = keepID
-	m.queue.SetLoading(true)
-	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, m.opts.FirstWindow), m.countsCmd(m.query.gen)}
+	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
 	if m.detailID != "" {
 		cmds = append(cmds, m.detailCmd(m.detailID))
 	}

@@ -58,11 +58,10 @@ type Model struct {
 	stage  Stage
 	err    string
 
-	template       int
-	cycling        bool
-	before, after  string
-	width, height  int
-	bodyTop, textX int
+	template      int
+	cycling       bool
+	before, after string
+	width, height int
 
 	theme *theme.Theme
 	msgs  *i18n.Messages
