@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -99,7 +100,20 @@ func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.Qu
 			break
 		}
 	}
+	detachTimes(out)
 	return out, nil
+}
+
+// detachTimes points the items' submission times to a block of their
+// own, so that a caller changing one cannot reach the snapshot.
+func detachTimes(items []instruct.QueueItem) {
+	times := make([]time.Time, 0, len(items))
+	for i := range items {
+		if t := items[i].SubmittedAt; t != nil {
+			times = append(times, *t)
+			items[i].SubmittedAt = &times[len(times)-1]
+		}
+	}
 }
 
 // capacity guesses the length of q's result from the size of the

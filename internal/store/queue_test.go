@@ -312,3 +312,24 @@ func sameItems(a, b []instruct.QueueItem) bool {
 	}
 	return true
 }
+
+func TestQueueResultsAreTheCallers(t *testing.T) {
+	s := catalogueCache(t)
+	ctx := context.Background()
+	items, err := s.Queue(ctx, instruct.QueueQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range items {
+		items[i].Title = "changed"
+		if items[i].SubmittedAt != nil {
+			*items[i].SubmittedAt = time.Time{}
+		}
+	}
+	again, _ := s.Queue(ctx, instruct.QueueQuery{})
+	for _, it := range again {
+		if it.Title == "changed" || (it.SubmittedAt != nil && it.SubmittedAt.IsZero()) {
+			t.Fatalf("Queue() = %+v after the caller changed its earlier result, want the cache unchanged", it)
+		}
+	}
+}
