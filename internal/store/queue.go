@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
