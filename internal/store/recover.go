@@ -49,8 +49,8 @@ func (s *Store) replaceIfBroken(ctx context.Context) ([]salvagedOp, error) {
 		ops, salvageErr = salvageOutbox(ctx, s.path)
 	}
 	moved, err := moveAside(s.path, s.now().Unix())
-	if err != nil {
-		return nil, err
+	if err != nil || moved == "" {
+		return ops, err
 	}
 	s.recovered = recoveryMessage(d, moved, len(ops), salvageErr)
 	return ops, nil
@@ -353,13 +353,16 @@ func salvageable(op instruct.Operation) bool {
 
 // moveAside renames the file at path, and its WAL and shared-memory files,
 // to path+".broken-<unix>" (with a counter if that name is taken) and
-// returns the new name.
+// returns the new name, or "" when another process moved it first.
 func moveAside(path string, unix int64) (string, error) {
 	dst := path + ".broken-" + strconv.FormatInt(unix, 10)
 	for i := 1; exists(dst); i++ {
 		dst = fmt.Sprintf("%s.broken-%d.%d", path, unix, i)
 	}
 	if err := os.Rename(path, dst); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil // another process moved it first
+		}
 		return "", fmt.Errorf("move broken cache aside: %w", err)
 	}
 	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
@@ -383,10 +386,23 @@ func (s *Store) restoreOutbox(ctx context.Context, ops []salvagedOp) error {
 	}
 	return s.inTx(ctx, durable, func(tx *writeTx) error {
 		for _, op := range ops {
-			if err := insertOperation(ctx, tx, op); err != nil {
+			if err := restoreOperation(ctx, tx, op); err != nil {
 				return fmt.Errorf("restore outbox: %w", err)
 			}
 		}
 		return nil
 	})
+}
+
+// restoreOperation inserts a salvaged operation unless the outbox already
+// holds it (another process opening the same broken file restored it).
+func restoreOperation(ctx context.Context, tx *writeTx, op instruct.Operation) error {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?)", op.ID).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	return insertOperation(ctx, tx, op)
 }

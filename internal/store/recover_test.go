@@ -239,3 +239,36 @@ func TestOpenDirectoryFails(t *testing.T) {
 		t.Errorf("Open(a directory) = nil error, want one (nothing to move aside)")
 	}
 }
+
+// TestOpenBrokenCacheTwiceAtOnce opens the same broken cache from two
+// places at once, as the TUI and a headless sync might: both get a
+// working cache and the salvaged refusal is kept once.
+func TestOpenBrokenCacheTwiceAtOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "instruct.db")
+	op := cacheWithOutbox(t, path, 3)
+	execSQL(t, path, "PRAGMA user_version = 99")
+	stores := make([]*Store, 2)
+	errs := make([]error, 2)
+	done := make(chan int)
+	for i := range stores {
+		go func() {
+			stores[i], errs[i] = Open(ctx, path)
+			done <- i
+		}()
+	}
+	<-done
+	<-done
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open() #%d = %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	for i, s := range stores {
+		pending, err := s.Pending(ctx)
+		if err != nil || len(pending) != 1 || pending[0].ID != op.ID {
+			t.Errorf("store %d: Pending() = %+v, %v, want the refusal once", i, pending, err)
+		}
+	}
+}
