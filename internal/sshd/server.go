@@ -61,9 +61,10 @@ type Server struct {
 	// live maps a running session to its state, for the program handler.
 	live sync.Map
 
-	mu       sync.Mutex
-	closing  bool
-	sessions sync.WaitGroup
+	mu        sync.Mutex
+	closing   bool
+	listeners []net.Listener
+	sessions  sync.WaitGroup
 }
 
 // New returns a server configured by cfg.
@@ -116,11 +117,24 @@ func withHostKey(key gossh.Signer) ssh.Option {
 
 // Serve accepts connections on ln until Close; it then returns nil.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return ln.Close()
+	}
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
 	err := s.ssh.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	if errors.Is(err, ssh.ErrServerClosed) || s.isClosing() {
 		return nil
 	}
 	return err
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // Close closes the listeners and every connection, waits for the
@@ -128,9 +142,14 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closing = true
+	listeners := s.listeners
 	s.mu.Unlock()
 	s.desks.cancel()
 	err := s.ssh.Close()
+	for _, ln := range listeners {
+		// Serve may not have handed ln to the SSH server yet.
+		_ = ln.Close()
+	}
 	s.sessions.Wait()
 	s.desks.close()
 	return err
