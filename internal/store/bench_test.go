@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -19,6 +20,14 @@ const benchRequests = 100_000
 
 // benchPage is the size of a change-feed page.
 const benchPage = 1000
+
+// heapInUse returns the live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
 
 // reportCPU reports the process CPU time per operation since start: on a
 // shared machine it measures the work better than the wall clock.
@@ -263,16 +272,22 @@ func BenchmarkQueue(b *testing.B) {
 	})
 	b.Run("cold/open+full", func(b *testing.B) {
 		defer reportCPU(b, cpuTime())
+		var heap uint64
 		for b.Loop() {
+			before := heapInUse()
 			cold, err := Open(ctx, path)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := cold.Queue(ctx, instruct.QueueQuery{}); err != nil {
+			items, err := cold.Queue(ctx, instruct.QueueQuery{})
+			if err != nil {
 				b.Fatal(err)
 			}
+			heap = heapInUse() - before
+			runtime.KeepAlive(items)
 			cold.Close()
 		}
+		b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 	})
 }
 
