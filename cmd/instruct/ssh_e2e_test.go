@@ -1,0 +1,275 @@
+package main
+
+// End-to-end tests of ssh-serve with OpenSSH's own client: the real
+// binary serves, keys are bound with "instruct admin ssh-key add", and
+// /usr/bin/ssh runs in a real terminal (tmux), as a support agent would.
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/instruct-dev/instruct/internal/demo"
+	"github.com/instruct-dev/instruct/internal/ledger"
+)
+
+// requireOpenSSH skips a test that needs OpenSSH's client when it is
+// missing, unless INSTRUCT_REQUIRE_E2E=1, where that is a failure.
+func requireOpenSSH(t *testing.T) {
+	t.Helper()
+	requireTmux(t)
+	if _, err := exec.LookPath("ssh"); err != nil {
+		if os.Getenv("INSTRUCT_REQUIRE_E2E") == "1" {
+			t.Fatalf("ssh is required (INSTRUCT_REQUIRE_E2E=1) but missing: %v", err)
+		}
+		t.Skip("OpenSSH's ssh is not installed; set INSTRUCT_REQUIRE_E2E=1 to make this a failure")
+	}
+}
+
+// sshServeProc is a running "instruct ssh-serve --demo" child process.
+type sshServeProc struct {
+	*serverProc
+	box  *sandbox
+	port string
+}
+
+// startSSHServeProc starts ssh-serve on a new demo database, on a port
+// the kernel picks, and waits until it says where it listens.
+func startSSHServeProc(t *testing.T, box *sandbox) *sshServeProc {
+	t.Helper()
+	db := box.path("server.db")
+	s := &serverProc{db: db, logDir: t.TempDir(), exited: make(chan struct{})}
+	if err := s.start([]string{"ssh-serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cleanup(t) })
+	var addr string
+	ok := waitUntil(serverStartTimeout, func() bool {
+		addr = sshServingAddr(s.stderr())
+		return addr != ""
+	})
+	if !ok {
+		t.Fatalf("ssh-serve did not start:\n%s", tail(s.stderr(), 4096))
+	}
+	s.addr = addr
+	_, port, _ := strings.Cut(addr, ":")
+	return &sshServeProc{serverProc: s, box: box, port: port}
+}
+
+// sshServingAddr finds the address in the "ssh serving" log line.
+func sshServingAddr(log string) string {
+	for _, line := range strings.Split(log, "\n") {
+		var entry struct{ Msg, Addr string }
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "ssh serving" {
+			return entry.Addr
+		}
+	}
+	return ""
+}
+
+// userKey writes a new private key file for OpenSSH (mode 0600) and
+// returns its path and public key line.
+func (p *sshServeProc) userKey(t *testing.T, name string) (string, string) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := p.box.path(name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := gossh.NewPublicKey(priv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, strings.TrimSpace(string(gossh.MarshalAuthorizedKey(pub)))
+}
+
+// bindKey runs "instruct admin ssh-key add" against the running server's
+// database, as an administrator would.
+func (p *sshServeProc) bindKey(t *testing.T, userID, line string) {
+	t.Helper()
+	p.box.must("admin", "ssh-key", "add", "--db", p.db, "--email", demoEmail(t, userID), "--key", line)
+}
+
+// knownHosts writes a known_hosts file holding the server's host key, so
+// that ssh checks it strictly, and returns its path.
+func (p *sshServeProc) knownHosts(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(p.db + ".ssh/" + hostKeyFile)
+	if err != nil {
+		t.Fatalf("read the host key: %v", err)
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := p.box.path("known_hosts")
+	line := knownhosts.Line([]string{knownhosts.Normalize(p.addr)}, signer.PublicKey()) + "\n"
+	if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// ssh runs OpenSSH's client with key in a width×height tmux terminal,
+// with no configuration file, no agent, and the server's host key
+// checked strictly; env is the terminal's environment and is sent to the
+// server (SendEnv LANG).
+func (p *sshServeProc) ssh(t *testing.T, key string, width, height int, env ...string) *tmuxScreen {
+	t.Helper()
+	requireOpenSSH(t)
+	command := shellQuote([]string{"ssh", "-F", "/dev/null", "-p", p.port, "-i", key,
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
+		"-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + p.knownHosts(t),
+		"-o", "SendEnv=LANG", "-o", "ConnectTimeout=20", "127.0.0.1"})
+	return startTmux(t, p.box.with(env...), width, height, command)
+}
+
+// startTmux runs command in a new width×height terminal of a private
+// tmux server, killed when the test ends.
+func startTmux(t *testing.T, b *sandbox, width, height int, command string) *tmuxScreen {
+	t.Helper()
+	conf := filepath.Join(t.TempDir(), "tmux.conf")
+	settings := "set -g status off\nset -g remain-on-exit on\nset -s escape-time 0\nset -g history-limit 0\n"
+	if err := os.WriteFile(conf, []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxScreen{t: t, socket: fmt.Sprintf("instruct-ssh-%d-%d", os.Getpid(), time.Now().UnixNano()), env: b.env}
+	t.Cleanup(s.close)
+	if out, err := s.tmux("-f", conf, "new-session", "-d", "-s", tmuxSession,
+		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", b.dir, command); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return s
+}
+
+// waitLog waits for a JSON log line of the server with message msg and
+// attributes want.
+func (p *sshServeProc) waitLog(t *testing.T, msg string, want map[string]string) {
+	t.Helper()
+	found := waitUntil(screenTimeout, func() bool {
+		for _, line := range strings.Split(p.stderr(), "\n") {
+			var entry map[string]any
+			if json.Unmarshal([]byte(line), &entry) == nil && entry["msg"] == msg && sshMatches(entry, want) {
+				return true
+			}
+		}
+		return false
+	})
+	if !found {
+		t.Fatalf("no log line %q with %v:\n%s", msg, want, tail(p.stderr(), 4096))
+	}
+}
+
+func TestSSHServeOpenSSHRefusesAnUnknownKey(t *testing.T) {
+	requireOpenSSH(t)
+	srv := startSSHServeProc(t, newSandbox(t))
+	key, line := srv.userKey(t, "id_stranger")
+	scr := srv.ssh(t, key, 100, 30)
+	scr.waitText("Permission denied (publickey)")
+	pub, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.waitLog(t, "ssh refused", map[string]string{"reason": "unknown_key", "fingerprint": gossh.FingerprintSHA256(pub)})
+}
+
+func TestSSHServeOpenSSHReporterCannotDecide(t *testing.T) {
+	requireOpenSSH(t)
+	srv := startSSHServeProc(t, newSandbox(t))
+	key, line := srv.userKey(t, "id_reporter")
+	srv.bindKey(t, demo.ReporterID, line)
+	scr := srv.ssh(t, key, 120, 40, "LANG=fr_FR.UTF-8")
+	scr.waitText("instruct · Julien Moreau", "[À instruire")
+	scr.keys("x")
+	scr.waitText("Vous n'avez qu'un accès en lecture aux demandes")
+	if screen := scr.capture(); strings.Contains(screen, "ctrl+s") {
+		t.Errorf("a reporter got a decision form:\n%s", screen)
+	}
+	scr.keys("q")
+	srv.waitLog(t, "ssh logout", map[string]string{"user": demo.ReporterID, "reason": "quit"})
+}
+
+func TestSSHServeOpenSSHInstructorRefusesOnce(t *testing.T) {
+	requireOpenSSH(t)
+	srv := startSSHServeProc(t, newSandbox(t))
+	key, line := srv.userKey(t, "id_instructor")
+	srv.bindKey(t, demo.InstructorID, line)
+	scr := srv.ssh(t, key, 120, 40)
+	screen := scr.waitText("instruct · Marie Dupont", "[To review")
+	id := sshSelectedID(screen)
+	if id == "" {
+		t.Fatalf("no request selected:\n%s", screen)
+	}
+	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
+	scr.keys("x")
+	scr.waitText("Refuse · " + id)
+	scr.typeText(comment)
+	scr.waitText(comment)
+	scr.keys("C-s")
+	scr.waitText("Refuse request " + id)
+	scr.keys("y")
+	l := openLedgerOf(t, srv.db)
+	sshWaitRefusals(t, l, id, comment, 1)
+	scr.keys("r")
+	time.Sleep(time.Second) // a second sync: a duplicate push, if any, would land now
+	if n := sshRefusals(t, l, id, comment); n != 1 {
+		t.Errorf("refusals of %s on the server = %d, want 1", id, n)
+	}
+}
+
+// openLedgerOf opens the database of a running server, beside it.
+func openLedgerOf(t *testing.T, db string) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("open %s: %v", db, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+func TestSSHServeOpenSSHResizeAndCtrlZ(t *testing.T) {
+	requireOpenSSH(t)
+	srv := startSSHServeProc(t, newSandbox(t))
+	key, line := srv.userKey(t, "id_instructor")
+	srv.bindKey(t, demo.InstructorID, line)
+	scr := srv.ssh(t, key, 120, 40)
+	scr.waitFor("the queue 120 wide", func(s string) bool { return sshBoxWidth(s) == 120 })
+	scr.resize(90, 30)
+	scr.waitFor("the queue 90 wide", func(s string) bool { return sshBoxWidth(s) == 90 })
+	scr.resize(70, 20)
+	scr.waitText("Window too small: 70×20")
+	scr.resize(100, 30)
+	screen := scr.waitFor("the queue 100 wide", func(s string) bool { return sshBoxWidth(s) == 100 })
+	first := sshSelectedID(screen)
+	scr.keys("C-z", "j")
+	scr.waitFor("the cursor on the next row", func(s string) bool {
+		id := sshSelectedID(s)
+		return id != "" && id != first
+	})
+	select {
+	case <-srv.exited:
+		t.Fatalf("ssh-serve exited after ctrl+z:\n%s", tail(srv.stderr(), 4096))
+	default:
+	}
+}
