@@ -157,3 +157,30 @@ func hostileHistory(t testing.TB) instruct.History {
 		{Seq: 2, RequestID: r.ID, Kind: instruct.KindSubmit, Actor: actor, Comment: "Voir\u009b2J la pièce", At: submitted}}
 	return instruct.History{Request: r, CreatedBy: demo.ApplicantID, Events: events}
 }
+
+func TestSyncRefreshesQueueKeepingCursor(t *testing.T) {
+	f := newFixture(t)
+	s := &syncer{ch: make(chan instruct.SyncStatus)}
+	t.Cleanup(func() { close(s.ch) })
+	d := newDriver(t, Options{Cache: f.st, Syncer: s}, 120, 40)
+	d.keys("j", "j", "j")
+	selected := d.m.queue.SelectedID()
+	first := d.m.queue.Items()[0].ID
+
+	ctx := context.Background()
+	r, err := f.st.Request(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Organization.Name, r.Version, r.UpdatedAt = "Commune renommée", r.Version+1, testNow
+	if err := f.st.ApplyPage(ctx, []instruct.FeedItem{{Seq: 1 << 41, Request: r}}, "next"); err != nil {
+		t.Fatalf("ApplyPage: %v", err)
+	}
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow}})
+	if got := d.m.queue.SelectedID(); got != selected {
+		t.Errorf("after a sync the cursor is on %s, want it kept on %s", got, selected)
+	}
+	if !strings.Contains(d.screen(), "Commune renommée") {
+		t.Errorf("after a sync the queue does not show the change it brought")
+	}
+}
