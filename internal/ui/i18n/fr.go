@@ -62,8 +62,8 @@ func French() Messages {
 		instruct.KindRevoke: "révoquer", instruct.KindArchive: "archiver",
 	}
 	recorded := map[instruct.Kind]string{
-		instruct.KindApprove: "validation", instruct.KindRefuse: "refus",
-		instruct.KindRequestChanges: "demande de modifications", instruct.KindNote: "note",
+		instruct.KindApprove: "validation enregistrée", instruct.KindRefuse: "refus enregistré",
+		instruct.KindRequestChanges: "demande de modifications enregistrée", instruct.KindNote: "note enregistrée",
 	}
 	sorts := map[instruct.Sort]string{
 		instruct.SortAge: "ancienneté", instruct.SortUpdated: "mise à jour", instruct.SortOrganization: "organisation",
@@ -175,7 +175,7 @@ func French() Messages {
 		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",
 
 		Recorded: func(k instruct.Kind, id string) string {
-			return fmt.Sprintf("%s : %s enregistré(e), en attente de synchronisation.", id, lookup(recorded, k))
+			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
 		},
 		Discarded:     func(id string) string { return id + " : votre décision a été abandonnée." },
 		SyncRequested: "Synchronisation demandée.",
