@@ -50,7 +50,9 @@ type Cache interface {
 }
 
 // Syncer is the sync engine, as far as the screen is concerned: a way to
-// sync now and a stream of status updates.
+// sync now and a stream of status updates. Updates must return the same
+// channel on every call, and the screen must be its only reader (give each
+// program of an SSH server its own).
 type Syncer interface {
 	Trigger()
 	Updates() <-chan instruct.SyncStatus
