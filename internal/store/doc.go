@@ -9,7 +9,18 @@
 // SetOpState, Accept) and pulls the change feed into it (Cursor, ApplyPage,
 // ResetFeed).
 //
-// A cache file that is not ours, from an incompatible version or damaged is
-// moved aside and replaced by a fresh one at Open, keeping the outbox when
-// it can still be read; Recovered says what happened.
+// The queue (Queue, Counts) is served from an in-memory copy of its light
+// rows, loaded once (Warm does it ahead of time) and patched by every write
+// of this Store; a write by another process on the same file advances the
+// cache's generation and the copy is read again. Searches go through an
+// FTS5 index over request ID, title, organisation, SIRET, applicant e-mail
+// and scope labels, accents ignored, every word a prefix.
+//
+// Whatever touches the outbox commits with synchronous=FULL: a recorded
+// decision survives a power cut. Feed pages commit atomically with their
+// cursor but with synchronous=NORMAL, since the server still has them.
+//
+// A cache file that is not ours, from an incompatible version, truncated or
+// damaged is moved aside and replaced by a fresh one at Open, keeping the
+// outbox operations that can still be read; Recovered says what happened.
 package store

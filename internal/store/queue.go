@@ -70,14 +70,19 @@ func (s *Store) Events(ctx context.Context, id string) ([]instruct.Event, error)
 // their open operations laid over (Status is what the reviewer sees, Op
 // the state of their latest operation), filtered by q's statuses (as
 // shown), definition and text, in q's order, windowed by Offset and Limit
-// (0: no limit). The rows come from the in-memory snapshot; text goes
-// through the full-text index.
+// (0: no limit). The rows come from the in-memory snapshot, loaded by the
+// first whole list (or Warm); until then windows are read with SQL, so the
+// TUI's first screen does not wait for it. Text goes through the full-text
+// index.
 func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
 	if err := checkSort(q.Sort); err != nil {
 		return nil, err
 	}
 	if q.Offset < 0 || q.Limit < 0 {
 		return nil, instruct.Errorf(instruct.CodeInvalid, "offset and limit must not be negative")
+	}
+	if q.Limit > 0 && !s.loaded.Load() {
+		return s.queueFromSQL(ctx, q)
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
@@ -132,6 +137,9 @@ func capacity(q instruct.QueueQuery, size int) int {
 // status (open decisions laid over), applying q's definition and text but
 // not its statuses: the numbers of the status tabs.
 func (s *Store) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error) {
+	if !s.loaded.Load() {
+		return s.countsFromSQL(ctx, q)
+	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	sel, err := s.selection(ctx, q, false)

@@ -333,3 +333,44 @@ func TestQueueResultsAreTheCallers(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueBeforeTheSnapshot checks that windows and counts read with SQL,
+// before the in-memory queue is loaded, equal those read from it.
+func TestQueueBeforeTheSnapshot(t *testing.T) {
+	ctx := context.Background()
+	s := catalogueCache(t)
+	mustRecord(t, s, "D1039", instruct.KindRefuse, "Hors périmètre.")
+	submitted := []instruct.Status{instruct.StatusSubmitted, instruct.StatusRefused}
+	queries := []instruct.QueueQuery{
+		{Limit: 2}, {Limit: 3, Offset: 1, Sort: instruct.SortUpdated}, {Limit: 10, Sort: instruct.SortOrganization},
+		{Limit: 10, Statuses: submitted}, {Limit: 10, Definition: "api_entreprise"}, {Limit: 10, Text: "lyon"},
+		{Limit: 1, Offset: 1, Statuses: submitted, Definition: "api_particulier", Text: "D10", Sort: instruct.SortUpdated},
+	}
+	if err := s.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cold, err := Open(ctx, s.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cold.Close()
+	for _, q := range queries {
+		before, err := cold.Queue(ctx, q)
+		if err != nil {
+			t.Fatalf("Queue(%+v) before loading = %v", q, err)
+		}
+		countsBefore, err := cold.Counts(ctx, q)
+		if err != nil {
+			t.Fatalf("Counts(%+v) before loading = %v", q, err)
+		}
+		if cold.loaded.Load() {
+			t.Fatalf("a window loaded the whole queue")
+		}
+		after, _ := s.Queue(ctx, q)
+		countsAfter, _ := s.Counts(ctx, q)
+		if !sameItems(before, after) || !mapsEqual(countsBefore, countsAfter) {
+			t.Errorf("Queue(%+v) = %v %v before loading, %v %v from memory, want the same",
+				q, ids(before), countsBefore, ids(after), countsAfter)
+		}
+	}
+}

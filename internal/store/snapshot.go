@@ -67,6 +67,12 @@ const queueColumns = "id, shown_status || ' ' || status || ' ' || op_state || ' 
 
 const queueColumnCount = 9
 
+// setSnapshot replaces the snapshot. Called with snapMu held.
+func (s *Store) setSnapshot(snap *snapshot) {
+	s.snap = snap
+	s.loaded.Store(snap != nil)
+}
+
 // hasSnapshot reports whether a snapshot is loaded.
 func (s *Store) hasSnapshot() bool {
 	s.snapMu.Lock()
@@ -81,11 +87,11 @@ func (s *Store) applyPatch(p patch) {
 		return
 	}
 	if s.snap.gen != p.gen-1 || !p.complete {
-		s.snap = nil // someone else wrote in between: reload on next read
+		s.setSnapshot(nil) // someone else wrote in between: reload on next read
 		return
 	}
 	if p.reset {
-		s.snap = newSnapshot(p.gen, nil)
+		s.setSnapshot(newSnapshot(p.gen, nil))
 	}
 	s.snap.apply(p.rows)
 	s.snap.gen = p.gen
@@ -264,7 +270,7 @@ func (s *Store) currentSnapshot(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.snap = snap
+	s.setSnapshot(snap)
 	return snap, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -24,9 +25,11 @@ type Store struct {
 	read      *sql.DB
 	recovered string
 	now       func() time.Time
-	// snapMu guards snap, the in-memory copy of the queue.
+	// snapMu guards snap, the in-memory copy of the queue; loaded tells,
+	// without waiting for snapMu, whether snap is there.
 	snapMu sync.Mutex
 	snap   *snapshot
+	loaded atomic.Bool
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -210,7 +213,7 @@ func (s *Store) inTx(ctx context.Context, d durability, fn func(*writeTx) error)
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	if err := tx.Commit(); err != nil {
-		s.snap = nil
+		s.setSnapshot(nil)
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.applyPatch(p)
