@@ -100,7 +100,7 @@ func applyAll(b *testing.B, defs []instruct.Definition, items []instruct.FeedIte
 		b.Fatal(err)
 	}
 	// The TUI is open during a first sync: its queue follows each page.
-	if _, err := s.Counts(ctx, instruct.QueueQuery{}); err != nil {
+	if err := s.Warm(ctx); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
