@@ -54,14 +54,14 @@ type testEnv struct {
 }
 
 // envOption tunes a test environment's server configuration.
-type envOption func(*Config)
+type envOption func(*testEnv)
 
 func withRateLimit(perSecond float64, burst int) envOption {
-	return func(c *Config) { c.RateLimit = RateLimit{PerSecond: perSecond, Burst: burst} }
+	return func(e *testEnv) { e.cfg.RateLimit = RateLimit{PerSecond: perSecond, Burst: burst} }
 }
 
 func withStreamTiming(heartbeat, poll time.Duration) envOption {
-	return func(c *Config) { c.Heartbeat, c.StreamPoll = heartbeat, poll }
+	return func(e *testEnv) { e.cfg.Heartbeat, e.cfg.StreamPoll = heartbeat, poll }
 }
 
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
@@ -71,7 +71,7 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	e.cfg = Config{Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Now: e.now.Now}
 	for _, o := range opts {
-		o(&e.cfg)
+		o(e)
 	}
 	e.start()
 	t.Cleanup(e.stop)
