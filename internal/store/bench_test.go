@@ -83,6 +83,7 @@ func BenchmarkFirstSync(b *testing.B) {
 	b.ReportMetric(bare.Seconds()/apply.Seconds(), "apply/bare")
 	if applyCPU > 0 {
 		b.ReportMetric(bareCPU.Seconds()/applyCPU.Seconds(), "apply/bare-cpu")
+		b.ReportMetric(applyCPU.Seconds()/float64(b.N), "apply-cpu-s")
 	}
 }
 
