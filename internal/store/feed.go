@@ -59,7 +59,7 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 // the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) error {
-	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
+	err := s.inTxChecked(ctx, refetchable, false, func(tx *writeTx) error {
 		tx.reset = true
 		for _, stmt := range []string{
 			"DELETE FROM events",

@@ -11,8 +11,8 @@ import (
 )
 
 // TestDurabilityPerTransaction checks that a decision commits with
-// synchronous=FULL even right after a feed page committed with NORMAL on
-// the same connection.
+// synchronous=FULL and foreign keys checked even right after a feed page
+// (NORMAL) or a reset (no foreign keys) on the same connection.
 func TestDurabilityPerTransaction(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
@@ -27,9 +27,17 @@ func TestDurabilityPerTransaction(t *testing.T) {
 	if got := level(); got != 1 {
 		t.Errorf("synchronous after ApplyPage = %d, want 1 (NORMAL)", got)
 	}
+	if err := s.ResetFeed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, request(1042, "Ville de Lyon", 12))
 	mustRecord(t, s, "D1042", instruct.KindApprove, "")
 	if got := level(); got != 2 {
 		t.Errorf("synchronous after Record = %d, want 2 (FULL)", got)
+	}
+	var fk int
+	if err := s.write.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys after ResetFeed and Record = %d, %v, want 1", fk, err)
 	}
 }
 
