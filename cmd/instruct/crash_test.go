@@ -52,6 +52,7 @@ type crashRun struct {
 	pool    []instruct.Request
 	tried   []attempt
 	kills   int
+	killsOf map[string]int
 	rounds  int
 	decided int
 }
@@ -72,7 +73,7 @@ func TestCrashKillsLoseNoDecision(t *testing.T) {
 	srv := runDemoServer(t)
 	marie := srv.client(t, demo.InstructorID)
 	box := newSandbox(t)
-	run := &crashRun{t: t, box: box, cache: box.path("cache.db"), rng: rand.New(rand.NewPCG(seed, seed))}
+	run := &crashRun{t: t, box: box, cache: box.path("cache.db"), rng: rand.New(rand.NewPCG(seed, seed)), killsOf: map[string]int{}}
 	run.flags = connFlags(srv.URL, srv.token(t, demo.InstructorID), run.cache)
 	run.pool = append(listRequests(t, marie, instruct.StatusSubmitted, ""),
 		listRequests(t, marie, instruct.StatusChangesRequested, "")...)
@@ -84,7 +85,8 @@ func TestCrashKillsLoseNoDecision(t *testing.T) {
 		}
 		run.round()
 	}
-	t.Logf("%d rounds, %d kills, %d decisions reported recorded of %d tried", run.rounds, run.kills, run.decided, len(run.tried))
+	t.Logf("%d rounds, %d kills (%d of decide, %d of sync), %d decisions reported recorded of %d tried",
+		run.rounds, run.kills, run.killsOf["decide"], run.killsOf["sync"], run.decided, len(run.tried))
 	run.syncUntilDone()
 	run.checkServer(marie)
 }
@@ -102,9 +104,9 @@ func crashSeed(t *testing.T) uint64 {
 	return seed
 }
 
-// round runs a decide on a fresh request and, half the time, a sync
-// beside it — only syncs once the requests run out — kills each child
-// after its own random delay, and checks the cache afterwards.
+// round runs a decide on a fresh request and a sync beside it — only a
+// sync once the requests run out — kills each child after its own
+// random delay, and checks the cache afterwards.
 func (r *crashRun) round() {
 	r.rounds++
 	var children []*child
@@ -113,9 +115,7 @@ func (r *crashRun) round() {
 		decide = r.nextAttempt()
 		children = append(children, r.start("decide", decide.id, string(decide.kind), "--comment", decide.comment))
 	}
-	if decide == nil || r.rng.IntN(2) == 0 {
-		children = append(children, r.start("sync"))
-	}
+	children = append(children, r.start("sync"))
 	var wg sync.WaitGroup
 	for _, c := range children {
 		delay := time.Duration(r.rng.Int64N(int64(maxKillDelay)))
@@ -161,6 +161,7 @@ func (r *crashRun) account(c *child, a *attempt) {
 	r.t.Helper()
 	if c.killed {
 		r.kills++
+		r.killsOf[c.name]++
 	}
 	if c.name == "decide" {
 		if m := recordedLine.FindStringSubmatch(c.stdout.String()); m != nil {
