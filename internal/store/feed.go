@@ -185,7 +185,7 @@ func (w *feedWriter) putRequest(ctx context.Context, row requestRow, r instruct.
 		return err
 	}
 	w.known[row.id] = row
-	w.tx.touch(row.id)
+	w.tx.wrote(row.queueRow())
 	if w.withOps[row.id] {
 		return refreshOverlay(ctx, w.tx, row.id)
 	}
@@ -331,6 +331,20 @@ func newRequestRow(r instruct.Request) (requestRow, error) {
 		row.ageKey = row.submittedAt.Int64
 	}
 	return row, nil
+}
+
+// queueRow returns the queue row of a request just written: no operation
+// laid over (refreshOverlay reads those back).
+func (r requestRow) queueRow() queueRow {
+	q := queueRow{n: r.id, age: r.ageKey, org: r.orgKey}
+	q.item = instruct.QueueItem{ID: instruct.FormatRequestID(r.id), Definition: r.definition,
+		Title: r.title, Organization: r.orgName, Status: instruct.Status(r.status),
+		ServerStatus: instruct.Status(r.status), Version: r.version, UpdatedAt: fromMicros(r.updatedAt)}
+	if r.submittedAt.Valid {
+		t := fromMicros(r.submittedAt.Int64)
+		q.item.SubmittedAt = &t
+	}
+	return q
 }
 
 // searchChanged reports whether the fields the search index covers differ.

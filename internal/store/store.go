@@ -177,15 +177,27 @@ const (
 )
 
 // writeTx is a write transaction that notes the requests it changed, so
-// that the in-memory queue can follow.
+// that the in-memory queue can follow: rows it knows as written, and rows
+// to read back before committing.
 type writeTx struct {
 	*sql.Tx
+	written map[int64]queueRow
 	touched map[int64]bool
 	reset   bool
 }
 
-// touch notes that request n changed.
-func (tx *writeTx) touch(n int64) { tx.touched[n] = true }
+// touch notes that request n changed in a way only a read gives back.
+func (tx *writeTx) touch(n int64) {
+	delete(tx.written, n)
+	tx.touched[n] = true
+}
+
+// wrote notes the queue row of a request as just written.
+func (tx *writeTx) wrote(r queueRow) {
+	if !tx.touched[r.n] {
+		tx.written[r.n] = r
+	}
+}
 
 // inTx runs fn in one write transaction, committed with durability d when
 // fn returns nil. Every transaction advances the cache's generation; the
@@ -212,7 +224,7 @@ func (s *Store) inTxChecked(ctx context.Context, d durability, foreignKeys bool,
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &writeTx{Tx: sqlTx, touched: map[int64]bool{}}
+	tx := &writeTx{Tx: sqlTx, written: map[int64]queueRow{}, touched: map[int64]bool{}}
 	p, err := s.runTx(ctx, tx, fn)
 	if err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
@@ -244,6 +256,9 @@ func (s *Store) runTx(ctx context.Context, tx *writeTx, fn func(*writeTx) error)
 	}
 	p.complete, p.reset = true, tx.reset
 	p.rows, err = readPatchRows(ctx, tx)
+	for _, r := range tx.written {
+		p.rows = append(p.rows, r)
+	}
 	return p, err
 }
 
