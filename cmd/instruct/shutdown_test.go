@@ -109,7 +109,7 @@ func TestServeSIGTERMKeepsEveryAcknowledgedDecision(t *testing.T) {
 
 // decideChain posts the decisions of decisionChain on r, each on the
 // version the previous one returned; it reports false once the server no
-// longer answers.
+// longer answers, and fails the test on any other error.
 func decideChain(t *testing.T, c *client.Client, r instruct.Request, log *ackLog) bool {
 	version := r.Version
 	for _, kind := range decisionChain() {
@@ -119,8 +119,10 @@ func decideChain(t *testing.T, c *client.Client, r instruct.Request, log *ackLog
 			api.DecisionInput{Kind: kind, Comment: comment})
 		cancel()
 		if err != nil {
+			// A stopping server answers, or refuses the connection, or
+			// says it is unavailable; it never fails a decision.
 			if instruct.ErrorCode(err) != instruct.CodeUnavailable {
-				t.Logf("%s of %s: %v", kind, r.ID, err)
+				t.Errorf("%s of %s while the server stops: %v", kind, r.ID, err)
 			}
 			return false
 		}
