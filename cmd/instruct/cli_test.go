@@ -29,7 +29,7 @@ func TestServeDemoSeedsAndPrintsTokens(t *testing.T) {
 	srv := runDemoServer(t)
 	cases := []struct {
 		name, user string
-		want       instruct.Role // "" for an applicant, who holds no role
+		want       instruct.Role // on api_particulier; "" for an applicant
 	}{
 		{"instructor", demo.InstructorID, instruct.RoleInstructor},
 		{"reporter", demo.ReporterID, instruct.RoleReporter},
@@ -41,24 +41,14 @@ func TestServeDemoSeedsAndPrintsTokens(t *testing.T) {
 			if err != nil {
 				t.Fatalf("GET /me with the printed token of %s: %v", c.user, err)
 			}
-			if got := highestRole(me); got != c.want {
-				t.Errorf("GET /me for %s: role %q, want %q (roles %+v)", c.user, got, c.want, me.Roles)
+			if got := me.RoleOn("api_particulier"); got != c.want {
+				t.Errorf("GET /me for %s: role on api_particulier %q, want %q (roles %+v)", c.user, got, c.want, me.Roles)
 			}
 		})
 	}
 	if n := len(listRequests(t, srv.client(t, demo.ReporterID), "", "")); n < 300 {
 		t.Errorf("serve --demo seeded %d requests the reporter sees, want at least 300", n)
 	}
-}
-
-func highestRole(u instruct.User) instruct.Role {
-	var best instruct.Role
-	for _, g := range u.Roles {
-		if best == "" || g.Role == instruct.RoleInstructor {
-			best = g.Role
-		}
-	}
-	return best
 }
 
 // TestAdminCreatesUsersTokensAndKeys: "admin user add", "admin token
