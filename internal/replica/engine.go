@@ -66,8 +66,11 @@ type API interface {
 const (
 	DefaultPollInterval = 30 * time.Second
 	DefaultPageLimit    = 1000
-	DefaultMinBackoff   = time.Second
-	DefaultMaxBackoff   = 2 * time.Minute
+	// DefaultPushConcurrency keeps a few decisions on their way at once,
+	// so that a push over a slow network isn't bound by its round trips.
+	DefaultPushConcurrency = 4
+	DefaultMinBackoff      = time.Second
+	DefaultMaxBackoff      = 2 * time.Minute
 	// metaMaxAge is how long the cached user and catalogue are trusted
 	// before a sync reads them again.
 	metaMaxAge = 10 * time.Minute
@@ -85,6 +88,10 @@ type Options struct {
 	// PageLimit is the size of the feed pages asked for; 0 means
 	// DefaultPageLimit.
 	PageLimit int
+	// PushConcurrency is how many operations may be on their way to the
+	// server at once, each on another request; 0 means
+	// DefaultPushConcurrency, 1 sends them strictly oldest first.
+	PushConcurrency int
 	// MinBackoff and MaxBackoff bound the wait of Run between failed
 	// syncs and between stream reconnections; 0 means the defaults.
 	MinBackoff time.Duration
@@ -142,6 +149,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.PageLimit <= 0 {
 		o.PageLimit = DefaultPageLimit
+	}
+	if o.PushConcurrency <= 0 {
+		o.PushConcurrency = DefaultPushConcurrency
 	}
 	if o.MinBackoff <= 0 {
 		o.MinBackoff = DefaultMinBackoff

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -193,7 +194,7 @@ func TestPushSequences(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cache := &memCache{ops: threeOps()}
 			a := &scriptedAPI{decisions: tt.script}
-			err := New(cache, a, Options{}).Sync(context.Background())
+			err := New(cache, a, Options{PushConcurrency: 1}).Sync(context.Background())
 			if got := instruct.ErrorCode(err); got != tt.wantErr {
 				t.Errorf("Sync() = %v, want code %q", err, tt.wantErr)
 			}
@@ -298,5 +299,53 @@ func TestOnlineFromOutcome(t *testing.T) {
 		if got := online(tt.err, tt.was); got != tt.want {
 			t.Errorf("%s: online(%v, %v) = %v, want %v", tt.name, tt.err, tt.was, got, tt.want)
 		}
+	}
+}
+
+// slowAPI accepts every operation after a short wait, recording the order
+// of each request's operations and how many were under way at once.
+type slowAPI struct {
+	scriptedAPI
+	mu      sync.Mutex
+	order   map[string][]string
+	active  int
+	maxSeen int
+}
+
+func (a *slowAPI) Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error) {
+	a.mu.Lock()
+	a.active++
+	a.maxSeen = max(a.maxSeen, a.active)
+	a.order[id] = append(a.order[id], key)
+	a.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	a.mu.Lock()
+	a.active--
+	a.mu.Unlock()
+	return api.NoteResult{Event: instruct.Event{Kind: in.Kind}}, nil
+}
+
+func TestPushLanesKeepEachRequestsOrder(t *testing.T) {
+	cache := &memCache{}
+	want := map[string][]string{}
+	for i := range 60 {
+		id := fmt.Sprintf("D%d", 1+i%12)
+		key := fmt.Sprintf("op%02d", i)
+		cache.ops = append(cache.ops, instruct.Operation{ID: key, RequestID: id, Kind: instruct.KindNote,
+			Comment: "vu", State: instruct.OpPending})
+		want[id] = append(want[id], key)
+	}
+	a := &slowAPI{order: map[string][]string{}}
+	if err := New(cache, a, Options{PushConcurrency: 4}).Sync(context.Background()); err != nil {
+		t.Fatalf("Sync() = %v", err)
+	}
+	if diff := cmp.Diff(want, a.order); diff != "" {
+		t.Errorf("operations per request, in the order sent (-want +got):\n%s", diff)
+	}
+	if a.maxSeen < 2 || a.maxSeen > 4 {
+		t.Errorf("operations under way at once = %d, want 2 to 4", a.maxSeen)
+	}
+	if st, _ := cache.Summary(context.Background()); st.Pending != 0 {
+		t.Errorf("Summary() = %+v, want every operation accepted", st)
 	}
 }

@@ -1,9 +1,13 @@
 package replica
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -20,7 +24,9 @@ type answered struct {
 	err error
 }
 
-// push sends the outbox, oldest first. An operation the server refuses is
+// push sends the outbox, oldest first, Options.PushConcurrency requests at
+// once; operations of one request are sent one after the other, in the
+// order they were recorded. An operation the server refuses is
 // recorded as a conflict or a rejection and the push goes on; a failure
 // that may pass (network, rate limit, server error, token) stops it,
 // leaving that operation and the rest to the next sync. Answers are
@@ -43,27 +49,72 @@ func (e *Engine) push(ctx context.Context) error {
 	return sendErr
 }
 
-// sendAll sends ops in order, passing each answer on, until one fails in
-// a way that may pass or ctx ends. It closes answers.
+// sendAll sends ops over Options.PushConcurrency lanes, passing each answer on, until
+// one fails in a way that may pass or ctx ends; the operations not sent
+// yet then stay as they are. It closes answers.
 func (e *Engine) sendAll(ctx context.Context, ops []instruct.Operation, answers chan<- answered) error {
 	defer close(answers)
-	for _, op := range ops {
-		if op.State != instruct.OpSending {
-			if err := e.cache.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
-				return err
+	var (
+		wg      sync.WaitGroup
+		stopped atomic.Bool
+		mu      sync.Mutex
+		first   error
+	)
+	for _, lane := range splitLanes(ops, e.opts.PushConcurrency) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, op := range lane {
+				if stopped.Load() {
+					return
+				}
+				if err := e.sendOne(ctx, op, answers); err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					stopped.Store(true)
+				}
 			}
-		}
-		res, err := e.send(ctx, op)
-		switch {
-		case ctx.Err() != nil:
-			return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
-		case err != nil && mayPass(err):
-			e.backToPending(ctx, op)
-			return fmt.Errorf("push %s on %s: %w", op.Kind, op.RequestID, err)
-		}
-		answers <- answered{op: op, res: res, err: err}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return first
+}
+
+// splitLanes deals ops, in order, into n lanes by request.
+func splitLanes(ops []instruct.Operation, n int) [][]instruct.Operation {
+	lanes := make([][]instruct.Operation, n)
+	for _, op := range ops {
+		h := fnv.New32a()
+		h.Write([]byte(op.RequestID))
+		i := int(h.Sum32() % uint32(n))
+		lanes[i] = append(lanes[i], op)
+	}
+	return lanes
+}
+
+// sendOne marks op sending, sends it and passes the answer on; it returns
+// an error when the push must stop.
+func (e *Engine) sendOne(ctx context.Context, op instruct.Operation, answers chan<- answered) error {
+	if op.State != instruct.OpSending {
+		if err := e.cache.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
+			return err
+		}
+	}
+	res, err := e.send(ctx, op)
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
+	case err != nil && mayPass(err):
+		e.backToPending(ctx, op)
+		return fmt.Errorf("push %s on %s: %w", op.Kind, op.RequestID, err)
+	}
+	select {
+	case answers <- answered{op: op, res: res, err: err}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("push %s: %w", op.RequestID, ctx.Err())
+	}
 }
 
 // recordAll records each answer in the cache, in order. On a failure it
