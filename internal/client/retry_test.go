@@ -290,7 +290,7 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 	var s sleeps
 	var seen attempts
 	opts := testOptions(&s)
-	opts.Timeout = 100 * time.Millisecond
+	opts.Timeout = 300 * time.Millisecond
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
