@@ -177,7 +177,7 @@ func (m Model) onMe(msg meMsg) Model {
 }
 
 // onSync shows the engine's status; after a sync that may have brought
-// changes, it reloads what is on screen. It listens again, until the
+// changes, it reloads what is on screen, the catalogue and the user. It listens again, until the
 // engine closes its channel.
 func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
@@ -190,7 +190,9 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		m.lastSync = s.LastSync
 		var refresh tea.Cmd
 		m, refresh = m.refresh(m.queue.SelectedID())
-		cmds = append(cmds, refresh)
+		// A sync may bring the catalogue and the user for the first time
+		// (an empty cache), or change them (a role granted).
+		cmds = append(cmds, refresh, m.definitionsCmd(), m.meCmd())
 	}
 	return m, tea.Batch(cmds...)
 }
