@@ -3,7 +3,6 @@
 package store
 
 import (
-	"fmt"
 	"os"
 	"syscall"
 )
@@ -11,18 +10,19 @@ import (
 // lockOpening takes an exclusive lock on path+".lock" for the time Open
 // inspects, replaces and creates the cache, so that two processes opening
 // the same broken cache don't both move files around. It returns the
-// function that releases the lock.
-func lockOpening(path string) (func(), error) {
+// function that releases the lock. The lock is best effort: where the file
+// system refuses it (some network mounts), Open goes on without it.
+func lockOpening(path string) func() {
 	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("lock cache: %w", err)
+		return func() {}
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("lock cache: %w", err)
+		return func() {}
 	}
 	return func() {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
-	}, nil
+	}
 }

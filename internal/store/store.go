@@ -55,11 +55,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open cache: create its directory: %w", err)
 	}
-	unlock, err := lockOpening(abs)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
+	defer lockOpening(abs)()
 	s := &Store{path: abs, now: time.Now}
 	salvaged, err := s.replaceIfBroken(ctx)
 	if err != nil {
