@@ -60,6 +60,9 @@ func startSSHWorld(tb testing.TB, extra ...string) *sshWorld {
 		if err := <-svc.done; err != nil {
 			tb.Errorf("ssh-serve ended with %v", err)
 		}
+		if tb.Failed() {
+			tb.Logf("ssh-serve log (last 4 KB):\n%s", tail(logs.String(), 4096))
+		}
 	})
 	w := &sshWorld{tb: tb, svc: svc, logs: logs, keys: map[string]gossh.Signer{}}
 	for _, u := range demo.Users() {
@@ -211,6 +214,23 @@ func sshWaitText(tb testing.TB, term *sshdtest.Terminal, texts ...string) string
 		tb.Fatalf("waiting for %q: %v; the screen shows:\n%s", texts, err, screen)
 	}
 	return screen
+}
+
+// sshSettle waits until the first syncs are over and the screen stopped
+// changing, so that a key pressed next is not undone by a reload that
+// was under way, and returns the screen.
+func sshSettle(tb testing.TB, term *sshdtest.Terminal) string {
+	tb.Helper()
+	screen, err := term.WaitFor(sshWait, func(s string) bool {
+		return strings.Contains(s, "● online") && !strings.Contains(s, "syncing")
+	})
+	if err != nil {
+		tb.Fatalf("the first sync does not end: %v\n%s", err, screen)
+	}
+	if _, err := term.Quiet(300*time.Millisecond, sshWait); err != nil {
+		tb.Fatal(err)
+	}
+	return term.Screen()
 }
 
 // sshFingerprint returns the SHA256 fingerprint of signer's key.
@@ -417,11 +437,13 @@ func TestSSHServeReporterSeesTheQueueAndCannotDecide(t *testing.T) {
 func TestSSHServeInstructorRefusalLandsOnceOnTheServer(t *testing.T) {
 	w := startSSHWorld(t)
 	term := w.dial(t, demo.InstructorID, sshdtest.Options{})
-	screen := sshWaitText(t, term, "instruct · Marie Dupont", "[To review")
-	id := sshSelectedID(screen)
-	if id == "" {
-		t.Fatalf("no request selected:\n%s", screen)
+	screen, err := term.WaitFor(sshWait, func(s string) bool {
+		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
+	})
+	if err != nil {
+		t.Fatalf("no request selected: %v\n%s", err, screen)
 	}
+	id := sshSelectedID(screen)
 	const comment = "La base légale citée ne couvre pas les données demandées."
 	term.Press("x")
 	sshWaitText(t, term, "Refuse · "+id)
@@ -509,11 +531,11 @@ func TestSSHServeHonoursResizes(t *testing.T) {
 func TestSSHServeCtrlZSuspendsNothing(t *testing.T) {
 	w := startSSHWorld(t)
 	term := w.dial(t, demo.InstructorID, sshdtest.Options{})
-	screen := sshWaitText(t, term, "[To review", " 1/")
-	first := sshSelectedID(screen)
+	sshWaitText(t, term, "[To review", " 1/")
+	first := sshSelectedID(sshSettle(t, term))
 	term.Press("ctrl+z")
 	term.Press("j")
-	screen = sshWaitText(t, term, " 2/")
+	screen := sshWaitText(t, term, " 2/")
 	if got := sshSelectedID(screen); got == first || got == "" {
 		t.Errorf("after ctrl+z then j the cursor is on %q, want the row after %s", got, first)
 	}

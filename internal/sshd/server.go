@@ -21,6 +21,9 @@ const (
 	// handshakeTimeout bounds a connection's key exchange and
 	// authentication.
 	handshakeTimeout = 30 * time.Second
+	// connectionGrace is how much longer than a session a connection
+	// without any traffic may stay.
+	connectionGrace = time.Minute
 	// preparingAfter is how long a session waits for its desk before it
 	// says it is preparing it.
 	preparingAfter = 500 * time.Millisecond
@@ -80,7 +83,9 @@ func New(cfg Config) (*Server, error) {
 		withHostKey(cfg.HostKey),
 		wish.WithVersion("instruct"),
 		wish.WithPublicKeyAuth(s.acceptKey),
-		wish.WithIdleTimeout(s.idle),
+		// A connection without traffic at all, such as one that opened no
+		// session, ends a little after a session would have.
+		wish.WithIdleTimeout(s.idle+connectionGrace),
 		wish.WithMiddleware(bm.MiddlewareWithProgramHandler(s.program), s.sessionMiddleware),
 	)
 	if err != nil {

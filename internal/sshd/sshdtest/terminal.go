@@ -143,7 +143,8 @@ type writerFunc func(p []byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// fromServer draws what the server sent and answers the screen's queries.
+// fromServer draws what the server sent and answers the screen's
+// queries.
 func (t *Terminal) fromServer(p []byte) (int, error) {
 	t.screen.Write(p)
 	t.mu.Lock()
@@ -153,9 +154,9 @@ func (t *Terminal) fromServer(p []byte) (int, error) {
 	}
 	t.mu.Unlock()
 	for _, r := range t.screen.Replies() {
-		if _, err := io.WriteString(t.stdin, r); err != nil {
-			return 0, err
-		}
+		// A session that ended meanwhile no longer reads answers; a
+		// terminal doesn't mind.
+		_, _ = io.WriteString(t.stdin, r)
 	}
 	t.changed()
 	return len(p), nil

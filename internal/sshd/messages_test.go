@@ -1,0 +1,25 @@
+package sshd
+
+import "testing"
+
+func TestLanguageFromTheSessionEnvironment(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"nothing sent", nil, "en"},
+		{"French LANG", []string{"LANG=fr_FR.UTF-8"}, "fr"},
+		{"LC_ALL wins over LANG", []string{"LANG=fr_FR.UTF-8", "LC_ALL=en_GB.UTF-8"}, "en"},
+		{"LC_MESSAGES wins over LANG", []string{"LANG=en_US.UTF-8", "LC_MESSAGES=fr_CA.UTF-8"}, "fr"},
+		{"the last value of a key", []string{"LANG=en_US.UTF-8", "LANG=fr_BE.UTF-8"}, "fr"},
+		{"empty values are unset", []string{"LC_ALL=", "LANG=fr_FR"}, "fr"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := defaultLanguage(environ(tc.env)); got != tc.want {
+				t.Errorf("defaultLanguage(%q) = %q, want %q", tc.env, got, tc.want)
+			}
+		})
+	}
+}
