@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the benchmarks behind design/QUALITY.md's targets and prints one
+# table. The machines are small and noisy: the comparisons that matter
+# (sync vs bare insert, search vs fzf) are measured side by side in one run.
+#   scripts/bench.sh            # everything (about 10 minutes)
+#   scripts/bench.sh server     # only rows whose package matches
+set -euo pipefail
+cd "$(dirname "$0")/.."
+filter=${1:-}
+
+# package | benchmark regexp | -benchtime | what it proves
+rows=$(cat <<'ROWS'
+./internal/server|BenchmarkDecisions$|10000x|64 HTTP clients deciding on SQLite (>= 1,000/s, p99 <= 50 ms)
+./internal/server|BenchmarkFeedPull$|2x|pull the whole feed of 100,000 requests over HTTP
+./internal/ledger|BenchmarkApplyDecisions$|10000x|ledger alone, 64 goroutines, synchronous=FULL
+./internal/replica|BenchmarkFirstSync100k$|1x|first sync of 100,000 over loopback (<= 10 s, >= 30% of bare insert)
+./internal/replica|BenchmarkIncrementalSync100$|20x|incremental sync of 100 changes (<= 100 ms)
+./internal/replica|BenchmarkPush1000$|3x|push 1,000 queued decisions (<= 3 s)
+./internal/store|BenchmarkSearchVsFzf$|20x|search over 100,000 (<= 20 ms) vs fzf --filter, same run
+./internal/ui|BenchmarkStartToFirstFrame$|20x|TUI start to first frame, 100,000 cached (<= 150 ms)
+./internal/ui|BenchmarkKey|2000x|Update+View per key at 200x50 over 100,000 (median <= 1 ms, p99 <= 4 ms)
+./internal/ui|BenchmarkRendererBytesPerMove$|200x|bytes to the terminal per cursor move at 120x40 (<= 2 KB)
+ROWS
+)
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+while IFS='|' read -r pkg bench time what; do
+  [[ -z "$filter" || "$pkg" == *"$filter"* ]] || continue
+  echo "== $what" >&2
+  go test -run '^$' -bench "$bench" -benchtime "$time" -timeout 30m "$pkg" 2>&1 |
+    grep -E '^Benchmark' | sed "s|^|$pkg |" >>"$out" || echo "$pkg $bench FAILED" >>"$out"
+done <<<"$rows"
+
+printf '\n%-18s %-58s %s\n' "package" "benchmark" "figures"
+printf '%-18s %-58s %s\n' "-------" "---------" "-------"
+awk '{
+  pkg=$1; sub("./internal/", "", pkg); name=$2; sub(/-[0-9]+$/, "", name)
+  figs=""
+  for (i = 4; i + 1 <= NF; i += 2) figs = figs sprintf("%s %s  ", $i, $(i+1))
+  printf "%-18s %-58s %s\n", pkg, name, figs
+}' "$out"
