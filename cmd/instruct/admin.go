@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ledger"
 )
 
 func runAdmin(ctx context.Context, e *env, args []string) error {
@@ -23,6 +24,21 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return runSSHKeyAdd(ctx, e, args[2:])
 	}
 	return usageError{fmt.Errorf("unknown admin command %q", args[0]+" "+args[1])}
+}
+
+// openForUser opens the server database and finds the user with e-mail
+// address email in it.
+func (d dbFlags) openForUser(ctx context.Context, email string) (*ledger.Ledger, instruct.User, error) {
+	l, err := d.open(ctx, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, instruct.User{}, err
+	}
+	u, err := l.UserByEmail(ctx, email)
+	if err != nil {
+		l.Close()
+		return nil, instruct.User{}, fmt.Errorf("find user: %w", err)
+	}
+	return l, u, nil
 }
 
 // grantList is a repeatable --role DEF:ROLE flag.
@@ -80,15 +96,11 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	if *email == "" {
 		return usageError{errors.New("--email is required")}
 	}
-	l, err := db.open(ctx, slog.New(slog.DiscardHandler))
+	l, u, err := db.openForUser(ctx, *email)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	u, err := l.UserByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("find user: %w", err)
-	}
 	token, err := l.CreateToken(ctx, u.ID)
 	if err != nil {
 		return err
@@ -110,15 +122,11 @@ func runSSHKeyAdd(ctx context.Context, e *env, args []string) error {
 	if *email == "" || *key == "" {
 		return usageError{errors.New("--email and --key are required")}
 	}
-	l, err := db.open(ctx, slog.New(slog.DiscardHandler))
+	l, u, err := db.openForUser(ctx, *email)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	u, err := l.UserByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("find user: %w", err)
-	}
 	fp, err := l.AddSSHKey(ctx, u.ID, *key)
 	if err != nil {
 		return err

@@ -29,6 +29,14 @@ func openCache(ctx context.Context, e *env, s settings) (*store.Store, error) {
 	return st, nil
 }
 
+// cacheFor resolves the settings and opens the cache they name.
+func cacheFor(ctx context.Context, e *env, s *settings) (*store.Store, error) {
+	if err := s.resolve(e); err != nil {
+		return nil, err
+	}
+	return openCache(ctx, e, *s)
+}
+
 // newEngine returns a sync engine between st and the configured server.
 func newEngine(st *store.Store, s settings, log *slog.Logger) *replica.Engine {
 	api := client.New(s.server, s.token, client.Options{Logger: log})
@@ -95,10 +103,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := s.resolve(e); err != nil {
-		return err
-	}
-	st, err := openCache(ctx, e, s)
+	st, err := cacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
@@ -137,10 +142,7 @@ func runDecide(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, rest); err != nil {
 		return err
 	}
-	if err := s.resolve(e); err != nil {
-		return err
-	}
-	st, err := openCache(ctx, e, s)
+	st, err := cacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}

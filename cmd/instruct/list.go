@@ -32,10 +32,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 		}
 		q.Statuses = []instruct.Status{instruct.Status(*status)}
 	}
-	if err := s.resolve(e); err != nil {
-		return err
-	}
-	st, err := openCache(ctx, e, s)
+	st, err := cacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
@@ -118,10 +115,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if err := s.resolve(e); err != nil {
-		return err
-	}
-	st, err := openCache(ctx, e, s)
+	st, err := cacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}

@@ -40,10 +40,7 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := s.resolve(e); err != nil {
-		return err
-	}
-	st, err := openCache(ctx, e, s)
+	st, err := cacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
