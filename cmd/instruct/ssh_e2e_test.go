@@ -11,19 +11,27 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	mrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/instruct-dev/instruct/internal/catalog"
 	"github.com/instruct-dev/instruct/internal/demo"
+	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
+	"github.com/instruct-dev/instruct/internal/sshd/sshdtest"
 )
 
 // requireOpenSSH skips a test that needs OpenSSH's client when it is
@@ -284,4 +292,210 @@ func TestSSHServeOpenSSHResizeAndCtrlZ(t *testing.T) {
 		t.Fatalf("ssh-serve exited after ctrl+z:\n%s", tail(srv.stderr(), 4096))
 	default:
 	}
+}
+
+// sshBenchServer is the ssh-serve binary on a prepared demo database,
+// for benchmarks that measure the server process on its own.
+type sshBenchServer struct {
+	cmd  *exec.Cmd
+	addr string
+	// keys holds one key per user, each a reporter of every API.
+	keys []gossh.Signer
+	logs *sshLog
+	done chan struct{}
+}
+
+// startSSHBenchServer prepares a demo database with users support
+// agents, each with a key, and serves it with the binary.
+func startSSHBenchServer(b *testing.B, users int) *sshBenchServer {
+	b.Helper()
+	db := filepath.Join(b.TempDir(), "server.db")
+	s := &sshBenchServer{logs: &sshLog{}, done: make(chan struct{})}
+	s.keys = sshPrepareAgents(b, db, users)
+	s.cmd = exec.Command(e2eBinary, "ssh-serve", "--db", db, "--addr", "127.0.0.1:0")
+	s.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir()}
+	s.cmd.Stderr = s.logs
+	if err := s.cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	go func() { s.cmd.Wait(); close(s.done) }()
+	b.Cleanup(s.stop)
+	if !waitUntil(serverStartTimeout, func() bool { s.addr = sshServingAddr(s.logs.String()); return s.addr != "" }) {
+		b.Fatalf("ssh-serve did not start:\n%s", s.logs.String())
+	}
+	return s
+}
+
+// sshPrepareAgents seeds db with the demo data and users agents, each a
+// reporter of every API with a registered key, and returns the keys.
+func sshPrepareAgents(b *testing.B, db string, users int) []gossh.Signer {
+	b.Helper()
+	ctx := context.Background()
+	l, err := ledger.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	defs, err := catalog.Default()
+	if err == nil {
+		err = seedDemo(ctx, l, defs, io.Discard)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := make([]gossh.Signer, users)
+	for i := range keys {
+		id := fmt.Sprintf("agent-%03d", i)
+		if _, err := l.AddUser(ctx, instruct.User{ID: id, Name: "Agent " + id, Email: id + "@support.example.gouv.fr",
+			Roles: []instruct.Grant{{Definition: instruct.AllDefinitions, Role: instruct.RoleReporter}}}); err != nil {
+			b.Fatal(err)
+		}
+		signer, line := sshNewKey(b)
+		if _, err := l.AddSSHKey(ctx, id, line); err != nil {
+			b.Fatal(err)
+		}
+		keys[i] = signer
+	}
+	return keys
+}
+
+// stop ends the server with SIGTERM, as an operator would.
+func (s *sshBenchServer) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(time.Minute):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// rssKB returns the server process's resident memory in KB.
+func (s *sshBenchServer) rssKB(b *testing.B) int64 {
+	b.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		b.Skipf("no /proc to read the server's memory: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb
+			}
+		}
+	}
+	b.Fatalf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
+	return 0
+}
+
+// open opens n sessions, at most 8 connecting at once, the i-th as user
+// i modulo the number of users, and waits for each to show its queue.
+func (s *sshBenchServer) open(b *testing.B, n int) []*sshdtest.Terminal {
+	b.Helper()
+	terms := make([]*sshdtest.Terminal, n)
+	slots := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range terms {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			tb := sshGoroutineTB{b}
+			term, err := sshdtest.Dial(s.addr, []gossh.Signer{s.keys[i%len(s.keys)]}, sshdtest.Options{Width: 120, Height: 40})
+			if err != nil {
+				tb.Fatalf("session %d: %v", i, err)
+			}
+			b.Cleanup(func() { term.Close() })
+			if screen, err := term.WaitFor(time.Minute, func(s string) bool { return len(sshQueueIDs(s)) > 0 }); err != nil {
+				tb.Fatalf("session %d shows no queue: %v\n%s", i, err, screen)
+			}
+			terms[i] = term
+		})
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	return terms
+}
+
+// BenchmarkSSHSessionMemory measures the resident memory of the ssh-serve
+// process per session, once one session is open: 50 more sessions of the
+// same user (a screen each), and 50 sessions of 50 other users (a screen
+// and a desk each: cache, sync engine, event stream).
+//
+//	go test ./cmd/instruct -run '^$' -bench SSHSessionMemory -benchtime 1x
+func BenchmarkSSHSessionMemory(b *testing.B) {
+	const sessions = 50
+	for _, tc := range []struct {
+		name  string
+		users int
+	}{{"same-user", 1}, {"own-user", sessions + 1}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for range b.N {
+				srv := startSSHBenchServer(b, tc.users)
+				srv.open(b, 1)
+				time.Sleep(2 * time.Second)
+				before := srv.rssKB(b)
+				terms := srv.open(b, sessions+1)[1:]
+				time.Sleep(2 * time.Second)
+				after := srv.rssKB(b)
+				b.ReportMetric(float64(after-before)/float64(len(terms)), "KB/session")
+				b.ReportMetric(float64(after)/1024, "MB-total")
+			}
+		})
+	}
+}
+
+// BenchmarkSSHKeyLatency measures, with n sessions open over 50 users,
+// how long a key press takes to bring the first byte of the next frame
+// back, each session pressing a key every 200 ms on average; a 2-core
+// machine holds n sessions when the p99 stays under 50 ms. The clients
+// run in the benchmark's process, on the same cores as the server.
+//
+//	go test ./cmd/instruct -run '^$' -bench SSHKeyLatency -benchtime 20x
+func BenchmarkSSHKeyLatency(b *testing.B) {
+	for _, n := range []int{25, 50, 75, 100, 200} {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			srv := startSSHBenchServer(b, min(n, 50))
+			terms := srv.open(b, n)
+			time.Sleep(3 * time.Second) // first syncs over, screens settled
+			var lat []time.Duration
+			b.ResetTimer()
+			for round := range b.N {
+				lat = append(lat, sshPressRound(b, terms, round)...)
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
+			b.ReportMetric(pct(0.5), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(pct(1), "max-ms")
+		})
+	}
+}
+
+// sshPressRound has every session press j (k on odd rounds) at a random
+// moment within 200 ms, and returns how long each waited for the answer.
+func sshPressRound(b *testing.B, terms []*sshdtest.Terminal, round int) []time.Duration {
+	key := "j"
+	if round%2 == 1 {
+		key = "k"
+	}
+	lat := make([]time.Duration, len(terms))
+	var wg sync.WaitGroup
+	for i, term := range terms {
+		wg.Go(func() {
+			time.Sleep(time.Duration(mrand.Int64N(int64(200 * time.Millisecond))))
+			before := term.Received()
+			start := time.Now()
+			term.Press(key)
+			if err := term.WaitReceived(before, sshWait); err != nil {
+				b.Errorf("session %d: no answer to %q: %v", i, key, err)
+			}
+			lat[i] = time.Since(start)
+		})
+	}
+	wg.Wait()
+	return lat
 }

@@ -696,3 +696,60 @@ func sshCheckRights(tb testing.TB, term *sshdtest.Terminal, u instruct.User) {
 	term.Press("esc")
 	term.WaitFor(sshWait, func(s string) bool { return !strings.Contains(s, "Refuse · D") })
 }
+
+// sshMoveQuiet is how long the server must stay silent after a key for
+// the frame (and any frame a load it started brings) to be complete.
+const sshMoveQuiet = 60 * time.Millisecond
+
+// BenchmarkSSHCursorMove measures the bytes an SSH client receives per
+// cursor move at 120×40 (QUALITY.md: ≤ 2 KB), in the queue (j/k) and
+// between requests in the review (J/K), every frame the move causes
+// counted.
+//
+//	go test ./cmd/instruct -run '^$' -bench SSHCursorMove -benchtime 200x
+func BenchmarkSSHCursorMove(b *testing.B) {
+	w := startSSHWorld(b)
+	modes := []struct {
+		name     string
+		open     []string
+		down, up string
+	}{
+		{"queue", nil, "j", "k"},
+		{"review", []string{"enter"}, "J", "K"},
+	}
+	for _, mode := range modes {
+		b.Run(mode.name, func(b *testing.B) {
+			term := w.dial(b, demo.InstructorID, sshdtest.Options{Width: 120, Height: 40})
+			defer term.Close()
+			sshSettle(b, term)
+			term.Press(mode.open...)
+			if _, err := term.Quiet(300*time.Millisecond, sshWait); err != nil {
+				b.Fatal(err)
+			}
+			var total int64
+			b.ResetTimer()
+			for i := range b.N {
+				key := mode.down
+				if (i/20)%2 == 1 {
+					key = mode.up
+				}
+				total += sshMove(b, term, key)
+			}
+			b.ReportMetric(float64(total)/float64(b.N), "bytes/move")
+		})
+	}
+}
+
+// sshMove presses key and returns the bytes the server sent for it.
+func sshMove(tb testing.TB, term *sshdtest.Terminal, key string) int64 {
+	before := term.Received()
+	term.Press(key)
+	if err := term.WaitReceived(before, sshWait); err != nil {
+		tb.Fatalf("no frame after %q: %v", key, err)
+	}
+	after, err := term.Quiet(sshMoveQuiet, sshWait)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return after - before
+}

@@ -278,6 +278,25 @@ func (t *Terminal) WaitText(timeout time.Duration, texts ...string) (string, err
 	})
 }
 
+// WaitReceived waits until the server has sent more than n bytes in all.
+func (t *Terminal) WaitReceived(n int64, timeout time.Duration) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		t.mu.Lock()
+		wake, got := t.wake, t.received
+		t.mu.Unlock()
+		if got > n {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-deadline.C:
+			return ErrTimeout
+		}
+	}
+}
+
 // Quiet waits until the server has sent nothing for d, and returns the
 // bytes received so far; after timeout it returns ErrTimeout.
 func (t *Terminal) Quiet(d, timeout time.Duration) (int64, error) {
