@@ -88,10 +88,13 @@ func BenchmarkFirstSync(b *testing.B) {
 }
 
 // applyAll applies the items to a fresh cache, in pages, with the queue
-// loaded in memory (as when the TUI is open), and returns the time the
-// pages took.
+// loaded in memory (as when the TUI is open) and a context that can be
+// cancelled (as the sync engine's), and returns the time the pages took.
 func applyAll(b *testing.B, defs []instruct.Definition, items []instruct.FeedItem) time.Duration {
-	ctx := context.Background()
+	// The sync engine's context can be cancelled, as here: the driver
+	// watches such a context while a statement runs.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
 	if err != nil {
 		b.Fatal(err)
