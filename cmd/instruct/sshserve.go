@@ -115,6 +115,8 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 		if err := seedDemo(ctx, l, defs, e.stdout); err != nil {
 			return nil, err
 		}
+		fmt.Fprintf(e.stdout, "Bind your SSH key to a demo user, then connect with ssh -p PORT HOST:\n"+
+			"  instruct admin ssh-key add --db %s --email marie.dupont@demo.instruct.fr --key \"$(cat ~/.ssh/id_ed25519.pub)\"\n", f.db.path)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)

@@ -23,3 +23,16 @@ func TestLanguageFromTheSessionEnvironment(t *testing.T) {
 		})
 	}
 }
+
+func FuzzSessionEnvironment(f *testing.F) {
+	f.Add("LANG=fr_FR.UTF-8", "LC_ALL=")
+	f.Add("=", "LANG")
+	f.Add("LC_MESSAGES=fr\x00\xff", "LANG=en=US")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		lang := defaultLanguage(environ([]string{a, b}))
+		if lang != "fr" && lang != "en" {
+			t.Errorf("defaultLanguage(%q, %q) = %q, want fr or en", a, b, lang)
+		}
+		_ = messagesFor(lang).idle(DefaultIdleTimeout)
+	})
+}
