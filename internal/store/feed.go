@@ -33,19 +33,13 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // request) fails the whole page with an invalid error, leaving the cache
 // and its cursor as they were.
 func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor string) error {
-	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
-		w, err := newFeedWriter(ctx, tx)
-		if err != nil {
+	page, err := encodeItems(items)
+	if err != nil {
+		return fmt.Errorf("apply feed page: %w", err)
+	}
+	err = s.inTx(ctx, refetchable, func(tx *writeTx) error {
+		if err := writeItems(ctx, tx, page); err != nil {
 			return err
-		}
-		defer w.close()
-		if err := w.preload(ctx, items); err != nil {
-			return err
-		}
-		for i, item := range items {
-			if err := w.put(ctx, item); err != nil {
-				return fmt.Errorf("item %d: %w", i, err)
-			}
 		}
 		return writeMeta(ctx, tx, metaCursor, []byte(cursor))
 	})
@@ -79,170 +73,248 @@ func (s *Store) ResetFeed(ctx context.Context) error {
 	return nil
 }
 
-// feedWriter stores requests and events inside one write transaction with
-// prepared statements, keeping the search index and the overlay in step.
-type feedWriter struct {
-	labels  scopeLabels
-	withOps map[int64]bool
-	// known holds the cached rows of the requests being written, as far
-	// as putRequest needs them, loaded by preload.
-	known map[int64]requestRow
-	tx    *writeTx
-	stmts []*sql.Stmt
-
-	insert, update, putBody, unindex, index, putEvent *sql.Stmt
+// feedItem is a feed item checked and encoded for the cache.
+type feedItem struct {
+	row    requestRow
+	body   []byte // the request as JSON
+	events []eventBody
 }
 
-const requestColumns = `definition, status, shown_status, op_state, version, title, org_name,
-	org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at`
-
-func newFeedWriter(ctx context.Context, tx *writeTx) (*feedWriter, error) {
-	w := &feedWriter{tx: tx}
-	var err error
-	if w.labels, err = loadScopeLabels(ctx, tx); err != nil {
-		return nil, err
-	}
-	if w.withOps, err = requestsWithOps(ctx, tx); err != nil {
-		return nil, err
-	}
-	if err := w.prepare(ctx); err != nil {
-		w.close()
-		return nil, err
-	}
-	return w, nil
-}
-
-func (w *feedWriter) prepare(ctx context.Context) error {
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&w.insert, "INSERT INTO requests (id, " + requestColumns + ") VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-		{&w.update, `UPDATE requests SET definition = ?, status = ?, shown_status = ?, op_state = '', version = ?,
-			title = ?, org_name = ?, org_key = ?, siret = ?, applicant_email = ?, scopes = ?,
-			submitted_at = ?, age_key = ?, updated_at = ? WHERE id = ?`},
-		{&w.putBody, "INSERT INTO request_bodies (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body"},
-		{&w.unindex, "DELETE FROM search WHERE rowid = ?"},
-		{&w.index, "INSERT INTO search (rowid, doc) VALUES (?, ?)"},
-		{&w.putEvent, "INSERT INTO events (seq, request, body) VALUES (?, ?, ?) ON CONFLICT (seq) DO NOTHING"},
-	} {
-		stmt, err := w.tx.PrepareContext(ctx, p.sql)
+// encodeItems checks feed items and encodes them for the cache, before
+// any transaction begins.
+func encodeItems(items []instruct.FeedItem) ([]feedItem, error) {
+	out := make([]feedItem, len(items))
+	for i, item := range items {
+		it, err := encodeItem(item)
 		if err != nil {
-			return fmt.Errorf("prepare: %w", err)
+			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
-		*p.stmt = stmt
-		w.stmts = append(w.stmts, stmt)
+		out[i] = it
 	}
-	return nil
+	return out, nil
 }
 
-func (w *feedWriter) close() {
-	for _, stmt := range w.stmts {
-		stmt.Close()
-	}
-}
-
-// put stores one feed item.
-func (w *feedWriter) put(ctx context.Context, item instruct.FeedItem) error {
+func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	row, err := newRequestRow(item.Request)
 	if err != nil {
-		return err
+		return feedItem{}, err
 	}
 	events, err := eventBodies(row.id, item.Events)
 	if err != nil {
-		return err
+		return feedItem{}, err
 	}
-	if err := w.putRequest(ctx, row, item.Request); err != nil {
-		return err
-	}
-	for _, e := range events {
-		if _, err := w.putEvent.ExecContext(ctx, e.seq, row.id, e.body); err != nil {
-			return fmt.Errorf("insert event %d: %w", e.seq, err)
-		}
-	}
-	return nil
-}
-
-// putRequest inserts or updates the request when the cache has no newer
-// version of it.
-func (w *feedWriter) putRequest(ctx context.Context, row requestRow, r instruct.Request) error {
-	cached, found := w.known[row.id]
-	if found && cached.version >= row.version {
-		return nil
-	}
+	r := item.Request
 	r.ID = instruct.FormatRequestID(row.id)
 	body, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("encode request %s: %w", r.ID, err)
+		return feedItem{}, fmt.Errorf("encode request %s: %w", r.ID, err)
 	}
-	if err := w.writeRow(ctx, row, found); err != nil {
+	return feedItem{row: row, body: body, events: events}, nil
+}
+
+// writeItems stores feed items: each request unless the cache holds the
+// same version or a newer one, with its body and search entry, and the
+// events not cached yet; then it lays the open operations over the
+// requests written that have some. Rows go in a few statements of many
+// rows each.
+func writeItems(ctx context.Context, tx *writeTx, items []feedItem) error {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.row.id
+	}
+	known, err := cachedRows(ctx, tx, ids)
+	if err != nil {
 		return err
 	}
-	if _, err := w.putBody.ExecContext(ctx, row.id, body); err != nil {
-		return fmt.Errorf("store request %s: %w", r.ID, err)
+	w := newPageWriter(known)
+	for _, it := range items {
+		if err := w.add(ctx, tx, it); err != nil {
+			return err
+		}
 	}
-	if err := w.reindex(ctx, row, cached, found); err != nil {
+	if err := w.flush(ctx, tx); err != nil {
 		return err
+	}
+	return refreshOverlays(ctx, tx, w.changed)
+}
+
+// pageWriter gathers the rows a page writes, to insert them in bulk.
+type pageWriter struct {
+	// known holds the cached rows of the page's requests, as far as
+	// add needs them, and then those it wrote.
+	known  map[int64]requestRow
+	labels scopeLabels // loaded when first needed
+	// pending holds the requests gathered since the last flush.
+	pending map[int64]bool
+	// changed holds the requests written.
+	changed                         []int64
+	requests, bodies, index, events rowInserter
+	unindex                         []int64
+}
+
+func newPageWriter(known map[int64]requestRow) *pageWriter {
+	return &pageWriter{known: known, pending: map[int64]bool{},
+		requests: rowInserter{head: upsertRequests, cols: 15, tail: upsertRequestsTail, rows: batchRows},
+		bodies:   rowInserter{head: "INSERT INTO request_bodies (id, body) VALUES", cols: 2, tail: " ON CONFLICT (id) DO UPDATE SET body = excluded.body", rows: batchRows},
+		// The search index flushes what it was given at each statement
+		// that follows (a segment each time, merged later): all of a
+		// page's entries go in one statement.
+		index:  rowInserter{head: "INSERT INTO search (rowid, doc) VALUES", cols: 2, rows: maxIndexRows},
+		events: rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
+	}
+}
+
+const upsertRequests = `INSERT INTO requests (id, definition, status, shown_status, op_state, version, title,
+	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at) VALUES`
+
+const upsertRequestsTail = ` ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,
+	status = excluded.status, shown_status = excluded.shown_status, op_state = excluded.op_state,
+	version = excluded.version, title = excluded.title, org_name = excluded.org_name,
+	org_key = excluded.org_key, siret = excluded.siret, applicant_email = excluded.applicant_email,
+	scopes = excluded.scopes, submitted_at = excluded.submitted_at, age_key = excluded.age_key,
+	updated_at = excluded.updated_at`
+
+// add gathers the rows of one item. A request met twice in a page first
+// has the rows gathered before written, so that they go in order.
+func (w *pageWriter) add(ctx context.Context, tx *writeTx, it feedItem) error {
+	row := it.row
+	if w.pending[row.id] {
+		if err := w.flush(ctx, tx); err != nil {
+			return err
+		}
+	}
+	w.pending[row.id] = true
+	if cached, found := w.known[row.id]; !found || cached.version < row.version {
+		if err := w.addRequest(ctx, tx, it, cached, found); err != nil {
+			return err
+		}
+	}
+	for _, e := range it.events {
+		w.events.add(e.seq, row.id, e.body)
+	}
+	return nil
+}
+
+// addRequest gathers the rows of a request newer than the cache's.
+func (w *pageWriter) addRequest(ctx context.Context, tx *writeTx, it feedItem, cached requestRow, found bool) error {
+	row := it.row
+	w.requests.add(row.id, row.definition, row.status, row.status, "", row.version, row.title,
+		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt)
+	w.bodies.add(row.id, it.body)
+	if !found || row.searchChanged(cached) {
+		if found {
+			w.unindex = append(w.unindex, row.id)
+		}
+		if w.labels == nil {
+			labels, err := loadScopeLabels(ctx, tx)
+			if err != nil {
+				return err
+			}
+			w.labels = labels
+		}
+		w.index.add(row.id, searchDoc(row, w.labels))
 	}
 	w.known[row.id] = row
-	w.tx.wrote(row.queueRow())
-	if w.withOps[row.id] {
-		return refreshOverlay(ctx, w.tx, row.id)
-	}
+	w.changed = append(w.changed, row.id)
+	tx.wrote(row.queueRow())
 	return nil
 }
 
-func (w *feedWriter) writeRow(ctx context.Context, row requestRow, found bool) error {
-	var err error
-	if found {
-		_, err = w.update.ExecContext(ctx, row.definition, row.status, row.status, row.version,
-			row.title, row.orgName, row.orgKey, row.siret, row.email, row.scopes,
-			row.submittedAt, row.ageKey, row.updatedAt, row.id)
-	} else {
-		_, err = w.insert.ExecContext(ctx, row.id, row.definition, row.status, row.status, row.version,
-			row.title, row.orgName, row.orgKey, row.siret, row.email, row.scopes,
-			row.submittedAt, row.ageKey, row.updatedAt)
-	}
-	if err != nil {
-		return fmt.Errorf("store request %s: %w", instruct.FormatRequestID(row.id), err)
-	}
-	return nil
-}
-
-// reindex updates the request's search entry when what it indexes changed.
-func (w *feedWriter) reindex(ctx context.Context, row, cached requestRow, found bool) error {
-	if found && !row.searchChanged(cached) {
-		return nil
-	}
-	if found {
-		if _, err := w.unindex.ExecContext(ctx, row.id); err != nil {
+// flush writes the rows gathered, parents before children.
+func (w *pageWriter) flush(ctx context.Context, tx *writeTx) error {
+	for _, n := range w.unindex {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM search WHERE rowid = ?", n); err != nil {
 			return fmt.Errorf("unindex request: %w", err)
 		}
 	}
-	if _, err := w.index.ExecContext(ctx, row.id, searchDoc(row, w.labels)); err != nil {
-		return fmt.Errorf("index request: %w", err)
+	w.unindex = w.unindex[:0]
+	clear(w.pending)
+	for _, ins := range []*rowInserter{&w.requests, &w.bodies, &w.index, &w.events} {
+		if err := ins.flush(ctx, tx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// preload reads the cached rows of the items' requests.
-func (w *feedWriter) preload(ctx context.Context, items []instruct.FeedItem) error {
-	w.known = make(map[int64]requestRow, len(items))
-	ids := make([]int64, 0, len(items))
-	for _, item := range items {
-		if n, err := instruct.ParseRequestID(item.Request.ID); err == nil {
-			ids = append(ids, n)
+// batchRows is how many rows one INSERT statement writes at most: many
+// rows a statement cost less than a statement a row.
+const batchRows = 100
+
+// maxIndexRows is how many search entries one statement inserts at most,
+// 2 variables each (SQLite allows 32,766).
+const maxIndexRows = 10_000
+
+// rowInserter gathers the rows of an INSERT statement and runs it
+// a few rows at a time.
+type rowInserter struct {
+	head string // "INSERT INTO t (a, b) VALUES"
+	tail string // what follows the values: " ON CONFLICT …" or ""
+	cols int
+	rows int // rows a statement, at most
+	args []any
+}
+
+// add gathers one row, its values in the order of the columns.
+func (ins *rowInserter) add(values ...any) { ins.args = append(ins.args, values...) }
+
+// flush inserts the rows gathered.
+func (ins *rowInserter) flush(ctx context.Context, tx *writeTx) error {
+	args := ins.args
+	for len(args) > 0 {
+		n := min(len(args)/ins.cols, ins.rows)
+		query := ins.head + valueRows(n, ins.cols) + ins.tail
+		if _, err := tx.ExecContext(ctx, query, args[:n*ins.cols]...); err != nil {
+			return fmt.Errorf("insert into %s: %w", strings.Fields(ins.head)[2], err)
 		}
+		args = args[n*ins.cols:]
 	}
+	clear(ins.args)
+	ins.args = ins.args[:0]
+	return nil
+}
+
+// valueRows returns n rows of cols placeholders: "(?, ?), (?, ?)".
+func valueRows(n, cols int) string {
+	row := "(" + placeholders(cols) + ")"
+	return " " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// cachedRows reads the cached rows of requests, as far as writeItems
+// needs them.
+func cachedRows(ctx context.Context, tx *writeTx, ids []int64) (map[int64]requestRow, error) {
+	known := make(map[int64]requestRow, len(ids))
 	query := "SELECT id, version, definition, title, org_name, siret, applicant_email, scopes FROM requests WHERE id"
-	err := eachByID(ctx, w.tx, query, ids, func(rows *sql.Rows) error {
+	err := eachByID(ctx, tx, query, ids, func(rows *sql.Rows) error {
 		var r requestRow
 		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes)
-		w.known[r.id] = r
+		known[r.id] = r
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("read cached requests: %w", err)
+		return nil, fmt.Errorf("read cached requests: %w", err)
+	}
+	return known, nil
+}
+
+// refreshOverlays lays the open operations over those of requests that
+// have some.
+func refreshOverlays(ctx context.Context, tx *writeTx, ids []int64) error {
+	query := "SELECT DISTINCT request FROM outbox WHERE state <> '" + string(instruct.OpAccepted) + "' AND request"
+	var withOps []int64
+	err := eachByID(ctx, tx, query, ids, func(rows *sql.Rows) error {
+		var n int64
+		err := rows.Scan(&n)
+		withOps = append(withOps, n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read outbox: %w", err)
+	}
+	for _, n := range withOps {
+		if err := refreshOverlay(ctx, tx, n); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -279,25 +351,6 @@ func scanAll(ctx context.Context, q execer, query string, args []any, scan func(
 		}
 	}
 	return rows.Err()
-}
-
-// requestsWithOps returns the requests that have operations not yet
-// accepted, whose overlay must be recomputed when they change.
-func requestsWithOps(ctx context.Context, tx execer) (map[int64]bool, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT request FROM outbox WHERE state <> ?", instruct.OpAccepted)
-	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
-	}
-	defer rows.Close()
-	set := map[int64]bool{}
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("read outbox: %w", err)
-		}
-		set[n] = true
-	}
-	return set, rows.Err()
 }
 
 // requestRow is a request as the requests table holds it.

@@ -208,4 +208,35 @@ func TestApplyPageLargerThanAQuery(t *testing.T) {
 	if err != nil || counts[instruct.StatusValidated] != len(reqs) || len(counts) != 1 {
 		t.Errorf("Counts() = %v, %v, want %d validated", counts, err, len(reqs))
 	}
+	last := reqs[len(reqs)-1].ID
+	if events, err := s.Events(ctx, last); err != nil || len(events) != 2 {
+		t.Errorf("Events(%s) = %d events, %v, want its 2 events", last, len(events), err)
+	}
+}
+
+// TestApplyPageWithARequestTwice applies a page holding two states of one
+// request: the newer one is kept, indexed alone, with the events of both.
+func TestApplyPageWithARequestTwice(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	older := request(1042, "Ville de Lyon", 12)
+	newer := older
+	newer.Version, newer.Title = 3, "Restauration scolaire"
+	changes := instruct.Event{Seq: 10500, RequestID: "D1042", Kind: instruct.KindNote, Comment: "Titre précisé.", At: base}
+	page := append(feed(older), instruct.FeedItem{Seq: 10500, Request: newer, Events: []instruct.Event{changes}})
+	if err := s.ApplyPage(ctx, page, "10500"); err != nil {
+		t.Fatalf("ApplyPage() = %v", err)
+	}
+	if got, err := s.Request(ctx, "D1042"); err != nil || got.Version != 3 {
+		t.Errorf("Request(D1042) = v%d, %v, want v3", got.Version, err)
+	}
+	if events, err := s.Events(ctx, "D1042"); err != nil || len(events) != 3 {
+		t.Errorf("Events(D1042) = %d events, %v, want 3", len(events), err)
+	}
+	if items, _ := s.Queue(ctx, instruct.QueueQuery{Text: "restauration"}); len(items) != 1 {
+		t.Errorf("Queue(restauration) = %v, want D1042 under its newer title", ids(items))
+	}
+	if items, _ := s.Queue(ctx, instruct.QueueQuery{Text: "cantine"}); len(items) != 0 {
+		t.Errorf("Queue(cantine) = %v, want nothing: the older title is not indexed", ids(items))
+	}
 }

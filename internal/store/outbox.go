@@ -308,16 +308,11 @@ func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, even
 	if r.ID == "" {
 		return nil
 	}
-	w, err := newFeedWriter(ctx, tx)
+	items, err := encodeItems([]instruct.FeedItem{{Request: r, Events: events}})
 	if err != nil {
 		return err
 	}
-	defer w.close()
-	item := instruct.FeedItem{Request: r, Events: events}
-	if err := w.preload(ctx, []instruct.FeedItem{item}); err != nil {
-		return err
-	}
-	return w.put(ctx, item)
+	return writeItems(ctx, tx, items)
 }
 
 // Accept marks an operation accepted by the server and caches the

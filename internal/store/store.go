@@ -175,11 +175,59 @@ const (
 // writeTx is a write transaction that notes the requests it changed, so
 // that the in-memory queue can follow: rows it knows as written, and rows
 // to read back before committing.
+//
+// Its ExecContext, QueryContext and QueryRowContext prepare each query once
+// per transaction, and run it without ctx's cancellation: the driver
+// watches a cancellable context with a goroutine per statement, which
+// costs more than a small statement. The transaction still ends with ctx,
+// as database/sql rolls it back, failing the statement after.
 type writeTx struct {
 	*sql.Tx
+	stmts   map[string]*sql.Stmt
 	written map[int64]queueRow
 	touched map[int64]bool
 	reset   bool
+}
+
+// prepared returns query prepared in the transaction, preparing it on
+// first use; Commit and Rollback close it.
+func (tx *writeTx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := tx.stmts[query]; ok {
+		return stmt, nil
+	}
+	stmt, err := tx.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[query] = stmt
+	return stmt, nil
+}
+
+// ExecContext runs a statement that returns no rows.
+func (tx *writeTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	stmt, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.ExecContext(context.WithoutCancel(ctx), args...)
+}
+
+// QueryContext runs a query.
+func (tx *writeTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(context.WithoutCancel(ctx), args...)
+}
+
+// QueryRowContext runs a query of one row.
+func (tx *writeTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := tx.prepared(ctx, query)
+	if err != nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...) // which fails the same way
+	}
+	return stmt.QueryRowContext(context.WithoutCancel(ctx), args...)
 }
 
 // touch notes that request n changed in a way only a read gives back.
@@ -220,16 +268,16 @@ func (s *Store) inTxChecked(ctx context.Context, d durability, foreignKeys bool,
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &writeTx{Tx: sqlTx, written: map[int64]queueRow{}, touched: map[int64]bool{}}
+	tx := &writeTx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, written: map[int64]queueRow{}, touched: map[int64]bool{}}
 	p, err := s.runTx(ctx, tx, fn)
 	if err != nil {
-		return errors.Join(err, ignoreDone(tx.Rollback()))
+		return errors.Join(ctx.Err(), err, ignoreDone(tx.Rollback()))
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	if err := tx.Commit(); err != nil {
 		s.setSnapshot(nil)
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", errors.Join(ctx.Err(), err))
 	}
 	s.applyPatch(p)
 	return nil
