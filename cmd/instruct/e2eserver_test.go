@@ -76,12 +76,17 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// startServerAt starts "instruct serve" on addr and db and waits until it
+// startServerAt starts "instruct serve" on addr and db (a SQLite file, or
+// a postgres:// DSN) and waits until it
 // answers /healthz. It returns an error if the process exits first.
 func startServerAt(t *testing.T, addr, db string, seed bool) (*serverProc, error) {
 	t.Helper()
 	s := &serverProc{URL: "http://" + addr, addr: addr, db: db, logDir: t.TempDir(), exited: make(chan struct{})}
-	args := []string{"serve", "--addr", addr, "--db", db}
+	dbFlag := "--db"
+	if strings.HasPrefix(db, "postgres://") {
+		dbFlag = "--postgres"
+	}
+	args := []string{"serve", "--addr", addr, dbFlag, db}
 	if seed {
 		args = append(args, "--demo")
 	}

@@ -36,7 +36,7 @@ func (d *dbFlags) register(fs interface {
 // open opens the server database the flags name.
 func (d dbFlags) open(ctx context.Context, log *slog.Logger) (*ledger.Ledger, error) {
 	if d.postgres != "" {
-		return nil, errors.New("--postgres: the PostgreSQL backend is not built yet; use --db")
+		return ledger.OpenPostgres(ctx, d.postgres, ledger.WithLogger(log))
 	}
 	return ledger.Open(ctx, d.path, ledger.WithLogger(log))
 }
