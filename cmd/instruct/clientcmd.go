@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -39,7 +40,10 @@ func cacheFor(ctx context.Context, e *env, s *settings) (*store.Store, error) {
 
 // newEngine returns a sync engine between st and the configured server.
 func newEngine(st *store.Store, s settings, log *slog.Logger) *replica.Engine {
-	api := client.New(s.server, s.token, client.Options{Logger: log})
+	// Few, short attempts: a server that takes connections but never
+	// answers is reported out of reach within half a minute, and the
+	// engine itself tries again later.
+	api := client.New(s.server, s.token, client.Options{Logger: log, Timeout: 10 * time.Second, MaxRetries: 2})
 	return replica.New(st, api, replica.Options{Logger: log, LockPath: s.cache + ".lock"})
 }
 
