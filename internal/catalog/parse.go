@@ -29,6 +29,7 @@ type rawDefinition struct {
 	Name        string        `yaml:"name"`
 	Description string        `yaml:"description"`
 	Provider    string        `yaml:"provider"`
+	Short       string        `yaml:"short_name"`
 	ReviewDays  int           `yaml:"review_days"`
 	Scopes      yaml.Node     `yaml:"scopes"`
 	Templates   []rawTemplate `yaml:"templates"`
@@ -136,6 +137,7 @@ func parseDefinition(id string, n *yaml.Node) (instruct.Definition, error) {
 		Name:        orDefault(strings.TrimSpace(raw.Name), id),
 		Provider:    strings.TrimSpace(raw.Provider),
 		Description: strings.TrimSpace(raw.Description),
+		Short:       strings.TrimSpace(raw.Short),
 		ReviewDays:  raw.ReviewDays,
 		Scopes:      scopes,
 		Templates:   templates,

@@ -7,6 +7,9 @@ type Definition struct {
 	Name        string `json:"name"`
 	Provider    string `json:"provider"`
 	Description string `json:"description,omitempty"`
+	// Short is the name a narrow column shows, such as "Particulier";
+	// "" means Name.
+	Short string `json:"short,omitempty"`
 	// ReviewDays is the service's deadline to decide, in days; 0 means
 	// DefaultReviewDays.
 	ReviewDays int        `json:"review_days,omitempty"`

@@ -209,7 +209,7 @@ func TestTabsSortAndFilter(t *testing.T) {
 	}
 	d.keys("f")
 	api := d.m.query.api
-	if api == "" || !strings.Contains(d.screen(), "API: "+shortName(d.m.defByID[api].Name)) {
+	if api == "" || !strings.Contains(d.screen(), "API: "+shortName(d.m.defByID[api])) {
 		t.Fatalf("f did not filter by an API")
 	}
 	for _, it := range d.m.queue.Items() {

@@ -59,7 +59,7 @@ func (m Model) regions() (queueRect, area rect) {
 	browsing := m.focus == focusQueue && (m.overlay == overlayNone || m.overlay == overlayHelp)
 	switch m.class() {
 	case wide:
-		qw := min(queueMaxWidth, max(queueMinWidth, m.width*3/10))
+		qw := min(queueMaxWidth, max(queueMinWidth, m.width*34/100))
 		return rect{0, bodyTop, qw, bodyH}, rect{qw, bodyTop, m.width - qw, bodyH}
 	case medium:
 		if browsing {

@@ -68,7 +68,7 @@ func (m Model) queryLine(compact bool) string {
 	}
 	api := m.msgs.AllAPIs
 	if d, ok := m.defByID[m.query.api]; ok {
-		api = shortName(d.Name)
+		api = shortName(d)
 	}
 	if !compact || m.query.api != "" {
 		parts = append(parts, m.theme.Muted.Paint(m.msgs.FilterBy(api)))

@@ -144,7 +144,7 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 	apis := make(map[string]queue.API, len(msg.defs))
 	for _, d := range msg.defs {
 		m.defByID[d.ID] = d
-		apis[d.ID] = queue.API{Short: shortName(d.Name), Deadline: dayDuration(d.Deadline())}
+		apis[d.ID] = queue.API{Short: shortName(d), Deadline: dayDuration(d.Deadline())}
 	}
 	m.queue.SetAPIs(apis)
 	if m.detailID != "" {
@@ -156,8 +156,13 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 // dayDuration returns n days.
 func dayDuration(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 
-// shortName drops the "API " most names start with, and a "de " after it.
-func shortName(name string) string {
+// shortName returns the catalogue's short name of d, or else its name
+// without the "API " most names start with, and a "de " after it.
+func shortName(d instruct.Definition) string {
+	if d.Short != "" {
+		return d.Short
+	}
+	name := d.Name
 	s, _ := strings.CutPrefix(name, "API ")
 	s, _ = strings.CutPrefix(s, "de ")
 	if s == "" {

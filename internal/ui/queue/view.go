@@ -33,7 +33,11 @@ func (m Model) layout(w int) columns {
 		c.mark = m.wordsWidth()
 	}
 	rest := w - 2 - (c.id + 1) - c.age - c.mark - 1
-	if rest >= 60 {
+	switch {
+	case rest >= 60:
+		c.api, rest = 13, rest-14
+	case rest >= 34:
+		// The narrow queue beside the panes still names the API.
 		c.api, rest = 13, rest-14
 	}
 	if m.showStatus && rest >= 50 {
