@@ -60,7 +60,7 @@ func startDemoServer(ctx context.Context, dir string, log *slog.Logger) (setting
 	}
 	defs, err := catalog.Default()
 	if err == nil {
-		err = seedDemo(ctx, l, defs, io.Discard)
+		err = seedDemo(ctx, l, defs, demoCount, io.Discard)
 	}
 	var token string
 	if err == nil {

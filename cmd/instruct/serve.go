@@ -46,6 +46,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"instruct serve --addr 127.0.0.1:8080 --db instruct.db --demo")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	seed := fs.Bool("demo", false, "seed an empty database with demo users and requests, and print their tokens")
+	count := fs.Int("demo-count", demoCount, "how many demo requests --demo seeds (100000 for benchmarks)")
 	var db dbFlags
 	db.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -62,7 +63,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *seed {
-		if err := seedDemo(ctx, l, defs, e.stdout); err != nil {
+		if err := seedDemo(ctx, l, defs, *count, e.stdout); err != nil {
 			return err
 		}
 	}
@@ -102,14 +103,14 @@ func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, lo
 // seedDemo fills an empty database with the demo users and requests and
 // prints a token for each demo user. A database that holds requests
 // already is left alone.
-func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition, out io.Writer) error {
+func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition, count int, out io.Writer) error {
 	empty, err := l.IsEmpty(ctx)
 	if err != nil {
 		return err
 	}
 	if empty {
 		g := demo.New(demoSeed, defs, time.Now())
-		if err := l.Import(ctx, g.Histories(demoCount)); err != nil {
+		if err := importDemo(ctx, l, g, count); err != nil {
 			return fmt.Errorf("seed demo requests: %w", err)
 		}
 	}
@@ -120,6 +121,22 @@ func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition,
 			return err
 		}
 		fmt.Fprintf(out, "  %-34s %-28s %s\n", u.Email, roleSummary(u), token)
+	}
+	return nil
+}
+
+// importDemo imports count demo histories in batches, so that 100,000
+// never sit in memory at once.
+func importDemo(ctx context.Context, l *ledger.Ledger, g *demo.Generator, count int) error {
+	const batch = 5000
+	for start := 0; start < count; start += batch {
+		hs := make([]instruct.History, 0, min(batch, count-start))
+		for i := start; i < start+cap(hs); i++ {
+			hs = append(hs, g.History(i))
+		}
+		if err := l.Import(ctx, hs); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -338,7 +338,7 @@ func sshPrepareAgents(b *testing.B, db string, users int) []gossh.Signer {
 	defer l.Close()
 	defs, err := catalog.Default()
 	if err == nil {
-		err = seedDemo(ctx, l, defs, io.Discard)
+		err = seedDemo(ctx, l, defs, demoCount, io.Discard)
 	}
 	if err != nil {
 		b.Fatal(err)

@@ -112,7 +112,7 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 		return nil, err
 	}
 	if f.demo {
-		if err := seedDemo(ctx, l, defs, e.stdout); err != nil {
+		if err := seedDemo(ctx, l, defs, demoCount, e.stdout); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(e.stdout, "Bind your SSH key to a demo user, then connect with ssh -p PORT HOST:\n"+
