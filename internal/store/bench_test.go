@@ -363,3 +363,52 @@ func BenchmarkRecord(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(reqs)), "µs/decision")
 }
+
+// BenchmarkPushAnswers does to the cache what a push of 1,000 decisions
+// does: each operation marked sending, then accepted with the request's
+// new state and event, each durable (synchronous=FULL). Accepted
+// operations stay in the outbox, so every iteration finds it larger: the
+// cost per decision must not grow with it.
+func BenchmarkPushAnswers(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b)
+	var round int64
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		ops, reqs := recordRound(b, s, round)
+		round++
+		b.StartTimer()
+		start := cpuTime()
+		for i, op := range ops {
+			if err := s.SetOpState(ctx, op.ID, instruct.OpSending, "", nil); err != nil {
+				b.Fatal(err)
+			}
+			r := reqs[i]
+			r.Version++
+			r.Status = instruct.StatusValidated
+			e := instruct.Event{Seq: 1_000_000 + round*1000 + int64(i), RequestID: r.ID, Kind: instruct.KindApprove, At: base}
+			if err := s.Accept(ctx, op.ID, r, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu += cpuTime() - start
+	}
+	decisions := float64(b.N * 1000)
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/decisions, "µs/decision")
+	b.ReportMetric(float64(cpu.Microseconds())/decisions, "cpu-µs/decision")
+}
+
+// recordRound caches 1,000 new requests and records an approval on each.
+func recordRound(b *testing.B, s *Store, round int64) ([]instruct.Operation, []instruct.Request) {
+	reqs := make([]instruct.Request, 1000)
+	for i := range reqs {
+		reqs[i] = request(round*1000+int64(i)+1, "Ville de Lyon", i%60)
+	}
+	mustApply(b, s, reqs...)
+	ops := make([]instruct.Operation, len(reqs))
+	for i, r := range reqs {
+		ops[i] = mustRecord(b, s, r.ID, instruct.KindApprove, "Conforme.")
+	}
+	return ops, reqs
+}

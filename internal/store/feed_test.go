@@ -134,6 +134,12 @@ func TestResetFeedKeepsOutbox(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].ID != op.ID {
 		t.Fatalf("Pending() = %+v, %v after ResetFeed, want the approve kept", pending, err)
 	}
+	// ResetFeed empties the tables without foreign-key checks: the writes
+	// after it have them again.
+	var checked bool
+	if err := s.write.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&checked); err != nil || !checked {
+		t.Errorf("PRAGMA foreign_keys = %t, %v after ResetFeed, want true", checked, err)
+	}
 	// Pulling again from 0 brings the request back with the decision laid over.
 	mustApply(t, s, r)
 	if it := queueItem(t, s, "D1042"); it.Status != instruct.StatusValidated || it.Op != instruct.OpPending {

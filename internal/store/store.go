@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -30,6 +31,8 @@ type Store struct {
 	snapMu sync.Mutex
 	snap   *snapshot
 	loaded atomic.Bool
+	// stmts holds the write transactions' statements, prepared once.
+	stmts *stmtCache
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -77,6 +80,7 @@ func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp) error {
 	if s.write, err = openDB(s.path, writeParams(), 1); err != nil {
 		return err
 	}
+	s.stmts = newStmtCache(s.write)
 	if s.read, err = openDB(s.path, readParams(), readConns); err != nil {
 		return err
 	}
@@ -93,6 +97,9 @@ func (s *Store) Recovered() string { return s.recovered }
 // Close closes the cache file.
 func (s *Store) Close() error {
 	var errs []error
+	if s.stmts != nil {
+		errs = append(errs, s.stmts.close())
+	}
 	for _, db := range []*sql.DB{s.read, s.write} {
 		if db != nil {
 			errs = append(errs, db.Close())
@@ -176,28 +183,39 @@ const (
 // that the in-memory queue can follow: rows it knows as written, and rows
 // to read back before committing.
 //
-// Its ExecContext, QueryContext and QueryRowContext prepare each query once
-// per transaction, and run it without ctx's cancellation: the driver
-// watches a cancellable context with a goroutine per statement, which
-// costs more than a small statement. The transaction still ends with ctx,
-// as database/sql rolls it back, failing the statement after.
+// Its ExecContext, QueryContext and QueryRowContext run each query with a
+// statement prepared once (see stmtCache), and without ctx's cancellation:
+// the driver watches a cancellable context with a goroutine per
+// statement, which costs more than a small statement. The transaction
+// still ends with ctx, as database/sql rolls it back, failing the
+// statement after.
 type writeTx struct {
 	*sql.Tx
-	stmts   map[string]*sql.Stmt
+	shared *stmtCache
+	stmts  map[string]*sql.Stmt
+	// fresh holds the queries this transaction prepared for itself, for
+	// shared to prepare once the connection is free.
+	fresh   []string
 	written map[int64]queueRow
 	touched map[int64]bool
 	reset   bool
 }
 
-// prepared returns query prepared in the transaction, preparing it on
-// first use; Commit and Rollback close it.
+// prepared returns query's statement in the transaction, from the shared
+// statements or prepared on first use; Commit and Rollback close it.
 func (tx *writeTx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	if stmt, ok := tx.stmts[query]; ok {
 		return stmt, nil
 	}
-	stmt, err := tx.Tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	var stmt *sql.Stmt
+	if parent := tx.shared.get(query); parent != nil {
+		stmt = tx.Tx.StmtContext(ctx, parent)
+	} else {
+		var err error
+		if stmt, err = tx.Tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		tx.fresh = append(tx.fresh, query)
 	}
 	tx.stmts[query] = stmt
 	return stmt, nil
@@ -254,33 +272,63 @@ func (s *Store) inTx(ctx context.Context, d durability, fn func(*writeTx) error)
 // inTxChecked is inTx with foreign keys checked or not: emptying every
 // table at once goes much faster without.
 func (s *Store) inTxChecked(ctx context.Context, d durability, foreignKeys bool, fn func(*writeTx) error) error {
+	fresh, err := s.onWriteConn(ctx, foreignKeys, func(conn *sql.Conn) ([]string, error) {
+		return s.commitTx(ctx, conn, d, fn)
+	})
+	s.stmts.learn(ctx, fresh)
+	return err
+}
+
+// onWriteConn runs fn on the write connection, with foreign keys checked
+// or not. Turning them off or on expires every prepared statement, so
+// only the rare transaction that needs them off does, and turns them on
+// again after.
+func (s *Store) onWriteConn(ctx context.Context, foreignKeys bool, fn func(*sql.Conn) ([]string, error)) ([]string, error) {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
-	// Every transaction sets its own pragmas, so none inherits another's.
-	pragmas := fmt.Sprintf("PRAGMA synchronous = %s; PRAGMA foreign_keys = %t", d, foreignKeys)
-	if _, err := conn.ExecContext(ctx, pragmas); err != nil {
-		return fmt.Errorf("set durability: %w", err)
+	if foreignKeys {
+		return fn(conn)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = false"); err != nil {
+		return nil, fmt.Errorf("stop checking foreign keys: %w", err)
+	}
+	fresh, err := fn(conn)
+	if _, onErr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = true"); onErr != nil {
+		// Leave no connection unchecked: database/sql drops a bad one.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		err = errors.Join(err, fmt.Errorf("check foreign keys again: %w", onErr))
+	}
+	return fresh, err
+}
+
+// commitTx runs fn in a transaction on conn, committed with durability d
+// when fn returns nil, and returns the queries it prepared for itself.
+func (s *Store) commitTx(ctx context.Context, conn *sql.Conn, d durability, fn func(*writeTx) error) ([]string, error) {
+	// Every transaction sets its durability, so none inherits another's.
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = "+string(d)); err != nil {
+		return nil, fmt.Errorf("set durability: %w", err)
 	}
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return nil, fmt.Errorf("begin: %w", err)
 	}
-	tx := &writeTx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, written: map[int64]queueRow{}, touched: map[int64]bool{}}
+	tx := &writeTx{Tx: sqlTx, shared: s.stmts, stmts: map[string]*sql.Stmt{},
+		written: map[int64]queueRow{}, touched: map[int64]bool{}}
 	p, err := s.runTx(ctx, tx, fn)
 	if err != nil {
-		return errors.Join(ctx.Err(), err, ignoreDone(tx.Rollback()))
+		return tx.fresh, errors.Join(ctx.Err(), err, ignoreDone(tx.Rollback()))
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
 	if err := tx.Commit(); err != nil {
 		s.setSnapshot(nil)
-		return fmt.Errorf("commit: %w", errors.Join(ctx.Err(), err))
+		return tx.fresh, fmt.Errorf("commit: %w", errors.Join(ctx.Err(), err))
 	}
 	s.applyPatch(p)
-	return nil
+	return tx.fresh, nil
 }
 
 // runTx runs fn, advances the generation and reads back the queue rows
