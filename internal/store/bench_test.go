@@ -197,20 +197,33 @@ func fullCache(b *testing.B) (*Store, string) {
 	return s, path
 }
 
+// benchTexts are searches of several shapes: IDs, SIRET and e-mail
+// prefixes, words, one letter.
+var benchTexts = []string{"D4242", "4242", "2169", "cantine brest", "quotient familial", "ines.lucas@", "crèche", "ville", "c", "ca", "Évry"}
+
+// retyped returns text as typed anew at iteration i: every other time
+// with a trailing space, so that no iteration finds the search it asks
+// for remembered from the one before.
+func retyped(text string, i int) string {
+	if i%2 == 1 {
+		return text + " "
+	}
+	return text
+}
+
 // BenchmarkSearch runs queries of several shapes over 100,000 cached
 // requests, as the queue asks them: a window of the first 100 matches,
 // and every match.
 func BenchmarkSearch(b *testing.B) {
 	s, _ := fullCache(b)
 	ctx := context.Background()
-	for _, text := range []string{"D4242", "4242", "2169", "cantine brest", "quotient familial", "ines.lucas@", "crèche", "ville", "c", "Évry"} {
+	for _, text := range benchTexts {
 		for _, limit := range []int{100, 0} {
 			b.Run(fmt.Sprintf("%s/limit=%d", text, limit), func(b *testing.B) {
-				q := instruct.QueueQuery{Text: text, Limit: limit}
 				var found int
 				defer reportCPU(b, cpuTime())
-				for b.Loop() {
-					items, err := s.Queue(ctx, q)
+				for i := 0; b.Loop(); i++ {
+					items, err := s.Queue(ctx, instruct.QueueQuery{Text: retyped(text, i), Limit: limit})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -219,6 +232,29 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(float64(found), "rows")
 			})
 		}
+	}
+}
+
+// BenchmarkKeystroke does what the queue does at each key typed in the
+// search box, over 100,000 cached requests: the first window (300 rows)
+// of the current tab and the counts of every tab, for the text typed.
+func BenchmarkKeystroke(b *testing.B) {
+	s, _ := fullCache(b)
+	ctx := context.Background()
+	tab := []instruct.Status{instruct.StatusSubmitted}
+	for _, text := range benchTexts {
+		b.Run(text, func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
+			for i := 0; b.Loop(); i++ {
+				q := instruct.QueueQuery{Statuses: tab, Text: retyped(text, i), Limit: 300}
+				if _, err := s.Queue(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Counts(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

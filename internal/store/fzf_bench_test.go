@@ -29,8 +29,8 @@ func BenchmarkSearchVsFzf(b *testing.B) {
 	lines := writeLines(b, s)
 	for _, text := range []string{"cantine brest", "quotient familial", "D4242", "2169", "ville"} {
 		b.Run("instruct/"+text, func(b *testing.B) {
-			q := instruct.QueueQuery{Text: text, Limit: 100}
-			for b.Loop() {
+			for i := 0; b.Loop(); i++ {
+				q := instruct.QueueQuery{Text: retyped(text, i), Limit: 100}
 				if _, err := s.Queue(context.Background(), q); err != nil {
 					b.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -227,26 +228,89 @@ func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatus
 
 // textMatches returns which items of the snapshot match text in the
 // full-text index, as a mark per item and as a list of indexes; both nil
-// when text holds no word to search (all items match).
+// when text holds no word to search (all items match). The snapshot keeps
+// the last text's matches, since the queue asks a window and the counts
+// of each text typed; they are the caller's to read, not to change.
 func (s *Store) textMatches(ctx context.Context, snap *snapshot, text string) ([]bool, []int32, error) {
+	if m := snap.lastSearch; m != nil && m.text == text {
+		return m.matched, m.matches, nil
+	}
+	matched, matches, err := s.searchSnapshot(ctx, snap, text)
+	if err == nil {
+		snap.lastSearch = &textSearch{text: text, matched: matched, matches: matches}
+	}
+	return matched, matches, err
+}
+
+// searchSnapshot runs the search of textMatches.
+func (s *Store) searchSnapshot(ctx context.Context, snap *snapshot, text string) ([]bool, []int32, error) {
 	expr := matchExpr(text)
 	if expr == "" {
 		return nil, nil, nil
 	}
-	matched := make([]bool, len(snap.items))
-	matches := []int32{}
-	err := s.rawQuery(ctx, "SELECT rowid FROM search WHERE search MATCH ?", []any{expr}, func(row []driver.Value) error {
-		n, _ := row[0].(int64)
-		if i, ok := snap.pos[n]; ok && !matched[i] {
-			matched[i] = true
-			matches = append(matches, int32(i))
-		}
-		return nil
-	})
+	nums, err := s.matchingNumbers(ctx, expr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search %q: %w", oneLine(text), err)
 	}
+	matched := make([]bool, len(snap.items))
+	matches := []int32{}
+	// Both lists in number order, walked side by side: a short prefix
+	// matches most requests, too many to look up one by one.
+	slices.Sort(nums)
+	items := snap.order(byNumber)
+	for _, n := range nums {
+		for len(items) > 0 && snap.num[items[0]] < n {
+			items = items[1:]
+		}
+		if len(items) > 0 && snap.num[items[0]] == n && !matched[items[0]] {
+			matched[items[0]] = true
+			matches = append(matches, items[0])
+		}
+	}
 	return matched, matches, nil
+}
+
+// matchingNumbers returns the numbers of the requests matching the FTS5
+// query expr. They come in one comma-separated string: a short prefix
+// matches most requests, and a row each costs more than SQLite's own
+// work.
+func (s *Store) matchingNumbers(ctx context.Context, expr string) ([]int64, error) {
+	var nums []int64
+	err := s.rawQuery(ctx, "SELECT group_concat(rowid) FROM search WHERE search MATCH ?", []any{expr}, func(row []driver.Value) error {
+		list, _ := row[0].(string)
+		nums = make([]int64, 0, strings.Count(list, ",")+1)
+		for list != "" {
+			field, rest, _ := strings.Cut(list, ",")
+			n, err := strconv.ParseInt(field, 10, 64)
+			if err != nil {
+				return fmt.Errorf("read matches: %w", err)
+			}
+			nums = append(nums, n)
+			list = rest
+		}
+		return nil
+	})
+	return nums, err
+}
+
+// matchingIDs calls fn with the number of each request matching the FTS5
+// query expr. The numbers come in one comma-separated string: a short
+// prefix matches most requests, and a row each costs more than SQLite's
+// own work.
+func (s *Store) matchingIDs(ctx context.Context, expr string, fn func(int64)) error {
+	return s.rawQuery(ctx, "SELECT group_concat(rowid) FROM search WHERE search MATCH ?", []any{expr}, func(row []driver.Value) error {
+		list, _ := row[0].(string)
+		for list != "" {
+			field, rest, _ := strings.Cut(list, ",")
+			n, err := strconv.ParseInt(field, 10, 64)
+			if err != nil {
+				return fmt.Errorf("read matches: %w", err)
+			}
+			fn(n)
+			list = rest
+		}
+		return nil
+	})
 }
 
 // rawQuery runs a query on a read connection through the driver itself,

@@ -374,3 +374,46 @@ func TestQueueBeforeTheSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFollowsOwnWrites searches the same words before and after
+// writes that change what they match: the cache keeps the last search's
+// matches, and must drop them at every write.
+func TestSearchFollowsOwnWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	lyon := request(1042, "Ville de Lyon", 12)
+	renamed := lyon
+	renamed.Version, renamed.Title = 3, "Portail famille"
+	steps := []struct {
+		name          string
+		text          string
+		do            func() error
+		before, after int
+	}{
+		{"first page", "lyon", func() error { return s.ApplyPage(ctx, feed(lyon), "1") }, 0, 1},
+		{"newer title", "portail", func() error { return s.ApplyPage(ctx, feed(renamed), "2") }, 0, 1},
+		{"scope labels", "msa", func() error { return s.PutDefinitions(ctx, testDefinitions()) }, 0, 1},
+		{"reset", "msa", func() error { return s.ResetFeed(ctx) }, 1, 0},
+	}
+	for _, step := range steps {
+		q := instruct.QueueQuery{Text: step.text}
+		for _, phase := range []struct {
+			when string
+			want int
+		}{{"before", step.before}, {"after", step.after}} {
+			if phase.when == "after" {
+				if err := step.do(); err != nil {
+					t.Fatalf("%s: %v", step.name, err)
+				}
+			}
+			items, err := s.Queue(ctx, q)
+			if err != nil || len(items) != phase.want {
+				t.Errorf("%s %s: Queue(%q) = %v, %v, want %d request(s)", phase.when, step.name, step.text, ids(items), err, phase.want)
+			}
+			counts, err := s.Counts(ctx, q)
+			if err != nil || counts[instruct.StatusSubmitted] != phase.want {
+				t.Errorf("%s %s: Counts(%q) = %v, %v, want %d submitted", phase.when, step.name, step.text, counts, err, phase.want)
+			}
+		}
+	}
+}

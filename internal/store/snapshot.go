@@ -41,6 +41,16 @@ type snapshot struct {
 	// is quick as it is nearly sorted already.
 	orders map[instruct.Sort][]int32
 	stale  map[instruct.Sort]bool
+	// lastSearch holds the matches of the last text searched, until the
+	// next write.
+	lastSearch *textSearch
+}
+
+// textSearch is what a text matched in a snapshot (see textMatches).
+type textSearch struct {
+	text    string
+	matched []bool
+	matches []int32
 }
 
 // queueRow is a decoded row of the requests table.
@@ -95,6 +105,9 @@ func (s *Store) applyPatch(p patch) {
 	}
 	s.snap.apply(p.rows)
 	s.snap.gen = p.gen
+	// Any write may change what a text matches (new scope labels do,
+	// without changing a row).
+	s.snap.lastSearch = nil
 }
 
 // readPatchRows reads the queue rows of the requests the transaction
@@ -228,8 +241,14 @@ func (snap *snapshot) order(sort instruct.Sort) []int32 {
 	return o
 }
 
+// byNumber is the order of the request numbers, which searches follow;
+// no query can ask for it (checkSort).
+const byNumber instruct.Sort = "number"
+
 func (snap *snapshot) compare(sort instruct.Sort) func(a, b int32) int {
 	switch sort {
+	case byNumber:
+		return func(a, b int32) int { return cmp.Compare(snap.num[a], snap.num[b]) }
 	case instruct.SortUpdated:
 		return func(a, b int32) int {
 			if c := snap.items[b].UpdatedAt.Compare(snap.items[a].UpdatedAt); c != 0 {
