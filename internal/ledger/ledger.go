@@ -19,8 +19,11 @@ type Ledger struct {
 	now    func() time.Time
 	// commits runs Apply and Create by group commit.
 	commits *committer
-	closing sync.Once
-	closed  error
+	// checkpoints copies SQLite's log back off the commit path; nil on
+	// PostgreSQL.
+	checkpoints *checkpointer
+	closing     sync.Once
+	closed      error
 }
 
 // Option configures Open.
@@ -83,7 +86,11 @@ func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options
 func (l *Ledger) Close() error {
 	l.closing.Do(func() {
 		l.commits.stop()
-		l.closed = errors.Join(l.writer.close(), l.reader.close())
+		var cp error
+		if l.checkpoints != nil {
+			cp = l.checkpoints.stop()
+		}
+		l.closed = errors.Join(l.writer.close(), l.reader.close(), cp)
 	})
 	return l.closed
 }

@@ -64,7 +64,18 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 		writer.Close()
 		return nil, err
 	}
-	return newLedger(ctx, sqliteDialect(), writer, reader, o)
+	l, err := newLedger(ctx, sqliteDialect(), writer, reader, o)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := openSQLite(path, options{readers: 1, synchronous: o.synchronous}, false)
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	cp.SetMaxOpenConns(1)
+	l.checkpoints = startCheckpointer(cp, o.logger)
+	return l, nil
 }
 
 // openSQLite returns the writer pool (one connection, IMMEDIATE
@@ -96,6 +107,8 @@ func sqliteParams(o options, write bool) url.Values {
 	p.Set("_synchronous", o.synchronous)
 	if write {
 		p.Set("_txlock", "immediate")
+		// The checkpointer copies the log back, off the commit path.
+		p.Add("_pragma", "wal_autocheckpoint(0)")
 	} else {
 		p.Set("_query_only", "on")
 	}

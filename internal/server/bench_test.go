@@ -61,9 +61,24 @@ func importSubmitted(b testing.TB, e *testEnv, n int) []string {
 }
 
 // BenchmarkDecisions measures decisions per second with 64 concurrent
-// HTTP clients on a real SQLite file (synchronous=FULL), and the p99
-// latency of one decision. Target: >= 1,000 decisions/s, p99 <= 50 ms.
+// HTTP clients on a real SQLite file (synchronous=FULL), each posting its
+// next decision as soon as the last is answered, and the latency of one
+// decision at that saturation. Target: >= 1,000 decisions/s.
 func BenchmarkDecisions(b *testing.B) {
+	runDecisions(b, 0)
+}
+
+// BenchmarkDecisionsAt1000 offers the target load, 1,000 decisions/s
+// spread over 64 clients, and measures each decision's latency from the
+// moment it was due (so a stalled server can't hide its backlog).
+// Target: p99 <= 50 ms.
+func BenchmarkDecisionsAt1000(b *testing.B) {
+	runDecisions(b, 1000)
+}
+
+// runDecisions has 64 clients approve b.N requests, at rate decisions a
+// second in all, or as fast as they can when rate is 0.
+func runDecisions(b *testing.B, rate float64) {
 	const clients = 64
 	e := newEnv(b)
 	reviewer := e.addUser("Ines Instructrice", "api_particulier:instructor")
@@ -73,11 +88,18 @@ func BenchmarkDecisions(b *testing.B) {
 	var failures atomic.Int64
 	b.ResetTimer()
 	start := time.Now()
+	due := func(i int64) time.Time {
+		if rate == 0 {
+			return time.Now()
+		}
+		return start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+	}
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
-				t0 := time.Now()
+				t0 := due(i)
+				time.Sleep(time.Until(t0))
 				if !postApproval(e, reviewer, ids[i]) {
 					failures.Add(1)
 				}
@@ -91,12 +113,18 @@ func BenchmarkDecisions(b *testing.B) {
 	if failures.Load() > 0 {
 		b.Fatalf("%d decisions failed", failures.Load())
 	}
+	reportLatencies(b, latencies, elapsed)
+}
+
+// reportLatencies reports the rate and the latency percentiles.
+func reportLatencies(b *testing.B, latencies []time.Duration, elapsed time.Duration) {
 	slices.Sort(latencies)
+	ms := func(q int) float64 { return float64(latencies[min(len(latencies)-1, len(latencies)*q/100)].Microseconds()) / 1000 }
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
-	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(latencies[len(latencies)*50/100].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(latencies[len(latencies)*90/100].Microseconds())/1000, "p90_ms")
-	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds())/1000, "max_ms")
+	b.ReportMetric(ms(50), "p50_ms")
+	b.ReportMetric(ms(90), "p90_ms")
+	b.ReportMetric(ms(99), "p99_ms")
+	b.ReportMetric(ms(100), "max_ms")
 }
 
 // postApproval approves request id at version 2 (submitted), without the
