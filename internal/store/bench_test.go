@@ -307,8 +307,9 @@ func BenchmarkQueue(b *testing.B) {
 	})
 	b.Run("counts/definition+text", func(b *testing.B) {
 		defer reportCPU(b, cpuTime())
-		for b.Loop() {
-			if _, err := s.Counts(ctx, instruct.QueueQuery{Definition: "api_particulier", Text: "cantine"}); err != nil {
+		for i := 0; b.Loop(); i++ {
+			q := instruct.QueueQuery{Definition: "api_particulier", Text: retyped("cantine", i)}
+			if _, err := s.Counts(ctx, q); err != nil {
 				b.Fatal(err)
 			}
 		}
