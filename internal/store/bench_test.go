@@ -449,3 +449,24 @@ func recordRound(b *testing.B, s *Store, round int64) ([]instruct.Operation, []i
 	}
 	return ops, reqs
 }
+
+// BenchmarkCommit measures what durability costs: the same small write
+// transaction committed with synchronous=FULL, as whatever touches the
+// outbox is, and with NORMAL, as feed pages are, in one run.
+func BenchmarkCommit(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b)
+	for _, d := range []durability{durable, refetchable} {
+		b.Run(string(d), func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
+			for i := 0; b.Loop(); i++ {
+				err := s.inTx(ctx, d, func(tx *writeTx) error {
+					return writeMeta(ctx, tx, "benchmark", []byte(fmt.Sprint(i)))
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
