@@ -293,26 +293,6 @@ func (s *Store) matchingNumbers(ctx context.Context, expr string) ([]int64, erro
 	return nums, err
 }
 
-// matchingIDs calls fn with the number of each request matching the FTS5
-// query expr. The numbers come in one comma-separated string: a short
-// prefix matches most requests, and a row each costs more than SQLite's
-// own work.
-func (s *Store) matchingIDs(ctx context.Context, expr string, fn func(int64)) error {
-	return s.rawQuery(ctx, "SELECT group_concat(rowid) FROM search WHERE search MATCH ?", []any{expr}, func(row []driver.Value) error {
-		list, _ := row[0].(string)
-		for list != "" {
-			field, rest, _ := strings.Cut(list, ",")
-			n, err := strconv.ParseInt(field, 10, 64)
-			if err != nil {
-				return fmt.Errorf("read matches: %w", err)
-			}
-			fn(n)
-			list = rest
-		}
-		return nil
-	})
-}
-
 // rawQuery runs a query on a read connection through the driver itself,
 // calling fn with each row: database/sql's per-column conversions cost
 // more than SQLite's own work on long results.
