@@ -156,11 +156,8 @@ func newPageWriter(known map[int64]requestRow) *pageWriter {
 	return &pageWriter{known: known, pending: map[int64]bool{},
 		requests: rowInserter{head: upsertRequests, cols: 15, tail: upsertRequestsTail, rows: batchRows},
 		bodies:   rowInserter{head: "INSERT INTO request_bodies (id, body) VALUES", cols: 2, tail: " ON CONFLICT (id) DO UPDATE SET body = excluded.body", rows: batchRows},
-		// The search index flushes what it was given at each statement
-		// that follows (a segment each time, merged later): all of a
-		// page's entries go in one statement.
-		index:  rowInserter{head: "INSERT INTO search (rowid, doc) VALUES", cols: 2, rows: maxIndexRows},
-		events: rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
+		index:    newIndexInserter(),
+		events:   rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
 	}
 }
 
@@ -244,6 +241,13 @@ const batchRows = 100
 // maxIndexRows is how many search entries one statement inserts at most,
 // 2 variables each (SQLite allows 32,766).
 const maxIndexRows = 10_000
+
+// newIndexInserter returns an inserter of search entries. The search
+// index writes what it was given as a new segment (merged later) at each
+// statement that follows: a page's entries go in one statement.
+func newIndexInserter() rowInserter {
+	return rowInserter{head: "INSERT INTO search (rowid, doc) VALUES", cols: 2, rows: maxIndexRows}
+}
 
 // rowInserter gathers the rows of an INSERT statement and runs it
 // a few rows at a time.

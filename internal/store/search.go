@@ -176,20 +176,17 @@ func reindexAll(ctx context.Context, tx *writeTx, labels scopeLabels) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO search (search) VALUES ('delete-all')"); err != nil {
 		return fmt.Errorf("clear search index: %w", err)
 	}
-	index, err := tx.PrepareContext(ctx, "INSERT INTO search (rowid, doc) VALUES (?, ?)")
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer index.Close()
+	index := newIndexInserter()
 	for after := int64(0); ; {
 		batch, err := searchRows(ctx, tx, after)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
 		for _, row := range batch {
-			if _, err := index.ExecContext(ctx, row.id, searchDoc(row, labels)); err != nil {
-				return fmt.Errorf("index request: %w", err)
-			}
+			index.add(row.id, searchDoc(row, labels))
+		}
+		if err := index.flush(ctx, tx); err != nil {
+			return err
 		}
 		after = batch[len(batch)-1].id
 	}
