@@ -171,8 +171,9 @@ const upsertRequestsTail = ` ON CONFLICT (id) DO UPDATE SET definition = exclude
 	scopes = excluded.scopes, submitted_at = excluded.submitted_at, age_key = excluded.age_key,
 	updated_at = excluded.updated_at`
 
-// add gathers the rows of one item. A request met twice in a page first
-// has the rows gathered before written, so that they go in order.
+// add gathers the rows of one item. When a page holds a request twice,
+// the rows gathered so far are written before the second, keeping the
+// two in order.
 func (w *pageWriter) add(ctx context.Context, tx *writeTx, it feedItem) error {
 	row := it.row
 	if w.pending[row.id] {
