@@ -146,7 +146,7 @@ func readParams() url.Values {
 	return url.Values{
 		"_pragma": {
 			fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
-			"cache_size(-8192)",
+			"cache_size(-2048)",
 			"query_only(1)",
 			"temp_store(MEMORY)",
 		},
