@@ -17,6 +17,7 @@ rows=$(cat <<'ROWS'
 ./internal/replica|BenchmarkIncrementalSync100$|20x|incremental sync of 100 changes (<= 100 ms)
 ./internal/replica|BenchmarkPush1000$|3x|push 1,000 queued decisions (<= 3 s)
 ./internal/store|BenchmarkSearchVsFzf$|20x|search over 100,000 (<= 20 ms) vs fzf --filter, same run
+./internal/store|BenchmarkKeystroke$|20x|one keystroke of search as you type: 300-row window and tab counts (<= 20 ms)
 ./internal/ui|BenchmarkStartToFirstFrame$|20x|TUI start to first frame, 100,000 cached (<= 150 ms)
 ./internal/ui|BenchmarkKey|2000x|Update+View per key at 200x50 over 100,000 (median <= 1 ms, p99 <= 4 ms)
 ./internal/ui|BenchmarkRendererBytesPerMove$|200x|bytes to the terminal per cursor move at 120x40 (<= 2 KB)
