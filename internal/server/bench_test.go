@@ -119,7 +119,9 @@ func runDecisions(b *testing.B, rate float64) {
 // reportLatencies reports the rate and the latency percentiles.
 func reportLatencies(b *testing.B, latencies []time.Duration, elapsed time.Duration) {
 	slices.Sort(latencies)
-	ms := func(q int) float64 { return float64(latencies[min(len(latencies)-1, len(latencies)*q/100)].Microseconds()) / 1000 }
+	ms := func(q int) float64 {
+		return float64(latencies[min(len(latencies)-1, len(latencies)*q/100)].Microseconds()) / 1000
+	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
 	b.ReportMetric(ms(50), "p50_ms")
 	b.ReportMetric(ms(90), "p90_ms")
