@@ -2,6 +2,12 @@
 
 package store
 
-// lockOpening does nothing where flock is missing: opening the same
-// broken cache from two processes at once is then not guarded.
-func lockOpening(string) func() { return func() {} }
+// cacheLocks does nothing where flock is missing: processes sharing one
+// cache are then not guarded against each other's repairs.
+type cacheLocks struct{}
+
+// lockForOpen reports every Open as alone.
+func lockForOpen(string) (*cacheLocks, bool) { return &cacheLocks{}, true }
+
+func (*cacheLocks) opened()  {}
+func (*cacheLocks) release() {}

@@ -121,12 +121,12 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 	defer db.Close()
 	d, err := checkIdentity(ctx, db)
 	if err != nil && isCorruption(err) {
-		return diagnoseHeader(path, size, err)
+		return diagnoseHeader(path, err)
 	}
 	if err != nil || d.problem != "" {
 		return d, err
 	}
-	if short, err := truncated(path, size); err != nil || short {
+	if short, err := truncated(path); err != nil || short {
 		return diagnosis{problem: "is truncated (shorter than its header says)", ours: true}, err
 	}
 	var tables []string
@@ -138,13 +138,13 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 
 // diagnoseHeader explains, from the file's header, why SQLite refused to
 // read it (err): whether it is ours, and truncated or damaged.
-func diagnoseHeader(path string, size int64, err error) (diagnosis, error) {
+func diagnoseHeader(path string, err error) (diagnosis, error) {
 	h, readErr := readHeader(path)
 	if readErr != nil {
 		return diagnosis{}, readErr
 	}
 	d := diagnosis{ours: h.applicationID == applicationID}
-	if short, _ := truncated(path, size); short {
+	if short, _ := truncated(path); short {
 		d.problem = "is truncated (shorter than its header says)"
 	} else {
 		d.problem = "is damaged (" + oneLine(err.Error()) + ")"
@@ -186,7 +186,7 @@ func readHeader(path string) (header, error) {
 // truncated reports whether the file is shorter than the page count its
 // header gives. With a write-ahead log present the header may lag behind
 // and SQLite recovers from the log, so the check is left to quick_check.
-func truncated(path string, size int64) (bool, error) {
+func truncated(path string) (bool, error) {
 	if info, err := os.Stat(path + "-wal"); err == nil && info.Size() > 0 {
 		return false, nil
 	}
@@ -194,7 +194,11 @@ func truncated(path string, size int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return h.sizeValid && size < h.pages*h.pageSize, nil
+	info, err := os.Stat(path)
+	if err != nil {
+		return false, fmt.Errorf("open cache: %w", err)
+	}
+	return h.sizeValid && info.Size() < h.pages*h.pageSize, nil
 }
 
 func inspectParams() url.Values {

@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -269,6 +271,70 @@ func TestOpenBrokenCacheTwiceAtOnce(t *testing.T) {
 		pending, err := s.Pending(ctx)
 		if err != nil || len(pending) != 1 || pending[0].ID != op.ID {
 			t.Errorf("store %d: Pending() = %+v, %v, want the refusal once", i, pending, err)
+		}
+	}
+}
+
+// TestOpenBesideAWriterNeverMovesTheCache opens the cache again and again
+// while another Store on the same file writes, checkpoints and closes, as
+// `instruct decide` does next to a running `instruct sync`. A healthy cache
+// in use by someone else must never be judged broken and moved aside.
+func TestOpenBesideAWriterNeverMovesTheCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.db")
+	cacheWithOutbox(t, path, 200)
+	stop := make(chan struct{})
+	writerDone := make(chan error, 1)
+	go func() { writerDone <- writeAndCloseUntil(stop, path) }()
+
+	deadline := time.Now().Add(3 * time.Second)
+	for opens := 0; time.Now().Before(deadline); opens++ {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatalf("open %d: %v", opens, err)
+		}
+		msg := s.Recovered()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if msg != "" {
+			t.Fatalf("open %d beside a writer moved a healthy cache aside: %s", opens, msg)
+		}
+	}
+	close(stop)
+	if err := <-writerDone; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeAndCloseUntil opens the cache, writes enough to grow the file and
+// closes it (its last connection checkpoints and removes the log), over
+// and over until stop is closed.
+func writeAndCloseUntil(stop <-chan struct{}, path string) error {
+	ctx := context.Background()
+	for n := int64(1000); ; n += 50 {
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		s, err := Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		if msg := s.Recovered(); msg != "" {
+			s.Close()
+			return fmt.Errorf("the writer's open moved the cache aside: %s", msg)
+		}
+		var reqs []instruct.Request
+		for i := n; i < n+50; i++ {
+			reqs = append(reqs, request(i, "Commune de Brest", int(i%40)))
+		}
+		if err := s.ApplyPage(ctx, feed(reqs...), fmt.Sprint(n)); err != nil {
+			s.Close()
+			return err
+		}
+		if err := s.Close(); err != nil {
+			return err
 		}
 	}
 }

@@ -33,6 +33,8 @@ type Store struct {
 	loaded atomic.Bool
 	// stmts holds the write transactions' statements, prepared once.
 	stmts *stmtCache
+	// locks tell other processes this file is in use (see cacheLocks).
+	locks *cacheLocks
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -47,7 +49,9 @@ const busyTimeout = 10 * time.Second
 // not a cache of ours, or of an incompatible schema, or damaged, is moved
 // aside to path+".broken-<unix time>" and replaced by a fresh cache (its
 // cursor empty, so the next sync pulls everything), keeping the outbox
-// operations that could still be read; Recovered then says so. Open fails
+// operations that could still be read; Recovered then says so. That check
+// and repair run only when no other Store, in this process or another, has
+// the file open: one that did opened it whole. Open fails
 // only when the file can't be reached (permissions, a lock held too long),
 // never merely because the old file was bad.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -58,15 +62,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open cache: create its directory: %w", err)
 	}
-	defer lockOpening(abs)()
-	s := &Store{path: abs, now: time.Now}
-	salvaged, err := s.replaceIfBroken(ctx)
-	if err != nil {
-		return nil, err
+	locks, alone := lockForOpen(abs)
+	s := &Store{path: abs, now: time.Now, locks: locks}
+	var salvaged []salvagedOp
+	if alone {
+		// Another process using the file opened it whole, and reading
+		// the raw file beside its writes would misjudge it.
+		if salvaged, err = s.replaceIfBroken(ctx); err != nil {
+			locks.release()
+			return nil, err
+		}
 	}
 	if err := s.openFresh(ctx, salvaged); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	locks.opened()
 	return s, nil
 }
 
@@ -104,6 +114,9 @@ func (s *Store) Close() error {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}
+	}
+	if s.locks != nil {
+		s.locks.release()
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close cache: %w", err)
