@@ -184,3 +184,23 @@ func TestSyncRefreshesQueueKeepingCursor(t *testing.T) {
 		t.Errorf("after a sync the queue does not show the change it brought")
 	}
 }
+
+// TestCursorMovedDuringRefreshStays moves the cursor while the queue a
+// sync asked for is still being read: when the rows arrive, the cursor
+// stays where the reviewer put it instead of going back.
+func TestCursorMovedDuringRefreshStays(t *testing.T) {
+	f := newFixture(t)
+	s := &syncer{ch: make(chan instruct.SyncStatus)}
+	t.Cleanup(func() { close(s.ch) })
+	d := newDriver(t, Options{Cache: f.st, Syncer: s}, 120, 40)
+	d.keys("j")
+
+	next, refresh := d.m.Update(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow}})
+	d.m = next.(Model)
+	d.keys("j", "j")
+	moved := d.m.queue.SelectedID()
+	d.run(refresh)
+	if got := d.m.queue.SelectedID(); got != moved {
+		t.Errorf("after the refresh landed the cursor is on %s, want it left on %s where the reviewer moved it", got, moved)
+	}
+}

@@ -237,8 +237,13 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// loadSelected is selectionChanged for handlers that return the model.
+// loadSelected is selectionChanged for handlers that return the model,
+// called when the reviewer moved the cursor: a query still loading keeps
+// the cursor on that new choice, not on the one made before it started.
 func (m Model) loadSelected() (Model, tea.Cmd) {
+	if m.query.keepID != "" {
+		m.query.keepID = m.queue.SelectedID()
+	}
 	cmd := m.selectionChanged()
 	return m, cmd
 }
