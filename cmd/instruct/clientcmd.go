@@ -60,12 +60,18 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	if s.server == "" {
 		return usageError{errors.New("--server is required")}
 	}
+	if err := checkServer(s.server); err != nil {
+		return usageError{err}
+	}
 	if s.token == "" {
 		token, err := readToken(e)
 		if err != nil {
 			return err
 		}
 		s.token = token
+	}
+	if !printable(s.token) {
+		return usageError{errors.New("the token holds spaces or control characters: paste it again")}
 	}
 	me, err := client.New(s.server, s.token, client.Options{MaxRetries: -1}).Me(ctx)
 	if err != nil {

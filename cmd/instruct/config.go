@@ -61,6 +61,12 @@ func (s *settings) resolve(e *env) error {
 	if s.server == "" || s.token == "" {
 		return usageError{errors.New("no server or token: run \"instruct login --server URL\" or pass --server and --token")}
 	}
+	if err := checkServer(s.server); err != nil {
+		return usageError{err}
+	}
+	if !printable(s.token) {
+		return usageError{errors.New("the token holds spaces or control characters")}
+	}
 	return s.defaultCache()
 }
 
@@ -123,10 +129,49 @@ func readConfig(path string) (config, error) {
 	if err != nil {
 		return c, fmt.Errorf("read config: %w", err)
 	}
-	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("config %s is not valid JSON: %v", path, err)
+	if c, err = parseConfig(data); err != nil {
+		return c, fmt.Errorf("config %s: %w (run \"instruct login\" again)", path, err)
 	}
 	return c, nil
+}
+
+// parseConfig decodes a config file and checks what it holds: an http(s)
+// server URL and a token of printable characters. Fields a later version
+// may add are ignored.
+func parseConfig(data []byte) (config, error) {
+	var c config
+	if err := json.Unmarshal(data, &c); err != nil {
+		return config{}, fmt.Errorf("not valid JSON: %v", err)
+	}
+	if c.Server != "" {
+		if err := checkServer(c.Server); err != nil {
+			return config{}, err
+		}
+	}
+	if c.Token != "" && !printable(c.Token) {
+		return config{}, errors.New("the token holds spaces or control characters")
+	}
+	return c, nil
+}
+
+// checkServer accepts an absolute http or https URL with a host.
+func checkServer(server string) error {
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !printable(server) {
+		return fmt.Errorf("server %q is not an http(s) URL such as https://instruct.example.gouv.fr", server)
+	}
+	return nil
+}
+
+// printable reports whether s is made of visible ASCII characters only,
+// as URLs and tokens are.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // writeConfig writes c to path with mode 0600, atomically.
