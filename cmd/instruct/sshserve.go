@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -41,7 +40,7 @@ type sshFlags struct {
 
 func (f *sshFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:2222", "address to listen on for SSH")
-	fs.StringVar(&f.data, "data", "", "directory of the host key and of one cache per user (default: the --db path + \".ssh\")")
+	fs.StringVar(&f.data, "data", "", "directory of the host key and of one cache and API token per user (default: the --db path + \".ssh\")")
 	fs.StringVar(&f.lang, "lang", "", "fr or en for every session (default: from each client's LANG)")
 	fs.DurationVar(&f.idle, "idle-timeout", sshd.DefaultIdleTimeout, "end a session after this long without a key press")
 	fs.BoolVar(&f.demo, "demo", false, "seed an empty database with demo users and requests")
@@ -129,7 +128,7 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 	if err != nil {
 		return nil, err
 	}
-	desks := &sshDesks{ledger: l, api: api.url, dir: dir, log: log, http: api.http, tokens: map[string]string{}}
+	desks := &sshDesks{api: api.url, dir: dir, log: log, http: api.http, tokens: newSSHTokens(l, dir, log)}
 	srv, err := sshd.New(sshd.Config{Users: l, Open: desks.open, HostKey: hostKey, Logger: log,
 		IdleTimeout: f.idle, Language: func(getenv func(string) string) string { return language(f.lang, getenv) }})
 	var ln net.Listener
@@ -214,22 +213,18 @@ func (h *levelHandler) WithGroup(name string) slog.Handler {
 }
 
 // sshDesks opens users' desks: a cache file per user in dir, synced with
-// the loopback API using a token minted for that user, kept in memory for
-// the life of the process.
+// the loopback API using that user's token, kept in dir across restarts.
 type sshDesks struct {
-	ledger *ledger.Ledger
 	api    string
 	dir    string
 	log    *slog.Logger
 	http   *http.Client
-
-	mu     sync.Mutex
-	tokens map[string]string
+	tokens *sshTokens
 }
 
 // open opens the desk of user u.
 func (d *sshDesks) open(ctx context.Context, u instruct.User) (sshd.Desk, error) {
-	token, err := d.token(ctx, u.ID)
+	token, err := d.tokens.token(ctx, u.ID)
 	if err != nil {
 		return sshd.Desk{}, err
 	}
@@ -245,21 +240,6 @@ func (d *sshDesks) open(ctx context.Context, u instruct.User) (sshd.Desk, error)
 	api := client.New(d.api, token, client.Options{HTTP: d.http, Logger: log})
 	engine := replica.New(st, api, replica.Options{Logger: log, LockPath: path + ".lock"})
 	return sshd.Desk{Cache: st, Engine: engine, Close: st.Close}, nil
-}
-
-// token returns the API token of user id, minting it on first use.
-func (d *sshDesks) token(ctx context.Context, id string) (string, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if t, ok := d.tokens[id]; ok {
-		return t, nil
-	}
-	t, err := d.ledger.CreateToken(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	d.tokens[id] = t
-	return t, nil
 }
 
 // plainName matches user IDs that are safe as file names.
