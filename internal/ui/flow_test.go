@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -267,4 +268,36 @@ func lineWith(screen, s string) string {
 		}
 	}
 	return ""
+}
+
+// TestFormKeepsTheRequestInView: while the reviewer writes a refusal, the
+// request's legal basis and scopes stay on screen above the form when the
+// window has room for both; at 80×24 the form has the area to itself.
+func TestFormKeepsTheRequestInView(t *testing.T) {
+	f := newFixture(t)
+	cases := []struct {
+		w, h       int
+		wantReview bool
+	}{{120, 40, true}, {200, 50, true}, {80, 24, false}}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			d := newDriver(t, Options{Cache: f.st}, c.w, c.h)
+			d.selectRequest(f.decidable)
+			d.keys("enter", "x")
+			d.typeText("Motif")
+			screen := d.screen()
+			if !strings.Contains(screen, "Refuser · "+f.decidable) {
+				t.Fatalf("the refusal form is not open:\n%s", screen)
+			}
+			for _, pane := range []string{"Cadre juridique", "Données demandées"} {
+				if got := strings.Contains(screen, pane); got != c.wantReview {
+					t.Errorf("pane %q on screen beside the form = %v, want %v:\n%s", pane, got, c.wantReview, screen)
+				}
+			}
+			x, y, ok := d.m.cursor()
+			if !ok || !strings.Contains(strings.Split(screen, "\n")[y], "Motif") || x <= 0 {
+				t.Errorf("terminal cursor at (%d,%d) %v, want it on the comment line", x, y, ok)
+			}
+		})
+	}
 }

@@ -29,6 +29,26 @@ const (
 	queueMaxWidth = 64
 )
 
+// While the decision form is open, the request stays in view above it
+// when the review area has room for both: the reviewer writes the comment
+// looking at the legal basis and scopes it is about.
+const (
+	formMinRows   = 12
+	formMaxRows   = 18
+	reviewMinRows = 10
+)
+
+// formSplit divides the h rows of the review area between the review kept
+// above the decision form and the form; reviewH is 0 when only the form
+// fits.
+func formSplit(h int) (reviewH, formH int) {
+	formH = min(formMaxRows, max(formMinRows, h/2))
+	if h-formH < reviewMinRows {
+		return 0, h
+	}
+	return h - formH, formH
+}
+
 // class returns the layout for the window's size.
 func (m Model) class() sizeClass {
 	switch {
@@ -99,9 +119,15 @@ func (m *Model) layout() {
 	m.queue.SetFocused(m.focus == focusQueue && m.overlay == overlayNone)
 	m.review.SetFocused(m.focus == focusReview && m.overlay == overlayNone)
 	if !area.empty() {
-		m.review.SetSize(area.w, area.h, m.class() == narrow)
+		reviewH, formH := area.h, area.h
+		if m.overlay == overlayForm {
+			if above, below := formSplit(area.h); above > 0 {
+				reviewH, formH = above, below
+			}
+		}
+		m.review.SetSize(area.w, reviewH, m.class() == narrow)
 		m.timeline.SetSize(area.w, area.h)
-		m.form.SetSize(area.w, area.h)
+		m.form.SetSize(area.w, formH)
 	}
 }
 

@@ -66,7 +66,7 @@ func (m Model) body() []string {
 		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
 	}
 	if !area.empty() {
-		areaLines = m.areaView()
+		areaLines = m.areaView(area.h)
 	}
 	if m.class() == wide {
 		return frame.Pad(frame.Join(queueLines, areaLines), m.width, bodyH)
@@ -74,10 +74,13 @@ func (m Model) body() []string {
 	return frame.Pad(append(queueLines, areaLines...), m.width, bodyH)
 }
 
-// areaView draws what the review area holds.
-func (m Model) areaView() []string {
+// areaView draws what the review area, h rows high, holds.
+func (m Model) areaView(h int) []string {
 	switch m.overlay {
 	case overlayForm:
+		if reviewH, _ := formSplit(h); reviewH > 0 {
+			return append(m.review.View(m.now), m.form.View()...)
+		}
 		return m.form.View()
 	case overlayTimeline:
 		return m.timeline.View()
@@ -93,7 +96,8 @@ func (m Model) cursor() (x, y int, ok bool) {
 	}
 	_, area := m.regions()
 	fx, fy, ok := m.form.Cursor()
-	return area.x + fx, area.y + fy, ok
+	reviewH, _ := formSplit(area.h)
+	return area.x + fx, area.y + reviewH + fy, ok
 }
 
 // currentHelp returns the keys of what has the keyboard.
