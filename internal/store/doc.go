@@ -23,4 +23,8 @@
 // A cache file that is not ours, from an incompatible version, truncated or
 // damaged is moved aside and replaced by a fresh one at Open, keeping the
 // outbox operations that can still be read; Recovered says what happened.
+// Processes sharing one cache (the TUI, `instruct sync`, `instruct decide`)
+// each hold a shared lock on it while open, and Open only judges or moves
+// the file when it is alone: read beside another process's checkpoint, a
+// healthy file can look truncated.
 package store
