@@ -41,11 +41,11 @@ func (l *Ledger) loadChain(ctx context.Context, tx *txn) error {
 }
 
 // saveChain writes the counter row back if tx took seqs.
-func saveChain(ctx context.Context, tx *txn) error {
+func (l *Ledger) saveChain(ctx context.Context, tx *txn) error {
 	if !tx.chainMoved {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE seq SET n = ?, head = ? WHERE id = 1`, tx.chain.seq, tx.chain.head); err != nil {
+	if _, err := tx.ExecContext(ctx, l.d.saveChain, tx.chain.seq, tx.chain.head); err != nil {
 		return fmt.Errorf("write the seq counter: %w", err)
 	}
 	return nil

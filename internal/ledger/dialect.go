@@ -22,6 +22,10 @@ type dialect struct {
 	// which serialises writers; SQLite's writer transactions begin
 	// IMMEDIATE, which does.
 	loadChain string
+	// saveChain writes the seq counter row back (n, head) at the end of a
+	// write transaction that took seqs. On PostgreSQL it also notifies
+	// the other instances, at commit, that seqs moved.
+	saveChain string
 	// lockMigrations, when not empty, runs first in each migration
 	// transaction, so that instances starting together migrate one at a
 	// time.

@@ -22,8 +22,11 @@ type Ledger struct {
 	// checkpoints copies SQLite's log back off the commit path; nil on
 	// PostgreSQL.
 	checkpoints *checkpointer
-	closing     sync.Once
-	closed      error
+	// changes hears the changes committed by every instance sharing a
+	// PostgreSQL database; nil on SQLite.
+	changes *listener
+	closing sync.Once
+	closed  error
 }
 
 // Option configures Open.
@@ -85,6 +88,9 @@ func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options
 // the first Close's result.
 func (l *Ledger) Close() error {
 	l.closing.Do(func() {
+		if l.changes != nil {
+			l.changes.stop()
+		}
 		l.commits.stop()
 		var cp error
 		if l.checkpoints != nil {
@@ -115,7 +121,7 @@ func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return saveChain(ctx, tx)
+		return l.saveChain(ctx, tx)
 	})
 }
 

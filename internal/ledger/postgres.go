@@ -34,6 +34,7 @@ func postgresDialect() dialect {
 		migrations:        migrations,
 		rebind:            dollarPlaceholders,
 		loadChain:         `SELECT n, head FROM seq WHERE id = 1 FOR UPDATE`,
+		saveChain:         postgresSaveChain,
 		lockMigrations:    `SELECT pg_advisory_xact_lock(` + strconv.Itoa(postgresMigrationLock) + `)`,
 		readTx:            &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 		isUniqueViolation: postgresUniqueViolation,
@@ -69,7 +70,9 @@ func dollarPlaceholders(query string) string {
 // (a pgx connection string) and brings its schema up to date. Several
 // server instances may share the database. Commits wait for the WAL
 // flush (synchronous_commit on, PostgreSQL's default), so a committed
-// decision survives a crash.
+// decision survives a crash. Besides its pools, the ledger keeps one
+// connection that listens for the changes every instance commits (see
+// Changed).
 func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Ledger, error) {
 	o := newOptions(opts)
 	writer, err := openPostgres(ctx, dsn, 1)
@@ -81,7 +84,27 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Ledger, err
 		writer.Close()
 		return nil, err
 	}
-	return newLedger(ctx, postgresDialect(), writer, reader, o)
+	l, err := newLedger(ctx, postgresDialect(), writer, reader, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.listen(ctx, dsn); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// listen starts the listener of the changes committed in the ledger's
+// schema.
+func (l *Ledger) listen(ctx context.Context, dsn string) error {
+	var schema string
+	if err := l.writer.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("read the schema to listen for: %w", err)
+	}
+	var err error
+	l.changes, err = startListener(ctx, dsn, schema, l.log)
+	return err
 }
 
 // openPostgres returns a pool of at most n connections to dsn.

@@ -32,6 +32,7 @@ func sqliteDialect() dialect {
 		migrations:        migrations,
 		rebind:            func(q string) string { return q },
 		loadChain:         `SELECT n, head FROM seq WHERE id = 1`,
+		saveChain:         `UPDATE seq SET n = ?, head = ? WHERE id = 1`,
 		readTx:            &sql.TxOptions{ReadOnly: true},
 		isUniqueViolation: sqliteUniqueViolation,
 	}

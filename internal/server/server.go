@@ -66,6 +66,7 @@ type Server struct {
 	limiter   *limiter
 	inflight  *inflight
 	hub       *hub
+	relay     *changeRelay
 	heartbeat time.Duration
 	poll      time.Duration
 	mux       *http.ServeMux
@@ -90,6 +91,7 @@ func New(cfg Config) *Server {
 		base:      base,
 		cancel:    cancel,
 	}
+	s.relay = s.startRelay(cfg.Storage)
 	s.mux = s.newMux()
 	return s
 }

@@ -54,3 +54,15 @@ type Storage interface {
 	// Audit returns the hash-chained log after seq `after`, at most limit.
 	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)
 }
+
+// ChangeNotifier is implemented by a Storage that several server
+// instances may share (internal/ledger on PostgreSQL), to tell each at
+// once of the changes the others commit; event streams then catch up
+// without waiting for their poll. A Storage without it, or whose Changed
+// returns nil, is polled every Config.StreamPoll.
+type ChangeNotifier interface {
+	// Changed returns a channel closed when a change is known to have
+	// been committed after the call (or some may have been missed); call
+	// it again for the next one. Many goroutines may wait on it.
+	Changed() <-chan struct{}
+}

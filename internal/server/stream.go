@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/api"
@@ -15,6 +16,11 @@ import (
 
 // streamRetryMillis is the reconnection delay the stream suggests.
 const streamRetryMillis = 3000
+
+// relayPause is the least time between two wakes of the event streams
+// by the relay: a burst of commits wakes them once or twice, not once a
+// commit.
+const relayPause = 100 * time.Millisecond
 
 // applicantPollLimit is how many changes a stream poll reads for an
 // applicant, whose changes that are only internal notes are skipped; a
@@ -58,6 +64,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User)
 	}
 	sub := s.hub.subscribe(u)
 	defer s.hub.unsubscribe(sub)
+	_, changed := s.relay.current()
 	last, err := s.store.LastSeq(ctx)
 	if err != nil {
 		return err
@@ -71,7 +78,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User)
 	if st.checked < last {
 		s.pollStream(ctx, out, st)
 	}
-	s.runStream(ctx, out, sub, st)
+	s.runStream(ctx, out, sub, changed, st)
 	return nil
 }
 
@@ -98,8 +105,9 @@ func startStream(w http.ResponseWriter) sse {
 }
 
 // runStream sends events until the client leaves, the server closes or
-// a write fails.
-func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, st *streamState) {
+// a write fails. changed is closed when the relay learns of a change
+// committed by any instance (nil without relay).
+func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, changed <-chan struct{}, st *streamState) {
 	heartbeat := time.NewTicker(s.heartbeat)
 	defer heartbeat.Stop()
 	poll := time.NewTicker(s.poll)
@@ -117,6 +125,10 @@ func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, st *st
 			err = out.send(": heartbeat\n\n")
 		case <-poll.C:
 			err = s.pollStream(ctx, out, st)
+		case <-changed:
+			var last int64
+			last, changed = s.relay.current()
+			err = s.catchUp(ctx, out, st, last)
 		}
 		if err != nil {
 			return
@@ -133,16 +145,25 @@ func (st *streamState) announce(out sse, seq int64) error {
 	return out.change(seq)
 }
 
-// pollStream catches the changes other server instances made: when the
-// last seq moved past what the stream covered, it asks the feed for one
-// change the user may see after that, and announces it. A database error
-// is logged and retried at the next poll; only a write error ends the
-// stream.
+// pollStream catches the changes other server instances made, reading
+// the last seq and catching up to it. A database error is logged and
+// retried at the next poll; only a write error ends the stream.
 func (s *Server) pollStream(ctx context.Context, out sse, st *streamState) error {
 	last, err := s.store.LastSeq(ctx)
-	floor := max(st.sent, st.checked)
-	if err != nil || last <= floor {
+	if err != nil {
 		s.logPollError(ctx, err)
+		return nil
+	}
+	return s.catchUp(ctx, out, st, last)
+}
+
+// catchUp covers the stream up to seq last: when last is past what the
+// stream covered, it asks the feed for one change the user may see
+// after that, and announces it. A database error is logged and left to
+// the next poll; only a write error ends the stream.
+func (s *Server) catchUp(ctx context.Context, out sse, st *streamState, last int64) error {
+	floor := max(st.sent, st.checked)
+	if last <= floor {
 		return nil
 	}
 	limit := 1
@@ -165,4 +186,88 @@ func (s *Server) logPollError(ctx context.Context, err error) {
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "stream poll", "request_id", exchangeOf(ctx).id, "error", err.Error())
 	}
+}
+
+// changeRelay tells the event streams of the changes that the storage
+// notifies, committed by any server instance: the last seq then, and a
+// channel closed when a later one is known. One goroutine reads the
+// last seq for all the streams; each catches up from it. A nil relay
+// (the storage does not notify) has no channel: streams keep to polling.
+type changeRelay struct {
+	mu   sync.Mutex
+	last int64
+	next chan struct{}
+}
+
+// startRelay starts relaying the changes store notifies until the server
+// closes, or returns nil when it notifies none.
+func (s *Server) startRelay(store Storage) *changeRelay {
+	n, ok := store.(ChangeNotifier)
+	if !ok {
+		return nil
+	}
+	changed := n.Changed()
+	if changed == nil {
+		return nil
+	}
+	r := &changeRelay{next: make(chan struct{})}
+	go s.relayChanges(r, n, changed)
+	return r
+}
+
+// current returns the last seq the relay knows of and the channel closed
+// when it knows of a later one; 0 and nil for a nil relay.
+func (r *changeRelay) current() (int64, <-chan struct{}) {
+	if r == nil {
+		return 0, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last, r.next
+}
+
+// publish records last, when it is past the last seq known, and wakes
+// the streams.
+func (r *changeRelay) publish(last int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if last <= r.last {
+		return
+	}
+	r.last = last
+	close(r.next)
+	r.next = make(chan struct{})
+}
+
+// relayChanges waits for each change n notifies, reads the last seq and
+// publishes it to the streams, pausing relayPause between two, until the
+// server closes. A change notified during the pause is published after
+// it; a database error leaves the change to the streams' poll.
+func (s *Server) relayChanges(r *changeRelay, n ChangeNotifier, changed <-chan struct{}) {
+	for {
+		select {
+		case <-s.base.Done():
+			return
+		case <-changed:
+		}
+		changed = n.Changed()
+		s.publishLast(r)
+		select {
+		case <-s.base.Done():
+			return
+		case <-time.After(relayPause):
+		}
+	}
+}
+
+// publishLast reads the last seq and publishes it to the streams.
+func (s *Server) publishLast(r *changeRelay) {
+	last, err := s.store.LastSeq(s.base)
+	if err != nil {
+		if s.base.Err() == nil {
+			s.log.Warn("change relay", "error", err.Error())
+		}
+		return
+	}
+	r.publish(last)
 }

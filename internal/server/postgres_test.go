@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ledger"
+)
+
+// postgresDSN returns the DSN of a new, empty schema on the PostgreSQL
+// server INSTRUCT_TEST_POSTGRES names, dropped when the test ends; the
+// test is skipped without it, and fails without it under
+// INSTRUCT_REQUIRE_E2E (CI).
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
+			t.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
+		}
+		t.Skip("INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against")
+	}
+	admin := postgresAdmin(t, dsn)
+	raw := make([]byte, 8)
+	rand.Read(raw)
+	schema := "server_test_" + hex.EncodeToString(raw)
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+	return withDSNParam(t, dsn, "search_path", schema)
+}
+
+// postgresAdmin opens a connection pool to dsn for the test's own
+// statements, closed when the test ends.
+func postgresAdmin(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// withDSNParam returns dsn with the connection parameter name set.
+func withDSNParam(t *testing.T, dsn, name, value string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("INSTRUCT_TEST_POSTGRES is not a URL: %v", err)
+	}
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// newPostgresEnv serves a ledger opened on PostgreSQL at dsn over real
+// HTTP, with event streams that never poll within a test: only the
+// database's notifications can wake them for another instance's changes.
+func newPostgresEnv(t *testing.T, dsn string) *testEnv {
+	t.Helper()
+	l, err := ledger.OpenPostgres(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("ledger.OpenPostgres() = %v", err)
+	}
+	e := &testEnv{t: t, ledger: l, logs: &syncBuffer{}, now: &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}}
+	e.cfg = Config{Storage: l, Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit},
+		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Now: e.now.Now,
+		Heartbeat: time.Hour, StreamPoll: time.Hour}
+	e.server = New(e.cfg)
+	e.http = httptest.NewServer(e.server.Handler())
+	t.Cleanup(e.stop)
+	return e
+}
+
+// on returns c calling instance e instead.
+func (c *caller) on(e *testEnv) *caller { return &caller{env: e, user: c.user, token: c.token} }
+
+// TestPostgresStreamHearsOtherInstanceAtOnce: with two server instances
+// on one PostgreSQL database and stream polling off, a client streaming
+// from instance B hears at once of what is decided through instance A,
+// and only of what its user may see, each change once.
+func TestPostgresStreamHearsOtherInstanceAtOnce(t *testing.T) {
+	dsn := postgresDSN(t)
+	a, b := newPostgresEnv(t, dsn), newPostgresEnv(t, dsn)
+	c := newCast(a)
+	r := c.applicant.submitted("api_particulier", "Cantine")
+	other := c.applicant.submitted("api_entreprise", "Marchés publics")
+	reporter, applicant, outsider := openStream(t, c.reporter.on(b)), openStream(t, c.applicant.on(b)), openStream(t, c.outsider.on(b))
+
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindRequestChanges, "Merci de préciser le cadre juridique."), http.StatusCreated)
+	checkStream(t, reporter, d.Event.Seq, true)
+	checkStream(t, applicant, d.Event.Seq, true)
+	note := postNote(t, c.instructor, r.ID, instruct.KindNote, "Base légale à vérifier.")
+	checkStream(t, reporter, note, true)
+	message := postNote(t, c.instructor, r.ID, instruct.KindMessage, "Nous attendons votre réponse.")
+	checkStream(t, applicant, message, true)
+	checkStream(t, applicant, note, false)
+	theirs := postNote(t, c.outsider, other.ID, instruct.KindNote, "RAS")
+	checkStream(t, outsider, theirs, true)
+	for _, seq := range []int64{d.Event.Seq, note, message} {
+		checkStream(t, outsider, seq, false)
+	}
+	own := decodeAs[api.NoteResult](t, c.instructor.on(b).do("POST", "/requests/"+r.ID+"/notes",
+		api.NoteInput{Kind: instruct.KindNote, Comment: "Relancé."}, key(newKey())), http.StatusCreated)
+	checkStream(t, reporter, own.Event.Seq, true)
+	checkOnce(t, reporter)
+}
+
+// TestPostgresStreamAfterListenerKilled: when the connection instance B
+// listens on is killed, B connects again and its streams go on hearing
+// of instance A's decisions at once. The kill waits for the backend to
+// end, so that it cannot pass the decision on while dying.
+func TestPostgresStreamAfterListenerKilled(t *testing.T) {
+	dsn := postgresDSN(t)
+	name := "instruct-test-" + rand.Text()[:8]
+	a, b := newPostgresEnv(t, dsn), newPostgresEnv(t, withDSNParam(t, dsn, "application_name", name))
+	c := newCast(a)
+	r := c.applicant.submitted("api_particulier", "Cantine")
+	reporter := openStream(t, c.reporter.on(b))
+	var killed int
+	err := postgresAdmin(t, dsn).QueryRow(`SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity
+		WHERE application_name = $1 AND query LIKE 'LISTEN%'`, name).Scan(&killed)
+	if err != nil || killed != 1 {
+		t.Fatalf("killing instance B's listener = %d connections, %v; want 1", killed, err)
+	}
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	checkStream(t, reporter, d.Event.Seq, true)
+}
+
+// postNote posts a note or message of kind k as c and returns its seq.
+func postNote(t *testing.T, c *caller, id string, k instruct.Kind, comment string) int64 {
+	t.Helper()
+	res := c.do("POST", "/requests/"+id+"/notes", api.NoteInput{Kind: k, Comment: comment}, key(newKey()))
+	return decodeAs[api.NoteResult](t, res, http.StatusCreated).Event.Seq
+}
+
+// checkOnce checks that the stream announced no seq twice.
+func checkOnce(t *testing.T, r *sseReader) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	seen := map[int64]bool{}
+	for _, seq := range r.seqs {
+		if seen[seq] {
+			t.Errorf("the stream announced seq %d twice (%v)", seq, r.seqs)
+		}
+		seen[seq] = true
+	}
+}
