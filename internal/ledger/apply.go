@@ -52,12 +52,24 @@ func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p in
 	if len(diff) > 0 {
 		e.Diff = diff
 	}
+	return l.insertNew(ctx, tx, storedRequest{request: r, number: number, createdBy: actor.ID}, e)
+}
+
+// insertNew stores the request of s, new, with its create event e, both
+// at the next seq, in one batch.
+func (l *Ledger) insertNew(ctx context.Context, tx *txn, s storedRequest, e instruct.Event) (instruct.Request, error) {
 	k := reserve(tx, 1)
-	r, err = l.insertRequest(ctx, tx, storedRequest{request: r, number: number, createdBy: actor.ID, seq: k.seq + 1})
+	s.seq = k.seq + 1
+	var r instruct.Request
+	err := l.batched(ctx, tx, func() error {
+		var err error
+		if r, err = l.insertRequest(ctx, tx, s); err != nil {
+			return err
+		}
+		_, err = l.appendEvent(ctx, tx, s.number, r.Version, e, k)
+		return err
+	})
 	if err != nil {
-		return instruct.Request{}, err
-	}
-	if _, err := l.appendEvent(ctx, tx, number, r.Version, e, k); err != nil {
 		return instruct.Request{}, err
 	}
 	return r, nil
@@ -108,11 +120,17 @@ func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instr
 	if err != nil {
 		return instruct.Outcome{}, refuse(err)
 	}
-	out, err := l.record(ctx, tx, s, e, bump, m)
+	var out instruct.Outcome
+	err = l.batched(ctx, tx, func() error {
+		if out, err = l.record(ctx, tx, s, e, bump, m); err != nil {
+			return err
+		}
+		return l.remember(ctx, tx, m, out)
+	})
 	if err != nil {
 		return instruct.Outcome{}, err
 	}
-	return out, l.remember(ctx, tx, m, out)
+	return out, nil
 }
 
 // decide loads the request of m, checks m.IfMatch and calls m.Apply,

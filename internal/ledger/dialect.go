@@ -26,6 +26,9 @@ type dialect struct {
 	// write transaction that took seqs. On PostgreSQL it also notifies
 	// the other instances, at commit, that seqs moved.
 	saveChain string
+	// joinWrites, when not nil, makes one statement of several writes, so
+	// that the writes of one change cost one round trip (see batched).
+	joinWrites func(queries []string) string
 	// lockMigrations, when not empty, runs first in each migration
 	// transaction, so that instances starting together migrate one at a
 	// time.

@@ -118,10 +118,18 @@ type txn struct {
 	// began; chainMoved tells it must be written back.
 	chain      link
 	chainMoved bool
+	// pending, while set, queues the statements run by ExecContext
+	// instead of running them (see Ledger.batched).
+	pending *writeBatch
 }
 
-// ExecContext runs a statement in the transaction.
+// ExecContext runs a statement in the transaction, or queues it in the
+// pending batch.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.pending != nil {
+		t.pending.add(query, args)
+		return queuedResult{}, nil
+	}
 	if st := t.pool.prepared(query); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}

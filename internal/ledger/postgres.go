@@ -35,6 +35,7 @@ func postgresDialect() dialect {
 		rebind:            dollarPlaceholders,
 		loadChain:         `SELECT n, head FROM seq WHERE id = 1 FOR UPDATE`,
 		saveChain:         postgresSaveChain,
+		joinWrites:        postgresJoinWrites,
 		lockMigrations:    `SELECT pg_advisory_xact_lock(` + strconv.Itoa(postgresMigrationLock) + `)`,
 		readTx:            &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 		isUniqueViolation: postgresUniqueViolation,
