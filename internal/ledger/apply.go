@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -113,10 +112,14 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 // m (a replay, a reused key, a missing request, a stale version, m.Apply
 // itself) happens before anything is written, and refuses it alone.
 func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instruct.Outcome, error) {
-	if out, found, err := l.replay(ctx, tx, m); found || err != nil {
+	k, err := l.lookUp(ctx, tx, m)
+	if err != nil {
+		return instruct.Outcome{}, refuse(err)
+	}
+	if out, found, err := replay(m, k); found || err != nil {
 		return out, refuse(err)
 	}
-	s, e, bump, err := l.decide(ctx, tx, m)
+	s, e, bump, err := l.decide(ctx, tx, m, k)
 	if err != nil {
 		return instruct.Outcome{}, refuse(err)
 	}
@@ -133,10 +136,11 @@ func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instr
 	return out, nil
 }
 
-// decide loads the request of m, checks m.IfMatch and calls m.Apply,
-// which returns the event to record and whether it bumps the version.
-func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation) (storedRequest, instruct.Event, bool, error) {
-	s, err := l.loadRequest(ctx, tx, m.RequestID)
+// decide takes the request of m that k found, checks m.IfMatch and
+// calls m.Apply, which returns the event to record and whether it bumps
+// the version.
+func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k lookedUp) (storedRequest, instruct.Event, bool, error) {
+	s, err := k.stored(m.RequestID)
 	if err != nil {
 		return storedRequest{}, instruct.Event{}, false, err
 	}
@@ -200,29 +204,57 @@ func (l *Ledger) stale(ctx context.Context, tx querier, s storedRequest, ifMatch
 	return &instruct.StaleError{Current: s.request, EventsSince: since}
 }
 
-// replay looks m.IdempotencyKey up: found with the stored outcome when
-// the same mutation was applied before, idempotency_key_reused when the
-// key served another one.
-func (l *Ledger) replay(ctx context.Context, tx querier, m instruct.Mutation) (instruct.Outcome, bool, error) {
-	if m.IdempotencyKey == "" {
-		return instruct.Outcome{}, false, nil
-	}
-	var fingerprint, outcome string
-	var number int64
-	err := tx.QueryRowContext(ctx, `SELECT fingerprint, request_number, outcome FROM idempotency WHERE key = ?`, m.IdempotencyKey).
-		Scan(&fingerprint, &number, &outcome)
-	if errors.Is(err, sql.ErrNoRows) {
-		return instruct.Outcome{}, false, nil
-	}
+// lookUpSQL reads, in one statement, the request a mutation changes and
+// the idempotency record of its key: each column is NULL when its row is
+// missing.
+const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_number, i.outcome
+	FROM (SELECT 1 AS one) AS q
+	LEFT JOIN requests r ON r.number = ?
+	LEFT JOIN idempotency i ON i.key = ?`
+
+// lookedUp is what lookUpSQL found for a mutation.
+type lookedUp struct {
+	createdBy, body      sql.NullString
+	seq                  sql.NullInt64
+	fingerprint, outcome sql.NullString
+	keyNumber            sql.NullInt64
+}
+
+// lookUp reads the request m changes and the idempotency record of
+// m.IdempotencyKey, in one round trip.
+func (l *Ledger) lookUp(ctx context.Context, tx querier, m instruct.Mutation) (lookedUp, error) {
+	var k lookedUp
+	err := tx.QueryRowContext(ctx, lookUpSQL, m.RequestID, m.IdempotencyKey).
+		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome)
 	if err != nil {
-		return instruct.Outcome{}, false, fmt.Errorf("read idempotency record: %w", err)
+		return lookedUp{}, fmt.Errorf("read %s: %w", instruct.FormatRequestID(m.RequestID), err)
 	}
-	if fingerprint != m.Fingerprint || number != m.RequestID {
+	return k, nil
+}
+
+// stored returns request number as k found it, or not_found.
+func (k lookedUp) stored(number int64) (storedRequest, error) {
+	if !k.body.Valid {
+		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", instruct.FormatRequestID(number))
+	}
+	r, err := decodeRequest(k.body.String)
+	return storedRequest{request: r, number: number, createdBy: k.createdBy.String, seq: k.seq.Int64}, err
+}
+
+// replay answers from the idempotency record k found for
+// m.IdempotencyKey: found with the stored outcome when the same mutation
+// was applied before, idempotency_key_reused when the key served another
+// one.
+func replay(m instruct.Mutation, k lookedUp) (instruct.Outcome, bool, error) {
+	if m.IdempotencyKey == "" || !k.fingerprint.Valid {
+		return instruct.Outcome{}, false, nil
+	}
+	if k.fingerprint.String != m.Fingerprint || k.keyNumber.Int64 != m.RequestID {
 		return instruct.Outcome{}, true, instruct.Errorf(instruct.CodeIdempotencyKeyReused,
 			"this Idempotency-Key was already used for another change")
 	}
 	var out instruct.Outcome
-	if err := json.Unmarshal([]byte(outcome), &out); err != nil {
+	if err := json.Unmarshal([]byte(k.outcome.String), &out); err != nil {
 		return instruct.Outcome{}, true, fmt.Errorf("decode idempotency record: %w", err)
 	}
 	out.Replayed = true
