@@ -15,6 +15,13 @@
 // Decisions and new requests are written by group commit: the writes
 // waiting share one transaction and one durable commit (synchronous=FULL
 // on SQLite), and each is acknowledged only once that commit is done.
+// On PostgreSQL, the writes of one decision go as one statement, since
+// each round trip is made holding the seq counter's lock.
+//
+// On PostgreSQL, a transaction that assigns seqs also notifies the
+// channel instruct_changes ("schema:last seq"), which PostgreSQL delivers
+// at commit; each ledger listens on one connection of its own, so that
+// Changed tells a server at once of the changes other instances commit.
 //
 // Errors carry instruct codes (not_found, stale_version,
 // idempotency_key_reused, invalid) and never personal data: requests are
