@@ -111,16 +111,25 @@ func (ls *listener) connect(ctx context.Context) (*pgx.Conn, error) {
 // until ctx ends.
 func (ls *listener) run(ctx context.Context, conn *pgx.Conn) {
 	defer close(ls.ended)
-	for conn != nil {
+	for {
 		err := ls.listen(ctx, conn)
-		conn.Close(context.Background())
+		ls.hangUp(conn)
 		if ctx.Err() != nil {
 			return
 		}
 		ls.log.Warn("ledger listener lost its connection; reconnecting", "err", err)
-		conn = ls.reconnect(ctx)
+		if conn = ls.reconnect(ctx); conn == nil {
+			return
+		}
 		ls.broadcast() // changes may have been committed while away
 	}
+}
+
+// hangUp closes conn, waiting no longer than a ping for the server.
+func (ls *listener) hangUp(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), listenPing)
+	defer cancel()
+	conn.Close(ctx)
 }
 
 // listen waits for notifications on conn and tells Changed's waiters of
