@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ import (
 // server INSTRUCT_TEST_POSTGRES names, dropped when the test ends; the
 // test is skipped without it, and fails without it under
 // INSTRUCT_REQUIRE_E2E (CI).
-func postgresDSN(t *testing.T) string {
+func postgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
 	if dsn == "" {
@@ -46,7 +47,7 @@ func postgresDSN(t *testing.T) string {
 
 // postgresAdmin opens a connection pool to dsn for the test's own
 // statements, closed when the test ends.
-func postgresAdmin(t *testing.T, dsn string) *sql.DB {
+func postgresAdmin(t testing.TB, dsn string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -57,7 +58,7 @@ func postgresAdmin(t *testing.T, dsn string) *sql.DB {
 }
 
 // withDSNParam returns dsn with the connection parameter name set.
-func withDSNParam(t *testing.T, dsn, name, value string) string {
+func withDSNParam(t testing.TB, dsn, name, value string) string {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -72,7 +73,7 @@ func withDSNParam(t *testing.T, dsn, name, value string) string {
 // newPostgresEnv serves a ledger opened on PostgreSQL at dsn over real
 // HTTP, with event streams that never poll within a test: only the
 // database's notifications can wake them for another instance's changes.
-func newPostgresEnv(t *testing.T, dsn string) *testEnv {
+func newPostgresEnv(t testing.TB, dsn string) *testEnv {
 	t.Helper()
 	l, err := ledger.OpenPostgres(context.Background(), dsn)
 	if err != nil {
@@ -144,7 +145,7 @@ func TestPostgresStreamAfterListenerKilled(t *testing.T) {
 }
 
 // postNote posts a note or message of kind k as c and returns its seq.
-func postNote(t *testing.T, c *caller, id string, k instruct.Kind, comment string) int64 {
+func postNote(t testing.TB, c *caller, id string, k instruct.Kind, comment string) int64 {
 	t.Helper()
 	res := c.do("POST", "/requests/"+id+"/notes", api.NoteInput{Kind: k, Comment: comment}, key(newKey()))
 	return decodeAs[api.NoteResult](t, res, http.StatusCreated).Event.Seq
@@ -162,4 +163,37 @@ func checkOnce(t *testing.T, r *sseReader) {
 		}
 		seen[seq] = true
 	}
+}
+
+// BenchmarkPostgresStreamOtherInstance measures how long a change made
+// through instance A takes to reach a client streaming from instance B
+// on the same PostgreSQL database, stream polling off: from the note's
+// POST to its announcement. The notes come 200 ms apart, past the
+// relay's pause, as one reviewer's changes do.
+func BenchmarkPostgresStreamOtherInstance(b *testing.B) {
+	dsn := postgresDSN(b)
+	a, other := newPostgresEnv(b, dsn), newPostgresEnv(b, dsn)
+	c := newCast(a)
+	r := c.applicant.submitted("api_particulier", "Cantine")
+	s := openStream(b, c.reporter.on(other))
+	latencies := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		time.Sleep(2 * relayPause)
+		b.StartTimer()
+		start := time.Now()
+		seq := postNote(b, c.instructor, r.ID, instruct.KindNote, "RAS")
+		if !s.waitSeq(seq) {
+			b.Fatalf("the stream on instance B never announced seq %d", seq)
+		}
+		latencies[i] = time.Since(start)
+	}
+	slices.Sort(latencies)
+	ms := func(q int) float64 {
+		return float64(latencies[min(len(latencies)-1, len(latencies)*q/100)].Microseconds()) / 1000
+	}
+	b.ReportMetric(ms(50), "p50_ms")
+	b.ReportMetric(ms(99), "p99_ms")
+	b.ReportMetric(ms(100), "max_ms")
 }
