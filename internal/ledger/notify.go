@@ -31,8 +31,10 @@ const (
 	// before it pings its connection, to find out a connection that died
 	// silently.
 	listenCheck = 30 * time.Second
-	// listenPing bounds that ping.
+	// listenPing bounds that ping, and closing a connection.
 	listenPing = 5 * time.Second
+	// listenConnect bounds a reconnection.
+	listenConnect = 10 * time.Second
 	// listenRetryMin and listenRetryMax bound the wait before
 	// reconnecting, which doubles at every failure in a row.
 	listenRetryMin = 100 * time.Millisecond
@@ -100,7 +102,7 @@ func (ls *listener) connect(ctx context.Context) (*pgx.Conn, error) {
 		return nil, fmt.Errorf("connect to postgres to listen for changes: %w", err)
 	}
 	if _, err := conn.Exec(ctx, `LISTEN `+changeChannel); err != nil {
-		conn.Close(context.Background())
+		ls.hangUp(conn)
 		return nil, fmt.Errorf("listen for changes: %w", err)
 	}
 	ls.pid.Store(conn.PgConn().PID())
@@ -171,7 +173,9 @@ func (ls *listener) reconnect(ctx context.Context) *pgx.Conn {
 			return nil
 		case <-time.After(wait):
 		}
-		conn, err := ls.connect(ctx)
+		connectCtx, cancel := context.WithTimeout(ctx, listenConnect)
+		conn, err := ls.connect(connectCtx)
+		cancel()
 		if err == nil {
 			return conn
 		}
