@@ -12,7 +12,8 @@ filter=${1:-}
 rows=$(cat <<'ROWS'
 ./internal/server|BenchmarkDecisions|10000x|64 HTTP clients deciding on SQLite: saturated (>= 1,000/s), and at 1,000/s (p99 <= 50 ms)
 ./internal/server|BenchmarkFeedPull$|2x|pull the whole feed of 100,000 requests over HTTP
-./internal/ledger|BenchmarkApplyDecisions$|10000x|ledger alone, 64 goroutines, synchronous=FULL
+./internal/ledger|BenchmarkApplyDecisions$|10000x|ledger alone, 64 goroutines, synchronous=FULL (and PostgreSQL vs pgbench when INSTRUCT_TEST_POSTGRES is set)
+./internal/server|BenchmarkPostgresStreamOtherInstance$|200x|PostgreSQL: a change on instance A announced on a stream of instance B (needs INSTRUCT_TEST_POSTGRES)
 ./internal/replica|BenchmarkFirstSync100k$|1x|first sync of 100,000 over loopback (<= 10 s, >= 30% of bare insert)
 ./internal/replica|BenchmarkIncrementalSync100$|20x|incremental sync of 100 changes (<= 100 ms)
 ./internal/replica|BenchmarkPush1000$|3x|push 1,000 queued decisions (<= 3 s)

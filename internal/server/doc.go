@@ -24,9 +24,11 @@
 //     pulls, "<seq>.<base>.<fingerprint>" part-way through one, where base
 //     is the seq the pull began at, so that every page brings all the
 //     events after it of the requests it holds.
-//   - The event stream announces writes of this process at once and
-//     polls the database's last seq (Config.StreamPoll) for those of other
-//     instances; Close ends every stream, for a clean Shutdown.
+//   - The event stream announces writes of this process at once. Those
+//     of other instances sharing a PostgreSQL database arrive through the
+//     storage's ChangeNotifier (LISTEN/NOTIFY), with a poll of the last
+//     seq (Config.StreamPoll) as the fallback; Close ends every stream,
+//     for a clean Shutdown.
 //   - Applicants never read internal notes: not in histories, the feed,
 //     stale answers or the stream.
 package server
