@@ -5,21 +5,27 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
+	"github.com/instruct-dev/instruct/internal/catalog"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
 )
 
 func runAdmin(ctx context.Context, e *env, args []string) error {
 	if len(args) < 2 {
-		return usageError{errors.New("usage: instruct admin user add | token create | ssh-key add (--help for each)")}
+		return usageError{errors.New("usage: instruct admin user add | user roles | token create | token revoke | ssh-key add (--help for each)")}
 	}
 	switch args[0] + " " + args[1] {
 	case "user add":
 		return runUserAdd(ctx, e, args[2:])
+	case "user roles":
+		return runUserRoles(ctx, e, args[2:])
 	case "token create":
 		return runTokenCreate(ctx, e, args[2:])
+	case "token revoke":
+		return runTokenRevoke(ctx, e, args[2:])
 	case "ssh-key add":
 		return runSSHKeyAdd(ctx, e, args[2:])
 	}
@@ -41,19 +47,60 @@ func (d dbFlags) openForUser(ctx context.Context, email string) (*ledger.Ledger,
 	return l, u, nil
 }
 
-// grantList is a repeatable --role DEF:ROLE flag.
-type grantList []instruct.Grant
+// roleFlag is a repeatable --role DEF:ROLE flag. Its values are checked
+// after parsing, by grants, so that a bad one is reported in one line.
+type roleFlag []string
 
-func (g *grantList) String() string { return fmt.Sprint(*g) }
+func (r *roleFlag) String() string { return strings.Join(*r, " ") }
 
-// Set parses DEF:ROLE, such as api_particulier:instructor or *:reporter.
-func (g *grantList) Set(s string) error {
+// Set keeps one DEF:ROLE value.
+func (r *roleFlag) Set(s string) error {
+	*r = append(*r, s)
+	return nil
+}
+
+// grants parses the DEF:ROLE values, such as api_particulier:instructor
+// or *:reporter: DEF is * or a definition of the catalogue the server
+// serves, ROLE one of reporter, instructor, manager, admin.
+func (r roleFlag) grants() ([]instruct.Grant, error) {
+	known, err := definitionIDs()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]instruct.Grant, 0, len(r))
+	for _, s := range r {
+		g, err := parseGrant(s, known)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// parseGrant parses one DEF:ROLE value against the known definitions.
+func parseGrant(s string, known []string) (instruct.Grant, error) {
 	def, role, ok := strings.Cut(s, ":")
 	if !ok || def == "" || !instruct.Role(role).Valid() {
-		return fmt.Errorf("%q is not DEF:ROLE with ROLE one of reporter, instructor, manager, admin", s)
+		return instruct.Grant{}, fmt.Errorf("--role %q is not DEF:ROLE with ROLE one of reporter, instructor, manager, admin", s)
 	}
-	*g = append(*g, instruct.Grant{Definition: def, Role: instruct.Role(role)})
-	return nil
+	if def != instruct.AllDefinitions && !slices.Contains(known, def) {
+		return instruct.Grant{}, fmt.Errorf("--role %q: unknown definition %q; use * or one of %s", s, def, strings.Join(known, ", "))
+	}
+	return instruct.Grant{Definition: def, Role: instruct.Role(role)}, nil
+}
+
+// definitionIDs returns the IDs of the definitions the server serves.
+func definitionIDs() ([]string, error) {
+	defs, err := catalog.Default()
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(defs))
+	for i, d := range defs {
+		ids[i] = d.ID
+	}
+	return ids, nil
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
@@ -63,13 +110,17 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	db.register(fs)
 	email := fs.String("email", "", "e-mail address (unique)")
 	name := fs.String("name", "", "display name")
-	var roles grantList
-	fs.Var(&roles, "role", "DEF:ROLE, repeatable (api_particulier:instructor, *:reporter, *:admin); none makes an applicant")
+	var roleValues roleFlag
+	fs.Var(&roleValues, "role", "DEF:ROLE, repeatable (api_particulier:instructor, *:reporter, *:admin); none makes an applicant")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *email == "" || *name == "" {
 		return usageError{errors.New("--email and --name are required")}
+	}
+	roles, err := roleValues.grants()
+	if err != nil {
+		return err
 	}
 	l, err := db.open(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
