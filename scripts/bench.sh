@@ -45,3 +45,13 @@ awk '{
   for (i = 4; i + 1 <= NF; i += 2) figs = figs sprintf("%s %s  ", $i, $(i+1))
   printf "%-18s %-58s %s\n", pkg, name, figs
 }' "$out"
+
+# QUALITY.md: on PostgreSQL, the ledger's decisions per second as a ratio
+# of pgbench's simple-update TPS on the same server, measured right after.
+pg_rate=$(awk '/postgres\/clients=64/ { for (i = 1; i <= NF; i++) if ($(i+1) == "decisions/s") print $i }' "$out")
+pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1 || true)
+if [[ -n "$pg_rate" && -n "$pgbench" ]]; then
+  "$pgbench" -i -q "$INSTRUCT_TEST_POSTGRES" >/dev/null 2>&1
+  tps=$("$pgbench" -N -c 64 -j 2 -T 15 "$INSTRUCT_TEST_POSTGRES" 2>/dev/null | awk '/^tps/ { print $3 }')
+  awk -v r="$pg_rate" -v t="$tps" 'BEGIN { printf "\nPostgreSQL: ledger %.0f decisions/s, pgbench -N -c 64 %.0f TPS, ratio %.2f\n", r, t, r / t }'
+fi
