@@ -318,3 +318,34 @@ func TestAdminAccessCommandsHaveHelpWithAnExample(t *testing.T) {
 		t.Errorf("instruct admin = %s, want exit 2 and a usage naming token revoke and user roles", res)
 	}
 }
+
+// TestAdminRevokeAndRolesOnPostgres: with --postgres, on the database of
+// a running server, a revoked token is refused at the next request while
+// the user's other one works, and new roles show at the next GET /me.
+func TestAdminRevokeAndRolesOnPostgres(t *testing.T) {
+	dsn := postgresDatabase(t)
+	srv := startServer(t, dsn, true)
+	box := newSandbox(t)
+	pg := []string{"--postgres", dsn, "--email", leaEmail}
+	box.must(append([]string{"admin", "user", "add", "--name", "Léa Girard", "--role", "api_particulier:instructor"}, pg...)...)
+	kept := strings.TrimSpace(box.must(append([]string{"admin", "token", "create"}, pg...)...).stdout)
+	lost := strings.TrimSpace(box.must(append([]string{"admin", "token", "create"}, pg...)...).stdout)
+
+	res := box.runInput(lost+"\n", append([]string{"admin", "token", "revoke", "--token", "-"}, pg...)...)
+	if res.code != 0 {
+		t.Fatalf("admin token revoke --postgres --token - = %s, want exit 0", res)
+	}
+	wantNoToken(t, res, kept, lost)
+	wantStatus(t, srv, "the revoked token", lost, http.StatusUnauthorized)
+	wantStatus(t, srv, "Léa's other token", kept, http.StatusOK)
+
+	box.must(append([]string{"admin", "user", "roles", "--role", "*:reporter"}, pg...)...)
+	want := []instruct.Grant{{Definition: instruct.AllDefinitions, Role: instruct.RoleReporter}}
+	if got := rolesOf(t, srv, kept); !slices.Equal(got, want) {
+		t.Errorf("GET /me roles after admin user roles --postgres = %v, want %v", got, want)
+	}
+	if res := box.must(append([]string{"admin", "token", "revoke"}, pg...)...); !strings.Contains(res.stdout, "1 token") {
+		t.Errorf("admin token revoke --postgres --email printed %q, want 1 token revoked", res.stdout)
+	}
+	wantStatus(t, srv, "a token revoked with all of the user's", kept, http.StatusUnauthorized)
+}
