@@ -175,8 +175,10 @@ func (s *story) comment(st *step, current instruct.RequestPatch) string {
 	switch st.purpose {
 	case purposeRequestChanges:
 		return s.letter(s.complaint(s.defects[st.round], current))
-	case purposeMessage:
-		return t.messages[s.r.IntN(len(t.messages))]
+	case purposeAcknowledge:
+		return t.acknowledgements[s.r.IntN(len(t.acknowledgements))]
+	case purposeRemind:
+		return t.reminders[s.r.IntN(len(t.reminders))]
 	case purposeNote:
 		return t.notes[s.r.IntN(len(t.notes))]
 	case purposeApprove:

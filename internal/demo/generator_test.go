@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -421,5 +422,34 @@ func TestFollowsTheCatalogue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMessagesFitTheirMoment: a message to the applicant right after a
+// submission acknowledges it; one after a request for changes is about
+// the changes awaited — never a reminder of changes nobody asked for.
+func TestMessagesFitTheirMoment(t *testing.T) {
+	texts := newTexts()
+	seen := map[instruct.Kind]int{}
+	for _, h := range newTestGenerator(t, 5).Histories(1000) {
+		var last instruct.Kind
+		for _, e := range h.Events {
+			switch e.Kind {
+			case instruct.KindSubmit, instruct.KindRequestChanges:
+				last = e.Kind
+			case instruct.KindMessage:
+				want := texts.acknowledgements
+				if last == instruct.KindRequestChanges {
+					want = texts.reminders
+				}
+				if !slices.Contains(want, e.Comment) {
+					t.Errorf("%s: message %q after %s does not fit", h.Request.ID, e.Comment, last)
+				}
+				seen[last]++
+			}
+		}
+	}
+	if seen[instruct.KindSubmit] == 0 || seen[instruct.KindRequestChanges] == 0 {
+		t.Errorf("messages after submissions %d, after requests for changes %d: want some of both", seen[instruct.KindSubmit], seen[instruct.KindRequestChanges])
 	}
 }

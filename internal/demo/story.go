@@ -20,7 +20,10 @@ const (
 	purposeRequestChanges
 	purposeFix
 	purposeReschedule
-	purposeMessage
+	// purposeAcknowledge is a message to the applicant after a submission,
+	// purposeRemind one after a request for changes.
+	purposeAcknowledge
+	purposeRemind
 	purposeNote
 	purposeApprove
 	purposeRefuse
@@ -165,7 +168,7 @@ func (s *story) skeleton() {
 		return
 	}
 	s.add(purposeSubmit, instruct.KindSubmit, s.between(time.Hour, 10*day))
-	s.maybe(10, purposeMessage, instruct.KindMessage, s.between(2*time.Hour, 4*day))
+	s.maybe(10, purposeAcknowledge, instruct.KindMessage, s.between(2*time.Hour, 4*day))
 	s.rounds()
 	if s.status == instruct.StatusSubmitted {
 		s.maybe(20, purposeNote, instruct.KindNote, s.between(time.Hour, 4*day))
@@ -251,7 +254,7 @@ func (s *story) rounds() {
 func (s *story) requestChanges(k int) {
 	s.add(purposeRequestChanges, instruct.KindRequestChanges, s.instruction())
 	s.steps[len(s.steps)-1].round = k
-	s.maybe(25, purposeMessage, instruct.KindMessage, s.between(2*time.Hour, 10*day))
+	s.maybe(25, purposeRemind, instruct.KindMessage, s.between(2*time.Hour, 10*day))
 }
 
 // decide lays out the decision and what follows it.

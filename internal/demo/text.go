@@ -11,9 +11,12 @@ type texts struct {
 	refusals       []string
 	revocations    []string
 	notes          []string
-	messages       []string
-	closings       []string
-	unknownScopes  map[string][]string
+	// acknowledgements follow a submission, reminders a request for
+	// changes.
+	acknowledgements []string
+	reminders        []string
+	closings         []string
+	unknownScopes    map[string][]string
 }
 
 func newTexts() texts {
@@ -57,11 +60,14 @@ func newTexts() texts {
 			"Avis demandé au pôle juridique sur le périmètre des données avant décision.",
 			"Demande similaire déjà validée pour une autre organisation, avec le même cas d'usage et le même cadre juridique.",
 		},
-		messages: []string{
+		acknowledgements: []string{
 			"Nous avons bien reçu votre demande ; elle sera instruite dans les meilleurs délais.",
 			"Pouvez-vous nous confirmer la date de mise en production envisagée ?",
-			"Pour rappel, la demande reste en attente de vos modifications ; sans retour de votre part sous un mois, elle sera archivée.",
 			"Merci de vérifier que votre délégué à la protection des données a bien été informé de la demande.",
+		},
+		reminders: []string{
+			"Pour rappel, la demande reste en attente de vos modifications ; sans retour de votre part sous un mois, elle sera archivée.",
+			"Nous restons à votre disposition pour toute question sur les modifications demandées.",
 		},
 		closings: []string{"Cordialement,", "Bien cordialement,", "Avec nos remerciements,"},
 		unknownScopes: map[string][]string{
