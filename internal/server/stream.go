@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,11 +54,20 @@ type streamState struct {
 	user    instruct.User
 	sent    int64
 	checked int64
+	// tokenHash is the hash of the token the stream opened with, looked
+	// up again at every heartbeat.
+	tokenHash []byte
 }
+
+// errAccessChanged ends a stream whose token was revoked, or whose user's
+// roles changed, since it opened: the client reconnects and is refused,
+// or served under its new rights.
+var errAccessChanged = errors.New("the stream's access changed")
 
 // stream answers GET /stream with Server-Sent Events: a "change" event
 // whenever something the caller may see changed, heartbeat comments
-// while idle. It ends when the client leaves or the server closes.
+// while idle. It ends when the client leaves or the server closes, and
+// at a heartbeat when its token was revoked or its user's roles changed.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User) error {
 	ctx := r.Context()
 	if s.base.Err() != nil {
@@ -69,7 +80,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User)
 	if err != nil {
 		return err
 	}
-	st := &streamState{user: u, sent: last, checked: last}
+	token, _ := bearerToken(r.Header.Get("Authorization"))
+	hash := sha256.Sum256([]byte(token))
+	st := &streamState{user: u, sent: last, checked: last, tokenHash: hash[:]}
 	resumeFrom(st, r.Header.Get("Last-Event-ID"))
 	out := startStream(w)
 	if err := out.send(fmt.Sprintf("retry: %d\n: connected\n\n", streamRetryMillis)); err != nil {
@@ -122,7 +135,9 @@ func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, change
 		case <-sub.wake:
 			err = st.announce(out, sub.take())
 		case <-heartbeat.C:
-			err = out.send(": heartbeat\n\n")
+			if err = s.recheck(ctx, st); err == nil {
+				err = out.send(": heartbeat\n\n")
+			}
 		case <-poll.C:
 			err = s.pollStream(ctx, out, st)
 		case <-changed:
@@ -134,6 +149,23 @@ func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, change
 			return
 		}
 	}
+}
+
+// recheck looks the stream's token up again: errAccessChanged when it
+// was revoked or its user's roles changed. A database error is logged and
+// the stream goes on; the next heartbeat checks again.
+func (s *Server) recheck(ctx context.Context, st *streamState) error {
+	u, err := s.store.UserByTokenHash(ctx, st.tokenHash)
+	switch {
+	case instruct.ErrorCode(err) == instruct.CodeNotFound:
+		return errAccessChanged
+	case err != nil:
+		s.logPollError(ctx, err)
+		return nil
+	case u.ID != st.user.ID || rolesFingerprint(u) != rolesFingerprint(st.user):
+		return errAccessChanged
+	}
+	return nil
 }
 
 // announce sends seq unless a later one was already sent.

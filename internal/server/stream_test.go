@@ -120,3 +120,40 @@ func TestShutdownWithOpenStream(t *testing.T) {
 		t.Errorf("the stream's client never saw the end")
 	}
 }
+
+// TestStreamEndsWhenAccessChanges: a stream opened with a token that is
+// then revoked, or by a user whose roles then change, ends at its next
+// heartbeat; a stream whose access did not change goes on.
+func TestStreamEndsWhenAccessChanges(t *testing.T) {
+	e := newEnv(t, withStreamTiming(20*time.Millisecond, time.Hour))
+	c := newCast(e)
+	ctx := context.Background()
+	steady := openStream(t, c.reporter)
+	revoked := openStream(t, c.outsider)
+	regranted := openStream(t, c.instructor)
+
+	if _, err := e.ledger.RevokeTokens(ctx, c.outsider.user.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !revoked.waitUntil(func() bool { return revoked.ended }) {
+		t.Errorf("the stream of a revoked token is still open")
+	}
+	grants := []instruct.Grant{{Definition: "api_entreprise", Role: instruct.RoleReporter}}
+	if err := e.ledger.SetRoles(ctx, c.instructor.user.ID, grants); err != nil {
+		t.Fatal(err)
+	}
+	if !regranted.waitUntil(func() bool { return regranted.ended }) {
+		t.Errorf("the stream of a user whose roles changed is still open")
+	}
+	before := steady.heartbeatCount()
+	if !steady.waitUntil(func() bool { return steady.heartbeats >= before+3 && !steady.ended }) {
+		t.Errorf("the stream of a user whose access did not change stopped")
+	}
+}
+
+// heartbeatCount returns how many heartbeats the stream brought so far.
+func (r *sseReader) heartbeatCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.heartbeats
+}
