@@ -35,7 +35,7 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 // openForUser opens the server database and finds the user with e-mail
 // address email in it.
 func (d dbFlags) openForUser(ctx context.Context, email string) (*ledger.Ledger, instruct.User, error) {
-	l, err := d.open(ctx, slog.New(slog.DiscardHandler))
+	l, err := d.openExisting(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, instruct.User{}, err
 	}
@@ -122,6 +122,8 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The first user may be added before the server first starts: this
+	// command alone creates the database when it is missing.
 	l, err := db.open(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	l, err := db.open(ctx, slog.New(slog.DiscardHandler))
+	l, err := db.openExisting(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/catalog"
@@ -39,6 +41,19 @@ func (d dbFlags) open(ctx context.Context, log *slog.Logger) (*ledger.Ledger, er
 		return ledger.OpenPostgres(ctx, d.postgres, ledger.WithLogger(log))
 	}
 	return ledger.Open(ctx, d.path, ledger.WithLogger(log))
+}
+
+// openExisting opens the server database for a command that works on
+// one already in use (admin, audit): a SQLite file that does not exist is
+// refused rather than created empty, which would make a mistyped --db
+// look like a database without users, or an audit of nothing pass.
+func (d dbFlags) openExisting(ctx context.Context, log *slog.Logger) (*ledger.Ledger, error) {
+	if d.postgres == "" {
+		if _, err := os.Stat(d.path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no server database at %s: pass --db with the file \"instruct serve\" uses", d.path)
+		}
+	}
+	return d.open(ctx, log)
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
