@@ -14,4 +14,8 @@ type SyncStatus struct {
 	Rejected  int
 	// LastError is the last failure in plain words, "" after a success.
 	LastError string
+	// LastErrorCode is that failure's code (CodeUnavailable when the
+	// server is out of reach), so that a screen can say it in the
+	// reviewer's language; "" after a success.
+	LastErrorCode Code
 }

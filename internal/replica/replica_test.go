@@ -30,7 +30,7 @@ func TestFirstSyncPullsWhatTheUserMaySee(t *testing.T) {
 		t.Errorf("cached Me() = %+v, %v; want the signed-in user", me, err)
 	}
 	st := r.engine.Status()
-	if !st.Online || st.Syncing || st.LastSync.IsZero() || st.LastError != "" {
+	if !st.Online || st.Syncing || st.LastSync.IsZero() || st.LastError != "" || st.LastErrorCode != "" {
 		t.Errorf("Status() = %+v, want online, idle, synced, without error", st)
 	}
 }
@@ -169,8 +169,8 @@ func TestOfflineKeepsEverythingAndLandsOnce(t *testing.T) {
 		t.Fatalf("Sync() with the server down = %v, want code unavailable", err)
 	}
 	st := r.engine.Status()
-	if st.Online || st.Pending != 3 || st.LastError == "" {
-		t.Errorf("Status() offline = %+v, want offline, 3 pending, an error in words", st)
+	if st.Online || st.Pending != 3 || st.LastError == "" || st.LastErrorCode != instruct.CodeUnavailable {
+		t.Errorf("Status() offline = %+v, want offline, 3 pending, an error in words and its code", st)
 	}
 	for _, op := range ops {
 		if got := r.op(t, op.RequestID, op.ID); !got.Open() {

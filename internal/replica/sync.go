@@ -74,7 +74,7 @@ func (e *Engine) finish(ctx context.Context, err error) {
 			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
 		}
 		s.Online = online(err, s.Online)
-		s.LastError = plainError(err)
+		s.LastError, s.LastErrorCode = plainError(err), instruct.ErrorCode(err)
 		if err == nil {
 			s.LastSync = now
 		}

@@ -81,7 +81,17 @@ func English() Messages {
 		PendingN:    func(n int) string { return strconv.Itoa(n) + " pending" },
 		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
 		RejectedN:   func(n int) string { return strconv.Itoa(n) + " rejected" },
-		SyncError:   func(msg string) string { return "sync error: " + msg },
+		SyncError: func(code instruct.Code, msg string) string {
+			switch code {
+			case instruct.CodeUnavailable:
+				return "server out of reach, decisions kept"
+			case instruct.CodeUnauthorized:
+				return "the server refuses the token: sign in again (instruct login)"
+			case instruct.CodeRateLimited:
+				return "server busy; trying again shortly"
+			}
+			return "sync error: " + msg
+		},
 
 		QueueTitle: func(n int) string { return "Queue · " + strconv.Itoa(n) },
 		Loading:    "Loading…",

@@ -81,7 +81,17 @@ func French() Messages {
 		PendingN:    func(n int) string { return strconv.Itoa(n) + " en attente" },
 		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
 		RejectedN:   func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
-		SyncError:   func(msg string) string { return "erreur de synchronisation : " + msg },
+		SyncError: func(code instruct.Code, msg string) string {
+			switch code {
+			case instruct.CodeUnavailable:
+				return "serveur injoignable, décisions gardées"
+			case instruct.CodeUnauthorized:
+				return "le serveur refuse le jeton : reconnectez-vous (instruct login)"
+			case instruct.CodeRateLimited:
+				return "serveur saturé ; nouvel essai dans un instant"
+			}
+			return "erreur de synchronisation : " + msg
+		},
 
 		QueueTitle: func(n int) string { return "File · " + strconv.Itoa(n) },
 		Loading:    "Chargement…",

@@ -28,7 +28,9 @@ type Messages struct {
 	PendingN    func(n int) string
 	ConflictsN  func(n int) string
 	RejectedN   func(n int) string
-	SyncError   func(msg string) string
+	// SyncError says a failed sync: in the language's own words for
+	// the failures a reviewer can act on (by code), else msg.
+	SyncError func(code instruct.Code, msg string) string
 
 	// Queue and tabs.
 	QueueTitle func(n int) string

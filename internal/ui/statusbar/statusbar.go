@@ -93,7 +93,7 @@ func (m Model) right(now time.Time) string {
 		parts = append(parts, m.theme.Reject.Paint("✗ "+m.msgs.RejectedN(s.Rejected)))
 	}
 	if s.LastError != "" {
-		parts = append(parts, m.theme.Error.Paint("✗ "+m.msgs.SyncError(s.LastError)))
+		parts = append(parts, m.theme.Error.Paint("✗ "+m.msgs.SyncError(s.LastErrorCode, s.LastError)))
 	}
 	return strings.Join(parts, " · ") + " "
 }

@@ -26,6 +26,10 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 			[]string{"● en ligne", "synchronisé il y a 3 min", "⧗ 3 en attente", "✗ 1 rejetée"}},
 		{"error", true, &instruct.SyncStatus{LastSync: now.Add(-time.Hour), LastError: "serveur injoignable"},
 			[]string{"○ hors ligne", "erreur de synchronisation : serveur injoignable"}},
+		{"offline, said in French", true, &instruct.SyncStatus{LastError: "the server is out of reach", LastErrorCode: instruct.CodeUnavailable},
+			[]string{"○ hors ligne", "✗ serveur injoignable, décisions gardées"}},
+		{"token refused, said in French", true, &instruct.SyncStatus{Online: true, LastError: "the server refused the token", LastErrorCode: instruct.CodeUnauthorized},
+			[]string{"le serveur refuse le jeton : reconnectez-vous"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
