@@ -10,10 +10,16 @@ import (
 )
 
 // postgresDSN returns the DSN of the test PostgreSQL server from
-// INSTRUCT_TEST_POSTGRES, or skips the test when it is not set.
+// INSTRUCT_TEST_POSTGRES, or skips the test when it is not set — and
+// fails it instead under INSTRUCT_REQUIRE_E2E (CI), where a skip would
+// hide that PostgreSQL went untested.
 func postgresDSN(t testing.TB) string {
+	t.Helper()
 	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
 	if dsn == "" {
+		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
+			t.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
+		}
 		t.Skip("INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against")
 	}
 	return dsn
