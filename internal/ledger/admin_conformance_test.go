@@ -1,17 +1,22 @@
 package ledger
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // runAdminConformance runs, on every engine, what the administrators'
-// commands rely on: revoking tokens and replacing roles. open returns a
-// new, empty ledger that the test owns, as for runConformance.
+// commands rely on: revoking tokens, replacing roles and removing SSH
+// keys. open returns a new, empty ledger that the test owns, as for
+// runConformance.
 func runAdminConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 	tests := []struct {
 		name string
@@ -21,6 +26,8 @@ func runAdminConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"RevokeOneTokenOfItsOwner", testRevokeToken},
 		{"SetRolesReplacesWhatTheUserSees", testSetRolesVisibility},
 		{"SetRolesRefusedKeepsTheOldRoles", testSetRolesRefused},
+		{"RemoveOneSSHKeyOfItsOwner", testRemoveSSHKey},
+		{"RemoveEverySSHKeyOfOneUser", testRemoveSSHKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -209,4 +216,98 @@ func testSetRolesRefused(t *testing.T, open func(t *testing.T) *Ledger) {
 			}
 		})
 	}
+}
+
+// newSSHKey binds a new Ed25519 key to user id and returns its
+// fingerprint.
+func (f *fixture) newSSHKey(id string) string {
+	f.t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	key, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	fp, err := f.l.AddSSHKey(f.ctx, id, string(ssh.MarshalAuthorizedKey(key)))
+	if err != nil {
+		f.t.Fatalf("AddSSHKey(%s) = %v", id, err)
+	}
+	return fp
+}
+
+// wantKeyOwner fails the test unless the SSH key with that fingerprint
+// is accepted as user id's ("" for a key that must be refused), as
+// ssh-serve looks it up at each connection.
+func (f *fixture) wantKeyOwner(what, fingerprint, id string) {
+	f.t.Helper()
+	u, err := f.l.UserBySSHFingerprint(f.ctx, fingerprint)
+	if id == "" {
+		if instruct.ErrorCode(err) != instruct.CodeNotFound {
+			f.t.Errorf("%s: UserBySSHFingerprint() = %+v, %v, want not_found", what, u, err)
+		}
+		return
+	}
+	if err != nil || u.ID != id {
+		f.t.Errorf("%s: UserBySSHFingerprint() = %+v, %v, want user %s", what, u, err, id)
+	}
+}
+
+func testRemoveSSHKey(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	jeanne := f.addUser("jeanne@dinum.gouv.fr")
+	paul := f.addUser("paul@dinum.gouv.fr")
+	laptop := f.newSSHKey(jeanne.ID)
+	desktop := f.newSSHKey(jeanne.ID)
+	pauls := f.newSSHKey(paul.ID)
+
+	tests := []struct {
+		name        string
+		user        string
+		fingerprint string
+		want        instruct.Code
+	}{
+		{"own key", jeanne.ID, laptop, ""},
+		{"same key again", jeanne.ID, laptop, instruct.CodeNotFound},
+		{"another user's key", jeanne.ID, pauls, instruct.CodeForbidden},
+		{"key never bound", jeanne.ID, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", instruct.CodeNotFound},
+		{"empty fingerprint", jeanne.ID, "", instruct.CodeNotFound},
+		{"unknown user", "u-nobody", desktop, instruct.CodeNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := f.l.RemoveSSHKey(f.ctx, tc.user, tc.fingerprint)
+			if got := instruct.ErrorCode(err); got != tc.want {
+				t.Errorf("RemoveSSHKey(%s) = %v, want code %q", tc.name, err, tc.want)
+			}
+		})
+	}
+	f.wantKeyOwner("the removed key", laptop, "")
+	f.wantKeyOwner("Jeanne's other key", desktop, jeanne.ID)
+	f.wantKeyOwner("Paul's key, refused to Jeanne's removal", pauls, paul.ID)
+}
+
+func testRemoveSSHKeys(t *testing.T, open func(t *testing.T) *Ledger) {
+	f := newFixture(t, open)
+	jeanne := f.addUser("jeanne@dinum.gouv.fr")
+	paul := f.addUser("paul@dinum.gouv.fr")
+	keys := []string{f.newSSHKey(jeanne.ID), f.newSSHKey(jeanne.ID)}
+	slices.Sort(keys)
+	pauls := f.newSSHKey(paul.ID)
+
+	removed, err := f.l.RemoveSSHKeys(f.ctx, jeanne.ID)
+	if err != nil || !cmp.Equal(removed, keys) {
+		t.Fatalf("RemoveSSHKeys(Jeanne) = %v, %v, want %v", removed, err, keys)
+	}
+	for _, fp := range keys {
+		f.wantKeyOwner("Jeanne's key after removing them all", fp, "")
+	}
+	f.wantKeyOwner("Paul's key after removing Jeanne's", pauls, paul.ID)
+	if removed, err := f.l.RemoveSSHKeys(f.ctx, jeanne.ID); err != nil || removed == nil || len(removed) != 0 {
+		t.Errorf("RemoveSSHKeys(Jeanne) again = %#v, %v, want an empty list", removed, err)
+	}
+	_, err = f.l.RemoveSSHKeys(f.ctx, "u-nobody")
+	wantCode(t, "RemoveSSHKeys(unknown user)", err, instruct.CodeNotFound)
+	f.wantKeyOwner("Paul's key after removing an unknown user's", pauls, paul.ID)
 }
