@@ -15,7 +15,7 @@ import (
 
 func runAdmin(ctx context.Context, e *env, args []string) error {
 	if len(args) < 2 {
-		return usageError{errors.New("usage: instruct admin user add | user roles | token create | token revoke | ssh-key add (--help for each)")}
+		return usageError{errors.New("usage: instruct admin user add | user roles | token create | token revoke | ssh-key add | ssh-key remove (--help for each)")}
 	}
 	switch args[0] + " " + args[1] {
 	case "user add":
@@ -28,6 +28,8 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return runTokenRevoke(ctx, e, args[2:])
 	case "ssh-key add":
 		return runSSHKeyAdd(ctx, e, args[2:])
+	case "ssh-key remove":
+		return runSSHKeyRemove(ctx, e, args[2:])
 	}
 	return usageError{fmt.Errorf("unknown admin command %q", args[0]+" "+args[1])}
 }

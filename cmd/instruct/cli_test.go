@@ -350,7 +350,7 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 	top := box.must("--help")
 	for _, cmd := range [][]string{
 		{"demo"}, {"tui"}, {"serve"}, {"admin", "user", "add"}, {"admin", "token", "create"},
-		{"admin", "ssh-key", "add"}, {"admin", "token", "revoke"}, {"admin", "user", "roles"},
+		{"admin", "ssh-key", "add"}, {"admin", "token", "revoke"}, {"admin", "user", "roles"}, {"admin", "ssh-key", "remove"},
 		{"audit", "verify"}, {"login"}, {"sync"}, {"ls"}, {"show"}, {"decide"}, {"ssh-serve"},
 	} {
 		name := strings.Join(cmd, " ")

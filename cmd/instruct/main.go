@@ -38,7 +38,7 @@ func commands() map[string]command {
 		"demo":      {"try instruct with no set-up: a demo server and the TUI", runDemo},
 		"tui":       {"open the TUI against the configured server (the default command)", runTUI},
 		"serve":     {"run the server", runServe},
-		"admin":     {"manage users, tokens and SSH keys (user add, user roles, token create, token revoke, ssh-key add)", runAdmin},
+		"admin":     {"manage users, tokens and SSH keys (user add, user roles, token create, token revoke, ssh-key add, ssh-key remove)", runAdmin},
 		"audit":     {"check the event log's hash chain (audit verify)", runAudit},
 		"login":     {"store a server and token for the TUI and the commands", runLogin},
 		"sync":      {"push the outbox and pull the feed once", runSync},
