@@ -33,7 +33,7 @@ const hostKeyFile = "ssh_host_ed25519"
 // sshFlags are the flags of ssh-serve besides the database's.
 type sshFlags struct {
 	addr, data, lang string
-	idle             time.Duration
+	idle, access     time.Duration
 	demo             bool
 	db               dbFlags
 }
@@ -43,6 +43,7 @@ func (f *sshFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "directory of the host key and of one cache and API token per user (default: the --db path + \".ssh\")")
 	fs.StringVar(&f.lang, "lang", "", "fr or en for every session (default: from each client's LANG)")
 	fs.DurationVar(&f.idle, "idle-timeout", sshd.DefaultIdleTimeout, "end a session after this long without a key press")
+	fs.DurationVar(&f.access, "access-check", sshd.DefaultAccessCheck, "how often an open session checks its key and roles are still granted")
 	fs.BoolVar(&f.demo, "demo", false, "seed an empty database with demo users and requests")
 	f.db.register(fs)
 }
@@ -130,7 +131,7 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 	}
 	desks := &sshDesks{api: api.url, dir: dir, log: log, http: api.http, tokens: newSSHTokens(l, dir, log)}
 	srv, err := sshd.New(sshd.Config{Users: l, Open: desks.open, HostKey: hostKey, Logger: log,
-		IdleTimeout: f.idle, Language: func(getenv func(string) string) string { return language(f.lang, getenv) }})
+		IdleTimeout: f.idle, AccessCheck: f.access, Language: func(getenv func(string) string) string { return language(f.lang, getenv) }})
 	var ln net.Listener
 	if err == nil {
 		ln, err = net.Listen("tcp", f.addr)

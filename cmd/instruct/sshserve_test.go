@@ -753,3 +753,46 @@ func sshMove(tb testing.TB, term *sshdtest.Terminal, key string) int64 {
 	}
 	return after - before
 }
+
+// TestSSHServeEndsSessionsWhoseAccessIsWithdrawn: a session stays open
+// while its key and roles stand; once the administrator removes the key,
+// or takes the user's roles away, the session already open ends with the
+// reason, within the access-check interval.
+func TestSSHServeEndsSessionsWhoseAccessIsWithdrawn(t *testing.T) {
+	w := startSSHWorld(t, "--access-check", "100ms")
+	ctx := context.Background()
+	keyRemoved := w.dial(t, demo.InstructorID, sshdtest.Options{})
+	rolesRemoved := w.dial(t, demo.ReporterID, sshdtest.Options{})
+	untouched := w.dial(t, demo.AdminID, sshdtest.Options{})
+	for _, term := range []*sshdtest.Terminal{keyRemoved, rolesRemoved, untouched} {
+		sshWaitText(t, term, "[To review")
+	}
+
+	if _, err := w.svc.ledger.RemoveSSHKeys(ctx, demo.InstructorID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.ledger.SetRoles(ctx, demo.ReporterID, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		term *sshdtest.Terminal
+		user string
+	}{{keyRemoved, demo.InstructorID}, {rolesRemoved, demo.ReporterID}} {
+		if err := c.term.Wait(sshWait); err != nil {
+			t.Fatalf("the session of %s ended with %v, want exit status 0 once its access was withdrawn", c.user, err)
+		}
+		if got := c.term.Screen(); !strings.Contains(got, "Your access was withdrawn (key or roles): session closed.") {
+			t.Errorf("screen of %s after the withdrawal:\n%s\nwant the reason", c.user, got)
+		}
+		w.logs.waitEntry(t, "ssh logout", map[string]string{"user": c.user, "reason": "access_withdrawn"})
+	}
+	if err := untouched.Send("j"); err != nil {
+		t.Fatalf("a key to the session whose access stands: %v", err)
+	}
+	if _, err := untouched.Quiet(300*time.Millisecond, sshWait); err != nil {
+		t.Fatalf("the session whose access stands stopped answering: %v", err)
+	}
+	if len(w.logs.entries("ssh logout", map[string]string{"user": demo.AdminID})) != 0 {
+		t.Errorf("the session whose access stands was ended")
+	}
+}

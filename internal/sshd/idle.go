@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // activity is a session's input that remembers when the user last typed
@@ -55,4 +57,42 @@ func (s *Server) watchIdle(st *session, p *tea.Program) {
 		p.Quit()
 		return
 	}
+}
+
+// watchAccess looks the session's key up again every access-check
+// interval and quits p once the key was removed, now belongs to someone
+// else, or its user lost every role, so that an administrator's removal
+// ends the sessions already open. A failed lookup is logged and tried
+// again at the next check. It returns when the session ends.
+func (s *Server) watchAccess(st *session, p *tea.Program) {
+	ticker := time.NewTicker(s.accessCheck)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-st.ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		if s.accessWithdrawn(st) {
+			st.withdrawn.Store(true)
+			p.Quit()
+			return
+		}
+	}
+}
+
+// accessWithdrawn reports whether st's key no longer opens a session for
+// its user.
+func (s *Server) accessWithdrawn(st *session) bool {
+	u, err := s.users.UserBySSHFingerprint(st.ctx, st.fp)
+	switch {
+	case instruct.ErrorCode(err) == instruct.CodeNotFound:
+		return true
+	case err != nil:
+		if st.ctx.Err() == nil {
+			s.log.Warn("ssh access check", "user", st.user.ID, "fingerprint", st.fp, "conn", st.conn, "err", err)
+		}
+		return false
+	}
+	return u.ID != st.user.ID || !u.IsReviewer()
 }

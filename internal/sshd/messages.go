@@ -14,6 +14,7 @@ type messages struct {
 	noPTY       string
 	unavailable string
 	preparing   string
+	withdrawn   string
 	idle        func(d time.Duration) string
 }
 
@@ -25,6 +26,7 @@ func messagesFor(lang string) messages {
 			noPTY:       "instruct a besoin d'un terminal : connectez-vous avec ssh -t, ou sans commande.",
 			unavailable: "Votre espace de travail n'a pas pu être préparé ; réessayez dans un instant.",
 			preparing:   "Préparation de votre espace de travail (première synchronisation)…",
+			withdrawn:   "Votre accès a été retiré (clé ou rôles) : session fermée.",
 			idle: func(d time.Duration) string {
 				return fmt.Sprintf("Session fermée après %s sans activité.", d)
 			},
@@ -36,6 +38,7 @@ func messagesFor(lang string) messages {
 		noPTY:       "instruct needs a terminal: connect with ssh -t, or without a command.",
 		unavailable: "Your workspace could not be prepared; try again in a moment.",
 		preparing:   "Preparing your workspace (first sync)…",
+		withdrawn:   "Your access was withdrawn (key or roles): session closed.",
 		idle: func(d time.Duration) string {
 			return fmt.Sprintf("Session closed after %s without activity.", d)
 		},

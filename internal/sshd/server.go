@@ -24,6 +24,9 @@ const (
 	// connectionGrace is how much longer than a session a connection
 	// without any traffic may stay.
 	connectionGrace = time.Minute
+	// DefaultAccessCheck is how often an open session looks its key up
+	// again, ending when the key or the user's roles were taken away.
+	DefaultAccessCheck = 30 * time.Second
 	// preparingAfter is how long a session waits for its desk before it
 	// says it is preparing it.
 	preparingAfter = 500 * time.Millisecond
@@ -42,6 +45,9 @@ type Config struct {
 	// IdleTimeout ends a session without input for that long; 0 means
 	// DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// AccessCheck is how often an open session checks its key is still
+	// registered to a user with a role; 0 means DefaultAccessCheck.
+	AccessCheck time.Duration
 	// Language picks a session's language ("fr" or "en") from its
 	// environment as the client sent it; nil means French for a French
 	// locale, else English.
@@ -53,13 +59,15 @@ type Config struct {
 // Server serves the reviewer's screen over SSH. Create it with New, run
 // Serve, and Close it to end every session.
 type Server struct {
-	ssh      *ssh.Server
-	users    Users
-	desks    *desks
-	log      *slog.Logger
-	idle     time.Duration
-	language func(getenv func(string) string) string
-	now      func() time.Time
+	ssh   *ssh.Server
+	users Users
+	desks *desks
+	log   *slog.Logger
+	idle  time.Duration
+	// accessCheck is Config.AccessCheck.
+	accessCheck time.Duration
+	language    func(getenv func(string) string) string
+	now         func() time.Time
 
 	// live maps a running session to its state, for the program handler.
 	live sync.Map
@@ -76,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("sshd: Users, Open and HostKey are required")
 	}
 	s := &Server{users: cfg.Users, log: cfg.Logger, idle: cfg.IdleTimeout,
-		language: cfg.Language, now: cfg.Now}
+		accessCheck: cfg.AccessCheck, language: cfg.Language, now: cfg.Now}
 	s.withDefaults()
 	s.desks = newDesks(cfg.Open, s.log)
 	srv, err := wish.NewServer(
@@ -103,6 +111,9 @@ func (s *Server) withDefaults() {
 	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout
+	}
+	if s.accessCheck <= 0 {
+		s.accessCheck = DefaultAccessCheck
 	}
 	if s.language == nil {
 		s.language = defaultLanguage

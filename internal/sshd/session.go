@@ -29,7 +29,10 @@ type session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	idled  atomic.Bool
-	start  time.Time
+	// withdrawn is set when the session ended because its key or its
+	// user's roles were taken away.
+	withdrawn atomic.Bool
+	start     time.Time
 }
 
 // sessionMiddleware runs before the program: it identifies the user from
@@ -127,6 +130,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	opts := append(bm.MakeOptions(sess), tea.WithInput(st.input), tea.WithoutSignalHandler())
 	p := tea.NewProgram(model, opts...)
 	go s.watchIdle(st, p)
+	go s.watchAccess(st, p)
 	return p
 }
 
@@ -140,6 +144,9 @@ func (s *Server) end(sess ssh.Session, st *session) {
 	case st.idled.Load():
 		reason = "idle"
 		fmt.Fprint(sess, st.msgs.idle(s.idle)+"\r\n")
+	case st.withdrawn.Load():
+		reason = "access_withdrawn"
+		fmt.Fprint(sess, st.msgs.withdrawn+"\r\n")
 	case sess.Context().Err() != nil:
 		reason = "disconnected"
 	}
