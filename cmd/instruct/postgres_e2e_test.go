@@ -1,48 +1,18 @@
 package main
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/pgtest"
 )
 
 // postgresDatabase returns the DSN of an empty schema of its own on the
-// PostgreSQL that INSTRUCT_TEST_POSTGRES names, dropped after the test.
+// test PostgreSQL server, dropped after the test (see internal/pgtest).
 func postgresDatabase(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
-			t.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
-		}
-		t.Skip("INSTRUCT_TEST_POSTGRES is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "e2e_" + hex.EncodeToString([]byte(rand.Text()[:6]))
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Schema(t, "e2e")
 }
 
 // TestServeOnPostgres runs the product on PostgreSQL: "serve --postgres

@@ -2,57 +2,23 @@ package ledger
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
+
+	"github.com/instruct-dev/instruct/internal/pgtest"
 )
 
-// postgresDSN returns the DSN of the test PostgreSQL server from
-// INSTRUCT_TEST_POSTGRES, or skips the test when it is not set — and
-// fails it instead under INSTRUCT_REQUIRE_E2E (CI), where a skip would
-// hide that PostgreSQL went untested.
+// postgresDSN returns the DSN of the test PostgreSQL server (see
+// internal/pgtest).
 func postgresDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
-			t.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
-		}
-		t.Skip("INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against")
-	}
-	return dsn
+	return pgtest.Server(t)
 }
 
 // postgresSchema creates a schema of its own for one test, dropped when
 // the test ends, and returns a DSN whose search path is that schema.
 func postgresSchema(t testing.TB) string {
 	t.Helper()
-	dsn := postgresDSN(t)
-	admin, err := openPgxDB(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := make([]byte, 8)
-	rand.Read(raw)
-	schema := "ledger_test_" + hex.EncodeToString(raw)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("INSTRUCT_TEST_POSTGRES is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Schema(t, "ledger_test")
 }
 
 // openPostgresTest opens a new, empty ledger in a schema of its own.

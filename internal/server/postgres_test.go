@@ -4,12 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -19,30 +16,14 @@ import (
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
+	"github.com/instruct-dev/instruct/internal/pgtest"
 )
 
-// postgresDSN returns the DSN of a new, empty schema on the PostgreSQL
-// server INSTRUCT_TEST_POSTGRES names, dropped when the test ends; the
-// test is skipped without it, and fails without it under
-// INSTRUCT_REQUIRE_E2E (CI).
+// postgresDSN returns the DSN of a new, empty schema on the test
+// PostgreSQL server, dropped when the test ends (see internal/pgtest).
 func postgresDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
-			t.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
-		}
-		t.Skip("INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against")
-	}
-	admin := postgresAdmin(t, dsn)
-	raw := make([]byte, 8)
-	rand.Read(raw)
-	schema := "server_test_" + hex.EncodeToString(raw)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	return withDSNParam(t, dsn, "search_path", schema)
+	return pgtest.Schema(t, "server_test")
 }
 
 // postgresAdmin opens a connection pool to dsn for the test's own
@@ -55,19 +36,6 @@ func postgresAdmin(t testing.TB, dsn string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-// withDSNParam returns dsn with the connection parameter name set.
-func withDSNParam(t testing.TB, dsn, name, value string) string {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("INSTRUCT_TEST_POSTGRES is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set(name, value)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // newPostgresEnv serves a ledger opened on PostgreSQL at dsn over real
@@ -130,7 +98,7 @@ func TestPostgresStreamHearsOtherInstanceAtOnce(t *testing.T) {
 func TestPostgresStreamAfterListenerKilled(t *testing.T) {
 	dsn := postgresDSN(t)
 	name := "instruct-test-" + rand.Text()[:8]
-	a, b := newPostgresEnv(t, dsn), newPostgresEnv(t, withDSNParam(t, dsn, "application_name", name))
+	a, b := newPostgresEnv(t, dsn), newPostgresEnv(t, pgtest.WithParam(t, dsn, "application_name", name))
 	c := newCast(a)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	reporter := openStream(t, c.reporter.on(b))
