@@ -68,15 +68,22 @@ func (f *fixture) newToken(id string) (string, []byte) {
 // user id's ("" for a token that must be refused).
 func (f *fixture) wantOwner(what string, hash []byte, id string) {
 	f.t.Helper()
-	u, err := f.l.UserByTokenHash(f.ctx, hash)
+	f.wantResolved(what, "UserByTokenHash()", id, func() (instruct.User, error) { return f.l.UserByTokenHash(f.ctx, hash) })
+}
+
+// wantResolved fails the test unless lookup (named call) finds user id,
+// or, with id "", answers not_found.
+func (f *fixture) wantResolved(what, call, id string, lookup func() (instruct.User, error)) {
+	f.t.Helper()
+	u, err := lookup()
 	if id == "" {
 		if instruct.ErrorCode(err) != instruct.CodeNotFound {
-			f.t.Errorf("%s: UserByTokenHash() = %+v, %v, want not_found", what, u, err)
+			f.t.Errorf("%s: %s = %+v, %v, want not_found", what, call, u, err)
 		}
 		return
 	}
 	if err != nil || u.ID != id {
-		f.t.Errorf("%s: UserByTokenHash() = %+v, %v, want user %s", what, u, err, id)
+		f.t.Errorf("%s: %s = %+v, %v, want user %s", what, call, u, err, id)
 	}
 }
 
@@ -242,16 +249,9 @@ func (f *fixture) newSSHKey(id string) string {
 // ssh-serve looks it up at each connection.
 func (f *fixture) wantKeyOwner(what, fingerprint, id string) {
 	f.t.Helper()
-	u, err := f.l.UserBySSHFingerprint(f.ctx, fingerprint)
-	if id == "" {
-		if instruct.ErrorCode(err) != instruct.CodeNotFound {
-			f.t.Errorf("%s: UserBySSHFingerprint() = %+v, %v, want not_found", what, u, err)
-		}
-		return
-	}
-	if err != nil || u.ID != id {
-		f.t.Errorf("%s: UserBySSHFingerprint() = %+v, %v, want user %s", what, u, err, id)
-	}
+	f.wantResolved(what, "UserBySSHFingerprint()", id, func() (instruct.User, error) {
+		return f.l.UserBySSHFingerprint(f.ctx, fingerprint)
+	})
 }
 
 func testRemoveSSHKey(t *testing.T, open func(t *testing.T) *Ledger) {
