@@ -44,10 +44,8 @@ type Mutation struct {
 	IdempotencyKey string
 	Fingerprint    string
 	Now            time.Time
-	// Apply changes r in place and returns the event to record, and
-	// whether the change bumps the version. It returns a domain error to
-	// refuse the change.
-	Apply func(r *Request) (Event, bool, error)
+	// Change is what the mutation does to the request.
+	Change Change
 }
 
 // Outcome is what applying a mutation did: the request's new state, the

@@ -89,11 +89,11 @@ func (l *Ledger) nextNumber(ctx context.Context, tx querier) (int64, error) {
 // the request match, idempotency_key_reused otherwise. Then it loads the
 // request (not_found), checks m.IfMatch when non-zero (a
 // *instruct.StaleError with the events after that version), calls
-// m.Apply, appends the event with the next seq, bumps the version when
+// m.Change, appends the event with the next seq, bumps the version when
 // asked, and stores the idempotency record. Nothing is kept when Apply
 // returns an error.
 func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outcome, error) {
-	if m.Apply == nil {
+	if m.Change == nil {
 		return instruct.Outcome{}, instruct.Errorf(instruct.CodeInvalid, "a mutation needs a change to apply")
 	}
 	var out instruct.Outcome
@@ -109,7 +109,7 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 }
 
 // apply runs m in tx, a group's transaction: everything that may refuse
-// m (a replay, a reused key, a missing request, a stale version, m.Apply
+// m (a replay, a reused key, a missing request, a stale version, m.Change
 // itself) happens before anything is written, and refuses it alone.
 func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instruct.Outcome, error) {
 	k, err := l.lookUp(ctx, tx, m)
@@ -137,7 +137,7 @@ func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instr
 }
 
 // decide takes the request of m that k found, checks m.IfMatch and
-// calls m.Apply, which returns the event to record and whether it bumps
+// calls m.Change, which returns the event to record and whether it bumps
 // the version.
 func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k lookedUp) (storedRequest, instruct.Event, bool, error) {
 	s, err := k.stored(m.RequestID)
@@ -147,18 +147,18 @@ func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k loo
 	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
 		return storedRequest{}, instruct.Event{}, false, l.stale(ctx, tx, s, m.IfMatch)
 	}
-	e, bump, err := callApply(m.Apply, &s.request)
+	e, bump, err := applyChange(m.Change, &s.request)
 	return s, e, bump, err
 }
 
-// callApply calls apply on r, turning a panic into an error.
-func callApply(apply func(*instruct.Request) (instruct.Event, bool, error), r *instruct.Request) (e instruct.Event, bump bool, err error) {
+// applyChange applies c to r, turning a panic into an error.
+func applyChange(c instruct.Change, r *instruct.Request) (e instruct.Event, bump bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("the change panicked: %v", p)
 		}
 	}()
-	return apply(r)
+	return c.Apply(r)
 }
 
 // record stores the request of s as m changed it, with event e.

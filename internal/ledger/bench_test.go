@@ -83,7 +83,7 @@ func benchDecisions(b *testing.B, clients int, l *Ledger) {
 			for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
 				m := instruct.Mutation{RequestID: firstRequestNumber + i, IfMatch: 2, Now: t0,
 					IdempotencyKey: fmt.Sprintf("bench-%d", i), Fingerprint: "approve",
-					Apply: change(instruct.KindApprove, reviewer, "")}
+					Change: change(instruct.KindApprove, reviewer, "")}
 				began := time.Now()
 				if _, err := l.Apply(ctx, m); err != nil {
 					b.Error(err)

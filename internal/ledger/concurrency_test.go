@@ -59,10 +59,10 @@ func testApplyPanic(t *testing.T, open func(t *testing.T) *Ledger) {
 	f := newFixture(t, open)
 	r := f.create("api_particulier", "Cantine")
 	m := f.mutation(r, instruct.KindSubmit, "")
-	m.Apply = func(r *instruct.Request) (instruct.Event, bool, error) {
+	m.Change = instruct.ChangeFunc(func(r *instruct.Request) (instruct.Event, bool, error) {
 		r.Status = instruct.StatusValidated
 		panic("a faulty change")
-	}
+	})
 	if _, err := f.l.Apply(f.ctx, m); err == nil {
 		t.Fatalf("Apply(panicking change) = nil error, want an error")
 	}

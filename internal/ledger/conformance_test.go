@@ -161,7 +161,7 @@ func testApplyNote(t *testing.T, open func(t *testing.T) *Ledger) {
 
 func testApplyNotFound(t *testing.T, open func(t *testing.T) *Ledger) {
 	f := newFixture(t, open)
-	_, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: 4242, IfMatch: 1, Apply: change(instruct.KindApprove, reviewer, "")})
+	_, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: 4242, IfMatch: 1, Change: change(instruct.KindApprove, reviewer, "")})
 	wantCode(t, "Apply(unknown request)", err, instruct.CodeNotFound)
 	if !strings.Contains(err.Error(), "D4242") {
 		t.Errorf("Apply(unknown request) error %q does not name D4242", err)

@@ -51,7 +51,7 @@ func TestImportDemoData(t *testing.T) {
 		t.Errorf("Verify() after the demo import = %+v, %v, want %d intact events", v, err, events)
 	}
 	h := longestHistory(hs)
-	m := instruct.Mutation{RequestID: number(t, h.Request), IfMatch: 1, Apply: change(instruct.KindNote, reviewer, "x")}
+	m := instruct.Mutation{RequestID: number(t, h.Request), IfMatch: 1, Change: change(instruct.KindNote, reviewer, "x")}
 	_, err := l.Apply(ctx, m)
 	var stale *instruct.StaleError
 	if h.Request.Version > 1 && (!errors.As(err, &stale) || len(stale.EventsSince) != len(h.Events)-1) {

@@ -176,7 +176,7 @@ func testChangesConcurrent(t *testing.T, open func(t *testing.T) *Ledger) {
 				}
 				rec.requests[r.ID] = r
 				for _, k := range []instruct.Kind{instruct.KindSubmit, instruct.KindNote, instruct.KindRequestChanges, instruct.KindSubmit, instruct.KindApprove} {
-					m := instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: t0, Apply: change(k, reviewer, "Commentaire.")}
+					m := instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: t0, Change: change(k, reviewer, "Commentaire.")}
 					out, err := f.l.Apply(f.ctx, m)
 					if err != nil {
 						t.Error(err)

@@ -36,8 +36,8 @@ func draft(def, title string) instruct.RequestPatch {
 // change returns the Apply of a mutation recording an event of kind k by
 // actor: the status moves as instruct.Transition says, the version bumps
 // unless k is a note or message.
-func change(k instruct.Kind, actor instruct.Actor, comment string) func(*instruct.Request) (instruct.Event, bool, error) {
-	return func(r *instruct.Request) (instruct.Event, bool, error) {
+func change(k instruct.Kind, actor instruct.Actor, comment string) instruct.Change {
+	return instruct.ChangeFunc(func(r *instruct.Request) (instruct.Event, bool, error) {
 		if err := instruct.CheckComment(k, comment); err != nil {
 			return instruct.Event{}, false, err
 		}
@@ -47,7 +47,7 @@ func change(k instruct.Kind, actor instruct.Actor, comment string) func(*instruc
 		}
 		r.Status = to
 		return instruct.Event{Kind: k, Actor: actor, Comment: comment}, !k.IsNote(), nil
-	}
+	})
 }
 
 // fixture drives one ledger in a test.
@@ -85,7 +85,7 @@ func (f *fixture) mutation(r instruct.Request, k instruct.Kind, comment string) 
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return instruct.Mutation{RequestID: n, IfMatch: r.Version, Now: f.tick(), Apply: change(k, reviewer, comment)}
+	return instruct.Mutation{RequestID: n, IfMatch: r.Version, Now: f.tick(), Change: change(k, reviewer, comment)}
 }
 
 // do applies an event of kind k to r and returns the outcome.
