@@ -1,4 +1,4 @@
-package server
+package review
 
 import (
 	"sync"
@@ -6,7 +6,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// change is what the hub tells event streams about a write: its seq and
+// change is what the hub tells subscribers about a write: its seq and
 // enough to decide who may see it.
 type change struct {
 	seq        int64
@@ -15,18 +15,20 @@ type change struct {
 	kind       instruct.Kind
 }
 
-// hub fans the writes of this process out to its event streams.
+// hub fans the writes made through this service out to its subscribers.
 type hub struct {
 	mu   sync.Mutex
-	subs map[*subscriber]struct{}
+	subs map[*Subscription]struct{}
 }
 
-func newHub() *hub { return &hub{subs: map[*subscriber]struct{}{}} }
+func newHub() *hub { return &hub{subs: map[*Subscription]struct{}{}} }
 
-// subscriber is one event stream: the viewer it serves and the highest
-// seq waiting to be sent. wake holds a token while one is waiting, so a
-// burst of writes coalesces into one event.
-type subscriber struct {
+// Subscription hears of the changes made through the service that its
+// user may see: Wake holds a token while a change waits, so a burst of
+// writes coalesces into one wake, and Take returns the highest seq
+// waiting. Close it when done.
+type Subscription struct {
+	hub      *hub
 	viewer   instruct.Viewer
 	reviewer bool
 	wake     chan struct{}
@@ -34,22 +36,35 @@ type subscriber struct {
 	seq      int64
 }
 
-// subscribe registers a stream for u; the caller must unsubscribe it.
-func (h *hub) subscribe(u instruct.User) *subscriber {
-	sub := &subscriber{viewer: u.Viewer(), reviewer: u.IsReviewer(), wake: make(chan struct{}, 1)}
-	h.mu.Lock()
-	h.subs[sub] = struct{}{}
-	h.mu.Unlock()
+// Subscribe registers a subscription for u; the caller must Close it.
+func (s *Service) Subscribe(u instruct.User) *Subscription {
+	sub := &Subscription{hub: s.hub, viewer: u.Viewer(), reviewer: u.IsReviewer(), wake: make(chan struct{}, 1)}
+	s.hub.mu.Lock()
+	s.hub.subs[sub] = struct{}{}
+	s.hub.mu.Unlock()
 	return sub
 }
 
-func (h *hub) unsubscribe(sub *subscriber) {
-	h.mu.Lock()
-	delete(h.subs, sub)
-	h.mu.Unlock()
+// Close stops the subscription.
+func (sub *Subscription) Close() {
+	sub.hub.mu.Lock()
+	delete(sub.hub.subs, sub)
+	sub.hub.mu.Unlock()
 }
 
-// publish offers c to every stream whose user may see it.
+// Wake is ready when a change waits to be taken.
+func (sub *Subscription) Wake() <-chan struct{} { return sub.wake }
+
+// Take returns the highest seq offered since the last Take, or 0.
+func (sub *Subscription) Take() int64 {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	seq := sub.seq
+	sub.seq = 0
+	return seq
+}
+
+// publish offers c to every subscription whose user may see it.
 func (h *hub) publish(c change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -60,17 +75,17 @@ func (h *hub) publish(c change) {
 	}
 }
 
-// sees reports whether the stream's user may learn of change c: a
+// sees reports whether the subscription's user may learn of change c: a
 // request they may see, and for applicants, not an internal note.
-func (sub *subscriber) sees(c change) bool {
+func (sub *Subscription) sees(c change) bool {
 	if c.kind == instruct.KindNote && !sub.reviewer {
 		return false
 	}
 	return sub.viewer.Sees(instruct.Request{Definition: c.definition}, c.createdBy)
 }
 
-// offer records seq as waiting and wakes the stream.
-func (sub *subscriber) offer(seq int64) {
+// offer records seq as waiting and wakes the subscriber.
+func (sub *Subscription) offer(seq int64) {
 	sub.mu.Lock()
 	sub.seq = max(sub.seq, seq)
 	sub.mu.Unlock()
@@ -78,13 +93,4 @@ func (sub *subscriber) offer(seq int64) {
 	case sub.wake <- struct{}{}:
 	default:
 	}
-}
-
-// take returns the highest seq offered since the last take, or 0.
-func (sub *subscriber) take() int64 {
-	sub.mu.Lock()
-	defer sub.mu.Unlock()
-	seq := sub.seq
-	sub.seq = 0
-	return seq
 }

@@ -66,7 +66,7 @@ func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit 
 	if err != nil {
 		return api.ChangesPage{}, err
 	}
-	items, more, err := s.store.ChangesFrom(ctx, u.Viewer(), c.base, c.seq, limit)
+	items, more, err := s.review.Changes(ctx, u, c.base, c.seq, limit)
 	if err != nil {
 		return api.ChangesPage{}, err
 	}
@@ -78,21 +78,14 @@ func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit 
 		next.seq = max(next.seq, last)
 		next.base = next.seq
 	}
-	return api.ChangesPage{Changes: itemsFor(u, items), Cursor: next.String(), More: more}, nil
+	return api.ChangesPage{Changes: withEmptyRequestSlices(items), Cursor: next.String(), More: more}, nil
 }
 
-// itemsFor shapes feed items for u: applicants don't read internal
-// notes, nor learn that a request changed only by one (an item always
-// has an event after the cursor, so one without any had only notes).
-func itemsFor(u instruct.User, items []instruct.FeedItem) []instruct.FeedItem {
-	out := make([]instruct.FeedItem, 0, len(items))
-	for _, it := range items {
-		it.Events = eventsFor(u, it.Events)
-		if len(it.Events) == 0 && !u.IsReviewer() {
-			continue
-		}
-		it.Request = withEmptySlices(it.Request)
-		out = append(out, it)
+// withEmptyRequestSlices makes the nil lists of the items' requests
+// encode as [] rather than null.
+func withEmptyRequestSlices(items []instruct.FeedItem) []instruct.FeedItem {
+	for i := range items {
+		items[i].Request = withEmptySlices(items[i].Request)
 	}
-	return out
+	return items
 }

@@ -51,6 +51,8 @@ type testEnv struct {
 	http   *httptest.Server
 	logs   *syncBuffer
 	now    *testClock
+	// wrap, when set, wraps the ledger the server is given.
+	wrap func(Storage) Storage
 }
 
 // envOption tunes a test environment's server configuration.
@@ -62,6 +64,11 @@ func withRateLimit(perSecond float64, burst int) envOption {
 
 func withStreamTiming(heartbeat, poll time.Duration) envOption {
 	return func(e *testEnv) { e.cfg.Heartbeat, e.cfg.StreamPoll = heartbeat, poll }
+}
+
+// withStorage wraps the ledger the server is given.
+func withStorage(wrap func(Storage) Storage) envOption {
+	return func(e *testEnv) { e.wrap = wrap }
 }
 
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
@@ -96,6 +103,9 @@ func (e *testEnv) start() {
 	e.ledger = l
 	cfg := e.cfg
 	cfg.Storage = l
+	if e.wrap != nil {
+		cfg.Storage = e.wrap(l)
+	}
 	e.server = New(cfg)
 	e.http = httptest.NewServer(e.server.Handler())
 	e.http.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 128

@@ -68,13 +68,3 @@ func withEmptyLists(d instruct.Definition) instruct.Definition {
 	}
 	return d
 }
-
-// definition returns the catalogue entry of id.
-func (s *Server) definition(id string) (instruct.Definition, bool) {
-	for _, d := range s.catalogue {
-		if d.ID == id {
-			return d, true
-		}
-	}
-	return instruct.Definition{}, false
-}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,13 +102,6 @@ func TestProblems(t *testing.T) {
 		}, 404, instruct.CodeNotFound},
 		{"unknown route", func() response { return c.admin.do("GET", "/nothing/here", nil) }, 404, instruct.CodeNotFound},
 		{"method not allowed", func() response { return c.admin.do("DELETE", "/requests/D1", nil) }, 405, instruct.CodeInvalid},
-		{"in flight", func() response {
-			r := c.applicant.submitted("api_particulier", "Cantine")
-			k := newKey()
-			e.server.inflight.acquire(k)
-			defer e.server.inflight.release(k)
-			return c.instructor.do("POST", decisions(r), approve, key(k), ifMatch(r.Version))
-		}, 409, instruct.CodeInFlight},
 		{"stale version", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
 			return c.instructor.decide(r.ID, r.Version-1, instruct.KindApprove, "")
@@ -345,5 +340,48 @@ func TestLimiter(t *testing.T) {
 	}
 	if len(l.buckets) > maxBuckets {
 		t.Errorf("buckets = %d, want at most %d", len(l.buckets), maxBuckets)
+	}
+}
+
+// heldStorage, once armed, holds the next Apply until release is closed,
+// telling held when it arrives; the others pass.
+type heldStorage struct {
+	Storage
+	armed   atomic.Bool
+	held    chan struct{}
+	release chan struct{}
+}
+
+func (h *heldStorage) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outcome, error) {
+	if h.armed.CompareAndSwap(true, false) {
+		h.held <- struct{}{}
+		<-h.release
+	}
+	return h.Storage.Apply(ctx, m)
+}
+
+// TestKeyInFlightAnswers409: a retry of a decision whose first call is
+// still being written gets 409 in_flight at once, and the first call
+// then lands.
+func TestKeyInFlightAnswers409(t *testing.T) {
+	hold := &heldStorage{held: make(chan struct{}, 1), release: make(chan struct{})}
+	e := newEnv(t, withStorage(func(s Storage) Storage { hold.Storage = s; return hold }))
+	applicant := e.addUser("Agnès Lambert")
+	instructor := e.addUser("Marie Dupont", "api_particulier:instructor")
+	r := applicant.submitted("api_particulier", "Cantine")
+	var once sync.Once
+	release := func() { once.Do(func() { close(hold.release) }) }
+	t.Cleanup(release)
+	hold.armed.Store(true)
+	k := newKey()
+	approve := api.DecisionInput{Kind: instruct.KindApprove}
+	first := make(chan response, 1)
+	path := "/requests/" + r.ID + "/decisions"
+	go func() { first <- instructor.do("POST", path, approve, key(k), ifMatch(r.Version)) }()
+	<-hold.held
+	problem(t, instructor.do("POST", path, approve, key(k), ifMatch(r.Version)), 409, instruct.CodeInFlight)
+	release()
+	if got := <-first; got.status != 201 {
+		t.Fatalf("first call = %d %s, want 201", got.status, got.body)
 	}
 }

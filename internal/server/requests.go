@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,28 +16,10 @@ const (
 	maxListLimit     = 1000
 )
 
-// visible loads request id as u may see it, with its creator: not_found
-// when it doesn't exist or u may not see it, the same answer either way.
-func (s *Server) visible(ctx context.Context, u instruct.User, id string) (instruct.Request, string, error) {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return instruct.Request{}, "", err
-	}
-	req, createdBy, err := s.store.Request(ctx, n)
-	if instruct.ErrorCode(err) == instruct.CodeNotFound || (err == nil && !u.Viewer().Sees(req, createdBy)) {
-		return instruct.Request{}, "", notFound(id)
-	}
-	return req, createdBy, err
-}
-
-func notFound(id string) error {
-	return instruct.Errorf(instruct.CodeNotFound, "no request %s", clip(id, 40))
-}
-
 // getRequest answers GET /requests/{id} with the request and its ETag;
 // a matching If-None-Match gets 304.
 func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, u instruct.User) error {
-	req, _, err := s.visible(r.Context(), u, r.PathValue("id"))
+	req, _, err := s.review.Visible(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -55,29 +36,12 @@ func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, u instruct.U
 // requestEvents answers GET /requests/{id}/events, oldest first, without
 // internal notes for applicants.
 func (s *Server) requestEvents(w http.ResponseWriter, r *http.Request, u instruct.User) error {
-	req, _, err := s.visible(r.Context(), u, r.PathValue("id"))
+	events, err := s.review.Events(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	n, _ := instruct.ParseRequestID(req.ID)
-	events, err := s.store.Events(r.Context(), n)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, api.EventList{Events: eventsFor(u, events)})
+	writeJSON(w, http.StatusOK, api.EventList{Events: events})
 	return nil
-}
-
-// eventsFor returns the events u may read: all for reviewers, all but
-// internal notes for applicants; never nil.
-func eventsFor(u instruct.User, events []instruct.Event) []instruct.Event {
-	out := make([]instruct.Event, 0, len(events))
-	for _, e := range events {
-		if e.Kind != instruct.KindNote || u.IsReviewer() {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // listRequests answers GET /requests: a keyset page of what u may see.
@@ -86,10 +50,9 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, u instruct
 	if err != nil {
 		return malformed(err)
 	}
-	q.Viewer = u.Viewer()
 	limit := q.Limit
 	q.Limit++
-	reqs, err := s.store.Requests(r.Context(), q)
+	reqs, err := s.review.List(r.Context(), u, q)
 	if err != nil {
 		return err
 	}

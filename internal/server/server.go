@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/review"
 )
 
 // Defaults of Config.
@@ -44,6 +45,10 @@ type Config struct {
 	// Catalogue is the API catalogue served by GET /definitions, in the
 	// order given; a request can be created only for one of them.
 	Catalogue []instruct.Definition
+	// Review is the review service the API adapts; nil means one built
+	// from Storage, Catalogue and Now. Give the one SSH sessions share,
+	// so that their decisions reach this server's event streams at once.
+	Review *review.Service
 	// Logger receives one JSON line per request; nil discards logs.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -64,8 +69,7 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	limiter   *limiter
-	inflight  *inflight
-	hub       *hub
+	review    *review.Service
 	relay     *changeRelay
 	heartbeat time.Duration
 	poll      time.Duration
@@ -84,8 +88,7 @@ func New(cfg Config) *Server {
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		limiter:   newLimiter(cfg.RateLimit, cfg.Now),
-		inflight:  newInflight(),
-		hub:       newHub(),
+		review:    cfg.Review,
 		heartbeat: cfg.Heartbeat,
 		poll:      cfg.StreamPoll,
 		base:      base,
@@ -102,6 +105,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Review == nil {
+		cfg.Review = review.New(review.Config{Storage: cfg.Storage, Catalogue: cfg.Catalogue, Now: cfg.Now})
 	}
 	if cfg.RateLimit.PerSecond == 0 {
 		cfg.RateLimit.PerSecond = DefaultRatePerSecond

@@ -14,6 +14,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/review"
 )
 
 // streamRetryMillis is the reconnection delay the stream suggests.
@@ -73,8 +74,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User)
 	if s.base.Err() != nil {
 		return instruct.Errorf(instruct.CodeUnavailable, "the server is shutting down")
 	}
-	sub := s.hub.subscribe(u)
-	defer s.hub.unsubscribe(sub)
+	sub := s.review.Subscribe(u)
+	defer sub.Close()
 	_, changed := s.relay.current()
 	last, err := s.store.LastSeq(ctx)
 	if err != nil {
@@ -120,7 +121,7 @@ func startStream(w http.ResponseWriter) sse {
 // runStream sends events until the client leaves, the server closes or
 // a write fails. changed is closed when the relay learns of a change
 // committed by any instance (nil without relay).
-func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, changed <-chan struct{}, st *streamState) {
+func (s *Server) runStream(ctx context.Context, out sse, sub *review.Subscription, changed <-chan struct{}, st *streamState) {
 	heartbeat := time.NewTicker(s.heartbeat)
 	defer heartbeat.Stop()
 	poll := time.NewTicker(s.poll)
@@ -132,8 +133,8 @@ func (s *Server) runStream(ctx context.Context, out sse, sub *subscriber, change
 			return
 		case <-s.base.Done():
 			return
-		case <-sub.wake:
-			err = st.announce(out, sub.take())
+		case <-sub.Wake():
+			err = st.announce(out, sub.Take())
 		case <-heartbeat.C:
 			if err = s.recheck(ctx, st); err == nil {
 				err = out.send(": heartbeat\n\n")
@@ -208,7 +209,7 @@ func (s *Server) catchUp(ctx context.Context, out sse, st *streamState, last int
 		return nil
 	}
 	st.checked = last
-	if items = itemsFor(st.user, items); len(items) == 0 {
+	if items = review.ItemsFor(st.user, items); len(items) == 0 {
 		return nil
 	}
 	return st.announce(out, items[len(items)-1].Seq)

@@ -1,0 +1,77 @@
+package review
+
+import (
+	"context"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Visible loads request id as u may see it, with the user ID of its
+// creator: not_found when it doesn't exist or u may not see it, the same
+// answer either way.
+func (s *Service) Visible(ctx context.Context, u instruct.User, id string) (instruct.Request, string, error) {
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		return instruct.Request{}, "", err
+	}
+	req, createdBy, err := s.store.Request(ctx, n)
+	if instruct.ErrorCode(err) == instruct.CodeNotFound || (err == nil && !u.Viewer().Sees(req, createdBy)) {
+		return instruct.Request{}, "", notFound(id)
+	}
+	return req, createdBy, err
+}
+
+func notFound(id string) error {
+	return instruct.Errorf(instruct.CodeNotFound, "no request %.40s", id)
+}
+
+// editable loads request id for an edit by u: not found if u may not see
+// it, forbidden unless u created it.
+func (s *Service) editable(ctx context.Context, u instruct.User, id string) (instruct.Request, string, error) {
+	req, createdBy, err := s.Visible(ctx, u, id)
+	if err == nil && createdBy != u.ID {
+		err = instruct.Errorf(instruct.CodeForbidden, "only the applicant who created %s may change it", req.ID)
+	}
+	return req, createdBy, err
+}
+
+// reviewable loads request id for a reviewer's event of kind k: not
+// found if u may not see it, forbidden if u may see it but not decide,
+// and the comment checked.
+func (s *Service) reviewable(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string) (instruct.Request, string, error) {
+	req, createdBy, err := s.Visible(ctx, u, id)
+	if err != nil {
+		return req, createdBy, err
+	}
+	if !u.CanDecide(req.Definition) {
+		return req, createdBy, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow you to %s", req.Definition, k)
+	}
+	return req, createdBy, instruct.CheckComment(k, comment)
+}
+
+// EventsFor returns the events u may read: all for reviewers, all but
+// internal notes for applicants; never nil.
+func EventsFor(u instruct.User, events []instruct.Event) []instruct.Event {
+	out := make([]instruct.Event, 0, len(events))
+	for _, e := range events {
+		if e.Kind != instruct.KindNote || u.IsReviewer() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ItemsFor shapes feed items for u: applicants don't read internal
+// notes, nor learn that a request changed only by one (an item always
+// has an event after the cursor, so one without any had only notes).
+func ItemsFor(u instruct.User, items []instruct.FeedItem) []instruct.FeedItem {
+	out := make([]instruct.FeedItem, 0, len(items))
+	for _, it := range items {
+		it.Events = EventsFor(u, it.Events)
+		if len(it.Events) == 0 && !u.IsReviewer() {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}

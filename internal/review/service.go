@@ -1,0 +1,108 @@
+package review
+
+import (
+	"context"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// Storage is what the service needs of the server's database.
+// internal/ledger implements it on SQLite and PostgreSQL; every method is
+// safe for concurrent use. Errors carry instruct codes: not_found for a
+// missing request or user, stale_version (*instruct.StaleError) for a
+// version mismatch, idempotency_key_reused, invalid_transition,
+// comment_required.
+type Storage interface {
+	// UserByTokenHash returns the user owning the token whose SHA-256 is
+	// hash, or not_found.
+	UserByTokenHash(ctx context.Context, hash []byte) (instruct.User, error)
+
+	// Request returns request number id with the user ID of its creator.
+	Request(ctx context.Context, id int64) (instruct.Request, string, error)
+	// Requests lists the requests q selects and the viewer may see,
+	// ordered by request number, at most q.Limit.
+	Requests(ctx context.Context, q instruct.ListQuery) ([]instruct.Request, error)
+	// Events returns the events of request id, oldest first.
+	Events(ctx context.Context, id int64) ([]instruct.Event, error)
+
+	// Changes returns, ordered by seq, the requests the viewer may see
+	// whose last change is after seq `after`, each once with its latest
+	// state and its events after `after`; at most limit of them, and
+	// whether more follow.
+	Changes(ctx context.Context, v instruct.Viewer, after int64, limit int) ([]instruct.FeedItem, bool, error)
+	// ChangesFrom is Changes for a reader part-way through a pull that
+	// began at seq base: the requests changed after `after`, each with
+	// its events after base, so that a request whose earlier events fell
+	// before a page boundary still brings them all.
+	ChangesFrom(ctx context.Context, v instruct.Viewer, base, after int64, limit int) ([]instruct.FeedItem, bool, error)
+	// FeedHorizon returns the oldest seq a cursor may carry: cursors
+	// before it were purged and must resync from 0.
+	FeedHorizon(ctx context.Context) (int64, error)
+	// LastSeq returns the last seq assigned.
+	LastSeq(ctx context.Context) (int64, error)
+
+	// Create stores a new draft built from the patch, created by actor,
+	// and records its create event.
+	Create(ctx context.Context, actor instruct.Actor, p instruct.RequestPatch, now time.Time) (instruct.Request, error)
+	// Apply runs m in one write transaction: replays m.IdempotencyKey if
+	// it was used (Outcome.Replayed), checks m.IfMatch against the
+	// request's version, applies m.Change, assigns the next seq to the
+	// event, chains its hash, bumps the version when the change says so,
+	// and stores the idempotency record with the outcome.
+	Apply(ctx context.Context, m instruct.Mutation) (instruct.Outcome, error)
+
+	// Audit returns the hash-chained log after seq `after`, at most limit.
+	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)
+}
+
+// Config is what a Service is built from.
+type Config struct {
+	// Storage is the database; required.
+	Storage Storage
+	// Catalogue is the API catalogue; a request can be created only for
+	// one of its definitions.
+	Catalogue []instruct.Definition
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service applies the review rules for every front. Create it with New;
+// it is safe for concurrent use.
+type Service struct {
+	store     Storage
+	catalogue []instruct.Definition
+	now       func() time.Time
+	inflight  *inflight
+	hub       *hub
+}
+
+// New returns the service configured by cfg.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{store: cfg.Storage, catalogue: cfg.Catalogue, now: cfg.Now, inflight: newInflight(), hub: newHub()}
+}
+
+// Storage returns the database the service works on, for what is not a
+// rule: authentication, health, the audit log.
+func (s *Service) Storage() Storage { return s.store }
+
+// Catalogue returns the API catalogue, in the order it was given.
+func (s *Service) Catalogue() []instruct.Definition { return s.catalogue }
+
+// Definition returns the catalogue entry of id.
+func (s *Service) Definition(id string) (instruct.Definition, bool) {
+	for _, d := range s.catalogue {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return instruct.Definition{}, false
+}
+
+// clock returns the service's time, in UTC to the microsecond, the
+// precision every storage keeps, so that a replayed answer equals the
+// first.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
