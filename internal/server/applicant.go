@@ -24,7 +24,10 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u instruc
 	if err := s.checkCreate(u, p); err != nil {
 		return err
 	}
-	req, err := s.store.Create(r.Context(), u.Actor(), p, s.clock())
+	if err := s.checkFiling(*p.Definition, p); err != nil {
+		return err
+	}
+	req, err := s.store.Create(r.Context(), u.Actor(), filedBy(u, p), s.clock())
 	if err != nil {
 		return err
 	}
@@ -79,6 +82,9 @@ func (s *Server) patchRequest(w http.ResponseWriter, r *http.Request, u instruct
 		return err
 	}
 	if err := checkPatch(req, p); err != nil {
+		return err
+	}
+	if err := s.checkFiling(req.Definition, p); err != nil {
 		return err
 	}
 	now := s.clock()

@@ -74,8 +74,8 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request, u instruct.User) e
 }
 
 // reviewable loads request id for a reviewer's event of kind k: not
-// found if u may not see it, forbidden if u may see it but not decide,
-// and the comment checked.
+// found if u may not see it, forbidden if u may see it but not decide or
+// filed it (for a decision), and the comment checked.
 func (s *Server) reviewable(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string) (instruct.Request, string, error) {
 	req, createdBy, err := s.visible(ctx, u, id)
 	if err != nil {
@@ -83,6 +83,9 @@ func (s *Server) reviewable(ctx context.Context, u instruct.User, id string, k i
 	}
 	if !u.CanDecide(req.Definition) {
 		return req, createdBy, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow you to %s", req.Definition, k)
+	}
+	if err := checkNotOwn(u, req, createdBy, k); err != nil {
+		return req, createdBy, err
 	}
 	return req, createdBy, instruct.CheckComment(k, comment)
 }
