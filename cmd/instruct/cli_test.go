@@ -295,7 +295,14 @@ func TestListAndShowNeutraliseHostileText(t *testing.T) {
 // API, a complete api_particulier request with title and organisation.
 func createSubmitted(t *testing.T, srv *serverProc, title, org string) instruct.Request {
 	t.Helper()
-	c := srv.client(t, demo.ApplicantID)
+	return createSubmittedBy(t, srv, demo.ApplicantID, title, org)
+}
+
+// createSubmittedBy creates and submits, as demo user id through the
+// API, a complete api_particulier request with title and organisation.
+func createSubmittedBy(t *testing.T, srv *serverProc, id, title, org string) instruct.Request {
+	t.Helper()
+	c := srv.client(t, id)
 	def, months, yes := "api_particulier", 12, true
 	scopes := []string{"cnaf_quotient_familial"}
 	p := instruct.RequestPatch{
@@ -303,7 +310,6 @@ func createSubmitted(t *testing.T, srv *serverProc, title, org string) instruct.
 		Title:           &title,
 		Description:     pointer("Tarification sociale de la restauration scolaire."),
 		Organization:    &instruct.Organization{SIRET: "21690123100011", Name: org, City: "Lyon"},
-		Applicant:       &instruct.Person{Name: "Camille Martin", Email: "camille.martin@demo.instruct.fr"},
 		LegalBasis:      &instruct.LegalBasis{Nature: "Code de l'éducation, article R531-52", URL: "https://www.legifrance.gouv.fr/"},
 		Scopes:          &scopes,
 		DataRecipients:  pointer("Service éducation"),

@@ -66,6 +66,18 @@ func TestOfflineDecisionLandsOnceBackOnline(t *testing.T) {
 // "instruct show ID --json" reports it, or "" if it is not there.
 func opState(t *testing.T, box *sandbox, flags []string, id, op string) instruct.OpState {
 	t.Helper()
+	for _, o := range operations(t, box, flags, id) {
+		if o.ID == op {
+			return o.State
+		}
+	}
+	return ""
+}
+
+// operations returns the outbox operations on request id, as
+// "instruct show ID --json" reports them.
+func operations(t *testing.T, box *sandbox, flags []string, id string) []instruct.Operation {
+	t.Helper()
 	res := box.must(append([]string{"show", id, "--json"}, flags...)...)
 	var shown struct {
 		Operations []instruct.Operation `json:"operations"`
@@ -73,10 +85,5 @@ func opState(t *testing.T, box *sandbox, flags []string, id, op string) instruct
 	if err := json.Unmarshal([]byte(res.stdout), &shown); err != nil {
 		t.Fatalf("show %s --json is not JSON: %v\n%s", id, err, res.stdout)
 	}
-	for _, o := range shown.Operations {
-		if o.ID == op {
-			return o.State
-		}
-	}
-	return ""
+	return shown.Operations
 }

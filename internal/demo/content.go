@@ -197,8 +197,10 @@ func assembly(k orgKind) string {
 }
 
 // scopes returns a scope set of the use case, sometimes with optional
-// scopes, and for about one request in fifty a scope the catalogue does
-// not know.
+// scopes, and for about one request in fifty a scope the catalogue no
+// longer offers: only on a request whose applicant last changed it
+// before retiredAgo, as the server refuses a scope outside the catalogue
+// at create and edit.
 func (s *story) scopes() []string {
 	set := slicesClone(s.uc.scopeSets[s.r.IntN(len(s.uc.scopeSets))])
 	for _, id := range s.uc.optional {
@@ -206,10 +208,32 @@ func (s *story) scopes() []string {
 			set = append(set, id)
 		}
 	}
-	if s.chance(2) {
+	if s.chance(4) && s.lastFiled().Before(s.g.now.Add(-retiredAgo)) {
 		set = append(set, s.unknownScope())
 	}
 	return set
+}
+
+// retiredAgo is how long ago the demo catalogue dropped the scopes that
+// old requests still name.
+const retiredAgo = 180 * day
+
+// lastFiled returns when the applicant last created, edited or submitted
+// the request.
+func (s *story) lastFiled() time.Time {
+	var last time.Time
+	for i, st := range s.steps {
+		if isFiling(st.kind) {
+			last = s.times[i]
+		}
+	}
+	return last
+}
+
+// isFiling reports whether an event of kind k is the applicant's: a
+// create, an update or a submission.
+func isFiling(k instruct.Kind) bool {
+	return k == instruct.KindCreate || k == instruct.KindUpdate || k == instruct.KindSubmit
 }
 
 // unknownScope returns a scope identifier outside the catalogue.

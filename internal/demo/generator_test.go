@@ -102,6 +102,7 @@ func checkHistory(h instruct.History, def instruct.Definition, now time.Time) []
 		fail("organisation, title, description or legal basis missing: %+v", r)
 	}
 	errs = append(errs, checkContacts(r.Contacts)...)
+	errs = append(errs, checkFiling(h, def, now)...)
 	if r.SubmittedAt != nil {
 		if err := r.SubmitChecks(); err != nil {
 			fail("submitted but %v", err)
@@ -166,6 +167,38 @@ func checkEvents(h instruct.History, def instruct.Definition, now time.Time) []e
 	}
 	if version != h.Request.Version {
 		fail("version = %d, want %d version-bumping events", h.Request.Version, version)
+	}
+	return errs
+}
+
+// checkFiling checks the history against the server's rules on who
+// files what: the applicant is the account that created the request (its
+// name, and for a demo user its e-mail), nobody decides a request they
+// filed, and a scope outside the catalogue was last sent by the applicant
+// before the catalogue dropped it (retiredAgo), never since.
+func checkFiling(h instruct.History, def instruct.Definition, now time.Time) []error {
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	creator := h.Events[0].Actor
+	if creator.ID != h.CreatedBy || h.Request.Applicant.Name != creator.Name {
+		fail("applicant %q, created by %+v; want the creator %s", h.Request.Applicant.Name, creator, h.CreatedBy)
+	}
+	for _, u := range Users() {
+		if u.ID == h.CreatedBy && h.Request.Applicant != (instruct.Person{Name: u.Name, Email: u.Email}) {
+			fail("applicant %+v, want the account of %s", h.Request.Applicant, u.ID)
+		}
+	}
+	var lastFiled time.Time
+	for i, e := range h.Events {
+		if e.Kind.IsDecision() && e.Actor.ID == h.CreatedBy {
+			fail("event %d: %s by %s, who filed the request", i, e.Kind, e.Actor.ID)
+		}
+		if isFiling(e.Kind) {
+			lastFiled = e.At
+		}
+	}
+	if unknown := unknownScopes(h.Request, def); len(unknown) > 0 && !lastFiled.Before(now.Add(-retiredAgo)) {
+		fail("scopes %v outside the catalogue, sent by the applicant on %v, after the catalogue dropped them", unknown, lastFiled)
 	}
 	return errs
 }

@@ -25,13 +25,13 @@ const MaxRetentionMonths = 36
 func (r Request) Flags(d Definition) []Flag {
 	var flags []Flag
 	if r.RetentionMonths > MaxRetentionMonths {
-		if r.RetentionJustification == nil || isBlank(*r.RetentionJustification) {
+		if r.RetentionJustification == nil || IsBlank(*r.RetentionJustification) {
 			flags = append(flags, FlagRetentionUnjustified)
 		} else {
 			flags = append(flags, FlagRetentionLong)
 		}
 	}
-	if isBlank(r.LegalBasis.URL) && (r.LegalBasis.Document == nil || isBlank(*r.LegalBasis.Document)) {
+	if IsBlank(r.LegalBasis.URL) && (r.LegalBasis.Document == nil || IsBlank(*r.LegalBasis.Document)) {
 		flags = append(flags, FlagLegalBasisUnsourced)
 	}
 	if len(r.UnknownScopes(d)) > 0 {

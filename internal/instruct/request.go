@@ -129,7 +129,7 @@ func (r Request) SubmitChecks() error {
 		return Errorf(CodeInvalid, "the terms of use must be accepted before submitting")
 	case !r.DPOInformed:
 		return Errorf(CodeInvalid, "the data protection officer must be informed before submitting")
-	case isBlank(r.LegalBasis.Nature):
+	case IsBlank(r.LegalBasis.Nature):
 		return Errorf(CodeInvalid, "a legal basis is required before submitting")
 	case len(r.Scopes) == 0:
 		return Errorf(CodeInvalid, "at least one scope is required before submitting")

@@ -127,24 +127,14 @@ func Transition(from Status, k Kind) (Status, error) {
 const MaxCommentLength = 10000
 
 // CheckComment validates the comment of an event of kind k: required and
-// non-blank where NeedsComment says so, never longer than MaxCommentLength.
+// not blank (IsBlank) where NeedsComment says so, never longer than
+// MaxCommentLength.
 func CheckComment(k Kind, comment string) error {
-	if k.NeedsComment() && isBlank(comment) {
-		return Errorf(CodeCommentRequired, "a comment is required to %s", k)
+	if k.NeedsComment() && IsBlank(comment) {
+		return Errorf(CodeCommentRequired, "a comment is required to %s; one made only of spaces or invisible characters is none", k)
 	}
 	if n := len([]rune(comment)); n > MaxCommentLength {
 		return Errorf(CodeInvalid, "the comment is %d characters long, the limit is %d", n, MaxCommentLength)
 	}
 	return nil
-}
-
-func isBlank(s string) bool {
-	for _, r := range s {
-		switch r {
-		case ' ', '\t', '\n', '\r', '\u00a0', '\u200b':
-		default:
-			return false
-		}
-	}
-	return true
 }

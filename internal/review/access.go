@@ -36,8 +36,8 @@ func (s *Service) editable(ctx context.Context, u instruct.User, id string) (ins
 }
 
 // reviewable loads request id for a reviewer's event of kind k: not
-// found if u may not see it, forbidden if u may see it but not decide,
-// and the comment checked.
+// found if u may not see it, forbidden if u may see it but not decide or
+// filed it (for a decision), and the comment checked.
 func (s *Service) reviewable(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string) (instruct.Request, string, error) {
 	req, createdBy, err := s.Visible(ctx, u, id)
 	if err != nil {
@@ -45,6 +45,9 @@ func (s *Service) reviewable(ctx context.Context, u instruct.User, id string, k 
 	}
 	if !u.CanDecide(req.Definition) {
 		return req, createdBy, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow you to %s", req.Definition, k)
+	}
+	if err := checkNotOwn(u, req, createdBy, k); err != nil {
+		return req, createdBy, err
 	}
 	return req, createdBy, instruct.CheckComment(k, comment)
 }

@@ -70,7 +70,10 @@ func (s *Service) Create(ctx context.Context, u instruct.User, p instruct.Reques
 	if err := s.checkCreate(u, p); err != nil {
 		return instruct.Request{}, err
 	}
-	req, err := s.store.Create(ctx, u.Actor(), p, s.clock())
+	if err := s.checkFiling(*p.Definition, p); err != nil {
+		return instruct.Request{}, err
+	}
+	req, err := s.store.Create(ctx, u.Actor(), filedBy(u, p), s.clock())
 	if err != nil {
 		return instruct.Request{}, err
 	}
@@ -114,6 +117,9 @@ func (s *Service) Edit(ctx context.Context, u instruct.User, id string, p instru
 		return instruct.Outcome{}, err
 	}
 	if err := checkPatch(req, p); err != nil {
+		return instruct.Outcome{}, err
+	}
+	if err := s.checkFiling(req.Definition, p); err != nil {
 		return instruct.Outcome{}, err
 	}
 	now := s.clock()

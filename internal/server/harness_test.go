@@ -307,7 +307,6 @@ func fullPatch(def, title string) instruct.RequestPatch {
 		Title:        &title,
 		Description:  ptr("Calcul du tarif de la cantine scolaire selon le quotient familial, sans justificatif papier."),
 		Organization: &instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
-		Applicant:    &instruct.Person{Name: "Camille Martin", Email: "camille.martin@mairie-lyon.fr"},
 		Contacts: &[]instruct.Contact{
 			{Role: instruct.ContactDPO, Name: "Nora Benali", Email: "dpo@mairie-lyon.fr", Phone: "0472100000", JobTitle: "Déléguée à la protection des données"},
 		},

@@ -68,7 +68,7 @@ func TestListRequests(t *testing.T) {
 	}{
 		{"q=p%C3%A9riscolaire", 1},
 		{"q=21690123100011", 7},
-		{"q=camille.martin%40mairie-lyon.fr", 7},
+		{"q=camille.martin%40example.gouv.fr", 7}, // the applicant account's e-mail
 		{"status=draft,submitted&definition=api_entreprise", 1},
 		{"status=draft&status=submitted", 7},
 	}
