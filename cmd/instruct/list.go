@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
@@ -79,7 +80,7 @@ func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
 			status += " (" + string(it.Op) + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
-			clip(sanitize.Line(it.Organization), 40), clip(sanitize.Line(it.Title), 60))
+			cells.Truncate(sanitize.Line(it.Organization), 40), cells.Truncate(sanitize.Line(it.Title), 60))
 	}
 	return tw.Flush()
 }
@@ -89,14 +90,6 @@ func waiting(since *time.Time, now time.Time) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d d", int(now.Sub(*since).Hours()/24))
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func runShow(ctx context.Context, e *env, args []string) error {
