@@ -44,6 +44,10 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.History](),
 	reflect.TypeFor[instruct.Mutation](),
 	reflect.TypeFor[instruct.Outcome](),
+	reflect.TypeFor[instruct.Decision](),
+	reflect.TypeFor[instruct.Note](),
+	reflect.TypeFor[instruct.Edit](),
+	reflect.TypeFor[instruct.Submission](),
 }
 
 // hostile is what an applicant types into every field: terminal escapes,
