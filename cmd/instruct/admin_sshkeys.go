@@ -10,6 +10,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -89,17 +90,9 @@ func keyFingerprint(line string) (string, error) {
 func checkFingerprint(fp string) (string, error) {
 	digest, ok := strings.CutPrefix(fp, fingerprintPrefix)
 	if raw, err := base64.RawStdEncoding.DecodeString(digest); !ok || err != nil || len(raw) != 32 {
-		return "", usageError{fmt.Errorf("--fingerprint %q is not a SHA256 fingerprint (SHA256: and 43 characters, as ssh-keygen -lf shows); nothing removed", truncated(fp, 60))}
+		return "", usageError{fmt.Errorf("--fingerprint %q is not a SHA256 fingerprint (SHA256: and 43 characters, as ssh-keygen -lf shows); nothing removed", cells.Truncate(fp, 60))}
 	}
 	return fp, nil
-}
-
-// truncated shortens s to n bytes for an error message.
-func truncated(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // removeAllKeys removes every SSH key of the user with that e-mail address.

@@ -10,11 +10,13 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/replica"
 	"github.com/instruct-dev/instruct/internal/store"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // openCache opens the cache the settings name, telling the user when a
@@ -194,17 +196,30 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
-// escapeJSONControls rewrites C1 controls and bidi controls as \u escapes;
-// encoding/json already escapes C0 controls, and these runes can only
-// occur inside strings, where the escape means the same.
+// escapeJSONControls rewrites as \u escapes what sanitize would not show
+// as it is (C1 and bidi controls, invisible and format characters, private
+// use, noncharacters, joiners…) and DEL; encoding/json already escapes C0
+// controls, and these runes can only occur inside strings, where the
+// escape means the same: the data stays whole, the terminal stays safe.
 func escapeJSONControls(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x7f {
-			fmt.Fprintf(&b, `\u%04x`, r)
+		if r == 0x7f || r >= 0x80 && (sanitize.Escaped(r) || sanitize.Dropped(r)) {
+			writeJSONEscape(&b, r)
 			continue
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// writeJSONEscape writes r as JSON's \u escape: a surrogate pair beyond
+// the first plane.
+func writeJSONEscape(b *strings.Builder, r rune) {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		fmt.Fprintf(b, `\u%04x\u%04x`, hi, lo)
+		return
+	}
+	fmt.Fprintf(b, `\u%04x`, r)
 }

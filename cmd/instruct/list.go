@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
@@ -70,18 +71,45 @@ func queueJSON(items []instruct.QueueItem) []listedRequest {
 	return out
 }
 
+// printQueue prints items as a table, its columns aligned in cells (the
+// width a terminal gives them, wide and combining characters included).
 func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tAPI\tWAITING\tORGANISATION\tTITLE")
+	items = sanitize.Value(items)
+	rows := [][]string{{"ID", "STATUS", "API", "WAITING", "ORGANISATION", "TITLE"}}
 	for _, it := range items {
 		status := string(it.Status)
 		if it.Op != "" {
 			status += " (" + string(it.Op) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
-			clip(sanitize.Line(it.Organization), 40), clip(sanitize.Line(it.Title), 60))
+		rows = append(rows, []string{it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
+			cells.Truncate(it.Organization, 40), cells.Truncate(it.Title, 60)})
 	}
-	return tw.Flush()
+	return printTable(w, rows)
+}
+
+// printTable prints rows with their columns padded to the widest cell
+// of each, two spaces apart.
+func printTable(w io.Writer, rows [][]string) error {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], cells.Width(cell))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, row := range rows {
+		for i, cell := range row {
+			bw.WriteString(cell)
+			if i < len(row)-1 {
+				bw.WriteString(strings.Repeat(" ", widths[i]-cells.Width(cell)+2))
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
 }
 
 func waiting(since *time.Time, now time.Time) string {
@@ -89,14 +117,6 @@ func waiting(since *time.Time, now time.Time) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d d", int(now.Sub(*since).Hours()/24))
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func runShow(ctx context.Context, e *env, args []string) error {
@@ -146,30 +166,32 @@ type shownRequest struct {
 	Operations []instruct.Operation `json:"operations"`
 }
 
+// printRequest prints r with its events and the reviewer's operations,
+// every text of them sanitised.
 func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation) {
+	r, events, ops = sanitize.Value(r), sanitize.Value(events), sanitize.Value(ops)
 	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
 	line("Request", fmt.Sprintf("%s (%s, version %d)", r.ID, r.Status, r.Version))
 	line("API", r.Definition)
-	line("Title", sanitize.Line(r.Title))
-	line("Organisation", fmt.Sprintf("%s, %s — SIRET %s", sanitize.Line(r.Organization.Name),
-		sanitize.Line(r.Organization.City), sanitize.Line(r.Organization.SIRET)))
-	line("Applicant", sanitize.Line(r.Applicant.Name)+" <"+sanitize.Line(r.Applicant.Email)+">")
-	line("Legal basis", sanitize.Line(r.LegalBasis.Nature))
-	line("Legal basis URL", sanitize.Line(r.LegalBasis.URL))
+	line("Title", r.Title)
+	line("Organisation", fmt.Sprintf("%s, %s — SIRET %s", r.Organization.Name, r.Organization.City, r.Organization.SIRET))
+	line("Applicant", r.Applicant.Name+" <"+r.Applicant.Email+">")
+	line("Legal basis", strings.ReplaceAll(r.LegalBasis.Nature, "\n", " "))
+	line("Legal basis URL", r.LegalBasis.URL)
 	line("Scopes", strings.Join(r.Scopes, ", "))
 	line("Retention", fmt.Sprintf("%d months", r.RetentionMonths))
-	fmt.Fprintf(w, "\nDescription\n%s\n", sanitize.Text(r.Description))
+	fmt.Fprintf(w, "\nDescription\n%s\n", r.Description)
 	fmt.Fprintln(w, "\nHistory")
 	for _, ev := range events {
-		fmt.Fprintf(w, "  %s  %-16s %s\n", ev.At.Format("2006-01-02 15:04"), ev.Kind, sanitize.Line(ev.Actor.Name))
+		fmt.Fprintf(w, "  %s  %-16s %s\n", ev.At.Format("2006-01-02 15:04"), ev.Kind, ev.Actor.Name)
 		if ev.Comment != "" {
-			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(sanitize.Text(ev.Comment), "\n", "\n      "))
+			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(ev.Comment, "\n", "\n      "))
 		}
 	}
 	for _, op := range ops {
 		fmt.Fprintf(w, "\nYour %s: %s", op.Kind, op.State)
 		if op.Reason != "" {
-			fmt.Fprintf(w, " — %s", sanitize.Line(op.Reason))
+			fmt.Fprintf(w, " — %s", strings.ReplaceAll(op.Reason, "\n", " "))
 		}
 		fmt.Fprintln(w)
 	}

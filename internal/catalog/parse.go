@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -21,6 +22,8 @@ const (
 	maxScopeDepth = 16
 	maxScopeNodes = 20000
 	maxIDLength   = 100
+	// maxQuoted is the most cells of a bad value an error message quotes.
+	maxQuoted = 40
 )
 
 // rawDefinition is a definition as the YAML spells it. Keys we don't use
@@ -107,7 +110,7 @@ func definitionID(key *yaml.Node) (string, error) {
 		return "", positioned(key, "a definition id must be a plain name")
 	}
 	if !validID(key.Value) {
-		return "", positioned(key, "definition id %q must be 1 to %d letters, digits, '_', '-' or '.'", clip(key.Value), maxIDLength)
+		return "", positioned(key, "definition id %q must be 1 to %d letters, digits, '_', '-' or '.'", cells.Truncate(key.Value, maxQuoted), maxIDLength)
 	}
 	return key.Value, nil
 }
@@ -152,7 +155,7 @@ func parseTemplates(raw []rawTemplate) ([]instruct.Template, error) {
 		switch kind {
 		case instruct.KindApprove, instruct.KindRefuse, instruct.KindRequestChanges:
 		default:
-			return nil, fmt.Errorf("template %d: kind %q is not approve, refuse or request_changes", i+1, clip(t.Kind))
+			return nil, fmt.Errorf("template %d: kind %q is not approve, refuse or request_changes", i+1, cells.Truncate(t.Kind, maxQuoted))
 		}
 		title, body := strings.TrimSpace(t.Title), strings.TrimSpace(t.Body)
 		if title == "" || body == "" {
@@ -197,16 +200,6 @@ func resolve(n *yaml.Node) *yaml.Node {
 // positioned returns an error naming the node's line and column.
 func positioned(n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("parse catalogue: line %d, column %d: %s", n.Line, n.Column, fmt.Sprintf(format, args...))
-}
-
-// clip shortens s for an error message.
-func clip(s string) string {
-	const n = 40
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 func orDefault(s, def string) string {

@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -74,7 +75,7 @@ func (w *scopeWalker) add(n *yaml.Node) error {
 	}
 	id := strings.TrimSpace(raw.Value)
 	if !validID(id) {
-		return positionedPlain(n, "scope value %q must be 1 to %d letters, digits, '_', '-' or '.'", clip(raw.Value), maxIDLength)
+		return positionedPlain(n, "scope value %q must be 1 to %d letters, digits, '_', '-' or '.'", cells.Truncate(raw.Value, maxQuoted), maxIDLength)
 	}
 	if w.seen[id] {
 		return nil

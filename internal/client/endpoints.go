@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -23,7 +24,7 @@ func (c *Client) Health(ctx context.Context) error {
 		return err
 	}
 	if h.Status != "ok" {
-		return instruct.Errorf(instruct.CodeUnavailable, "the server reports status %q", clip(h.Status, 40))
+		return instruct.Errorf(instruct.CodeUnavailable, "the server reports status %q", cells.Truncate(h.Status, 40))
 	}
 	return nil
 }

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// maxDetail caps the length, in bytes, of a problem detail kept in an
-// error.
+// maxDetail caps the width, in cells, of a problem detail kept in an
+// error (cells.Truncate also bounds its bytes).
 const maxDetail = 2000
 
 // problemError turns a non-2xx answer into a domain error: the problem's
@@ -59,7 +59,7 @@ func problemMessage(p api.Problem, status int) string {
 	if p.RequestID != "" {
 		msg += " (request id " + p.RequestID + ")"
 	}
-	return clip(msg, maxDetail)
+	return cells.Truncate(msg, maxDetail)
 }
 
 func statusMessage(status int) string {
@@ -67,17 +67,6 @@ func statusMessage(status int) string {
 		return fmt.Sprintf("the server answered %d %s", status, text)
 	}
 	return fmt.Sprintf("the server answered %d", status)
-}
-
-// clip shortens s to at most n bytes without splitting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 func knownCode(c instruct.Code) bool {

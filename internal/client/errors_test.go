@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -140,8 +142,11 @@ func TestLongDetailIsClipped(t *testing.T) {
 	}
 	err := problemError(422, []byte(`{"code":"invalid","detail":"`+string(long)+`"}`))
 	msg := instruct.ErrorMessage(err)
-	if len(msg) > maxDetail+len("…") {
-		t.Errorf("ErrorMessage() is %d bytes, want at most %d", len(msg), maxDetail)
+	if w := cells.Width(msg); w > maxDetail || len(msg) > cells.MaxBytesPerCell*maxDetail {
+		t.Errorf("ErrorMessage() is %d cells and %d bytes, want at most %d cells", w, len(msg), maxDetail)
+	}
+	if !strings.HasSuffix(msg, cells.Ellipsis) {
+		t.Errorf("ErrorMessage() = …%q, want it to end with %q", msg[len(msg)-8:], cells.Ellipsis)
 	}
 	if !utf8.ValidString(msg) {
 		t.Errorf("ErrorMessage() = %q, want valid UTF-8", msg[len(msg)-8:])

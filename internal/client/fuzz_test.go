@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -25,7 +26,7 @@ func FuzzProblemError(f *testing.F) {
 		if code := instruct.ErrorCode(err); !knownCode(code) {
 			t.Errorf("problemError(%d, %q) has code %q, not one of the contract", status, body, code)
 		}
-		if len(instruct.ErrorMessage(err)) > maxDetail+200 {
+		if len(instruct.ErrorMessage(err)) > cells.MaxBytesPerCell*maxDetail+200 {
 			t.Errorf("problemError(%d, …) message is %d bytes", status, len(instruct.ErrorMessage(err)))
 		}
 	})

@@ -51,7 +51,7 @@ func (p RequestPatch) Apply(r *Request) Diff {
 // Check validates the values a patch sets.
 func (p RequestPatch) Check() error {
 	if p.Organization != nil && p.Organization.SIRET != "" && !ValidSIRET(p.Organization.SIRET) {
-		return Errorf(CodeInvalid, "the SIRET %q is not 14 digits with a valid check digit", truncate(p.Organization.SIRET, 20))
+		return Errorf(CodeInvalid, "the SIRET %q is not 14 digits with a valid check digit", p.Organization.SIRET)
 	}
 	if p.RetentionMonths != nil && (*p.RetentionMonths < 0 || *p.RetentionMonths > 1200) {
 		return Errorf(CodeInvalid, "the retention period must be between 0 and 1200 months")

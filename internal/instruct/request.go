@@ -84,7 +84,7 @@ func ParseRequestID(s string) (int64, error) {
 	digits := strings.TrimPrefix(strings.TrimPrefix(s, RequestIDPrefix), "d")
 	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || n <= 0 || digits == "" || digits[0] == '+' || digits[0] == '-' {
-		return 0, Errorf(CodeNotFound, "no request %q", truncate(s, 40))
+		return 0, Errorf(CodeNotFound, "no request %q", s)
 	}
 	return n, nil
 }
@@ -135,11 +135,4 @@ func (r Request) SubmitChecks() error {
 		return Errorf(CodeInvalid, "at least one scope is required before submitting")
 	}
 	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

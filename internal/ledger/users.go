@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -71,7 +72,7 @@ func (l *Ledger) insertUser(ctx context.Context, tx querier, u instruct.User) er
 func checkGrants(grants []instruct.Grant) error {
 	for _, g := range grants {
 		if !g.Role.Valid() {
-			return instruct.Errorf(instruct.CodeInvalid, "unknown role %q", truncate(string(g.Role), 40))
+			return instruct.Errorf(instruct.CodeInvalid, "unknown role %q", cells.Truncate(string(g.Role), 40))
 		}
 		if strings.TrimSpace(g.Definition) == "" {
 			return instruct.Errorf(instruct.CodeInvalid, "a role needs a definition or %q", instruct.AllDefinitions)
@@ -238,12 +239,4 @@ func (l *Ledger) bindKey(ctx context.Context, tx querier, userID, fp, line strin
 	_, err = tx.ExecContext(ctx, `INSERT INTO ssh_keys (fingerprint, user_id, public_key, created_at) VALUES (?, ?, ?, ?)`,
 		fp, userID, line, l.nowUTC().UnixNano())
 	return err
-}
-
-// truncate shortens s to n bytes for an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

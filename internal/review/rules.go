@@ -1,6 +1,7 @@
 package review
 
 import (
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -16,7 +17,7 @@ func (s *Service) checkFiling(def string, p instruct.RequestPatch) error {
 	}
 	d, ok := s.Definition(def)
 	if !ok {
-		return instruct.Errorf(instruct.CodeInvalid, "definition %.60q is not in the catalogue", def)
+		return instruct.Errorf(instruct.CodeInvalid, "definition %q is not in the catalogue", cells.Truncate(def, 60))
 	}
 	return checkScopes(d, *p.Scopes)
 }
@@ -31,7 +32,7 @@ func checkScopes(d instruct.Definition, scopes []string) error {
 	}
 	for _, id := range scopes {
 		if !known[id] {
-			return instruct.Errorf(instruct.CodeInvalid, "the scope %+.60q is not in the catalogue of %s", id, d.ID)
+			return instruct.Errorf(instruct.CodeInvalid, "the scope %+q is not in the catalogue of %s", cells.Truncate(id, 60), d.ID)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -88,7 +89,7 @@ func (s *Service) checkCreate(u instruct.User, p instruct.RequestPatch) error {
 		return instruct.Errorf(instruct.CodeInvalid, "definition is required: the API the request is for")
 	}
 	if _, ok := s.Definition(*p.Definition); !ok {
-		return instruct.Errorf(instruct.CodeInvalid, "definition %.60q is not in the catalogue", *p.Definition)
+		return instruct.Errorf(instruct.CodeInvalid, "definition %q is not in the catalogue", cells.Truncate(*p.Definition, 60))
 	}
 	if u.IsReviewer() && !u.CanSee(*p.Definition) {
 		return instruct.Errorf(instruct.CodeForbidden, "you hold no role on %s", *p.Definition)

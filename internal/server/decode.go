@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -50,7 +51,7 @@ func jsonError(err error) error {
 	case errors.As(err, &typ):
 		return instruct.Errorf(instruct.CodeInvalid, "%s has the wrong type: %s is not allowed there", fieldName(typ.Field), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return instruct.Errorf(instruct.CodeInvalid, "%s is not a known field", clip(strings.TrimPrefix(err.Error(), "json: unknown field "), 80))
+		return instruct.Errorf(instruct.CodeInvalid, "%s is not a known field", cells.Truncate(strings.TrimPrefix(err.Error(), "json: unknown field "), 80))
 	}
 	return instruct.Errorf(instruct.CodeInvalid, "the body is not valid JSON")
 }
@@ -59,7 +60,7 @@ func fieldName(path string) string {
 	if path == "" {
 		return "the body"
 	}
-	return "the field " + strconv.Quote(clip(path, 80))
+	return "the field " + strconv.Quote(cells.Truncate(path, 80))
 }
 
 func tooLarge(err error) bool {

@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
-	"unicode/utf8"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -94,10 +94,10 @@ func (s *Server) serveUnmatched(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(rec, r)
 	switch rec.status {
 	case http.StatusNotFound:
-		writeProblem(w, r, http.StatusNotFound, instruct.Errorf(instruct.CodeNotFound, "no endpoint %s %s", r.Method, clip(r.URL.Path, 100)))
+		writeProblem(w, r, http.StatusNotFound, instruct.Errorf(instruct.CodeNotFound, "no endpoint %s %s", r.Method, cells.Truncate(r.URL.Path, 100)))
 	case http.StatusMethodNotAllowed:
 		w.Header().Set("Allow", rec.header.Get("Allow"))
-		writeProblem(w, r, http.StatusMethodNotAllowed, instruct.Errorf(instruct.CodeInvalid, "method %s is not allowed here; allowed: %s", clip(r.Method, 20), rec.header.Get("Allow")))
+		writeProblem(w, r, http.StatusMethodNotAllowed, instruct.Errorf(instruct.CodeInvalid, "method %s is not allowed here; allowed: %s", cells.Truncate(r.Method, 20), rec.header.Get("Allow")))
 	default:
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -158,16 +158,4 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	return r.body.Write(b)
-}
-
-// clip shortens s, from outside, to at most n bytes (cut at a rune's
-// start) for a message.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

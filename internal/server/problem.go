@@ -7,11 +7,16 @@ import (
 	"strconv"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // problemTypeBase prefixes the code to form a problem's type URI.
 const problemTypeBase = "urn:instruct:problem:"
+
+// maxDetail is the most cells of a problem's detail: a message that quotes
+// what a client sent is cut there.
+const maxDetail = 2000
 
 // statusError gives an error the HTTP status it must be answered with,
 // where the code alone doesn't decide it: a malformed body is 400
@@ -92,7 +97,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, err error)
 		Type:   problemTypeBase + string(instruct.ErrorCode(err)),
 		Title:  http.StatusText(status),
 		Status: status,
-		Detail: instruct.ErrorMessage(err),
+		Detail: cells.Truncate(instruct.ErrorMessage(err), maxDetail),
 		Code:   instruct.ErrorCode(err),
 	}
 	x.errCode = p.Code

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -75,7 +76,7 @@ func listQuery(v url.Values) (instruct.ListQuery, error) {
 	var q instruct.ListQuery
 	for _, s := range splitValues(v["status"]) {
 		if !instruct.Status(s).Valid() {
-			return q, instruct.Errorf(instruct.CodeInvalid, "status %q is not a known status", clip(s, 40))
+			return q, instruct.Errorf(instruct.CodeInvalid, "status %q is not a known status", cells.Truncate(s, 40))
 		}
 		q.Statuses = append(q.Statuses, instruct.Status(s))
 	}

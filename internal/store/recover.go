@@ -17,6 +17,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -298,11 +299,7 @@ func isCorruption(err error) bool {
 
 // oneLine shortens an SQLite message to one line of reasonable length.
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 120 {
-		return string(r[:120]) + "…"
-	}
-	return s
+	return cells.Truncate(strings.Join(strings.Fields(s), " "), 120)
 }
 
 // salvageOutbox reads the operations not yet accepted from the outbox of a

@@ -36,7 +36,7 @@ func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load queue: %w", err)
 		}
-		cleanItems(items)
+		items = sanitize.Value(items)
 		done := limit == 0 || len(items) < limit
 		return queueMsg{gen: gen, offset: offset, items: items, done: done, err: err}
 	}
@@ -78,10 +78,10 @@ func (m Model) detailCmd(id string) tea.Cmd {
 // newDetail is what the review shows of r: flags checked on the raw
 // request, every text sanitised, and the reviewer's latest operation.
 func newDetail(r instruct.Request, def instruct.Definition, ops []instruct.Operation) *review.Detail {
-	d := &review.Detail{Request: cleanRequest(r), Definition: def,
-		Flags: r.Flags(def), Unknown: cleanAll(r.UnknownScopes(def))}
+	d := &review.Detail{Request: sanitize.Value(r), Definition: def,
+		Flags: r.Flags(def), Unknown: sanitize.Value(r.UnknownScopes(def))}
 	if len(ops) > 0 {
-		op := cleanOp(ops[0])
+		op := sanitize.Value(ops[0])
 		d.Op = &op
 	}
 	return d
@@ -95,9 +95,7 @@ func (m Model) definitionsCmd() tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load definitions: %w", err)
 		}
-		for i := range defs {
-			defs[i] = cleanDefinition(defs[i])
-		}
+		defs = sanitize.Value(defs)
 		return definitionsMsg{defs: defs, err: err}
 	}
 }
@@ -110,7 +108,7 @@ func (m Model) meCmd() tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load user: %w", err)
 		}
-		return meMsg{user: cleanUser(u), err: err}
+		return meMsg{user: sanitize.Value(u), err: err}
 	}
 }
 
@@ -151,8 +149,7 @@ func (m Model) discardCmd(requestID, opID string) tea.Cmd {
 func waitSyncCmd(ch <-chan instruct.SyncStatus) tea.Cmd {
 	return func() tea.Msg {
 		s, ok := <-ch
-		s.LastError = sanitize.Line(s.LastError)
-		return syncMsg{status: s, closed: !ok}
+		return syncMsg{status: sanitize.Value(s), closed: !ok}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/instruct-dev/instruct/internal/cells"
 )
 
 // Ellipsis marks text cut to fit.
@@ -17,7 +18,7 @@ const Ellipsis = "…"
 // Width returns the number of cells s takes on screen. Text of Latin
 // letters and common punctuation, most of what the screen shows, is
 // measured by counting; anything else (styles, wide or combining
-// characters) by the full grapheme rules.
+// characters) by cells.Width, the grapheme rules every front measures with.
 func Width(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
@@ -29,7 +30,7 @@ func Width(s string) int {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !narrow(r) {
-			return ansi.StringWidth(s)
+			return cells.Width(s)
 		}
 		n++
 		i += size

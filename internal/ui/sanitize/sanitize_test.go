@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/instruct-dev/instruct/internal/cells"
 )
 
 // injections are terminal-injection payloads an applicant could type into a
@@ -68,31 +71,44 @@ func TestTextCapsHugeDescription(t *testing.T) {
 	if !strings.HasSuffix(got, Ellipsis) {
 		t.Errorf("Text(5 MB) does not end with %q", Ellipsis)
 	}
-	if len(got) > MaxText+len(Ellipsis) {
-		t.Errorf("len(Text(5 MB)) = %d, want at most %d", len(got), MaxText+len(Ellipsis))
+	if w := cells.Width(got); w > MaxText+cells.Width(Ellipsis) {
+		t.Errorf("Text(5 MB) is %d cells wide, want at most %d", w, MaxText+cells.Width(Ellipsis))
 	}
 	if !utf8.ValidString(got) {
 		t.Errorf("Text(5 MB) cut a character in two")
 	}
 }
 
+func TestTextCapsHugeCluster(t *testing.T) {
+	zalgo := "a" + strings.Repeat("\u0301", 5<<20/2) // one character, 5 MB
+	if got := Text("Lyon " + zalgo); got != "Lyon "+Ellipsis {
+		t.Errorf("Text(5 MB character) = %.40q…, want %q", got, "Lyon "+Ellipsis)
+	}
+}
+
 func TestTextCapsHugeEscapes(t *testing.T) {
 	got := Text(strings.Repeat("\u009b", 5<<20/2))
-	if limit := 6*MaxText/2 + len(Ellipsis); len(got) > limit {
+	if limit := len(`\u009b`)*MaxText + len(Ellipsis); len(got) > limit {
 		t.Errorf("len(Text(5 MB of C1)) = %d, want at most %d", len(got), limit)
 	}
 }
 
-// checkSafe fails t if out could act on a terminal.
+// checkSafe fails t if out could act on a terminal, hides a character, or
+// takes a width that depends on who measures it.
 func checkSafe(t *testing.T, in, out string, oneLine bool) {
 	t.Helper()
 	if !utf8.ValidString(out) {
 		t.Fatalf("sanitize(%q) = %q, not valid UTF-8", in, out)
 	}
 	for _, r := range out {
-		bad := r < 0x20 && r != '\n' || r == 0x7f || escaped(r) || oneLine && r == '\n'
+		bad := r < 0x20 && r != '\n' || r == 0x7f || oneLine && r == '\n' || Escaped(r) || Dropped(r)
 		if bad {
 			t.Fatalf("sanitize(%q) = %q, contains %U", in, out, r)
+		}
+	}
+	for line := range strings.SplitSeq(out, "\n") {
+		if g, wc := cells.Width(line), ansi.StringWidthWc(line); g != wc {
+			t.Fatalf("sanitize(%q) = %q: line %q is %d cells by grapheme, %d by wcwidth", in, out, line, g, wc)
 		}
 	}
 }
@@ -106,6 +122,12 @@ func TestCorpusIsSafe(t *testing.T) {
 
 func FuzzSanitize(f *testing.F) {
 	for _, tc := range injections {
+		f.Add(tc.in)
+	}
+	for _, tc := range invisibles {
+		f.Add(tc.in)
+	}
+	for _, tc := range wide {
 		f.Add(tc.in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

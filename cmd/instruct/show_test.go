@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/instruct-dev/instruct/internal/cells"
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+)
+
+// hostileText is what a hostile applicant (or a server that let it
+// through) puts in every field: escapes, a C1 CSI, a bidi override,
+// invisible characters, hidden tag text and a width-ambiguous emoji.
+const hostileText = "x\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\u009b31m\u202egpj.exe\u200b\ufeff\U000e0041\ue000👍🏽"
+
+// seedCache writes requests, with an event each, into the cache at path,
+// as the sync engine would from the server's change feed.
+func seedCache(t *testing.T, path string, requests ...instruct.Request) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	items := make([]instruct.FeedItem, len(requests))
+	for i, r := range requests {
+		ev := instruct.Event{Seq: int64(i + 1), RequestID: r.ID, Kind: instruct.KindSubmit,
+			Actor: instruct.Actor{ID: hostileText, Name: hostileText}, Comment: hostileText + "\n" + hostileText, At: r.UpdatedAt}
+		items[i] = instruct.FeedItem{Seq: int64(i + 1), Request: r, Events: []instruct.Event{ev}}
+	}
+	if err := st.ApplyPage(ctx, items, "1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hostileRequest returns a submitted request with every text field, its
+// scopes first, set to hostileText.
+func hostileRequest(id string) instruct.Request {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h, doc := hostileText, hostileText
+	return instruct.Request{ID: id, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
+		Title: h, Description: h + "\n" + h,
+		Organization: instruct.Organization{SIRET: h, Name: h, City: h},
+		Applicant:    instruct.Person{Name: h, Email: h},
+		Contacts:     []instruct.Contact{{Role: h, Name: h, Email: h, Phone: h, JobTitle: h}},
+		LegalBasis:   instruct.LegalBasis{Nature: h, URL: h, Document: &doc},
+		Scopes:       []string{"cnaf_quotient_familial", h}, DataRecipients: h, RetentionJustification: &doc,
+		Volumetry: h, ProductionDate: h, CreatedAt: at, SubmittedAt: &at, UpdatedAt: at}
+}
+
+// TestShowPrintsNoApplicantTextRaw: instruct show, run as a user runs it on
+// a cache holding a request whose every field (scopes included) carries
+// escapes and invisible characters, prints none of them raw.
+func TestShowPrintsNoApplicantTextRaw(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	seedCache(t, cache, hostileRequest("D4242"))
+
+	show := box.must("show", "D4242", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused")
+	if r, at := unsafeRune(show.stdout); at >= 0 {
+		t.Errorf("show prints %U raw at byte %d:\n%s", r, at, show.stdout)
+	}
+	scopes := lineStarting(show.stdout, "Scopes")
+	if !strings.Contains(scopes, `^[]52;c;`) || !strings.Contains(scopes, `\u202e`) {
+		t.Errorf("show's scopes line = %q, want the escapes written out visibly", scopes)
+	}
+}
+
+// TestListAlignsColumnsInCells: instruct ls keeps its columns aligned when
+// an organisation holds wide characters, emoji sequences and flags.
+func TestListAlignsColumnsInCells(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	plain, wide := hostileRequest("D1"), hostileRequest("D2")
+	plain.Organization.Name, plain.Title = "Ville de Lyon", "TITLE-PLAIN"
+	wide.Organization.Name, wide.Title = "東京都 👨\u200d👩\u200d👧 🇫🇷 👍🏽 Mairie", "TITLE-WIDE"
+	seedCache(t, cache, plain, wide)
+
+	ls := box.must("ls", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused")
+	at := map[string]int{}
+	for line := range strings.SplitSeq(ls.stdout, "\n") {
+		for _, title := range []string{"TITLE", "TITLE-PLAIN", "TITLE-WIDE"} {
+			if strings.HasSuffix(line, " "+title) {
+				at[title] = cells.Width(strings.TrimSuffix(line, title))
+			}
+		}
+	}
+	if len(at) != 3 || at["TITLE-PLAIN"] != at["TITLE"] || at["TITLE-WIDE"] != at["TITLE"] {
+		t.Errorf("the title column starts at cells %v, want one column for all:\n%s", at, ls.stdout)
+	}
+	if r, i := unsafeRune(ls.stdout); i >= 0 {
+		t.Errorf("ls prints %U raw at byte %d:\n%s", r, i, ls.stdout)
+	}
+}
+
+// unsafeRune returns the first rune of s that a terminal would obey, that
+// draws nothing, or that terminals draw at different widths, and its byte
+// offset, or -1.
+func unsafeRune(s string) (rune, int) {
+	if r, at := rawControl(s); at >= 0 {
+		return r, at
+	}
+	for i, r := range s {
+		if sanitize.Escaped(r) || sanitize.Dropped(r) {
+			return r, i
+		}
+	}
+	return 0, -1
+}
+
+// lineStarting returns the first line of s that starts with prefix.
+func lineStarting(s, prefix string) string {
+	for line := range strings.SplitSeq(s, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	return ""
+}
