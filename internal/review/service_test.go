@@ -54,10 +54,10 @@ func (f fixture) submitted(t *testing.T) instruct.Request {
 	scopes := []string{"cnaf_quotient_familial"}
 	req, err := f.svc.Create(f.ctx, f.applicant, instruct.RequestPatch{
 		Definition: &def, Title: &title, Description: &desc,
-		Organization:   &instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
-		Contacts:       &[]instruct.Contact{{Role: instruct.ContactDPO, Name: "Nora Benali", Email: "dpo@mairie-lyon.fr"}},
-		LegalBasis:     &instruct.LegalBasis{Nature: "Code de l'éducation, article R531-52", URL: "https://www.legifrance.gouv.fr/"},
-		Scopes:         &scopes, DataRecipients: &desc, RetentionMonths: &months, TermsAccepted: &yes, DPOInformed: &yes,
+		Organization: &instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
+		Contacts:     &[]instruct.Contact{{Role: instruct.ContactDPO, Name: "Nora Benali", Email: "dpo@mairie-lyon.fr"}},
+		LegalBasis:   &instruct.LegalBasis{Nature: "Code de l'éducation, article R531-52", URL: "https://www.legifrance.gouv.fr/"},
+		Scopes:       &scopes, DataRecipients: &desc, RetentionMonths: &months, TermsAccepted: &yes, DPOInformed: &yes,
 	})
 	if err != nil {
 		t.Fatalf("Create = %v", err)
