@@ -56,9 +56,7 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 	m.markPending(msg.requestID, msg.kind)
 	next := m.nextID(msg.requestID, msg.kind)
 	m.queue.Select(m.queue.Index(next))
-	m, refresh := m.refresh(next)
-	m, load := m.loadSelected()
-	return m, tea.Batch(refresh, load)
+	return m.refresh(next)
 }
 
 // markPending shows the decision as pending at once, before the reload.

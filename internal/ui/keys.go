@@ -126,7 +126,7 @@ func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Open):
 		m.setFocus(focusReview)
-		return m.loadSelected()
+		return m, nil
 	case key.Matches(k, m.keys.NextTab):
 		return m.switchTab(1)
 	case key.Matches(k, m.keys.PrevTab):
@@ -134,7 +134,7 @@ func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	var moved bool
 	if m.queue, moved = m.queue.Update(k); moved {
-		return m.loadSelected()
+		return m.cursorMoved()
 	}
 	return m, nil
 }
@@ -147,10 +147,10 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, m.keys.NextRequest):
 		m.queue.Move(1)
-		return m.loadSelected()
+		return m.cursorMoved()
 	case key.Matches(k, m.keys.PrevRequest):
 		m.queue.Move(-1)
-		return m.loadSelected()
+		return m.cursorMoved()
 	}
 	m.review, _ = m.review.Update(k)
 	return m, nil
@@ -180,7 +180,7 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Up, m.keys.Down) && k.Text == "":
 		var moved bool
 		if m.queue, moved = m.queue.Update(k); moved {
-			return m.loadSelected()
+			return m.cursorMoved()
 		}
 		return m, nil
 	case k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && len(text) < 100:
@@ -236,8 +236,7 @@ func (m Model) openTimeline() (Model, tea.Cmd, bool) {
 	}
 	m.overlay = overlayTimeline
 	m.layout()
-	mm, cmd := m.loadSelected()
-	return mm, cmd, true
+	return m, nil, true
 }
 
 // openForm opens the decision form for the selected request, if the
@@ -259,8 +258,7 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 	m.form = form.New(kind, t, m.theme, m.msgs, m.keys)
 	m.overlay = overlayForm
 	m.layout()
-	mm, cmd := m.loadSelected()
-	return mm, cmd, true
+	return m, nil, true
 }
 
 // refusedOp returns the reviewer's operation on request id that the server
