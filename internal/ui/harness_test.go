@@ -93,6 +93,9 @@ type driver struct {
 	quit    bool
 	waits   int
 	timeout time.Duration
+	// observe, when set, sees the model after every Update, before the
+	// commands it returned run: the states a terminal may draw.
+	observe func(Model)
 }
 
 // cmdTimeout is how long a command may take before the driver considers
@@ -122,6 +125,9 @@ func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
 	next, cmd := d.m.Update(msg)
 	d.m = next.(Model)
+	if d.observe != nil {
+		d.observe(d.m)
+	}
 	d.run(cmd)
 }
 
