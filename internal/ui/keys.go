@@ -99,9 +99,15 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	return m, nil, true
 }
 
-// decisionKind maps a, x, c and n to their kinds.
+// decisionKind maps a, x, c, n, m, R and z to their kinds.
 func (m Model) decisionKind(k tea.KeyPressMsg) (instruct.Kind, bool) {
 	switch {
+	case key.Matches(k, m.keys.Revoke):
+		return instruct.KindRevoke, true
+	case key.Matches(k, m.keys.Archive):
+		return instruct.KindArchive, true
+	case key.Matches(k, m.keys.Message):
+		return instruct.KindMessage, true
 	case key.Matches(k, m.keys.Approve):
 		return instruct.KindApprove, true
 	case key.Matches(k, m.keys.Refuse):
@@ -247,8 +253,8 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
-	if m.user != nil && !m.user.CanDecide(it.Definition) {
-		m.notice, m.noticeBad = m.msgs.CannotDecide(it.Definition), true
+	if why := m.forbidden(it, kind); why != "" {
+		m.notice, m.noticeBad = why, true
 		return m, nil, true
 	}
 	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}

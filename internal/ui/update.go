@@ -10,7 +10,6 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
-	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // Update dispatches a message to its handler, then has the review follow
@@ -206,10 +205,11 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// fail logs err and shows it in plain words.
+// fail logs err and shows it in plain words, in the reviewer's language:
+// what its code means, never its text.
 func (m *Model) fail(err error) {
 	m.log.Error("ui", "err", err)
-	m.notice, m.noticeBad = m.msgs.CacheError(sanitize.Line(instruct.ErrorMessage(err))), true
+	m.notice, m.noticeBad = m.msgs.CacheError(m.msgs.ErrCode(instruct.ErrorCode(err))), true
 }
 
 // reload runs a changed query (tab, search, filter, sort) as a new
