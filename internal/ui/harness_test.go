@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,8 +156,28 @@ func (d *driver) run(cmd tea.Cmd) {
 	case tea.QuitMsg:
 		d.quit = true
 	default:
+		if cmds, ok := sequence(msg); ok {
+			for _, c := range cmds {
+				d.run(c)
+			}
+			return
+		}
 		d.send(msg)
 	}
+}
+
+// sequence returns the commands of a tea.Sequence, whose message type
+// Bubble Tea keeps to itself, to run them in order.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // keys types each key in turn: "j", "enter", "ctrl+s", or text.

@@ -13,9 +13,12 @@ import (
 // history, the search field, or the queue and review.
 func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.ForceQuit) {
-		return m, tea.Quit
+		return m, m.quit()
 	}
 	m.notice = ""
+	if m.discarding != nil {
+		return m.answerDiscard(k)
+	}
 	if m.class() == tooSmall {
 		if key.Matches(k, m.keys.Quit) {
 			return m, tea.Quit
@@ -258,13 +261,12 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		return m, nil, true
 	}
 	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}
-	if op := m.refusedOp(it.ID); op != nil {
-		t.Replaces = op.ID
-	}
 	m.form = form.New(kind, t, m.theme, m.msgs, m.keys)
 	m.overlay = overlayForm
+	m.draft = draftState{}
 	m.layout()
-	return m, nil, true
+	m.offerConflict()
+	return m, m.draftCmd(it.ID), true
 }
 
 // refusedOp returns the reviewer's operation on request id that the server
@@ -277,12 +279,33 @@ func (m Model) refusedOp(id string) *instruct.Operation {
 	return d.Op
 }
 
-// discard drops the reviewer's refused operation on the selected request.
+// discard asks before dropping the reviewer's refused operation on the
+// selected request.
 func (m Model) discard() (Model, tea.Cmd, bool) {
-	id := m.queue.SelectedID()
-	op := m.refusedOp(id)
+	op := m.refusedOp(m.selectedID())
 	if op == nil {
 		return m, nil, false
 	}
-	return m, m.discardCmd(id, op.ID), true
+	m.discarding = op
+	return m, nil, true
+}
+
+// answerDiscard drops the decision D asked about on y; any other key
+// keeps it.
+func (m Model) answerDiscard(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	op := m.discarding
+	m.discarding = nil
+	if key.Matches(k, m.keys.Confirm) {
+		return m, m.discardCmd(*op)
+	}
+	return m, nil
+}
+
+// quit ends the program; a comment being written is kept as a draft
+// first.
+func (m Model) quit() tea.Cmd {
+	if m.overlay == overlayForm && m.form.Comment() != "" && m.form.Stage() != form.Sending {
+		return tea.Sequence(m.saveDraftCmd(), tea.Quit)
+	}
+	return tea.Quit
 }

@@ -63,6 +63,10 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onRecorded(msg)
 	case discardedMsg:
 		return m.onDiscarded(msg)
+	case draftMsg:
+		return m.onDraft(msg), nil
+	case draftSavedMsg:
+		return m.onDraftSaved(msg)
 	case syncMsg:
 		return m.onSync(msg)
 	case tickMsg:
@@ -132,6 +136,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 	}
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
+	m.offerConflict()
 	return m
 }
 

@@ -131,6 +131,9 @@ func (m Model) currentHelp() keymap.Help {
 
 // footer is the last line: a notice, or the main keys of the screen.
 func (m Model) footer() string {
+	if m.discarding != nil {
+		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID), m.width))
+	}
 	if m.notice != "" {
 		pen := m.theme.Notice
 		if m.noticeBad {

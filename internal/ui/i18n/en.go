@@ -193,12 +193,19 @@ func English() Messages {
 		ErrWaiting: func(id string) string {
 			return fmt.Sprintf("Your decision on %s is not sent yet: another must wait until it is.", id)
 		},
-		ErrCode:       englishCode,
-		ErrTooLong:    func(n int) string { return fmt.Sprintf("The comment is too long (%d characters at most).", n) },
-		ErrNotFound:   "This request is no longer in the cache.",
-		ErrOther:      func(msg string) string { return "Could not record: " + msg },
-		CannotDecide:  func(def string) string { return "You have read-only access to " + def + " requests." },
-		ReplacesYours: "Your decision in conflict will be discarded in favour of this one.",
+		ErrCode:          englishCode,
+		ErrTooLong:       func(n int) string { return fmt.Sprintf("The comment is too long (%d characters at most).", n) },
+		ErrNotFound:      "This request is no longer in the cache.",
+		ErrOther:         func(msg string) string { return "Could not record: " + msg },
+		CannotDecide:     func(def string) string { return "You have read-only access to " + def + " requests." },
+		ReplacesYours:    "Your decision in conflict will be discarded in favour of this one.",
+		LeaveQuestion:    "Throw this comment away? It will be lost.",
+		LeaveHint:        "y: throw it away · n or Esc: keep writing",
+		DraftRestored:    "unsent draft restored",
+		ConflictRestored: "comment of your decision in conflict restored",
+		DiscardQuestion: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("Discard your decision “%s” on %s? y: yes · n: no", strings.ToLower(lookup(decisions, k)), id)
+		},
 
 		ConflictTitle: "Conflict",
 		YourDecision: func(k instruct.Kind) string {

@@ -194,12 +194,19 @@ func French() Messages {
 		ErrWaiting: func(id string) string {
 			return fmt.Sprintf("Votre décision sur %s n'est pas encore envoyée : une autre attendra qu'elle le soit.", id)
 		},
-		ErrCode:       frenchCode,
-		ErrTooLong:    func(n int) string { return fmt.Sprintf("Le commentaire est trop long (%d caractères au plus).", n) },
-		ErrNotFound:   "Cette demande n'est plus dans le cache.",
-		ErrOther:      func(msg string) string { return "Enregistrement impossible : " + msg },
-		CannotDecide:  func(def string) string { return "Vous n'avez qu'un accès en lecture aux demandes " + def + "." },
-		ReplacesYours: "Votre décision en conflit sera abandonnée au profit de celle-ci.",
+		ErrCode:          frenchCode,
+		ErrTooLong:       func(n int) string { return fmt.Sprintf("Le commentaire est trop long (%d caractères au plus).", n) },
+		ErrNotFound:      "Cette demande n'est plus dans le cache.",
+		ErrOther:         func(msg string) string { return "Enregistrement impossible : " + msg },
+		CannotDecide:     func(def string) string { return "Vous n'avez qu'un accès en lecture aux demandes " + def + "." },
+		ReplacesYours:    "Votre décision en conflit sera abandonnée au profit de celle-ci.",
+		LeaveQuestion:    "Abandonner ce commentaire ? Il sera perdu.",
+		LeaveHint:        "y : l'abandonner · n ou Échap : continuer à écrire",
+		DraftRestored:    "brouillon non envoyé repris",
+		ConflictRestored: "commentaire de votre décision en conflit repris",
+		DiscardQuestion: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("Abandonner votre décision « %s » sur %s ? y : oui · n : non", strings.ToLower(lookup(decisions, k)), id)
+		},
 
 		ConflictTitle: "Conflit",
 		YourDecision: func(k instruct.Kind) string {

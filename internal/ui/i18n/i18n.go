@@ -97,6 +97,17 @@ type Messages struct {
 	ErrOther      func(msg string) string
 	CannotDecide  func(def string) string
 	ReplacesYours string
+	// LeaveQuestion and LeaveHint ask before a written comment is
+	// thrown away.
+	LeaveQuestion string
+	LeaveHint     string
+	// DraftRestored and ConflictRestored say where a comment put back
+	// in a new form comes from.
+	DraftRestored    string
+	ConflictRestored string
+	// DiscardQuestion asks before the reviewer's decision of kind k on
+	// request id, in conflict or rejected, is discarded.
+	DiscardQuestion func(k instruct.Kind, id string) string
 
 	// Conflicts.
 	ConflictTitle string
