@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"unicode"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -20,7 +19,7 @@ func (s *Store) SaveDraft(ctx context.Context, id string, kind instruct.Kind, co
 	if n := len([]rune(comment)); n > instruct.MaxCommentLength {
 		return instruct.Errorf(instruct.CodeTooLarge, "the draft is %d characters long, the limit is %d", n, instruct.MaxCommentLength)
 	}
-	if isBlank(comment) {
+	if instruct.IsBlank(comment) {
 		return s.DeleteDraft(ctx, id)
 	}
 	err = s.inTx(ctx, durable, func(tx *writeTx) error {
@@ -70,14 +69,4 @@ func (s *Store) DeleteDraft(ctx context.Context, id string) error {
 		return fmt.Errorf("delete draft on %s: %w", id, err)
 	}
 	return nil
-}
-
-// isBlank reports whether s holds nothing but white space.
-func isBlank(s string) bool {
-	for _, r := range s {
-		if !unicode.IsSpace(r) && r != '\u200b' {
-			return false
-		}
-	}
-	return true
 }

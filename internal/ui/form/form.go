@@ -7,7 +7,6 @@ package form
 
 import (
 	"strconv"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -162,7 +161,7 @@ func (m Model) editing(msg tea.Msg) (Model, Action) {
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
 	case isKey && key.Matches(k, m.keys.Cancel):
-		if strings.TrimSpace(m.editor.Value()) == "" {
+		if instruct.IsBlank(m.editor.Value()) {
 			return m, Cancel
 		}
 		m.stage = Leaving
