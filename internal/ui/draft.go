@@ -7,6 +7,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/conflict"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // Nothing the reviewer writes is lost: the comment of an open form is
@@ -46,7 +47,7 @@ func (m Model) draftCmd(id string) tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load draft of %s: %w", id, err)
 		}
-		return draftMsg{id: id, draft: d, ok: ok, err: err}
+		return draftMsg{id: id, draft: sanitize.Value(d), ok: ok, err: err}
 	}
 }
 
@@ -62,7 +63,6 @@ func (m Model) saveDraft() (Model, tea.Cmd) {
 }
 
 // saveDraftCmd writes the form's comment as the draft of its request.
-// The editor drops control characters, so a draft holds none.
 func (m Model) saveDraftCmd() tea.Cmd {
 	ctx, cache := m.ctx, m.opts.Cache
 	id, kind, comment := m.form.Target().RequestID, m.form.Kind(), m.form.Comment()
