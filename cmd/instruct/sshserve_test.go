@@ -371,6 +371,23 @@ func sshDefinitionOf(tb testing.TB, l *ledger.Ledger, id string) string {
 	return r.Definition
 }
 
+// sshAPIName returns the catalogue's name of definition def, as the
+// screen names it.
+func sshAPIName(tb testing.TB, def string) string {
+	tb.Helper()
+	defs, err := catalog.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, d := range defs {
+		if d.ID == def {
+			return d.Name
+		}
+	}
+	tb.Fatalf("definition %s is not in the default catalogue", def)
+	return ""
+}
+
 // sshBusiestDefinition returns the definition with the most submitted
 // requests in the demo data.
 func sshBusiestDefinition(tb testing.TB, l *ledger.Ledger) string {
@@ -420,9 +437,9 @@ func TestSSHServeReporterSeesTheQueueAndCannotDecide(t *testing.T) {
 			term := w.dial(t, u.ID, sshdtest.Options{})
 			sshCheckOwnQueue(t, w.svc.ledger, term, u)
 			id := sshSelectedID(term.Screen())
-			for _, key := range []string{"a", "x", "c", "n"} {
+			for _, key := range []string{"a", "x", "c", "n", "m", "R", "z"} {
 				term.Press(key)
-				screen := sshWaitText(t, term, "You have read-only access to "+sshDefinitionOf(t, w.svc.ledger, id)+" requests.")
+				screen := sshWaitText(t, term, "You have read-only access to "+sshAPIName(t, sshDefinitionOf(t, w.svc.ledger, id))+" requests.")
 				if strings.Contains(screen, "ctrl+s send") {
 					t.Errorf("after %q a reporter sees a decision form:\n%s", key, screen)
 				}
@@ -689,7 +706,7 @@ func sshCheckRights(tb testing.TB, term *sshdtest.Terminal, u instruct.User) {
 	tb.Helper()
 	term.Press("x")
 	if u.RoleOn(u.Roles[0].Definition) == instruct.RoleReporter {
-		sshWaitText(tb, term, "You have read-only access to "+u.Roles[0].Definition+" requests.")
+		sshWaitText(tb, term, "You have read-only access to "+sshAPIName(tb, u.Roles[0].Definition)+" requests.")
 		return
 	}
 	sshWaitText(tb, term, "Refuse · D")

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -312,4 +313,60 @@ func countKind(evs []instruct.Event, kind instruct.Kind) int {
 		}
 	}
 	return n
+}
+
+// TestTUIResizeKeepsTheReviewOnTheHighlightedRequest reads a request at
+// 120×40, goes back to the queue, moves the cursor two rows down and
+// widens the window to 200×50: the review beside the queue must show the
+// highlighted request, not the one read before, and a must decide on it.
+func TestTUIResizeKeepsTheReviewOnTheHighlightedRequest(t *testing.T) {
+	requireTmux(t)
+	srv := runDemoServer(t)
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	firstSync(t, box, srv, cache)
+	scr := startScreen(t, box, 120, 40, tuiArgs(srv, t, cache)...)
+	fr := i18n.French()
+
+	first := highlighted(scr.waitFor("the queue", func(s string) bool { return highlighted(s) != "" }))
+	scr.keys("Enter")
+	scr.waitFor("the review of "+first, func(s string) bool { return reviewHeader(s) == first })
+	scr.keys("Escape")
+	scr.waitFor("the queue alone", func(s string) bool { return !strings.Contains(s, fr.PaneLegal) })
+	scr.keys("j", "j")
+	moved := highlighted(scr.waitFor("the cursor two rows down", func(s string) bool {
+		return highlighted(s) != "" && highlighted(s) != first && !strings.Contains(s, fr.PaneLegal)
+	}))
+	scr.resize(200, 50)
+	scr.waitCheck("the review of "+moved+" beside the queue", func(s string) error {
+		if h, hl := reviewHeader(s), highlighted(s); h != moved || hl != moved {
+			return fmt.Errorf("the header names %q and the queue highlights %q, want %s", h, hl, moved)
+		}
+		return nil
+	})
+	scr.keys("a")
+	scr.waitText(fr.Decision(instruct.KindApprove) + " · " + moved + " · ")
+	scr.keys("Escape")
+}
+
+// highlighted returns the ID of the queue's highlighted row, or "".
+func highlighted(screen string) string {
+	row := lineWith(screen, selected+"D")
+	_, rest, _ := strings.Cut(row, selected)
+	if f := strings.Fields(rest); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// reviewHeaderRE finds the review's header: a request ID at the left edge
+// of the review area, the screen's or right of the queue's box.
+var reviewHeaderRE = regexp.MustCompile(`(?m)(?:^|[┃│┓┐])(D\d+) · `)
+
+// reviewHeader returns the ID the review's header names, or "".
+func reviewHeader(screen string) string {
+	if m := reviewHeaderRE.FindStringSubmatch(screen); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -133,15 +133,15 @@ func (m Model) recordCmd(id string, kind instruct.Kind, comment, replaces string
 	}
 }
 
-// discardCmd discards the reviewer's refused operation on a request.
-func (m Model) discardCmd(requestID, opID string) tea.Cmd {
+// discardCmd discards the reviewer's refused operation op.
+func (m Model) discardCmd(op instruct.Operation) tea.Cmd {
 	ctx, cache := m.ctx, m.opts.Cache
 	return func() tea.Msg {
-		err := cache.Discard(ctx, opID)
+		err := cache.Discard(ctx, op.ID)
 		if err != nil {
-			err = fmt.Errorf("discard operation on %s: %w", requestID, err)
+			err = fmt.Errorf("discard operation on %s: %w", op.RequestID, err)
 		}
-		return discardedMsg{requestID: requestID, err: err}
+		return discardedMsg{requestID: op.RequestID, state: op.State, err: err}
 	}
 }
 

@@ -14,6 +14,9 @@ func (m Model) formKey(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch act {
 	case form.Cancel:
 		m.closeForm()
+		return m.forgetDraft(m.form.Target().RequestID)
+	case form.Changed:
+		return m.saveDraft()
 	case form.Submit:
 		return m.submit()
 	}
@@ -56,9 +59,9 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 	m.markPending(msg.requestID, msg.kind)
 	next := m.nextID(msg.requestID, msg.kind)
 	m.queue.Select(m.queue.Index(next))
+	m, forget := m.forgetDraft(msg.requestID)
 	m, refresh := m.refresh(next)
-	m, load := m.loadSelected()
-	return m, tea.Batch(refresh, load)
+	return m, tea.Batch(forget, refresh)
 }
 
 // markPending shows the decision as pending at once, before the reload.
@@ -101,13 +104,23 @@ func (m Model) statusOf(id string) instruct.Status {
 	return ""
 }
 
-// onDiscarded reloads after a refused decision was discarded.
+// onDiscarded reloads after a refused decision was discarded; the status
+// bar counts it out at once, before the sync engine says so.
 func (m Model) onDiscarded(msg discardedMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.fail(msg.err)
 		return m, nil
 	}
 	m.notice, m.noticeBad = m.msgs.Discarded(msg.requestID), false
+	if s, ok := m.status.Sync(); ok {
+		switch msg.state {
+		case instruct.OpConflict:
+			s.Conflicts = max(0, s.Conflicts-1)
+		case instruct.OpRejected:
+			s.Rejected = max(0, s.Rejected-1)
+		}
+		m.status.SetSync(s)
+	}
 	return m.refresh(msg.requestID)
 }
 

@@ -23,6 +23,9 @@ type fixture struct {
 	winner    instruct.Event
 }
 
+// conflictComment is the comment of the reviewer's approval in conflict.
+const conflictComment = "Cadre juridique vérifié : la délibération du 12 janvier couvre les données demandées."
+
 // fixtureSize is how many demo requests the fixture holds.
 const fixtureSize = 300
 
@@ -100,7 +103,7 @@ func (f *fixture) conflict(t testing.TB, items []instruct.QueueItem) {
 		if it.Status != instruct.StatusSubmitted || !me.CanDecide(it.Definition) || it.ID == f.flagged || it.ID == f.resubmitted || it.ID == f.decidable {
 			continue
 		}
-		op, err := f.st.Record(ctx, it.ID, instruct.KindApprove, "")
+		op, err := f.st.Record(ctx, it.ID, instruct.KindApprove, conflictComment)
 		if err != nil {
 			t.Fatalf("Record(%s): %v", it.ID, err)
 		}

@@ -148,6 +148,17 @@ func TestConflictShowsWinnerAndDiscards(t *testing.T) {
 		}
 	}
 	d.keys("D")
+	if q := lastLine(d.screen()); !strings.Contains(q, "Abandonner votre décision « valider » sur "+f.conflicted+" ?") {
+		t.Errorf("D does not ask before discarding; the footer reads %q", q)
+	}
+	if ops := operations(t, f, f.conflicted); len(ops) != 1 {
+		t.Fatalf("D discarded before the answer: Operations(%s) = %+v", f.conflicted, ops)
+	}
+	d.keys("n")
+	if ops := operations(t, f, f.conflicted); len(ops) != 1 {
+		t.Fatalf("n to the question discarded: Operations(%s) = %+v", f.conflicted, ops)
+	}
+	d.keys("D", "y")
 	if ops := operations(t, f, f.conflicted); len(ops) != 0 {
 		t.Errorf("after D, Operations(%s) = %+v, want none", f.conflicted, ops)
 	}

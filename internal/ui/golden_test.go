@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,6 +50,8 @@ func TestGoldenScreens(t *testing.T) {
 			for _, sc := range screens {
 				name := fmt.Sprintf("%s-%s-%dx%d", sc.name, lang, sz[0], sz[1])
 				t.Run(name, func(t *testing.T) {
+					// Each screen starts with no draft left by the one before.
+					t.Cleanup(func() { f.st.DeleteDraft(context.Background(), f.flagged) })
 					d := newDriver(t, Options{Cache: f.st, Lang: lang}, sz[0], sz[1])
 					sc.reach(d, f)
 					got := d.screen()

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,6 +94,9 @@ type driver struct {
 	quit    bool
 	waits   int
 	timeout time.Duration
+	// observe, when set, sees the model after every Update, before the
+	// commands it returned run: the states a terminal may draw.
+	observe func(Model)
 }
 
 // cmdTimeout is how long a command may take before the driver considers
@@ -122,6 +126,9 @@ func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
 	next, cmd := d.m.Update(msg)
 	d.m = next.(Model)
+	if d.observe != nil {
+		d.observe(d.m)
+	}
 	d.run(cmd)
 }
 
@@ -149,8 +156,28 @@ func (d *driver) run(cmd tea.Cmd) {
 	case tea.QuitMsg:
 		d.quit = true
 	default:
+		if cmds, ok := sequence(msg); ok {
+			for _, c := range cmds {
+				d.run(c)
+			}
+			return
+		}
 		d.send(msg)
 	}
+}
+
+// sequence returns the commands of a tea.Sequence, whose message type
+// Bubble Tea keeps to itself, to run them in order.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // keys types each key in turn: "j", "enter", "ctrl+s", or text.

@@ -13,9 +13,12 @@ import (
 // history, the search field, or the queue and review.
 func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.ForceQuit) {
-		return m, tea.Quit
+		return m, m.quit()
 	}
 	m.notice = ""
+	if m.discarding != nil {
+		return m.answerDiscard(k)
+	}
 	if m.class() == tooSmall {
 		if key.Matches(k, m.keys.Quit) {
 			return m, tea.Quit
@@ -99,9 +102,15 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	return m, nil, true
 }
 
-// decisionKind maps a, x, c and n to their kinds.
+// decisionKind maps a, x, c, n, m, R and z to their kinds.
 func (m Model) decisionKind(k tea.KeyPressMsg) (instruct.Kind, bool) {
 	switch {
+	case key.Matches(k, m.keys.Revoke):
+		return instruct.KindRevoke, true
+	case key.Matches(k, m.keys.Archive):
+		return instruct.KindArchive, true
+	case key.Matches(k, m.keys.Message):
+		return instruct.KindMessage, true
 	case key.Matches(k, m.keys.Approve):
 		return instruct.KindApprove, true
 	case key.Matches(k, m.keys.Refuse):
@@ -126,7 +135,7 @@ func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Open):
 		m.setFocus(focusReview)
-		return m.loadSelected()
+		return m, nil
 	case key.Matches(k, m.keys.NextTab):
 		return m.switchTab(1)
 	case key.Matches(k, m.keys.PrevTab):
@@ -134,7 +143,7 @@ func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	var moved bool
 	if m.queue, moved = m.queue.Update(k); moved {
-		return m.loadSelected()
+		return m.cursorMoved()
 	}
 	return m, nil
 }
@@ -147,10 +156,10 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, m.keys.NextRequest):
 		m.queue.Move(1)
-		return m.loadSelected()
+		return m.cursorMoved()
 	case key.Matches(k, m.keys.PrevRequest):
 		m.queue.Move(-1)
-		return m.loadSelected()
+		return m.cursorMoved()
 	}
 	m.review, _ = m.review.Update(k)
 	return m, nil
@@ -180,7 +189,7 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Up, m.keys.Down) && k.Text == "":
 		var moved bool
 		if m.queue, moved = m.queue.Update(k); moved {
-			return m.loadSelected()
+			return m.cursorMoved()
 		}
 		return m, nil
 	case k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && len(text) < 100:
@@ -236,8 +245,7 @@ func (m Model) openTimeline() (Model, tea.Cmd, bool) {
 	}
 	m.overlay = overlayTimeline
 	m.layout()
-	mm, cmd := m.loadSelected()
-	return mm, cmd, true
+	return m, nil, true
 }
 
 // openForm opens the decision form for the selected request, if the
@@ -248,19 +256,17 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
-	if m.user != nil && !m.user.CanDecide(it.Definition) {
-		m.notice, m.noticeBad = m.msgs.CannotDecide(it.Definition), true
+	if why := m.forbidden(it, kind); why != "" {
+		m.notice, m.noticeBad = why, true
 		return m, nil, true
 	}
 	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}
-	if op := m.refusedOp(it.ID); op != nil {
-		t.Replaces = op.ID
-	}
 	m.form = form.New(kind, t, m.theme, m.msgs, m.keys)
 	m.overlay = overlayForm
+	m.draft = draftState{}
 	m.layout()
-	mm, cmd := m.loadSelected()
-	return mm, cmd, true
+	m.offerConflict()
+	return m, m.draftCmd(it.ID), true
 }
 
 // refusedOp returns the reviewer's operation on request id that the server
@@ -273,12 +279,33 @@ func (m Model) refusedOp(id string) *instruct.Operation {
 	return d.Op
 }
 
-// discard drops the reviewer's refused operation on the selected request.
+// discard asks before dropping the reviewer's refused operation on the
+// selected request.
 func (m Model) discard() (Model, tea.Cmd, bool) {
-	id := m.queue.SelectedID()
-	op := m.refusedOp(id)
+	op := m.refusedOp(m.selectedID())
 	if op == nil {
 		return m, nil, false
 	}
-	return m, m.discardCmd(id, op.ID), true
+	m.discarding = op
+	return m, nil, true
+}
+
+// answerDiscard drops the decision D asked about on y; any other key
+// keeps it.
+func (m Model) answerDiscard(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	op := m.discarding
+	m.discarding = nil
+	if key.Matches(k, m.keys.Confirm) {
+		return m, m.discardCmd(*op)
+	}
+	return m, nil
+}
+
+// quit ends the program; a comment being written is kept as a draft
+// first.
+func (m Model) quit() tea.Cmd {
+	if m.overlay == overlayForm && m.form.Comment() != "" && m.form.Stage() != form.Sending {
+		return tea.Sequence(m.saveDraftCmd(), tea.Quit)
+	}
+	return tea.Quit
 }

@@ -56,6 +56,7 @@ type recordedMsg struct {
 // discardedMsg reports a refused decision discarded.
 type discardedMsg struct {
 	requestID string
+	state     instruct.OpState
 	err       error
 }
 

@@ -47,6 +47,11 @@ type Cache interface {
 	// checking its comment and transition.
 	Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error)
 	Discard(ctx context.Context, opID string) error
+	// SaveDraft keeps the reviewer's unsent comment on a request (a
+	// blank one deletes it); Draft returns it, DeleteDraft forgets it.
+	SaveDraft(ctx context.Context, requestID string, kind instruct.Kind, comment string) error
+	Draft(ctx context.Context, requestID string) (instruct.Draft, bool, error)
+	DeleteDraft(ctx context.Context, requestID string) error
 }
 
 // Syncer is the sync engine, as far as the screen is concerned: a way to
@@ -132,18 +137,22 @@ type Model struct {
 	user     *instruct.User
 	lastSync time.Time
 
-	queue     queue.Model
-	review    review.Model
-	timeline  timeline.Model
-	form      form.Model
-	status    statusbar.Model
-	help      help.Model
-	helpFor   keymap.Help
-	focus     focus
-	overlay   overlay
-	detailID  string
-	notice    string
-	noticeBad bool
+	queue    queue.Model
+	review   review.Model
+	timeline timeline.Model
+	form     form.Model
+	status   statusbar.Model
+	help     help.Model
+	helpFor  keymap.Help
+	focus    focus
+	overlay  overlay
+	detailID string
+	draft    draftState
+	// discarding is the decision in conflict D asks to discard, until
+	// the reviewer answers.
+	discarding *instruct.Operation
+	notice     string
+	noticeBad  bool
 }
 
 // queryState is what selects the queue: tab, search, API filter and sort,

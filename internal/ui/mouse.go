@@ -32,7 +32,7 @@ func (m Model) wheel(e tea.Mouse, q, area rect) (tea.Model, tea.Cmd) {
 	switch {
 	case q.contains(e.X, e.Y):
 		m.queue.Scroll(delta)
-		return m.loadSelected()
+		return m.cursorMoved()
 	case area.contains(e.X, e.Y) && m.overlay == overlayTimeline:
 		m.timeline.Scroll(delta)
 	case area.contains(e.X, e.Y):
@@ -50,7 +50,7 @@ func (m Model) click(e tea.Mouse, q, area rect) (tea.Model, tea.Cmd) {
 		if i := m.queue.RowAt(e.Y - q.y); i >= 0 {
 			m.queue.Select(i)
 			m.setFocus(focusQueue)
-			return m.loadSelected()
+			return m.cursorMoved()
 		}
 	case area.contains(e.X, e.Y) && m.overlay == overlayNone:
 		m.setFocus(focusReview)

@@ -87,10 +87,13 @@ func TestStatusBarFollowsSyncEngine(t *testing.T) {
 		LastError: "le serveur a répondu 503\x1b[2J"}
 	d := newDriver(t, Options{Cache: f.st, Syncer: s}, 200, 50)
 	bar := strings.Split(d.screen(), "\n")[0]
-	for _, want := range []string{"Marie Dupont", "● en ligne", "synchronisé il y a 4 s", "2 en attente", "1 conflit", "503^[[2J"} {
+	for _, want := range []string{"Marie Dupont", "● en ligne", "synchronisé il y a 4 s", "2 en attente", "1 conflit", "erreur de synchronisation : erreur interne"} {
 		if !strings.Contains(bar, want) {
 			t.Errorf("the status bar %q lacks %q", bar, want)
 		}
+	}
+	if strings.Contains(bar, "503") || strings.ContainsRune(bar, '\x1b') {
+		t.Errorf("the status bar %q shows the server's text, not the reviewer's words", bar)
 	}
 	d.keys("r")
 	if n := s.triggers.Load(); n != 1 {

@@ -10,11 +10,18 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
-	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
-// Update dispatches a message to its handler.
+// Update dispatches a message to its handler, then has the review follow
+// the selected request.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.handle(msg)
+	mm, load := next.(Model).follow()
+	return mm, tea.Batch(cmd, load)
+}
+
+// handle dispatches a message to its handler.
+func (m Model) handle(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.now = m.opts.Now()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -56,6 +63,10 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onRecorded(msg)
 	case discardedMsg:
 		return m.onDiscarded(msg)
+	case draftMsg:
+		return m.onDraft(msg), nil
+	case draftSavedMsg:
+		return m.onDraftSaved(msg)
 	case syncMsg:
 		return m.onSync(msg)
 	case tickMsg:
@@ -75,7 +86,6 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 		m.queue.SetLoading(false)
 		return m, nil
 	}
-	before := m.queue.SelectedID()
 	if msg.offset == 0 {
 		m.queue.SetItems(msg.items, m.query.keepID)
 	} else {
@@ -91,9 +101,6 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.queueCmd(msg.gen, msg.offset+len(msg.items), 0))
 	} else {
 		m.query.keepID = ""
-	}
-	if m.queue.SelectedID() != before || m.detailID == "" {
-		cmds = append(cmds, m.selectionChanged())
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -129,6 +136,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 	}
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
+	m.offerConflict()
 	return m
 }
 
@@ -202,10 +210,11 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// fail logs err and shows it in plain words.
+// fail logs err and shows it in plain words, in the reviewer's language:
+// what its code means, never its text.
 func (m *Model) fail(err error) {
 	m.log.Error("ui", "err", err)
-	m.notice, m.noticeBad = m.msgs.CacheError(sanitize.Line(instruct.ErrorMessage(err))), true
+	m.notice, m.noticeBad = m.msgs.CacheError(m.msgs.ErrCode(instruct.ErrorCode(err))), true
 }
 
 // reload runs a changed query (tab, search, filter, sort) as a new
@@ -235,33 +244,4 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 		cmds = append(cmds, m.detailCmd(m.detailID))
 	}
 	return m, tea.Batch(cmds...)
-}
-
-// loadSelected is selectionChanged for handlers that return the model,
-// called when the reviewer moved the cursor: a query still loading keeps
-// the cursor on that new choice, not on the one made before it started.
-func (m Model) loadSelected() (Model, tea.Cmd) {
-	if m.query.keepID != "" {
-		m.query.keepID = m.queue.SelectedID()
-	}
-	cmd := m.selectionChanged()
-	return m, cmd
-}
-
-// selectionChanged loads the selected request when the review shows.
-func (m *Model) selectionChanged() tea.Cmd {
-	id := m.queue.SelectedID()
-	if id == "" {
-		m.detailID = ""
-		m.review.SetDetail(nil)
-		return nil
-	}
-	if !m.reviewVisible() && m.overlay != overlayTimeline {
-		return nil
-	}
-	if id == m.detailID {
-		return nil
-	}
-	m.detailID = id
-	return m.detailCmd(id)
 }

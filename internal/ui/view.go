@@ -79,11 +79,23 @@ func (m Model) areaView(h int) []string {
 	switch m.overlay {
 	case overlayForm:
 		if reviewH, _ := formSplit(h); reviewH > 0 {
-			return append(m.review.View(m.now), m.form.View()...)
+			return append(m.reviewView(), m.form.View()...)
 		}
 		return m.form.View()
 	case overlayTimeline:
+		if id := m.selectedID(); m.timeline.ID() != id {
+			return m.timeline.Loading(id)
+		}
 		return m.timeline.View()
+	}
+	return m.reviewView()
+}
+
+// reviewView draws the review of the selected request: its details once
+// they are loaded, its ID alone until then, never another request's.
+func (m Model) reviewView() []string {
+	if id := m.selectedID(); id != "" && !m.shown() {
+		return m.review.Loading(id)
 	}
 	return m.review.View(m.now)
 }
@@ -119,6 +131,9 @@ func (m Model) currentHelp() keymap.Help {
 
 // footer is the last line: a notice, or the main keys of the screen.
 func (m Model) footer() string {
+	if m.discarding != nil {
+		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID), m.width))
+	}
 	if m.notice != "" {
 		pen := m.theme.Notice
 		if m.noticeBad {

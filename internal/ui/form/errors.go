@@ -3,12 +3,12 @@ package form
 import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
-	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // ErrorText says in plain words why a decision of kind k was refused,
 // matching err by its code; status is the request's status as the reviewer
-// sees it, for invalid transitions.
+// sees it, for invalid transitions. The error's own text is never shown:
+// it is in English, and may quote what the server sent; the log has it.
 func ErrorText(msgs *i18n.Messages, k instruct.Kind, err error, status instruct.Status) string {
 	switch instruct.ErrorCode(err) {
 	case instruct.CodeCommentRequired:
@@ -20,5 +20,5 @@ func ErrorText(msgs *i18n.Messages, k instruct.Kind, err error, status instruct.
 	case instruct.CodeNotFound:
 		return msgs.ErrNotFound
 	}
-	return msgs.ErrOther(sanitize.Line(instruct.ErrorMessage(err)))
+	return msgs.ErrOther(msgs.ErrCode(instruct.ErrorCode(err)))
 }

@@ -26,6 +26,8 @@ const (
 	Editing Stage = iota
 	Confirming
 	Sending
+	// Leaving asks before throwing away what was written.
+	Leaving
 )
 
 // Action is what the form asks of its owner after a message.
@@ -38,6 +40,8 @@ const (
 	Cancel
 	// Submit records the decision: the reviewer confirmed it.
 	Submit
+	// Changed says the comment changed: the owner keeps it as a draft.
+	Changed
 )
 
 // Target is the request a decision is about, sanitised.
@@ -60,6 +64,7 @@ type Model struct {
 
 	template      int
 	cycling       bool
+	note          string
 	before, after string
 	width, height int
 
@@ -97,6 +102,22 @@ func (m *Model) SetSize(w, h int) {
 	m.editor.SetSize(w-4, max(1, h-6))
 }
 
+// Restore puts back a comment written before (a draft, or the comment of
+// a decision in conflict) when nothing is typed yet, with note saying
+// where it comes from. It reports whether it did.
+func (m *Model) Restore(comment, note string) bool {
+	if m.stage != Editing || m.editor.Len() > 0 || comment == "" {
+		return false
+	}
+	m.editor.SetValue(comment)
+	m.note = note
+	return true
+}
+
+// SetReplaces records that the decision supersedes the reviewer's
+// operation opID, in conflict.
+func (m *Model) SetReplaces(opID string) { m.target.Replaces = opID }
+
 // Failed returns the form to editing with err shown, after the cache
 // refused the decision.
 func (m *Model) Failed(err string) {
@@ -108,10 +129,31 @@ func (m Model) Update(msg tea.Msg) (Model, Action) {
 	switch m.stage {
 	case Confirming:
 		return m.confirming(msg)
+	case Leaving:
+		return m.leaving(msg)
 	case Sending:
 		return m, None
 	}
-	return m.editing(msg)
+	before := m.editor.Value()
+	m, act := m.editing(msg)
+	if act == None && m.editor.Value() != before {
+		m.note = ""
+		act = Changed
+	}
+	return m, act
+}
+
+// leaving waits for y to throw the comment away; n and Esc go back to it.
+func (m Model) leaving(msg tea.Msg) (Model, Action) {
+	k, ok := msg.(tea.KeyPressMsg)
+	switch {
+	case !ok:
+	case key.Matches(k, m.keys.Confirm):
+		return m, Cancel
+	case key.Matches(k, m.keys.GoBack):
+		m.stage = Editing
+	}
+	return m, None
 }
 
 // editing handles keys while the comment is typed.
@@ -119,7 +161,11 @@ func (m Model) editing(msg tea.Msg) (Model, Action) {
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
 	case isKey && key.Matches(k, m.keys.Cancel):
-		return m, Cancel
+		if instruct.IsBlank(m.editor.Value()) {
+			return m, Cancel
+		}
+		m.stage = Leaving
+		return m, None
 	case isKey && key.Matches(k, m.keys.Send):
 		m.cycling = false
 		m.send()
@@ -204,6 +250,9 @@ func (m Model) Cursor() (x, y int, ok bool) {
 func (m Model) View() []string {
 	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID + " · " + m.target.Organization
 	st := m.theme.Box(true)
+	if m.stage == Leaving {
+		return frame.Box(st, title, "", m.leaveBody(m.width-2), m.width, m.height)
+	}
 	if m.stage != Editing {
 		return frame.Box(st, title, "", m.confirmBody(m.width-2), m.width, m.height)
 	}
@@ -235,6 +284,9 @@ func (m Model) status(w int) string {
 	if m.err != "" {
 		return m.theme.Error.Paint(frame.Fit(" ✗ "+m.err, w))
 	}
+	if m.note != "" {
+		return m.theme.Accent.Paint(frame.Fit(" "+m.note, w))
+	}
 	list := m.templates()
 	if m.cycling && m.template >= 0 && m.template < len(list) {
 		return m.theme.Accent.Paint(frame.Fit(" "+m.msgs.TemplateOf(m.template+1, len(list), list[m.template].Title), w))
@@ -262,6 +314,19 @@ func (m Model) confirmBody(w int) []string {
 		return append(out, m.theme.Muted.Paint(frame.Fit(" "+m.msgs.Recording, w)))
 	}
 	return append(out, m.theme.Key.Paint(frame.Fit(" "+m.msgs.ConfirmHint, w)), m.theme.Muted.Paint(frame.Fit(" "+m.msgs.EnterNever, w)))
+}
+
+// leaveBody asks whether to throw the comment away, showing its start.
+func (m Model) leaveBody(w int) []string {
+	out := []string{"", m.theme.Title.Paint(frame.Fit(" "+m.msgs.LeaveQuestion, w)), ""}
+	comment := frame.Wrap(m.editor.Value(), w-4)
+	if limit := max(1, m.height-8); len(comment) > limit {
+		comment = append(comment[:limit-1], frame.Ellipsis)
+	}
+	for _, l := range comment {
+		out = append(out, "   "+m.theme.Border.Paint("│ ")+l)
+	}
+	return append(out, "", m.theme.Key.Paint(frame.Fit(" "+m.msgs.LeaveHint, w)))
 }
 
 func paint(p frame.Pen, lines []string) []string {

@@ -55,15 +55,23 @@ func English() Messages {
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
 		instruct.KindRequestChanges: "Request changes", instruct.KindNote: "Internal note",
 		instruct.KindRevoke: "Revoke", instruct.KindArchive: "Archive", instruct.KindMessage: "Message",
+		instruct.KindCreate: "Create", instruct.KindUpdate: "Update", instruct.KindSubmit: "Submit",
 	}
 	infinitive := map[instruct.Kind]string{
 		instruct.KindApprove: "approve", instruct.KindRefuse: "refuse",
 		instruct.KindRequestChanges: "request changes on", instruct.KindNote: "annotate",
 		instruct.KindRevoke: "revoke", instruct.KindArchive: "archive",
 	}
+	// state is a status as it follows "a request that is".
+	state := map[instruct.Status]string{
+		instruct.StatusDraft: "still a draft", instruct.StatusSubmitted: "submitted",
+		instruct.StatusChangesRequested: "awaiting changes", instruct.StatusValidated: "approved",
+		instruct.StatusRefused: "refused", instruct.StatusRevoked: "revoked", instruct.StatusArchived: "archived",
+	}
 	recorded := map[instruct.Kind]string{
 		instruct.KindApprove: "approval", instruct.KindRefuse: "refusal",
 		instruct.KindRequestChanges: "request for changes", instruct.KindNote: "note",
+		instruct.KindRevoke: "revocation", instruct.KindArchive: "archiving", instruct.KindMessage: "message",
 	}
 	sorts := map[instruct.Sort]string{
 		instruct.SortAge: "age", instruct.SortUpdated: "last update", instruct.SortOrganization: "organisation",
@@ -90,7 +98,7 @@ func English() Messages {
 			case instruct.CodeRateLimited:
 				return "server busy; trying again shortly"
 			}
-			return "sync error: " + msg
+			return "sync error: " + englishCode(code)
 		},
 
 		QueueTitle: func(n int) string { return "Queue · " + strconv.Itoa(n) },
@@ -147,14 +155,23 @@ func English() Messages {
 				return "Optional comment, sent to the applicant with the approval."
 			case instruct.KindNote:
 				return "Internal note, read by reviewers only. Required."
+			case instruct.KindMessage:
+				return "Message sent to the applicant, without a decision. Required."
+			case instruct.KindArchive:
+				return "Optional comment. Archiving takes the request out of the tabs."
+			case instruct.KindRevoke:
+				return "Comment required: the reason for the revocation, sent to the applicant."
 			}
 			return "Comment required: it becomes the message sent to the applicant."
 		},
 		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("template %d/%d: %s", i, n, title) },
 		NoTemplates: "no template for this decision",
 		Confirm: func(k instruct.Kind, id, org string) string {
-			if k == instruct.KindNote {
+			switch k {
+			case instruct.KindNote:
 				return fmt.Sprintf("Add this internal note to request %s from %s?", id, org)
+			case instruct.KindMessage:
+				return fmt.Sprintf("Send this message to the applicant of request %s from %s?", id, org)
 			}
 			return fmt.Sprintf("%s request %s from %s?", lookup(decisions, k), id, org)
 		},
@@ -162,16 +179,33 @@ func English() Messages {
 		EnterNever:  "(Enter does not confirm.)",
 		Recording:   "Recording…",
 		ErrComment: func(k instruct.Kind) string {
+			switch k {
+			case instruct.KindNote:
+				return "An internal note cannot be empty."
+			case instruct.KindMessage:
+				return "A message to the applicant cannot be empty."
+			}
 			return "A comment is required to " + lookup(infinitive, k) + " a request."
 		},
 		ErrTransition: func(k instruct.Kind, s instruct.Status) string {
-			return fmt.Sprintf("You cannot %s a request that is %s.", lookup(infinitive, k), lookup(statuses, s))
+			return fmt.Sprintf("You cannot %s a request that is %s.", lookup(infinitive, k), lookup(state, s))
 		},
-		ErrTooLong:    func(n int) string { return fmt.Sprintf("The comment is too long (%d characters at most).", n) },
-		ErrNotFound:   "This request is no longer in the cache.",
-		ErrOther:      func(msg string) string { return "Could not record: " + msg },
-		CannotDecide:  func(def string) string { return "You have read-only access to " + def + " requests." },
-		ReplacesYours: "Your decision in conflict will be discarded in favour of this one.",
+		ErrWaiting: func(id string) string {
+			return fmt.Sprintf("Your decision on %s is not sent yet: another must wait until it is.", id)
+		},
+		ErrCode:          englishCode,
+		ErrTooLong:       func(n int) string { return fmt.Sprintf("The comment is too long (%d characters at most).", n) },
+		ErrNotFound:      "This request is no longer in the cache.",
+		ErrOther:         func(msg string) string { return "Could not record: " + msg },
+		CannotDecide:     func(def string) string { return "You have read-only access to " + def + " requests." },
+		ReplacesYours:    "Your decision in conflict will be discarded in favour of this one.",
+		LeaveQuestion:    "Throw this comment away? It will be lost.",
+		LeaveHint:        "y: throw it away · n or Esc: keep writing",
+		DraftRestored:    "unsent draft restored",
+		ConflictRestored: "comment of your decision in conflict restored",
+		DiscardQuestion: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("Discard your decision “%s” on %s? y: yes · n: no", strings.ToLower(lookup(decisions, k)), id)
+		},
 
 		ConflictTitle: "Conflict",
 		YourDecision: func(k instruct.Kind) string {
@@ -204,12 +238,46 @@ func English() Messages {
 			Open: "open", Back: "back to queue", NextTab: "next tab", PrevTab: "previous tab",
 			Panes: "pane", NextPane: "next pane", PrevPane: "previous pane", NextRequest: "next request", PrevRequest: "previous request",
 			Approve: "approve", Refuse: "refuse", RequestChanges: "request changes", Note: "note", Timeline: "history",
+			Revoke: "revoke", Archive: "archive", Message: "write to the applicant",
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Close: "close",
 		},
 	}
+}
+
+// englishCode says what an error of code c means.
+func englishCode(c instruct.Code) string {
+	switch c {
+	case instruct.CodeInvalid:
+		return "the request or the comment is not valid"
+	case instruct.CodeUnauthorized:
+		return "the server refuses the token, sign in again (instruct login)"
+	case instruct.CodeForbidden:
+		return "your role does not allow it"
+	case instruct.CodeNotFound:
+		return "request not found"
+	case instruct.CodeInFlight:
+		return "the same operation is already under way"
+	case instruct.CodeCursorExpired:
+		return "the change feed expired, a full sync follows"
+	case instruct.CodeStaleVersion:
+		return "the request changed in the meantime"
+	case instruct.CodeTooLarge:
+		return "text too long"
+	case instruct.CodeCommentRequired:
+		return "a comment is required"
+	case instruct.CodeInvalidTransition:
+		return "the request's status does not allow it"
+	case instruct.CodeIdempotencyKeyReused, instruct.CodePreconditionRequired:
+		return "call refused by the server"
+	case instruct.CodeRateLimited:
+		return "server busy, trying again in a moment"
+	case instruct.CodeUnavailable:
+		return "server or cache unavailable for now"
+	}
+	return "internal error (details in the log)"
 }
 
 // englishFlag describes a flag of r.

@@ -55,15 +55,24 @@ func French() Messages {
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
 		instruct.KindRequestChanges: "Demander des modifications", instruct.KindNote: "Note interne",
 		instruct.KindRevoke: "Révoquer", instruct.KindArchive: "Archiver", instruct.KindMessage: "Message",
+		instruct.KindCreate: "Créer", instruct.KindUpdate: "Modifier", instruct.KindSubmit: "Soumettre",
 	}
 	infinitive := map[instruct.Kind]string{
 		instruct.KindApprove: "valider", instruct.KindRefuse: "refuser",
 		instruct.KindRequestChanges: "demander des modifications sur", instruct.KindNote: "annoter",
 		instruct.KindRevoke: "révoquer", instruct.KindArchive: "archiver",
 	}
+	// state is a status as it follows "une demande".
+	state := map[instruct.Status]string{
+		instruct.StatusDraft: "encore en brouillon", instruct.StatusSubmitted: "soumise",
+		instruct.StatusChangesRequested: "en attente de modifications", instruct.StatusValidated: "validée",
+		instruct.StatusRefused: "refusée", instruct.StatusRevoked: "révoquée", instruct.StatusArchived: "archivée",
+	}
 	recorded := map[instruct.Kind]string{
 		instruct.KindApprove: "validation enregistrée", instruct.KindRefuse: "refus enregistré",
 		instruct.KindRequestChanges: "demande de modifications enregistrée", instruct.KindNote: "note enregistrée",
+		instruct.KindRevoke: "révocation enregistrée", instruct.KindArchive: "archivage enregistré",
+		instruct.KindMessage: "message enregistré",
 	}
 	sorts := map[instruct.Sort]string{
 		instruct.SortAge: "ancienneté", instruct.SortUpdated: "mise à jour", instruct.SortOrganization: "organisation",
@@ -90,7 +99,7 @@ func French() Messages {
 			case instruct.CodeRateLimited:
 				return "serveur saturé ; nouvel essai dans un instant"
 			}
-			return "erreur de synchronisation : " + msg
+			return "erreur de synchronisation : " + frenchCode(code)
 		},
 
 		QueueTitle: func(n int) string { return "File · " + strconv.Itoa(n) },
@@ -147,14 +156,23 @@ func French() Messages {
 				return "Commentaire facultatif, envoyé au demandeur avec la validation."
 			case instruct.KindNote:
 				return "Note interne, lue par les instructeurs seulement. Obligatoire."
+			case instruct.KindMessage:
+				return "Message envoyé au demandeur, sans décision. Obligatoire."
+			case instruct.KindArchive:
+				return "Commentaire facultatif. L'archivage retire la demande des onglets."
+			case instruct.KindRevoke:
+				return "Commentaire obligatoire : le motif de la révocation, envoyé au demandeur."
 			}
 			return "Commentaire obligatoire : il devient le message envoyé au demandeur."
 		},
 		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("modèle %d/%d : %s", i, n, title) },
 		NoTemplates: "aucun modèle pour cette décision",
 		Confirm: func(k instruct.Kind, id, org string) string {
-			if k == instruct.KindNote {
+			switch k {
+			case instruct.KindNote:
 				return fmt.Sprintf("Ajouter cette note interne à la demande %s de %s ?", id, org)
+			case instruct.KindMessage:
+				return fmt.Sprintf("Envoyer ce message au demandeur de la demande %s de %s ?", id, org)
 			}
 			return fmt.Sprintf("%s la demande %s de %s ?", lookup(decisions, k), id, org)
 		},
@@ -162,16 +180,33 @@ func French() Messages {
 		EnterNever:  "(Entrée ne confirme pas.)",
 		Recording:   "Enregistrement…",
 		ErrComment: func(k instruct.Kind) string {
+			switch k {
+			case instruct.KindNote:
+				return "Une note interne ne peut pas être vide."
+			case instruct.KindMessage:
+				return "Un message au demandeur ne peut pas être vide."
+			}
 			return "Un commentaire est obligatoire pour " + lookup(infinitive, k) + " une demande."
 		},
 		ErrTransition: func(k instruct.Kind, s instruct.Status) string {
-			return fmt.Sprintf("Impossible de %s une demande %s.", lookup(infinitive, k), lookup(statuses, s))
+			return fmt.Sprintf("Impossible %s une demande %s.", elide(lookup(infinitive, k)), lookup(state, s))
 		},
-		ErrTooLong:    func(n int) string { return fmt.Sprintf("Le commentaire est trop long (%d caractères au plus).", n) },
-		ErrNotFound:   "Cette demande n'est plus dans le cache.",
-		ErrOther:      func(msg string) string { return "Enregistrement impossible : " + msg },
-		CannotDecide:  func(def string) string { return "Vous n'avez qu'un accès en lecture aux demandes " + def + "." },
-		ReplacesYours: "Votre décision en conflit sera abandonnée au profit de celle-ci.",
+		ErrWaiting: func(id string) string {
+			return fmt.Sprintf("Votre décision sur %s n'est pas encore envoyée : une autre attendra qu'elle le soit.", id)
+		},
+		ErrCode:          frenchCode,
+		ErrTooLong:       func(n int) string { return fmt.Sprintf("Le commentaire est trop long (%d caractères au plus).", n) },
+		ErrNotFound:      "Cette demande n'est plus dans le cache.",
+		ErrOther:         func(msg string) string { return "Enregistrement impossible : " + msg },
+		CannotDecide:     func(def string) string { return "Vous n'avez qu'un accès en lecture aux demandes " + def + "." },
+		ReplacesYours:    "Votre décision en conflit sera abandonnée au profit de celle-ci.",
+		LeaveQuestion:    "Abandonner ce commentaire ? Il sera perdu.",
+		LeaveHint:        "y : l'abandonner · n ou Échap : continuer à écrire",
+		DraftRestored:    "brouillon non envoyé repris",
+		ConflictRestored: "commentaire de votre décision en conflit repris",
+		DiscardQuestion: func(k instruct.Kind, id string) string {
+			return fmt.Sprintf("Abandonner votre décision « %s » sur %s ? y : oui · n : non", strings.ToLower(lookup(decisions, k)), id)
+		},
 
 		ConflictTitle: "Conflit",
 		YourDecision: func(k instruct.Kind) string {
@@ -204,12 +239,46 @@ func French() Messages {
 			Open: "ouvrir", Back: "retour à la file", NextTab: "onglet suivant", PrevTab: "onglet précédent",
 			Panes: "volet", NextPane: "volet suivant", PrevPane: "volet précédent", NextRequest: "demande suivante", PrevRequest: "demande précédente",
 			Approve: "valider", Refuse: "refuser", RequestChanges: "demander des modifs", Note: "note", Timeline: "historique",
+			Revoke: "révoquer", Archive: "archiver", Message: "écrire au demandeur",
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Close: "fermer",
 		},
 	}
+}
+
+// frenchCode says what an error of code c means.
+func frenchCode(c instruct.Code) string {
+	switch c {
+	case instruct.CodeInvalid:
+		return "la demande ou le commentaire n'est pas valable"
+	case instruct.CodeUnauthorized:
+		return "le serveur refuse le jeton, reconnectez-vous (instruct login)"
+	case instruct.CodeForbidden:
+		return "votre rôle ne le permet pas"
+	case instruct.CodeNotFound:
+		return "demande introuvable"
+	case instruct.CodeInFlight:
+		return "la même opération est déjà en cours"
+	case instruct.CodeCursorExpired:
+		return "le fil des changements a expiré, une synchronisation complète suit"
+	case instruct.CodeStaleVersion:
+		return "la demande a changé entre-temps"
+	case instruct.CodeTooLarge:
+		return "texte trop long"
+	case instruct.CodeCommentRequired:
+		return "un commentaire est obligatoire"
+	case instruct.CodeInvalidTransition:
+		return "le statut de la demande ne le permet pas"
+	case instruct.CodeIdempotencyKeyReused, instruct.CodePreconditionRequired:
+		return "requête refusée par le serveur"
+	case instruct.CodeRateLimited:
+		return "serveur saturé, nouvel essai dans un instant"
+	case instruct.CodeUnavailable:
+		return "serveur ou cache indisponible pour l'instant"
+	}
+	return "erreur interne (détails dans le journal)"
 }
 
 // frenchFlag describes a flag of r.

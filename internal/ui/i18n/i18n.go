@@ -28,8 +28,8 @@ type Messages struct {
 	PendingN    func(n int) string
 	ConflictsN  func(n int) string
 	RejectedN   func(n int) string
-	// SyncError says a failed sync: in the language's own words for
-	// the failures a reviewer can act on (by code), else msg.
+	// SyncError says a failed sync in the language's own words, by its
+	// code; msg, the engine's own text, goes to the log, never here.
 	SyncError func(code instruct.Code, msg string) string
 
 	// Queue and tabs.
@@ -88,9 +88,26 @@ type Messages struct {
 	ErrTransition func(k instruct.Kind, s instruct.Status) string
 	ErrTooLong    func(n int) string
 	ErrNotFound   string
+	// ErrWaiting says a decision on request id is still waiting to be
+	// sent, so another cannot follow yet.
+	ErrWaiting func(id string) string
+	// ErrCode says in plain words what an error of code c means; the
+	// error's own text (English, or the applicant's) never shows.
+	ErrCode       func(c instruct.Code) string
 	ErrOther      func(msg string) string
 	CannotDecide  func(def string) string
 	ReplacesYours string
+	// LeaveQuestion and LeaveHint ask before a written comment is
+	// thrown away.
+	LeaveQuestion string
+	LeaveHint     string
+	// DraftRestored and ConflictRestored say where a comment put back
+	// in a new form comes from.
+	DraftRestored    string
+	ConflictRestored string
+	// DiscardQuestion asks before the reviewer's decision of kind k on
+	// request id, in conflict or rejected, is discarded.
+	DiscardQuestion func(k instruct.Kind, id string) string
 
 	// Conflicts.
 	ConflictTitle string
@@ -122,6 +139,7 @@ type KeyHelp struct {
 	Open, Back, NextTab, PrevTab                        string
 	Panes, NextPane, PrevPane, NextRequest, PrevRequest string
 	Approve, Refuse, RequestChanges, Note, Timeline     string
+	Revoke, Archive, Message                            string
 	Search, Filter, Sort, Sync, Help, Quit              string
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
 	SearchDone, SearchClear, Close                      string
@@ -179,6 +197,14 @@ func plural(n int, one, many string, zeroIsOne bool) string {
 		return one
 	}
 	return many
+}
+
+// elide writes French "de" before word: "d'" before a vowel.
+func elide(word string) string {
+	if word != "" && strings.ContainsRune("aeiouéèêh", []rune(word)[0]) {
+		return "d'" + word
+	}
+	return "de " + word
 }
 
 // choose returns yes when b holds, no otherwise.

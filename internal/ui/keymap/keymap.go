@@ -19,6 +19,7 @@ type KeyMap struct {
 	NextRequest, PrevRequest                      key.Binding
 
 	Approve, Refuse, RequestChanges, Note, Timeline, Discard key.Binding
+	Revoke, Archive, Message                                 key.Binding
 	Search, Filter, Sort, Sync, Help, Quit, ForceQuit        key.Binding
 
 	Send, Template, Cancel key.Binding
@@ -57,6 +58,9 @@ func New(h i18n.KeyHelp) KeyMap {
 		Refuse:         b("x", h.Refuse, "x"),
 		RequestChanges: b("c", h.RequestChanges, "c"),
 		Note:           b("n", h.Note, "n"),
+		Revoke:         b("R", h.Revoke, "R"),
+		Archive:        b("z", h.Archive, "z"),
+		Message:        b("m", h.Message, "m"),
 		Timeline:       b("t", h.Timeline, "t"),
 		Discard:        b("D", h.Discard, "D"),
 		Search:         b("/", h.Search, "/"),

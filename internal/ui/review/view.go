@@ -90,3 +90,10 @@ func (m Model) pane(p Pane, w int) []string {
 	st := m.theme.Box(m.focused && p == m.focus)
 	return frame.BoxExact(st, title, s.Position(), s.Visible(), w, m.paneHeight())
 }
+
+// Loading draws the review of request id while its details load: the
+// header names id, and nothing of another request shows.
+func (m Model) Loading(id string) []string {
+	title := m.theme.Title.Paint(frame.Fit(id+" · "+m.msgs.Loading, m.width))
+	return frame.Pad([]string{title}, m.width, m.height)
+}

@@ -15,6 +15,7 @@ var multiline = map[reflect.Type][]string{
 	reflect.TypeFor[instruct.LegalBasis](): {"Nature"},
 	reflect.TypeFor[instruct.Event]():      {"Comment"},
 	reflect.TypeFor[instruct.Operation]():  {"Comment", "Reason"},
+	reflect.TypeFor[instruct.Draft]():      {"Comment"},
 	reflect.TypeFor[instruct.Definition](): {"Description"},
 	reflect.TypeFor[instruct.Template]():   {"Body"},
 }

@@ -27,6 +27,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Actor](),
 	reflect.TypeFor[instruct.AuditEntry](),
 	reflect.TypeFor[instruct.Operation](),
+	reflect.TypeFor[instruct.Draft](),
 	reflect.TypeFor[instruct.StaleError](),
 	reflect.TypeFor[instruct.Error](),
 	reflect.TypeFor[instruct.QueueItem](),

@@ -24,8 +24,8 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 		{"offline, never synced", true, &instruct.SyncStatus{}, []string{"○ hors ligne", "jamais synchronisé"}},
 		{"online with work", true, &instruct.SyncStatus{Online: true, LastSync: now.Add(-3 * time.Minute), Pending: 3, Rejected: 1},
 			[]string{"● en ligne", "synchronisé il y a 3 min", "⧗ 3 en attente", "✗ 1 rejetée"}},
-		{"error", true, &instruct.SyncStatus{LastSync: now.Add(-time.Hour), LastError: "serveur injoignable"},
-			[]string{"○ hors ligne", "erreur de synchronisation : serveur injoignable"}},
+		{"error, said in French without its English text", true, &instruct.SyncStatus{LastSync: now.Add(-time.Hour), LastError: "database disk image is malformed", LastErrorCode: instruct.CodeInternal},
+			[]string{"○ hors ligne", "erreur de synchronisation : erreur interne (détails dans le journal)"}},
 		{"offline, said in French", true, &instruct.SyncStatus{LastError: "the server is out of reach", LastErrorCode: instruct.CodeUnavailable},
 			[]string{"○ hors ligne", "✗ serveur injoignable, décisions gardées"}},
 		{"token refused, said in French", true, &instruct.SyncStatus{Online: true, LastError: "the server refused the token", LastErrorCode: instruct.CodeUnauthorized},
@@ -43,6 +43,9 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 			line := m.View(now)
 			if frame.Width(line) != 160 {
 				t.Errorf("View() is %d cells wide, want 160", frame.Width(line))
+			}
+			if tc.status != nil && tc.status.LastError != "" && strings.Contains(line, tc.status.LastError) {
+				t.Errorf("View() = %q shows the engine's English error text", line)
 			}
 			for _, want := range append(tc.want, "Marie Dupont (api_particulier)") {
 				if !strings.Contains(line, want) {

@@ -102,6 +102,12 @@ func (m Model) View() []string {
 	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }
 
+// Loading draws the history's box for request id while its events load.
+func (m Model) Loading(id string) []string {
+	body := []string{frame.Fit(m.msgs.Loading, m.width-2)}
+	return frame.BoxExact(m.theme.Box(true), m.msgs.TimelineTitle(id), "", body, m.width, m.height)
+}
+
 func (m *Model) rebuild() {
 	if m.width <= 2 {
 		return

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// SaveDraft keeps the comment the reviewer is writing on request id, in
+// place of any earlier one; a blank comment deletes the draft.
+func (s *Store) SaveDraft(ctx context.Context, id string, kind instruct.Kind, comment string) error {
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		return err
+	}
+	if n := len([]rune(comment)); n > instruct.MaxCommentLength {
+		return instruct.Errorf(instruct.CodeTooLarge, "the draft is %d characters long, the limit is %d", n, instruct.MaxCommentLength)
+	}
+	if instruct.IsBlank(comment) {
+		return s.DeleteDraft(ctx, id)
+	}
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO drafts (request, kind, comment, saved_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (request) DO UPDATE SET kind = excluded.kind, comment = excluded.comment, saved_at = excluded.saved_at`,
+			n, kind, comment, micros(s.now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save draft on %s: %w", id, err)
+	}
+	return nil
+}
+
+// Draft returns the reviewer's unsent comment on request id, and whether
+// there is one.
+func (s *Store) Draft(ctx context.Context, id string) (instruct.Draft, bool, error) {
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		return instruct.Draft{}, false, err
+	}
+	d := instruct.Draft{RequestID: instruct.FormatRequestID(n)}
+	var saved int64
+	err = s.read.QueryRowContext(ctx, "SELECT kind, comment, saved_at FROM drafts WHERE request = ?", n).
+		Scan(&d.Kind, &d.Comment, &saved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return instruct.Draft{}, false, nil
+	}
+	if err != nil {
+		return instruct.Draft{}, false, fmt.Errorf("read draft on %s: %w", id, err)
+	}
+	d.SavedAt = fromMicros(saved)
+	return d, true, nil
+}
+
+// DeleteDraft forgets the draft on request id, once sent or thrown away.
+func (s *Store) DeleteDraft(ctx context.Context, id string) error {
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM drafts WHERE request = ?", n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete draft on %s: %w", id, err)
+	}
+	return nil
+}
