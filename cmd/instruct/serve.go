@@ -117,10 +117,15 @@ func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, lo
 
 // seedDemo fills an empty database with the demo users and requests and
 // prints a token for each demo user. A database that holds requests
-// already is left alone.
+// already is left alone; one that holds anything but demo data is
+// refused, since the demo users' tokens would open it to anyone who
+// reads them.
 func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition, count int, out io.Writer) error {
 	empty, err := l.IsEmpty(ctx)
 	if err != nil {
+		return err
+	}
+	if err := checkDemoOnly(ctx, l, empty); err != nil {
 		return err
 	}
 	if empty {
@@ -136,6 +141,30 @@ func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition,
 			return err
 		}
 		fmt.Fprintf(out, "  %-34s %-28s %s\n", u.Email, roleSummary(u), token)
+	}
+	return nil
+}
+
+// checkDemoOnly refuses a database that holds users other than the demo
+// users, or requests without any demo user (they were not seeded by
+// --demo).
+func checkDemoOnly(ctx context.Context, l *ledger.Ledger, empty bool) error {
+	users := demo.Users()
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	others, err := l.CountUsersExcept(ctx, ids)
+	if err != nil {
+		return err
+	}
+	all, err := l.CountUsersExcept(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if others > 0 || (!empty && all == 0) {
+		return usageError{errors.New("--demo refused: this database holds data other than the demo's (users or requests), " +
+			"and --demo would print tokens that open it; run without --demo, or give --demo a new --db")}
 	}
 	return nil
 }
