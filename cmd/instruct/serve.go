@@ -62,6 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	seed := fs.Bool("demo", false, "seed an empty database with demo users and requests, and print their tokens")
 	count := fs.Int("demo-count", demoCount, "how many demo requests --demo seeds (100000 for benchmarks)")
+	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "connections served at once; more wait until one closes")
 	var db dbFlags
 	db.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -87,16 +88,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("serving", "addr", ln.Addr().String())
-	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log}), log)
+	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log,
+		Limits: server.Limits{MaxConnections: *maxConns}}), log)
 }
 
 // serveUntilDone serves on ln until ctx ends, then ends the streams and
 // lets requests in flight finish, so no acknowledged decision is lost.
 func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, log *slog.Logger) error {
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	go func() { done <- hs.Serve(srv.Listener(ln)) }()
 	select {
 	case err := <-done:
 		return err
