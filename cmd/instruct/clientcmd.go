@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -66,7 +69,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 		return usageError{err}
 	}
 	if s.token == "" {
-		token, err := readToken(e)
+		token, err := readToken(ctx, e)
 		if err != nil {
 			return err
 		}
@@ -75,6 +78,7 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	if !printable(s.token) {
 		return usageError{errors.New("the token holds spaces or control characters: paste it again")}
 	}
+	warnPlainHTTP(e.stderr, s.server)
 	me, err := client.New(s.server, s.token, client.Options{MaxRetries: -1}).Me(ctx)
 	if err != nil {
 		return fmt.Errorf("check the token with %s: %w", s.server, err)
@@ -93,11 +97,23 @@ func runLogin(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// readToken reads a token from stdin, one line.
-func readToken(e *env) (string, error) {
+// readToken reads a token from stdin, one line: from a terminal without
+// echoing it, so it never shows on screen (nor in a screen recording or
+// a shared terminal); from a pipe as it comes.
+func readToken(ctx context.Context, e *env) (string, error) {
 	fmt.Fprint(e.stderr, "Token: ")
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	var line string
+	var err error
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		line, err = readSecretLine(ctx, f)
+		fmt.Fprintln(e.stderr)
+	} else {
+		line, err = bufio.NewReader(e.stdin).ReadString('\n')
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
+	if err != nil {
 		return "", fmt.Errorf("read token: %w", err)
 	}
 	token := strings.TrimSpace(line)
@@ -105,6 +121,31 @@ func readToken(e *env) (string, error) {
 		return "", usageError{errors.New("no token given: pass --token or type it")}
 	}
 	return token, nil
+}
+
+// readSecretLine reads a line from terminal f with echo off. When ctx
+// ends first (ctrl+c), it puts the terminal back as it was and returns.
+func readSecretLine(ctx context.Context, f *os.File) (string, error) {
+	state, err := term.GetState(f.Fd())
+	if err != nil {
+		return "", err
+	}
+	type result struct {
+		line []byte
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		line, err := term.ReadPassword(f.Fd())
+		got <- result{line, err}
+	}()
+	select {
+	case r := <-got:
+		return string(r.line), r.err
+	case <-ctx.Done():
+		_ = term.Restore(f.Fd(), state)
+		return "", ctx.Err()
+	}
 }
 
 func runSync(ctx context.Context, e *env, args []string) error {
@@ -120,6 +161,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	warnPlainHTTP(e.stderr, s.server)
 	syncErr := newEngine(st, s, slog.New(slog.DiscardHandler)).Sync(ctx)
 	sum, err := st.Summary(ctx)
 	if err != nil {

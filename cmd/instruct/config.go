@@ -7,7 +7,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,11 +39,13 @@ func clientFlags(fs *flag.FlagSet, s *settings) {
 	fs.StringVar(&s.configPath, "config", "", "config file (env INSTRUCT_CONFIG; default: the user config dir)")
 }
 
-// resolve fills unset settings from the environment, then the config file,
-// and checks that a server and a token are known.
+// resolve fills unset settings from the environment, then the config
+// file, and checks that a server and a token are known. A token not
+// given on the command line goes only to the server it was given with:
+// INSTRUCT_TOKEN to INSTRUCT_SERVER, the config file's token to the
+// config file's server. Another server gets no token, and the user is
+// told to sign in to it.
 func (s *settings) resolve(e *env) error {
-	fromEnv(&s.server, e, "INSTRUCT_SERVER")
-	fromEnv(&s.token, e, "INSTRUCT_TOKEN")
 	fromEnv(&s.cache, e, "INSTRUCT_CACHE")
 	fromEnv(&s.configPath, e, "INSTRUCT_CONFIG")
 	if s.configPath == "" {
@@ -51,18 +55,33 @@ func (s *settings) resolve(e *env) error {
 		}
 		s.configPath = p
 	}
+	fromEnv(&s.server, e, "INSTRUCT_SERVER")
+	var stored config
 	if s.server == "" || s.token == "" {
 		c, err := readConfig(s.configPath)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		s.merge(c)
+		stored = c
 	}
-	if s.server == "" || s.token == "" {
+	if s.server == "" {
+		s.server = stored.Server
+	}
+	if s.server == "" {
 		return usageError{errors.New("no server or token: run \"instruct login --server URL\" or pass --server and --token")}
 	}
 	if err := checkServer(s.server); err != nil {
 		return usageError{err}
+	}
+	if s.token == "" {
+		token, err := s.boundToken(e, stored)
+		if err != nil {
+			return err
+		}
+		s.token = token
+	}
+	if stored.Token == s.token && sameServer(stored.Server, s.server) {
+		s.user = stored.User
 	}
 	if !printable(s.token) {
 		return usageError{errors.New("the token holds spaces or control characters")}
@@ -70,16 +89,53 @@ func (s *settings) resolve(e *env) error {
 	return s.defaultCache()
 }
 
-func (s *settings) merge(c config) {
-	if s.server == "" {
-		s.server = c.Server
+// boundToken returns the token stored for s.server: INSTRUCT_TOKEN when
+// INSTRUCT_SERVER names that server, else the config file's when it was
+// stored with that server. Any other case is refused with a message
+// naming the servers the tokens belong to.
+func (s *settings) boundToken(e *env, stored config) (string, error) {
+	envServer, envToken := e.getenv("INSTRUCT_SERVER"), e.getenv("INSTRUCT_TOKEN")
+	if envToken != "" && sameServer(envServer, s.server) {
+		return envToken, nil
 	}
-	if s.token == "" {
-		s.token = c.Token
+	if stored.Token != "" && sameServer(stored.Server, s.server) {
+		return stored.Token, nil
 	}
-	if c.Token == s.token && sameServer(c.Server, s.server) {
-		s.user = c.User
+	var held []string
+	switch {
+	case envToken != "" && envServer == "":
+		held = append(held, "INSTRUCT_TOKEN is sent only to INSTRUCT_SERVER, which is not set")
+	case envToken != "":
+		held = append(held, fmt.Sprintf("INSTRUCT_TOKEN belongs to %s (INSTRUCT_SERVER)", envServer))
 	}
+	if stored.Token != "" {
+		held = append(held, fmt.Sprintf("the token in %s belongs to %s", s.configPath, stored.Server))
+	}
+	if len(held) == 0 {
+		return "", usageError{fmt.Errorf("no token for %s: run \"instruct login --server %s\" or pass --token", s.server, s.server)}
+	}
+	return "", usageError{fmt.Errorf("no token for %s: %s, and a token goes only to its server; run \"instruct login --server %s\" or pass --token",
+		s.server, strings.Join(held, "; "), s.server)}
+}
+
+// warnPlainHTTP warns, on w, when the token is about to travel to
+// server unencrypted: an http:// URL whose host is not this machine.
+func warnPlainHTTP(w io.Writer, server string) {
+	u, err := url.Parse(server)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || isLoopback(u.Hostname()) {
+		return
+	}
+	fmt.Fprintf(w, "instruct: warning: %s is plain http: the token and the requests cross the network unencrypted; use https://\n", server)
+}
+
+// isLoopback reports whether host names this machine: localhost or a
+// loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func fromEnv(dst *string, e *env, name string) {
@@ -210,8 +266,31 @@ func hostOf(server string) string {
 	return u.Host
 }
 
+// sameServer reports whether URLs a and b name the same server: scheme
+// and host compared without case, a default port the same as none, a
+// trailing slash ignored. http and https are different servers.
 func sameServer(a, b string) bool {
-	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
+	if a == "" || b == "" {
+		return false
+	}
+	return serverKey(a) == serverKey(b)
+}
+
+// serverKey is the form sameServer compares server URLs in.
+func serverKey(server string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return strings.TrimRight(server, "/")
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" || strings.Contains(host, ":") {
+		host = net.JoinHostPort(host, port)
+		host = strings.TrimSuffix(host, ":")
+	}
+	return scheme + "://" + host + strings.TrimRight(u.EscapedPath(), "/")
 }
 
 // safeName keeps letters, digits, dots and dashes of s, for a file name.

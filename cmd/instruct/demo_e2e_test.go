@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ledger"
 )
 
 // TestDemoLeavesNothingBehind runs "instruct demo" in a real terminal: it
@@ -43,5 +47,41 @@ func TestDemoLeavesNothingBehind(t *testing.T) {
 				t.Errorf("after the demo ended (%s), %s still holds %v", end, tmp, left)
 			}
 		})
+	}
+}
+
+// TestServeDemoRefusesRealData: "serve --demo" and "ssh-serve --demo"
+// on a database with users of its own refuse to start, in one line,
+// and add no demo user (whose printed tokens would open the database).
+func TestServeDemoRefusesRealData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "instruct.db")
+	ctx := context.Background()
+	l, err := ledger.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.AddUser(ctx, instruct.User{Name: "Marie Dupont", Email: "marie.dupont@interieur.gouv.fr",
+		Roles: []instruct.Grant{{Definition: "*", Role: instruct.RoleAdmin}}})
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := newSandbox(t)
+	for _, args := range [][]string{
+		{"serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"},
+		{"ssh-serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"},
+	} {
+		res := box.run(args...)
+		if res.code != 2 || !strings.Contains(res.stderr, "--demo refused") || strings.Contains(res.stdout, "ins_") {
+			t.Errorf("instruct %q = %s, want exit 2 saying --demo is refused, and no token", args, res)
+		}
+	}
+	l, err = ledger.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if n, err := l.CountUsersExcept(ctx, nil); err != nil || n != 1 {
+		t.Errorf("users after the refusals = %d, %v, want the one user of the database", n, err)
 	}
 }

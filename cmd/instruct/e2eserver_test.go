@@ -34,6 +34,9 @@ type serverProc struct {
 	tokens map[string]string
 	exited chan struct{}
 	state  *os.ProcessState
+	// umask, when set, is the file mode creation mask the process runs
+	// with (through sh), instead of the test's.
+	umask string
 }
 
 // runDemoServer starts a server seeding a new database with demo data,
@@ -114,6 +117,9 @@ func (s *serverProc) start(args []string) error {
 		return err
 	}
 	s.cmd = exec.Command(e2eBinary, args...)
+	if s.umask != "" {
+		s.cmd = exec.Command("sh", append([]string{"-c", "umask " + s.umask + ` && exec "$0" "$@"`, e2eBinary}, args...)...)
+	}
 	s.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.logDir, "LANG=C.UTF-8"}
 	s.cmd.Stdout, s.cmd.Stderr = stdout, stderr
 	if err := s.cmd.Start(); err != nil {

@@ -62,6 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	seed := fs.Bool("demo", false, "seed an empty database with demo users and requests, and print their tokens")
 	count := fs.Int("demo-count", demoCount, "how many demo requests --demo seeds (100000 for benchmarks)")
+	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "connections served at once; more wait until one closes")
 	var db dbFlags
 	db.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -87,16 +88,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("serving", "addr", ln.Addr().String())
-	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log}), log)
+	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log,
+		Limits: server.Limits{MaxConnections: *maxConns}}), log)
 }
 
 // serveUntilDone serves on ln until ctx ends, then ends the streams and
 // lets requests in flight finish, so no acknowledged decision is lost.
 func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, log *slog.Logger) error {
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	go func() { done <- hs.Serve(srv.Listener(ln)) }()
 	select {
 	case err := <-done:
 		return err
@@ -117,10 +118,15 @@ func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, lo
 
 // seedDemo fills an empty database with the demo users and requests and
 // prints a token for each demo user. A database that holds requests
-// already is left alone.
+// already is left alone; one that holds anything but demo data is
+// refused, since the demo users' tokens would open it to anyone who
+// reads them.
 func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition, count int, out io.Writer) error {
 	empty, err := l.IsEmpty(ctx)
 	if err != nil {
+		return err
+	}
+	if err := checkDemoOnly(ctx, l, empty); err != nil {
 		return err
 	}
 	if empty {
@@ -136,6 +142,30 @@ func seedDemo(ctx context.Context, l *ledger.Ledger, defs []instruct.Definition,
 			return err
 		}
 		fmt.Fprintf(out, "  %-34s %-28s %s\n", u.Email, roleSummary(u), token)
+	}
+	return nil
+}
+
+// checkDemoOnly refuses a database that holds users other than the demo
+// users, or requests without any demo user (they were not seeded by
+// --demo).
+func checkDemoOnly(ctx context.Context, l *ledger.Ledger, empty bool) error {
+	users := demo.Users()
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	others, err := l.CountUsersExcept(ctx, ids)
+	if err != nil {
+		return err
+	}
+	all, err := l.CountUsersExcept(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if others > 0 || (!empty && all == 0) {
+		return usageError{errors.New("--demo refused: this database holds data other than the demo's (users or requests), " +
+			"and --demo would print tokens that open it; run without --demo, or give --demo a new --db")}
 	}
 	return nil
 }

@@ -31,6 +31,8 @@ type sshTokenRig struct {
 	key      gossh.Signer
 	// logs is ssh-serve's stderr over every start.
 	logs *sshLog
+	// seeded is set once the first start seeded the demo.
+	seeded bool
 }
 
 // newSSHTokenRig seeds the demo database through a first start of
@@ -56,13 +58,18 @@ func newSSHTokenRig(t *testing.T) *sshTokenRig {
 	return rig
 }
 
-// start starts ssh-serve --demo on the rig and returns it with the
-// function that stops it and waits until it has.
+// start starts ssh-serve on the rig, with --demo the first time only
+// (the rig then adds a user of its own, which --demo would refuse), and
+// returns it with the function that stops it and waits until it has.
 func (rig *sshTokenRig) start(t *testing.T) (*sshService, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: rig.logs, getenv: func(string) string { return "" }}
-	args := []string{"--db", rig.db, "--data", rig.data, "--addr", "127.0.0.1:0", "--demo"}
+	args := []string{"--db", rig.db, "--data", rig.data, "--addr", "127.0.0.1:0"}
+	if !rig.seeded {
+		args = append(args, "--demo")
+		rig.seeded = true
+	}
 	svc, err := startSSHServe(ctx, e, args)
 	if err != nil {
 		cancel()

@@ -46,6 +46,7 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	warnPlainHTTP(e.stderr, s.server)
 	log, closeLog, err := fileLogger(s.cache + ".log")
 	if err != nil {
 		return err

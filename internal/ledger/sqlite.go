@@ -46,14 +46,17 @@ func sqliteUniqueViolation(err error) bool {
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
-// Open opens, creating it if need be, the SQLite ledger at path and
-// brings its schema up to date. The file runs in WAL mode with foreign
+// Open opens, creating it if need be (mode 0600, its directory 0700),
+// the SQLite ledger at path and brings its schema up to date. The file runs in WAL mode with foreign
 // keys on and synchronous=FULL, so a committed decision survives a power
 // cut. Writes go through one connection whose transactions begin
 // IMMEDIATE; reads through a pool of read-only connections.
 func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open ledger: the path must be a file name without '?' or '#'")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	o := newOptions(opts)
 	writer, err := openSQLite(path, o, true)

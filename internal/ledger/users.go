@@ -240,3 +240,24 @@ func (l *Ledger) bindKey(ctx context.Context, tx querier, userID, fp, line strin
 		fp, userID, line, l.nowUTC().UnixNano())
 	return err
 }
+
+// CountUsersExcept returns how many users the ledger holds whose ID is
+// not one of ids.
+func (l *Ledger) CountUsersExcept(ctx context.Context, ids []string) (int, error) {
+	query := `SELECT COUNT(*) FROM users`
+	args := make([]any, len(ids))
+	if len(ids) > 0 {
+		query += ` WHERE id NOT IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		for i, id := range ids {
+			args[i] = id
+		}
+	}
+	var n int
+	err := l.inRead(ctx, func(tx *txn) error {
+		return tx.QueryRowContext(ctx, query, args...).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}

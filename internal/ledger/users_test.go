@@ -53,6 +53,14 @@ func testUsers(t *testing.T, open func(t *testing.T) *Ledger) {
 	wantCode(t, "SetRoles(unknown user)", f.l.SetRoles(f.ctx, "u-nobody", roles), instruct.CodeNotFound)
 	_, err = f.l.UserByEmail(f.ctx, "personne@nulle-part.fr")
 	wantCode(t, "UserByEmail(unknown)", err, instruct.CodeNotFound)
+	for _, c := range []struct {
+		except []string
+		want   int
+	}{{nil, 2}, {[]string{jeanne.ID}, 1}, {[]string{jeanne.ID, paul.ID, "u-nobody"}, 0}} {
+		if n, err := f.l.CountUsersExcept(f.ctx, c.except); err != nil || n != c.want {
+			t.Errorf("CountUsersExcept(%q) = %d, %v, want %d", c.except, n, err, c.want)
+		}
+	}
 }
 
 func testTokens(t *testing.T, open func(t *testing.T) *Ledger) {

@@ -62,6 +62,10 @@ func withRateLimit(perSecond float64, burst int) envOption {
 	return func(e *testEnv) { e.cfg.RateLimit = RateLimit{PerSecond: perSecond, Burst: burst} }
 }
 
+func withLimits(l Limits) envOption {
+	return func(e *testEnv) { e.cfg.Limits = l }
+}
+
 func withStreamTiming(heartbeat, poll time.Duration) envOption {
 	return func(e *testEnv) { e.cfg.Heartbeat, e.cfg.StreamPoll = heartbeat, poll }
 }
@@ -107,7 +111,7 @@ func (e *testEnv) start() {
 		cfg.Storage = e.wrap(l)
 	}
 	e.server = New(cfg)
-	e.http = httptest.NewServer(e.server.Handler())
+	e.http = serveReal(e.server)
 	e.http.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 128
 }
 
@@ -363,9 +367,19 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // returns its URL.
 func httptestServer(t testing.TB, srv *Server) string {
 	t.Helper()
-	h := httptest.NewServer(srv.Handler())
+	h := serveReal(srv)
 	t.Cleanup(h.Close)
 	return h.URL
+}
+
+// serveReal serves srv on a loopback port as "instruct serve" does: its
+// HTTPServer, with its limits, on its Listener.
+func serveReal(srv *Server) *httptest.Server {
+	h := httptest.NewUnstartedServer(nil)
+	h.Config = srv.HTTPServer(nil)
+	h.Listener = srv.Listener(h.Listener)
+	h.Start()
+	return h
 }
 
 // decodeBody decodes a JSON answer's body into v.

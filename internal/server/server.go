@@ -59,10 +59,14 @@ type Config struct {
 	// DefaultHeartbeat and DefaultStreamPoll.
 	Heartbeat  time.Duration
 	StreamPoll time.Duration
+	// Limits bound what one client may hold of the server (see
+	// HTTPServer and Listener).
+	Limits Limits
 }
 
 // Server serves the HTTP API v1 of design/API.md. Create it with New,
-// mount Handler, and call Close on shutdown to end the event streams.
+// serve HTTPServer on Listener (or mount Handler), and call Close on
+// shutdown to end the event streams.
 type Server struct {
 	store     Storage
 	catalogue []instruct.Definition
@@ -73,6 +77,7 @@ type Server struct {
 	relay     *changeRelay
 	heartbeat time.Duration
 	poll      time.Duration
+	limits    Limits
 	mux       *http.ServeMux
 	base      context.Context
 	cancel    context.CancelFunc
@@ -91,6 +96,7 @@ func New(cfg Config) *Server {
 		review:    cfg.Review,
 		heartbeat: cfg.Heartbeat,
 		poll:      cfg.StreamPoll,
+		limits:    cfg.Limits,
 		base:      base,
 		cancel:    cancel,
 	}
@@ -121,6 +127,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.StreamPoll <= 0 {
 		cfg.StreamPoll = DefaultStreamPoll
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	return cfg
 }
 

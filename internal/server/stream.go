@@ -30,13 +30,17 @@ const relayPause = 100 * time.Millisecond
 // reviewer needs one change to know they must pull.
 const applicantPollLimit = 50
 
-// sse writes Server-Sent Events and flushes each.
+// sse writes Server-Sent Events and flushes each, each within the
+// write timeout: a client that stops reading is cut, one that reads is
+// kept however long the stream lasts.
 type sse struct {
-	w  io.Writer
-	rc *http.ResponseController
+	w       io.Writer
+	rc      *http.ResponseController
+	timeout time.Duration
 }
 
 func (e sse) send(text string) error {
+	_ = e.rc.SetWriteDeadline(time.Now().Add(e.timeout))
 	if _, err := io.WriteString(e.w, text); err != nil {
 		return err
 	}
@@ -85,7 +89,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u instruct.User)
 	hash := sha256.Sum256([]byte(token))
 	st := &streamState{user: u, sent: last, checked: last, tokenHash: hash[:]}
 	resumeFrom(st, r.Header.Get("Last-Event-ID"))
-	out := startStream(w)
+	out := s.startStream(w)
 	if err := out.send(fmt.Sprintf("retry: %d\n: connected\n\n", streamRetryMillis)); err != nil {
 		return nil
 	}
@@ -105,17 +109,18 @@ func resumeFrom(st *streamState, lastEventID string) {
 	}
 }
 
-// startStream writes the headers of an event stream and lifts the
-// server's write timeout, which would cut a long-lived stream.
-func startStream(w http.ResponseWriter) sse {
+// startStream writes the headers of an event stream. The server's read
+// timeout does not cut it (net/http lifts it once the handler of a
+// request without a body runs), and each event has its own write
+// timeout rather than the response as a whole.
+func (s *Server) startStream(w http.ResponseWriter) sse {
 	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	return sse{w: w, rc: rc}
+	return sse{w: w, rc: rc, timeout: s.limits.WriteTimeout}
 }
 
 // runStream sends events until the client leaves, the server closes or

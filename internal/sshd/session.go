@@ -72,6 +72,7 @@ func (s *Server) begin(sess ssh.Session) (*session, error) {
 	if st.pty, _, ok = sess.Pty(); !ok {
 		return st, &refusal{reason: reasonNoPTY}
 	}
+	st.pty.Window.Width, st.pty.Window.Height = clampWindow(st.pty.Window.Width, st.pty.Window.Height)
 	if st.lease, err = s.lend(sess, st); err != nil {
 		return st, &refusal{reason: reasonNoDesk, err: err}
 	}
@@ -114,7 +115,8 @@ func (s *Server) lend(sess ssh.Session, st *session) (*lease, error) {
 }
 
 // program builds the session's own screen and Bubble Tea program: the
-// session's PTY size, TERM and environment (so its colour profile), its
+// session's PTY size (clamped, at start and on every resize, to
+// MaxWidth×MaxHeight), TERM and environment (so its colour profile), its
 // own background query, its language; no signal handler, since signals
 // are the server's; and the filter that turns a suspend into nothing, so
 // ctrl+z never stops the server.
@@ -127,7 +129,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	model := ui.New(ui.Options{Cache: st.lease.Cache(), Syncer: st.lease.Syncer(), Lang: st.lang,
 		Logger: s.log.With("user", st.user.ID, "conn", st.conn), NoColor: st.noColor,
 		Context: st.ctx, Now: s.now})
-	opts := append(bm.MakeOptions(sess), tea.WithInput(st.input), tea.WithoutSignalHandler())
+	// These follow MakeOptions' and replace its size and its filter.
+	opts := append(bm.MakeOptions(sess), tea.WithInput(st.input), tea.WithoutSignalHandler(),
+		tea.WithWindowSize(st.pty.Window.Width, st.pty.Window.Height), tea.WithFilter(sessionFilter))
 	p := tea.NewProgram(model, opts...)
 	go s.watchIdle(st, p)
 	go s.watchAccess(st, p)

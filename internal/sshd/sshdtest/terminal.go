@@ -29,6 +29,10 @@ type Options struct {
 	HostKey gossh.PublicKey
 	// Record keeps every byte received, for Raw.
 	Record bool
+	// ClaimWidth and ClaimHeight, when set, are the size the PTY
+	// request claims instead of the screen's: a client that lies about
+	// its window.
+	ClaimWidth, ClaimHeight int
 }
 
 func (o *Options) defaults() {
@@ -115,7 +119,11 @@ func (t *Terminal) open(opts Options) error {
 	}
 	if !opts.NoPTY {
 		modes := gossh.TerminalModes{gossh.ECHO: 0}
-		if err := sess.RequestPty(opts.Term, opts.Height, opts.Width, modes); err != nil {
+		w, h := opts.Width, opts.Height
+		if opts.ClaimWidth > 0 && opts.ClaimHeight > 0 {
+			w, h = opts.ClaimWidth, opts.ClaimHeight
+		}
+		if err := sess.RequestPty(opts.Term, h, w, modes); err != nil {
 			return fmt.Errorf("request PTY: %w", err)
 		}
 	}
@@ -213,6 +221,13 @@ func keyBytes(k string) string {
 func (t *Terminal) Resize(w, h int) error {
 	t.screen.Resize(w, h)
 	return t.sess.WindowChange(h, w)
+}
+
+// ResizeClaiming makes the screen w×h but tells the server the window
+// is claimW×claimH: a client that lies about its window.
+func (t *Terminal) ResizeClaiming(w, h, claimW, claimH int) error {
+	t.screen.Resize(w, h)
+	return t.sess.WindowChange(claimH, claimW)
 }
 
 // Screen returns the text on the screen.
