@@ -143,6 +143,9 @@ func worstAllowed(t *testing.T, mallory hostile) string {
 	t.Helper()
 	var drafts []instruct.Request
 	for i := 0; ; i++ {
+		if i > instruct.DefaultQuotas().OpenDrafts {
+			t.Fatalf("the server took %d drafts of one applicant within the hour, want a quota", i)
+		}
 		status, p, body := mallory.sendJSON(http.MethodPost, "/requests", heaviestDraft("api_particulier"), nil)
 		if status != http.StatusCreated {
 			if status != http.StatusTooManyRequests || p.Code != instruct.CodeRateLimited || !strings.Contains(p.Detail, "in the last hour") {
@@ -158,6 +161,9 @@ func worstAllowed(t *testing.T, mallory hostile) string {
 	}
 	r := drafts[0]
 	for i := 0; ; i++ {
+		if i > instruct.MaxEditsPerRequest {
+			t.Fatalf("the server took %d edits of %s, want a bound", i, r.ID)
+		}
 		text := strings.Repeat("<>"[i%2:i%2+1], instruct.MaxLongTextLength)
 		status, p, body := mallory.sendJSON(http.MethodPatch, "/requests/"+r.ID, instruct.RequestPatch{Description: &text},
 			http.Header{api.HeaderIfMatch: {strconv.Quote(strconv.FormatInt(r.Version, 10))}})
