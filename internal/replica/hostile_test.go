@@ -102,8 +102,9 @@ func TestHostileApplicantCannotBlockSync(t *testing.T) {
 }
 
 // heaviestDraft is a complete draft of definition def with every text and
-// list as long as the server accepts, every character one JSON writes in
-// 6 bytes.
+// list as long as the server accepts, every character of its texts one
+// JSON writes in 6 bytes (the applicant is the account; scopes come from
+// the catalogue).
 func heaviestDraft(def string) instruct.RequestPatch {
 	lt := func(n int) *string { s := strings.Repeat("<", n); return &s }
 	contacts := make([]instruct.Contact, instruct.MaxContacts)
@@ -111,14 +112,13 @@ func heaviestDraft(def string) instruct.RequestPatch {
 		contacts[i] = instruct.Contact{Role: *lt(instruct.MaxContactRoleLength), Name: *lt(instruct.MaxNameLength),
 			Email: *lt(instruct.MaxEmailLength), Phone: *lt(instruct.MaxPhoneLength), JobTitle: *lt(instruct.MaxNameLength)}
 	}
-	scopes := make([]string, instruct.MaxScopes)
+	scopes := make([]string, instruct.MaxScopes) // of the catalogue, as the server demands
 	for i := range scopes {
-		scopes[i] = *lt(instruct.MaxScopeLength)
+		scopes[i] = "cnaf_quotient_familial"
 	}
 	yes, months := true, 1200
 	return instruct.RequestPatch{Definition: &def, Title: lt(instruct.MaxTitleLength), Description: lt(instruct.MaxLongTextLength),
 		Organization: &instruct.Organization{Name: *lt(instruct.MaxNameLength), City: *lt(instruct.MaxCityLength)},
-		Applicant:    &instruct.Person{Name: *lt(instruct.MaxNameLength), Email: *lt(instruct.MaxEmailLength)},
 		Contacts:     &contacts, Scopes: &scopes,
 		LegalBasis:     &instruct.LegalBasis{Nature: *lt(instruct.MaxLongTextLength), URL: *lt(instruct.MaxURLLength), Document: lt(instruct.MaxNameLength)},
 		DataRecipients: lt(instruct.MaxMediumTextLength), RetentionMonths: &months, RetentionJustification: lt(instruct.MaxMediumTextLength),
@@ -164,7 +164,7 @@ func worstAllowed(t *testing.T, mallory hostile) string {
 		if i > instruct.MaxEditsPerRequest {
 			t.Fatalf("the server took %d edits of %s, want a bound", i, r.ID)
 		}
-		text := strings.Repeat("<>"[i%2:i%2+1], instruct.MaxLongTextLength)
+		text := strings.Repeat("><"[i%2:i%2+1], instruct.MaxLongTextLength) // each edit changes the description
 		status, p, body := mallory.sendJSON(http.MethodPatch, "/requests/"+r.ID, instruct.RequestPatch{Description: &text},
 			http.Header{api.HeaderIfMatch: {strconv.Quote(strconv.FormatInt(r.Version, 10))}})
 		if status != http.StatusOK {

@@ -128,7 +128,11 @@ func TestApplicantLimitsAnsweredWithProblems(t *testing.T) {
 	}
 
 	many := fullPatch("api_particulier", "Cantine")
-	many.Scopes = ptr(make([]string, instruct.MaxScopes+1))
+	scopes := make([]string, instruct.MaxScopes+1)
+	for i := range scopes {
+		scopes[i] = "cnaf_quotient_familial"
+	}
+	many.Scopes = &scopes
 	p = problem(t, applicant.do("POST", "/requests", many), http.StatusUnprocessableEntity, instruct.CodeInvalid)
 	if !strings.Contains(p.Detail, "at most 50 scopes") {
 		t.Errorf("detail = %q, want it to say at most 50 scopes", p.Detail)
