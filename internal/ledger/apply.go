@@ -174,19 +174,20 @@ func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k loo
 }
 
 // checkChange bounds event e, which changed the request of s from a JSON
-// of old bytes, and refuses it past what a request may hold or, for an
-// edit, past its author's quota of bytes.
+// of old bytes, and refuses it past what a request may hold; an edit, the
+// one change that sets a request's texts, also past the weight of a
+// request and its author's quota of bytes.
 func (l *Ledger) checkChange(ctx context.Context, tx querier, m instruct.Mutation, k lookedUp, s storedRequest, e instruct.Event, old int64) (instruct.Event, error) {
 	if err := checkHistory(k, e); err != nil {
-		return instruct.Event{}, err
-	}
-	weight, err := requestWeight(s.request)
-	if err != nil {
 		return instruct.Event{}, err
 	}
 	e, size, err := bounded(e)
 	if err != nil || e.Kind != instruct.KindUpdate {
 		return e, err
+	}
+	weight, err := requestWeight(s.request)
+	if err != nil {
+		return instruct.Event{}, err
 	}
 	u, err := l.usageOf(ctx, tx, s.createdBy, l.clock(m.Now))
 	if err != nil {

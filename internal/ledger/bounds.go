@@ -111,6 +111,9 @@ func checkHistory(k lookedUp, e instruct.Event) error {
 // bounded returns e with its diff bounded (instruct.BoundDiff) and its
 // weight, or too_large when e still outweighs instruct.MaxEventBytes.
 func bounded(e instruct.Event) (instruct.Event, int64, error) {
+	if n := lightWeight(e); n > 0 {
+		return e, n, nil
+	}
 	var err error
 	if e.Diff, err = instruct.BoundDiff(e.Diff); err != nil {
 		return instruct.Event{}, 0, err
@@ -124,6 +127,21 @@ func bounded(e instruct.Event) (instruct.Event, int64, error) {
 			"this %s weighs %d KiB, over the %d KiB an event may weigh", e.Kind, len(b)>>10, instruct.MaxEventBytes>>10)
 	}
 	return e, int64(len(b)), nil
+}
+
+// lightWeight returns a bound on the JSON of e without encoding it, when
+// e has no diff and its texts are short enough that even at 6 bytes a
+// byte it fits instruct.MaxEventBytes (most decisions and notes); 0
+// otherwise.
+func lightWeight(e instruct.Event) int64 {
+	if len(e.Diff) > 0 {
+		return 0
+	}
+	n := 6*(len(e.Comment)+len(e.Actor.Name)+len(e.Actor.ID)+len(e.Kind)+len(e.RequestID)) + 256
+	if n > instruct.MaxEventBytes-eventSeqRoom {
+		return 0
+	}
+	return int64(n)
 }
 
 // eventSeqRoom is room for the seq and request ID an event gets once

@@ -33,12 +33,12 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, u instruct.User
 	if err != nil {
 		return err
 	}
-	return writePage(w, "changes", page.items, member{"cursor", page.cursor}, member{"more", page.more})
+	return page.items.write(w, member{"cursor", page.cursor}, member{"more", page.more})
 }
 
 // feedPage is a page of the change feed with its items already encoded.
 type feedPage struct {
-	items  [][]byte
+	items  *packedPage
 	cursor string
 	more   bool
 }
@@ -78,14 +78,14 @@ func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit 
 		return feedPage{}, err
 	}
 	shaped := withEmptyRequestSlices(items)
-	encoded, err := pack(shaped, api.FeedPageBudget)
+	encoded, err := pack("changes", shaped, api.FeedPageBudget)
 	if err != nil {
 		return feedPage{}, err
 	}
 	next := cursor{seq: c.seq, base: c.base, roles: rolesFingerprint(u)}
 	switch {
-	case len(encoded) < len(shaped):
-		next.seq, more = shaped[len(encoded)-1].Seq, true
+	case encoded.n < len(shaped):
+		next.seq, more = shaped[encoded.n-1].Seq, true
 	case len(items) > 0:
 		next.seq = max(next.seq, items[len(items)-1].Seq)
 	}

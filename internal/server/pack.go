@@ -11,24 +11,38 @@ import (
 // the list's key, the cursor or next position, more.
 const pageOverhead = 512
 
-// pack encodes items in order while the page they make stays within
-// budget bytes, and returns their JSON: at least one item, whatever its
-// size, so that every page moves its reader forward.
-func pack[T any](items []T, budget int) ([][]byte, error) {
-	out := make([][]byte, 0, len(items))
-	size := pageOverhead
+// packedPage is a page's JSON object under construction: its list of
+// items written, its other members to come.
+type packedPage struct {
+	buf bytes.Buffer
+	// n is how many items the list holds.
+	n int
+}
+
+// pack starts the JSON object {"<list>": [items…] with the first items
+// whose JSON stays within budget bytes: at least one, whatever its size,
+// so that every page moves its reader forward.
+func pack[T any](list string, items []T, budget int) (*packedPage, error) {
+	p := &packedPage{}
+	p.buf.WriteString(`{"` + list + `":[`)
+	enc := json.NewEncoder(&p.buf)
 	for _, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
+		mark := p.buf.Len()
+		if p.n > 0 {
+			p.buf.WriteByte(',')
+		}
+		if err := enc.Encode(it); err != nil {
 			return nil, fmt.Errorf("encode a page item: %w", err)
 		}
-		if len(out) > 0 && size+len(b)+1 > budget {
+		p.buf.Truncate(p.buf.Len() - 1) // Encode's newline
+		if p.n > 0 && p.buf.Len()+pageOverhead > budget {
+			p.buf.Truncate(mark)
 			break
 		}
-		out = append(out, b)
-		size += len(b) + 1
+		p.n++
 	}
-	return out, nil
+	p.buf.WriteByte(']')
+	return p, nil
 }
 
 // member is a member of a JSON object: its key and its value.
@@ -37,29 +51,20 @@ type member struct {
 	value any
 }
 
-// writePage answers 200 with the JSON object {"<list>": [items…], rest…}:
-// items already encoded, rest the object's other members in order.
-func writePage(w http.ResponseWriter, list string, items [][]byte, rest ...member) error {
-	var buf bytes.Buffer
-	buf.WriteString(`{"` + list + `":[`)
-	for i, it := range items {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(it)
-	}
-	buf.WriteByte(']')
+// write closes the page with the members rest, in order, and answers
+// 200 with it.
+func (p *packedPage) write(w http.ResponseWriter, rest ...member) error {
 	for _, m := range rest {
 		v, err := json.Marshal(m.value)
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", m.key, err)
 		}
-		buf.WriteString(`,"` + m.key + `":`)
-		buf.Write(v)
+		p.buf.WriteString(`,"` + m.key + `":`)
+		p.buf.Write(v)
 	}
-	buf.WriteString("}\n")
+	p.buf.WriteString("}\n")
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(p.buf.Bytes())
 	return err
 }

@@ -61,17 +61,17 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, u instruct
 	for _, req := range reqs[:min(len(reqs), limit)] {
 		shown = append(shown, withEmptySlices(req))
 	}
-	encoded, err := pack(shown, api.FeedPageBudget)
+	encoded, err := pack("requests", shown, api.FeedPageBudget)
 	if err != nil {
 		return err
 	}
 	var next *string
-	if len(encoded) < len(reqs) {
-		n, _ := instruct.ParseRequestID(shown[len(encoded)-1].ID)
+	if encoded.n < len(reqs) {
+		n, _ := instruct.ParseRequestID(shown[encoded.n-1].ID)
 		after := strconv.FormatInt(n, 10)
 		next = &after
 	}
-	return writePage(w, "requests", encoded, member{"next", next})
+	return encoded.write(w, member{"next", next})
 }
 
 // listQuery reads the query of GET /requests; status and definition may
