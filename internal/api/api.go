@@ -21,6 +21,26 @@ const (
 // MaxBodyBytes is the largest request body the server reads.
 const MaxBodyBytes = 1 << 20
 
+// Sizes of the server's answers, derived from the bounds of a request
+// and its history (internal/instruct), so that the client always reads
+// whatever the server may send.
+const (
+	// FeedPageBudget is what the server packs a change-feed page (and a
+	// page of GET /requests) to: it adds items while the page stays
+	// within it, and a page always holds at least one item.
+	FeedPageBudget = 4 << 20
+	// envelopeBytes is room for what wraps the items of an answer: keys,
+	// commas, the cursor.
+	envelopeBytes = 64 << 10
+	// MaxFeedItemBytes bounds the JSON of one feed item: a request with
+	// all its events. It also bounds GET /requests/{id}/events and a
+	// stale_version problem with its current request and events_since.
+	MaxFeedItemBytes = instruct.MaxHistoryBytes + envelopeBytes
+	// MaxFeedPageBytes bounds a page of the change feed or of GET
+	// /requests: either within the budget, or one item alone.
+	MaxFeedPageBytes = max(FeedPageBudget, MaxFeedItemBytes) + envelopeBytes
+)
+
 // ProblemContentType is the media type of error answers.
 const ProblemContentType = "application/problem+json"
 

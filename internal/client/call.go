@@ -3,18 +3,30 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // Answer size limits: what the client reads of a server's answer at most.
+// Those of answers that carry requests and events are the server's own
+// bounds (internal/api), so that the client reads whatever the server may
+// send: a request alone is well under smallAnswerLimit.
 const (
 	smallAnswerLimit = 4 << 20
-	largeAnswerLimit = 64 << 20
+	// historyAnswerLimit bounds a request with its events: GET …/events,
+	// and the answers to changes, whose stale_version problem carries the
+	// request and the events since the caller's version.
+	historyAnswerLimit = api.MaxFeedItemBytes
+	// pageAnswerLimit bounds a page of the change feed or of GET /requests.
+	pageAnswerLimit = api.MaxFeedPageBytes
+	// catalogueAnswerLimit bounds the API catalogue.
+	catalogueAnswerLimit = 64 << 20
 )
 
 // call describes one API call: what to send, what may be retried, how
@@ -71,7 +83,8 @@ func (c *Client) failure(k call, ans answer, err error) error {
 	case err == nil:
 		return problemError(ans.status, ans.body)
 	case isAnswerTooLarge(err):
-		return fmt.Errorf("%s %s: %w", k.method, k.path, err)
+		return fmt.Errorf("%s %s: %w", k.method, k.path, errors.Join(err,
+			instruct.Errorf(instruct.CodeTooLarge, "the server's answer is larger than this client reads")))
 	default:
 		return unavailable(err)
 	}

@@ -36,7 +36,7 @@ func (c *Client) Me(ctx context.Context) (instruct.User, error) {
 
 // Definitions returns the API catalogue.
 func (c *Client) Definitions(ctx context.Context) ([]instruct.Definition, error) {
-	list, err := get[api.DefinitionList](ctx, c, "/definitions", nil, largeAnswerLimit)
+	list, err := get[api.DefinitionList](ctx, c, "/definitions", nil, catalogueAnswerLimit)
 	return list.Definitions, err
 }
 
@@ -47,7 +47,7 @@ func (c *Client) Request(ctx context.Context, id string) (instruct.Request, erro
 
 // Events returns the history of request id, oldest first.
 func (c *Client) Events(ctx context.Context, id string) ([]instruct.Event, error) {
-	list, err := get[api.EventList](ctx, c, requestPath(id)+"/events", nil, largeAnswerLimit)
+	list, err := get[api.EventList](ctx, c, requestPath(id)+"/events", nil, historyAnswerLimit)
 	return list.Events, err
 }
 
@@ -81,7 +81,7 @@ func setIf(v url.Values, key, value string) {
 
 // Requests returns a page of the requests the user may see.
 func (c *Client) Requests(ctx context.Context, q RequestsQuery) (api.RequestList, error) {
-	return get[api.RequestList](ctx, c, "/requests", q.values(), largeAnswerLimit)
+	return get[api.RequestList](ctx, c, "/requests", q.values(), pageAnswerLimit)
 }
 
 // Changes returns the page of the change feed after cursor ("" for the
@@ -93,7 +93,7 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
-	ans, err := c.do(ctx, call{method: http.MethodGet, path: "/changes", query: q, limit: largeAnswerLimit})
+	ans, err := c.do(ctx, call{method: http.MethodGet, path: "/changes", query: q, limit: pageAnswerLimit})
 	if err != nil {
 		return api.ChangesPage{}, err
 	}
@@ -160,7 +160,7 @@ func (c *Client) Patch(ctx context.Context, id string, ifMatch int64, p instruct
 // guarded by If-Match as for Patch.
 func (c *Client) Submit(ctx context.Context, id string, ifMatch int64) (instruct.Request, error) {
 	k := call{method: http.MethodPost, path: requestPath(id) + "/submit", retry: retrySafe,
-		header: http.Header{}, limit: smallAnswerLimit}
+		header: http.Header{}, limit: historyAnswerLimit}
 	k.header.Set(api.HeaderIfMatch, etag(ifMatch))
 	return requestAnswer(ctx, c, k)
 }
@@ -180,7 +180,7 @@ func postCall(path string, body any, mode retryMode) (call, error) {
 		return call{}, fmt.Errorf("encode body of %s: %w", path, err)
 	}
 	return call{method: http.MethodPost, path: path, body: b, retry: mode,
-		header: http.Header{}, limit: smallAnswerLimit}, nil
+		header: http.Header{}, limit: historyAnswerLimit}, nil
 }
 
 func requestAnswer(ctx context.Context, c *Client, k call) (instruct.Request, error) {

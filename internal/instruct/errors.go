@@ -3,6 +3,7 @@ package instruct
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a stable, machine-readable error code. Codes match the problem
@@ -29,9 +30,12 @@ const (
 )
 
 // Error is a domain error: a code and a message safe to show to a user.
+// RetryAfter, when not zero, is how long to wait before the same call may
+// succeed (rate_limited).
 type Error struct {
-	Code    Code
-	Message string
+	Code       Code
+	Message    string
+	RetryAfter time.Duration
 }
 
 // Error returns the message, prefixed by the code.

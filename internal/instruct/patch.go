@@ -48,8 +48,13 @@ func (p RequestPatch) Apply(r *Request) Diff {
 	return diff
 }
 
-// Check validates the values a patch sets.
+// Check validates the values a patch sets: texts within their limits
+// (too_large), lists within theirs, a valid SIRET and retention period
+// (invalid).
 func (p RequestPatch) Check() error {
+	if err := p.checkSizes(); err != nil {
+		return err
+	}
 	if p.Organization != nil && p.Organization.SIRET != "" && !ValidSIRET(p.Organization.SIRET) {
 		return Errorf(CodeInvalid, "the SIRET %q is not 14 digits with a valid check digit", p.Organization.SIRET)
 	}

@@ -51,7 +51,25 @@ func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p in
 	if len(diff) > 0 {
 		e.Diff = diff
 	}
+	e, err = l.checkNew(ctx, tx, actor.ID, r, e)
+	if err != nil {
+		return instruct.Request{}, refuse(err)
+	}
 	return l.insertNew(ctx, tx, storedRequest{request: r, number: number, createdBy: actor.ID}, e)
+}
+
+// checkNew bounds the create event e of request r, and refuses them
+// when they weigh too much or their creator is past a quota.
+func (l *Ledger) checkNew(ctx context.Context, tx querier, creator string, r instruct.Request, e instruct.Event) (instruct.Event, error) {
+	weight, err := requestWeight(r)
+	if err != nil {
+		return instruct.Event{}, err
+	}
+	e, size, err := bounded(e)
+	if err != nil {
+		return instruct.Event{}, err
+	}
+	return e, l.checkCreation(ctx, tx, creator, e.At, weight+size)
 }
 
 // insertNew stores the request of s, new, with its create event e, both
@@ -147,8 +165,35 @@ func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k loo
 	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
 		return storedRequest{}, instruct.Event{}, false, l.stale(ctx, tx, s, m.IfMatch)
 	}
+	old := int64(len(k.body.String))
 	e, bump, err := applyChange(m.Change, &s.request)
+	if err == nil {
+		e, err = l.checkChange(ctx, tx, m, k, s, e, old)
+	}
 	return s, e, bump, err
+}
+
+// checkChange bounds event e, which changed the request of s from a JSON
+// of old bytes, and refuses it past what a request may hold; an edit, the
+// one change that sets a request's texts, also past the weight of a
+// request and its author's quota of bytes.
+func (l *Ledger) checkChange(ctx context.Context, tx querier, m instruct.Mutation, k lookedUp, s storedRequest, e instruct.Event, old int64) (instruct.Event, error) {
+	if err := checkHistory(k, e); err != nil {
+		return instruct.Event{}, err
+	}
+	e, size, err := bounded(e)
+	if err != nil || e.Kind != instruct.KindUpdate {
+		return e, err
+	}
+	weight, err := requestWeight(s.request)
+	if err != nil {
+		return instruct.Event{}, err
+	}
+	u, err := l.usageOf(ctx, tx, s.createdBy, l.clock(m.Now))
+	if err != nil {
+		return instruct.Event{}, err
+	}
+	return e, l.checkBytes(u, weight-old+size)
 }
 
 // applyChange applies c to r, turning a panic into an error.
@@ -207,25 +252,30 @@ func (l *Ledger) stale(ctx context.Context, tx querier, s storedRequest, ifMatch
 // lookUpSQL reads, in one statement, the request a mutation changes and
 // the idempotency record of its key: each column is NULL when its row is
 // missing.
-const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_number, i.outcome
+const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_number, i.outcome, c.events, c.edits
 	FROM (SELECT 1 AS one) AS q
 	LEFT JOIN requests r ON r.number = ?
-	LEFT JOIN idempotency i ON i.key = ?`
+	LEFT JOIN idempotency i ON i.key = ?
+	LEFT JOIN (SELECT COUNT(*) AS events, COUNT(CASE WHEN kind = 'update' THEN 1 END) AS edits
+		FROM events WHERE request_number = ?) c ON 1 = 1`
 
-// lookedUp is what lookUpSQL found for a mutation.
+// lookedUp is what lookUpSQL found for a mutation of request number:
+// with the request, how many events and edits it holds.
 type lookedUp struct {
+	number               int64
 	createdBy, body      sql.NullString
 	seq                  sql.NullInt64
 	fingerprint, outcome sql.NullString
 	keyNumber            sql.NullInt64
+	events, edits        sql.NullInt64
 }
 
 // lookUp reads the request m changes and the idempotency record of
 // m.IdempotencyKey, in one round trip.
 func (l *Ledger) lookUp(ctx context.Context, tx querier, m instruct.Mutation) (lookedUp, error) {
-	var k lookedUp
-	err := tx.QueryRowContext(ctx, lookUpSQL, m.RequestID, m.IdempotencyKey).
-		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome)
+	k := lookedUp{number: m.RequestID}
+	err := tx.QueryRowContext(ctx, lookUpSQL, m.RequestID, m.IdempotencyKey, m.RequestID).
+		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome, &k.events, &k.edits)
 	if err != nil {
 		return lookedUp{}, fmt.Errorf("read %s: %w", instruct.FormatRequestID(m.RequestID), err)
 	}

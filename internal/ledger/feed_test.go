@@ -2,8 +2,10 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -168,8 +170,9 @@ func testChangesConcurrent(t *testing.T, open func(t *testing.T) *Ledger) {
 		records[w] = record{requests: map[string]instruct.Request{}}
 		wg.Go(func() {
 			rec := &records[w]
-			for range perWriter {
-				r, err := f.l.Create(f.ctx, applicant, draft("api_particulier", "Demande"), t0)
+			author := instruct.Actor{ID: fmt.Sprintf("u-applicant-%d", w), Name: applicant.Name}
+			for i := range perWriter { // 7 minutes apart: within the applicant's quota of creations
+				r, err := f.l.Create(f.ctx, author, draft("api_particulier", "Demande"), t0.Add(time.Duration(i)*7*time.Minute))
 				if err != nil {
 					t.Error(err)
 					return

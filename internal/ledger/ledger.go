@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // Ledger is the server's database. It is safe for concurrent use.
@@ -17,6 +19,7 @@ type Ledger struct {
 	reader *pool
 	log    *slog.Logger
 	now    func() time.Time
+	quotas instruct.Quotas
 	// commits runs Apply and Create by group commit.
 	commits *committer
 	// checkpoints copies SQLite's log back off the commit path; nil on
@@ -39,6 +42,8 @@ type options struct {
 	// synchronous is SQLite's synchronous mode: FULL, which only
 	// benchmarks measuring its cost change.
 	synchronous string
+	// quotas bound what one applicant holds and creates.
+	quotas instruct.Quotas
 }
 
 // WithLogger sets the logger of the ledger's rare notices (migrations,
@@ -64,7 +69,8 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 func withSynchronous(mode string) Option { return func(o *options) { o.synchronous = mode } }
 
 func newOptions(opts []Option) options {
-	o := options{logger: slog.New(slog.DiscardHandler), readers: 4, now: time.Now, synchronous: "FULL"}
+	o := options{logger: slog.New(slog.DiscardHandler), readers: 4, now: time.Now, synchronous: "FULL",
+		quotas: instruct.DefaultQuotas()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -74,7 +80,8 @@ func newOptions(opts []Option) options {
 // newLedger migrates the schema through writer and returns the ledger; it
 // closes both pools on failure.
 func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options) (*Ledger, error) {
-	l := &Ledger{d: d, writer: newPool(writer, d.rebind), reader: newPool(reader, d.rebind), log: o.logger, now: o.now}
+	l := &Ledger{d: d, writer: newPool(writer, d.rebind), reader: newPool(reader, d.rebind), log: o.logger, now: o.now,
+		quotas: o.quotas}
 	if err := l.migrate(ctx); err != nil {
 		errors.Join(l.writer.close(), l.reader.close())
 		return nil, err

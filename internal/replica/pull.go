@@ -101,7 +101,7 @@ func (e *Engine) pullFrom(ctx context.Context, cursor string) error {
 func (e *Engine) fetch(ctx context.Context, cursor string, out chan<- fetched) {
 	defer close(out)
 	for {
-		page, err := e.api.Changes(ctx, cursor, e.opts.PageLimit)
+		page, err := e.page(ctx, cursor)
 		select {
 		case out <- fetched{page: page, err: err}:
 		case <-ctx.Done():
@@ -111,5 +111,20 @@ func (e *Engine) fetch(ctx context.Context, cursor string, out chan<- fetched) {
 			return
 		}
 		cursor = page.Cursor
+	}
+}
+
+// page reads the feed's page after cursor. A page larger than the client
+// reads (from a server that packs pages by count alone) is asked again
+// with half as many items, down to one, so that the pull still moves on.
+func (e *Engine) page(ctx context.Context, cursor string) (api.ChangesPage, error) {
+	limit := e.opts.PageLimit
+	for {
+		page, err := e.api.Changes(ctx, cursor, limit)
+		if instruct.ErrorCode(err) != instruct.CodeTooLarge || limit <= 1 {
+			return page, err
+		}
+		limit /= 2
+		e.log.Warn("feed page too large, asking for fewer items", "limit", limit)
 	}
 }

@@ -74,6 +74,9 @@ func (s *Service) Create(ctx context.Context, u instruct.User, p instruct.Reques
 	if err := s.checkFiling(*p.Definition, p); err != nil {
 		return instruct.Request{}, err
 	}
+	if err := p.Check(); err != nil {
+		return instruct.Request{}, err
+	}
 	req, err := s.store.Create(ctx, u.Actor(), filedBy(u, p), s.clock())
 	if err != nil {
 		return instruct.Request{}, err
@@ -82,8 +85,8 @@ func (s *Service) Create(ctx context.Context, u instruct.User, p instruct.Reques
 	return req, nil
 }
 
-// checkCreate validates a new draft: a definition of the catalogue that
-// the caller, if a reviewer, may see, and valid field values.
+// checkCreate validates a new draft's definition: one of the catalogue
+// that the caller, if a reviewer, may see.
 func (s *Service) checkCreate(u instruct.User, p instruct.RequestPatch) error {
 	if p.Definition == nil || *p.Definition == "" {
 		return instruct.Errorf(instruct.CodeInvalid, "definition is required: the API the request is for")
@@ -94,7 +97,7 @@ func (s *Service) checkCreate(u instruct.User, p instruct.RequestPatch) error {
 	if u.IsReviewer() && !u.CanSee(*p.Definition) {
 		return instruct.Errorf(instruct.CodeForbidden, "you hold no role on %s", *p.Definition)
 	}
-	return p.Check()
+	return nil
 }
 
 // announceCreate tells the subscribers about a new request, at the seq of
@@ -123,6 +126,9 @@ func (s *Service) Edit(ctx context.Context, u instruct.User, id string, p instru
 	if err := s.checkFiling(req.Definition, p); err != nil {
 		return instruct.Outcome{}, err
 	}
+	if err := p.Check(); err != nil {
+		return instruct.Outcome{}, err
+	}
 	now := s.clock()
 	m := s.mutation(u, "PATCH", req, "", p)
 	m.IfMatch, m.IdempotencyKey, m.Now = pre.IfMatch, pre.IdempotencyKey, now
@@ -135,12 +141,12 @@ func (s *Service) Edit(ctx context.Context, u instruct.User, id string, p instru
 }
 
 // checkPatch refuses an edit that would move the request to another
-// definition or set invalid values.
+// definition.
 func checkPatch(req instruct.Request, p instruct.RequestPatch) error {
 	if p.Definition != nil && *p.Definition != req.Definition {
 		return instruct.Errorf(instruct.CodeInvalid, "the definition of a request cannot be changed; create a new request")
 	}
-	return p.Check()
+	return nil
 }
 
 // Submit sends request id, a draft or the changes asked for, to the

@@ -33,8 +33,14 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, u instruct.User
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
+	return page.items.write(w, member{"cursor", page.cursor}, member{"more", page.more})
+}
+
+// feedPage is a page of the change feed with its items already encoded.
+type feedPage struct {
+	items  *packedPage
+	cursor string
+	more   bool
 }
 
 // checkCursor refuses, with cursor_expired, a cursor issued for other
@@ -56,29 +62,38 @@ func (s *Server) checkCursor(ctx context.Context, u instruct.User, c cursor) err
 	return nil
 }
 
-// feedPage reads the page after c. Part-way through a pull, the next
-// cursor keeps the seq the pull began at, whose later events every page
-// carries. On the last page the cursor moves to the last seq assigned,
-// read before the page, so that a caller who sees few definitions doesn't
-// scan the others' changes again.
-func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit int) (api.ChangesPage, error) {
+// feedPage reads the page after c: at most limit items, packed within
+// api.FeedPageBudget bytes (at least one item). Part-way through a pull,
+// the next cursor keeps the seq the pull began at, whose later events
+// every page carries. On the last page the cursor moves to the last seq
+// assigned, read before the page, so that a caller who sees few
+// definitions doesn't scan the others' changes again.
+func (s *Server) feedPage(ctx context.Context, u instruct.User, c cursor, limit int) (feedPage, error) {
 	last, err := s.store.LastSeq(ctx)
 	if err != nil {
-		return api.ChangesPage{}, err
+		return feedPage{}, err
 	}
 	items, more, err := s.review.Changes(ctx, u, c.base, c.seq, limit)
 	if err != nil {
-		return api.ChangesPage{}, err
+		return feedPage{}, err
+	}
+	shaped := withEmptyRequestSlices(items)
+	encoded, err := pack("changes", shaped, api.FeedPageBudget)
+	if err != nil {
+		return feedPage{}, err
 	}
 	next := cursor{seq: c.seq, base: c.base, roles: rolesFingerprint(u)}
-	if len(items) > 0 {
+	switch {
+	case encoded.n < len(shaped):
+		next.seq, more = shaped[encoded.n-1].Seq, true
+	case len(items) > 0:
 		next.seq = max(next.seq, items[len(items)-1].Seq)
 	}
 	if !more {
 		next.seq = max(next.seq, last)
 		next.base = next.seq
 	}
-	return api.ChangesPage{Changes: withEmptyRequestSlices(items), Cursor: next.String(), More: more}, nil
+	return feedPage{items: encoded, cursor: next.String(), more: more}, nil
 }
 
 // withEmptyRequestSlices makes the nil lists of the items' requests

@@ -52,8 +52,16 @@ type testEnv struct {
 	logs   *syncBuffer
 	now    *testClock
 	// wrap, when set, wraps the ledger the server is given.
-	wrap func(Storage) Storage
+	wrap   func(Storage) Storage
+	quotas instruct.Quotas
 }
+
+// roomyQuotas let the tests of other behaviour than quotas create as
+// many requests as they need as one applicant, at one instant.
+var roomyQuotas = instruct.Quotas{OpenDrafts: 1 << 20, Bytes: 1 << 40, CreationsPerHour: 1 << 20}
+
+// withQuotas serves a ledger with quotas q instead of roomyQuotas.
+func withQuotas(q instruct.Quotas) envOption { return func(e *testEnv) { e.quotas = q } }
 
 // envOption tunes a test environment's server configuration.
 type envOption func(*testEnv)
@@ -78,7 +86,7 @@ func withStorage(wrap func(Storage) Storage) envOption {
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	e := &testEnv{t: t, path: filepath.Join(t.TempDir(), "ledger.db"), logs: &syncBuffer{},
-		now: &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}}
+		now: &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}, quotas: roomyQuotas}
 	e.cfg = Config{Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Now: e.now.Now}
 	for _, o := range opts {
@@ -100,7 +108,7 @@ func (e *testEnv) use(t testing.TB) func() {
 // start opens the ledger and serves it.
 func (e *testEnv) start() {
 	e.t.Helper()
-	l, err := ledger.Open(context.Background(), e.path)
+	l, err := ledger.Open(context.Background(), e.path, ledger.WithQuotas(e.quotas))
 	if err != nil {
 		e.t.Fatalf("ledger.Open(%s) = %v", e.path, err)
 	}

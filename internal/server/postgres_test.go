@@ -43,11 +43,11 @@ func postgresAdmin(t testing.TB, dsn string) *sql.DB {
 // database's notifications can wake them for another instance's changes.
 func newPostgresEnv(t testing.TB, dsn string) *testEnv {
 	t.Helper()
-	l, err := ledger.OpenPostgres(context.Background(), dsn)
+	l, err := ledger.OpenPostgres(context.Background(), dsn, ledger.WithQuotas(roomyQuotas))
 	if err != nil {
 		t.Fatalf("ledger.OpenPostgres() = %v", err)
 	}
-	e := &testEnv{t: t, ledger: l, logs: &syncBuffer{}, now: &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}}
+	e := &testEnv{t: t, ledger: l, logs: &syncBuffer{}, now: &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}, quotas: roomyQuotas}
 	e.cfg = Config{Storage: l, Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Now: e.now.Now,
 		Heartbeat: time.Hour, StreamPoll: time.Hour}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/api"
 	"github.com/instruct-dev/instruct/internal/cells"
@@ -83,11 +84,24 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="instruct"`)
 	}
-	var limited *rateLimitedError
-	if errors.As(err, &limited) {
-		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(limited.retryAfter))
+	if wait := retryAfter(err); wait > 0 {
+		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(wait))
 	}
 	writeProblem(w, r, status, err)
+}
+
+// retryAfter returns the seconds a client should wait before trying
+// err's call again, 0 when it does not say.
+func retryAfter(err error) int {
+	var limited *rateLimitedError
+	if errors.As(err, &limited) {
+		return limited.retryAfter
+	}
+	var e *instruct.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		return int((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	return 0
 }
 
 // writeProblem writes err as a problem+json answer of the given status.

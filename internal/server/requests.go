@@ -57,17 +57,21 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, u instruct
 	if err != nil {
 		return err
 	}
-	page := api.RequestList{Requests: make([]instruct.Request, 0, min(len(reqs), limit))}
+	shown := make([]instruct.Request, 0, min(len(reqs), limit))
 	for _, req := range reqs[:min(len(reqs), limit)] {
-		page.Requests = append(page.Requests, withEmptySlices(req))
+		shown = append(shown, withEmptySlices(req))
 	}
-	if len(reqs) > limit {
-		n, _ := instruct.ParseRequestID(page.Requests[limit-1].ID)
-		next := strconv.FormatInt(n, 10)
-		page.Next = &next
+	encoded, err := pack("requests", shown, api.FeedPageBudget)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
+	var next *string
+	if encoded.n < len(reqs) {
+		n, _ := instruct.ParseRequestID(shown[encoded.n-1].ID)
+		after := strconv.FormatInt(n, 10)
+		next = &after
+	}
+	return encoded.write(w, member{"next", next})
 }
 
 // listQuery reads the query of GET /requests; status and definition may

@@ -80,7 +80,7 @@ type instance struct {
 }
 
 func otherInstance(t *testing.T, e *testEnv) instance {
-	l, err := ledger.Open(context.Background(), e.path)
+	l, err := ledger.Open(context.Background(), e.path, ledger.WithQuotas(e.quotas))
 	if err != nil {
 		t.Fatal(err)
 	}
