@@ -130,6 +130,7 @@ func English() Messages {
 		PaneLegal:      "Legal basis",
 		PaneScopes:     "Data requested",
 		Field:          func(name string) string { return lookup(fields, name) },
+		Labelled:       func(label, value string) string { return label + ": " + value },
 		ContactRole:    func(role string) string { return lookup(roles, role) },
 		YesNo:          func(b bool) string { return choose(b, "yes", "no") },
 		None:           "none",

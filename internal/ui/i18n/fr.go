@@ -131,6 +131,7 @@ func French() Messages {
 		PaneLegal:      "Cadre juridique",
 		PaneScopes:     "Données demandées",
 		Field:          func(name string) string { return lookup(fields, name) },
+		Labelled:       func(label, value string) string { return label + " : " + value },
 		ContactRole:    func(role string) string { return lookup(roles, role) },
 		YesNo:          func(b bool) string { return choose(b, "oui", "non") },
 		None:           "aucun",
@@ -170,11 +171,11 @@ func French() Messages {
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
-				return fmt.Sprintf("Ajouter cette note interne à la demande %s de %s ?", id, org)
+				return fmt.Sprintf("Ajouter cette note interne à la demande %s %s ?", id, ofOrganization(org))
 			case instruct.KindMessage:
-				return fmt.Sprintf("Envoyer ce message au demandeur de la demande %s de %s ?", id, org)
+				return fmt.Sprintf("Envoyer ce message au demandeur de la demande %s %s ?", id, ofOrganization(org))
 			}
-			return fmt.Sprintf("%s la demande %s de %s ?", lookup(decisions, k), id, org)
+			return fmt.Sprintf("%s la demande %s %s ?", lookup(decisions, k), id, ofOrganization(org))
 		},
 		ConfirmHint: "y : confirmer · n ou Échap : revenir au commentaire",
 		EnterNever:  "(Entrée ne confirme pas.)",
@@ -294,4 +295,47 @@ func frenchFlag(f instruct.Flag, r instruct.Request, unknown []string) string {
 		return "Données hors catalogue : " + strings.Join(unknown, ", ")
 	}
 	return string(f)
+}
+
+// frenchArticles gives the definite article the first word of an
+// organisation's name takes in a sentence ("la Ville de Lyon", "le
+// Département du Nord"); a name whose first word is not here takes none
+// ("Lyon Métropole", "Santélia Connect").
+var frenchArticles = map[string]string{
+	"Ville": "la ", "Mairie": "la ", "Commune": "la ", "Région": "la ", "Mutuelle": "la ",
+	"Métropole": "la ", "Communauté": "la ", "Caisse": "la ", "Préfecture": "la ",
+	"Collectivité": "la ", "Direction": "la ", "Fédération": "la ", "Maison": "la ",
+	"Département": "le ", "Ministère": "le ", "CCAS": "le ", "CIAS": "le ", "Centre": "le ",
+	"Conseil": "le ", "Syndicat": "le ", "Service": "le ", "Groupement": "le ", "SDIS": "le ",
+	"Agence": "l'", "Établissement": "l'", "Office": "l'", "Université": "l'", "Institut": "l'",
+	"Hôpital": "l'", "Eurométropole": "l'", "Assemblée": "l'", "Académie": "l'",
+	"Hospices": "les ",
+}
+
+// ofOrganization writes French "de" before an organisation's name, with
+// the article its name takes: "de la Ville de Lyon", "du Département de
+// la Gironde", "de l'Agence nationale de l'habitat", "des Hospices
+// civils", "du Mans Métropole", "d'Évry-Courcouronnes", "de Santélia".
+func ofOrganization(name string) string {
+	first, _, _ := strings.Cut(name, " ")
+	switch frenchArticles[first] {
+	case "la ":
+		return "de la " + name
+	case "le ":
+		return "du " + name
+	case "l'":
+		return "de l'" + name
+	case "les ":
+		return "des " + name
+	}
+	if rest, ok := strings.CutPrefix(name, "Le "); ok {
+		return "du " + rest
+	}
+	if rest, ok := strings.CutPrefix(name, "Les "); ok {
+		return "des " + rest
+	}
+	if name != "" && strings.ContainsRune("AEIOUYÀÂÉÈÊÎÏÔÛaeiouyéèêîô", []rune(name)[0]) {
+		return "d'" + name
+	}
+	return "de " + name
 }

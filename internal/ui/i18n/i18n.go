@@ -50,12 +50,15 @@ type Messages struct {
 	Overdue    string
 
 	// Review.
-	Status         func(s instruct.Status) string
-	SubmittedAgo   func(d time.Duration) string
-	PaneDetails    string
-	PaneLegal      string
-	PaneScopes     string
-	Field          func(name string) string
+	Status       func(s instruct.Status) string
+	SubmittedAgo func(d time.Duration) string
+	PaneDetails  string
+	PaneLegal    string
+	PaneScopes   string
+	Field        func(name string) string
+	// Labelled writes a label before its value, with the colon each
+	// language spaces its own way ("Status: approved", "Statut : validée").
+	Labelled       func(label, value string) string
 	ContactRole    func(role string) string
 	YesNo          func(b bool) string
 	None           string

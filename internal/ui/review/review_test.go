@@ -78,3 +78,22 @@ func TestPanesScrollOnTheirOwn(t *testing.T) {
 }
 
 func keyJ() tea.KeyPressMsg { return tea.KeyPressMsg{Code: 'j', Text: "j"} }
+
+// TestEnglishReviewHasNoFrenchSpacing: the English review writes
+// "Status: submitted", never "Status : submitted".
+func TestEnglishReviewHasNoFrenchSpacing(t *testing.T) {
+	th, msgs := theme.Plain(), i18n.English()
+	keys := keymap.New(msgs.Keys)
+	m := New(&th, &msgs, &keys)
+	m.SetSize(150, 60, false)
+	m.SetDetail(detail())
+	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
+	for _, want := range []string{"Status: submitted", "Terms accepted: no"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the English review lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, " : ") {
+		t.Errorf("the English review has a colon spaced the French way:\n%s", view)
+	}
+}
