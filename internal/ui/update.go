@@ -155,6 +155,9 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 		apis[d.ID] = queue.API{Short: shortName(d), Deadline: dayDuration(d.Deadline())}
 	}
 	m.queue.SetAPIs(apis)
+	if m.user != nil {
+		m.status.SetUser(*m.user, m.defs)
+	}
 	if m.detailID != "" {
 		return m, m.detailCmd(m.detailID)
 	}
@@ -185,7 +188,7 @@ func (m Model) onMe(msg meMsg) Model {
 		return m
 	}
 	m.user = &msg.user
-	m.status.SetUser(msg.user)
+	m.status.SetUser(msg.user, m.defs)
 	return m
 }
 

@@ -112,8 +112,18 @@ func (m Model) cursor() (x, y int, ok bool) {
 	return area.x + fx, area.y + reviewH + fy, ok
 }
 
-// currentHelp returns the keys of what has the keyboard.
+// currentHelp returns the keys of what has the keyboard; a read-only
+// screen offers no decision key.
 func (m Model) currentHelp() keymap.Help {
+	h := m.screenHelp()
+	if m.readOnly() {
+		h = h.Without(m.keys.Decisions())
+	}
+	return h
+}
+
+// screenHelp returns every key of what has the keyboard.
+func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayForm && m.form.Stage() != 0:
 		return m.keys.ForConfirm()
@@ -145,13 +155,18 @@ func (m Model) footer() string {
 	if m.overlay == overlayHelp {
 		help = keymap.Help{Short: []key.Binding{m.keys.Help, m.keys.Close}}
 	}
+	if m.readOnly() && m.overlay != overlayForm {
+		return m.shortHelp(help.Short, m.theme.Accent.Paint(m.msgs.ReadOnly))
+	}
 	return m.shortHelp(help.Short)
 }
 
-// shortHelp draws keys and what they do on one line, as many as fit; the
-// last two (help and quit, where the screen has them) always show.
-func (m Model) shortHelp(bindings []key.Binding) string {
-	items := make([]string, 0, len(bindings))
+// shortHelp draws keys and what they do on one line, as many as fit,
+// after lead (such as the read-only mark); the last two (help and quit,
+// where the screen has them) always show.
+func (m Model) shortHelp(bindings []key.Binding, lead ...string) string {
+	items := make([]string, 0, len(bindings)+len(lead))
+	items = append(items, lead...)
 	for _, kb := range bindings {
 		if kb.Enabled() {
 			items = append(items, m.theme.Key.Paint(kb.Help().Key)+" "+m.theme.Muted.Paint(kb.Help().Desc))
@@ -189,6 +204,12 @@ func (m Model) helpView(w, h int) []string {
 		row = frame.Join(equalize(row, len(block)), equalize(block, len(row)))
 	}
 	body = append(append(body, row...), "")
+	if m.readOnly() {
+		for _, l := range frame.Indent(" ", m.msgs.ReadOnlyHelp(m.readOnlyAPIs()), w-2) {
+			body = append(body, m.theme.Accent.Paint(l))
+		}
+		body = append(body, "")
+	}
 	body = append(body, frame.Indent(" ", m.msgs.Legend, w-2)...)
 	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
 }

@@ -78,17 +78,22 @@ func English() Messages {
 	}
 	ago := func(d time.Duration) string { return compactDuration(d, "d") }
 	return Messages{
-		Lang:        "en",
-		AppName:     "instruct",
-		Online:      "online",
-		Offline:     "offline",
-		Syncing:     "syncing…",
-		NeverSynced: "never synced",
-		NoSync:      "no sync",
-		SyncedAgo:   func(d time.Duration) string { return "synced " + ago(d) + " ago" },
-		PendingN:    func(n int) string { return strconv.Itoa(n) + " pending" },
-		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
-		RejectedN:   func(n int) string { return strconv.Itoa(n) + " rejected" },
+		Lang:           "en",
+		AppName:        "instruct",
+		Online:         "online",
+		Offline:        "offline",
+		Syncing:        "syncing…",
+		NeverSynced:    "never synced",
+		NoSync:         "no sync",
+		SyncedAgo:      func(d time.Duration) string { return "synced " + ago(d) + " ago" },
+		ReadOnlyAccess: func(apis string) string { return "read-only access to " + apis },
+		ReadOnly:       "read-only",
+		ReadOnlyHelp: func(api string) string {
+			return "Read-only access to " + api + " requests: you may read them, search them, copy from them, not decide on them."
+		},
+		PendingN:   func(n int) string { return strconv.Itoa(n) + " pending" },
+		ConflictsN: func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
+		RejectedN:  func(n int) string { return strconv.Itoa(n) + " rejected" },
 		SyncError: func(code instruct.Code, msg string) string {
 			switch code {
 			case instruct.CodeUnavailable:

@@ -79,17 +79,22 @@ func French() Messages {
 	}
 	ago := func(d time.Duration) string { return compactDuration(d, "j") }
 	return Messages{
-		Lang:        "fr",
-		AppName:     "instruct",
-		Online:      "en ligne",
-		Offline:     "hors ligne",
-		Syncing:     "synchronisation…",
-		NeverSynced: "jamais synchronisé",
-		NoSync:      "sans synchronisation",
-		SyncedAgo:   func(d time.Duration) string { return "synchronisé il y a " + ago(d) },
-		PendingN:    func(n int) string { return strconv.Itoa(n) + " en attente" },
-		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
-		RejectedN:   func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
+		Lang:           "fr",
+		AppName:        "instruct",
+		Online:         "en ligne",
+		Offline:        "hors ligne",
+		Syncing:        "synchronisation…",
+		NeverSynced:    "jamais synchronisé",
+		NoSync:         "sans synchronisation",
+		SyncedAgo:      func(d time.Duration) string { return "synchronisé il y a " + ago(d) },
+		ReadOnlyAccess: func(apis string) string { return "accès en lecture seule : " + apis },
+		ReadOnly:       "lecture seule",
+		ReadOnlyHelp: func(api string) string {
+			return "Accès en lecture seule aux demandes " + api + " : vous pouvez les lire, les chercher, en copier le texte, pas décider."
+		},
+		PendingN:   func(n int) string { return strconv.Itoa(n) + " en attente" },
+		ConflictsN: func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
+		RejectedN:  func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
 		SyncError: func(code instruct.Code, msg string) string {
 			switch code {
 			case instruct.CodeUnavailable:

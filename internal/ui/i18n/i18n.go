@@ -26,8 +26,14 @@ type Messages struct {
 	NoSync      string
 	SyncedAgo   func(d time.Duration) string
 	PendingN    func(n int) string
-	ConflictsN  func(n int) string
-	RejectedN   func(n int) string
+	// ReadOnlyAccess names the APIs the reviewer may only read.
+	ReadOnlyAccess func(apis string) string
+	// ReadOnly marks a screen that offers no decision.
+	ReadOnly string
+	// ReadOnlyHelp says, in the help, why no decision key is listed.
+	ReadOnlyHelp func(api string) string
+	ConflictsN   func(n int) string
+	RejectedN    func(n int) string
 	// SyncError says a failed sync in the language's own words, by its
 	// code; msg, the engine's own text, goes to the log, never here.
 	SyncError func(code instruct.Code, msg string) string

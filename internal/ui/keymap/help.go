@@ -77,3 +77,32 @@ func (k KeyMap) ForSearch() Help {
 		Full:  [][]key.Binding{{k.SearchDone, k.SearchClear, k.Up, k.Down}},
 	}
 }
+
+// Decisions returns the keys that decide, write or discard on a request:
+// what a read-only screen must not offer.
+func (k KeyMap) Decisions() []key.Binding { return k.decide() }
+
+// Without returns h without the bindings drop (matched by their keys), and
+// without the groups that leaves empty.
+func (h Help) Without(drop []key.Binding) Help {
+	gone := map[string]bool{}
+	for _, b := range drop {
+		gone[b.Help().Key] = true
+	}
+	keep := func(bs []key.Binding) []key.Binding {
+		var out []key.Binding
+		for _, b := range bs {
+			if !gone[b.Help().Key] {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	out := Help{Short: keep(h.Short)}
+	for _, g := range h.Full {
+		if g = keep(g); len(g) > 0 {
+			out.Full = append(out.Full, g)
+		}
+	}
+	return out
+}
