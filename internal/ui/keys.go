@@ -169,7 +169,6 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
 	n := len(tabStatuses()) + 1
 	m.query.tab = (m.query.tab + delta + n) % n
-	m.queue.SetShowStatus(m.query.tab == len(tabStatuses()))
 	return m.reload("")
 }
 

@@ -25,6 +25,11 @@ func English() Messages {
 		instruct.StatusSubmitted: "To review", instruct.StatusChangesRequested: "Changes",
 		instruct.StatusValidated: "Approved", instruct.StatusRefused: "Refused",
 	}
+	shortStatuses := map[instruct.Status]string{
+		instruct.StatusDraft: "draft", instruct.StatusSubmitted: "submitted",
+		instruct.StatusChangesRequested: "changes", instruct.StatusValidated: "approved",
+		instruct.StatusRefused: "refused", instruct.StatusRevoked: "revoked", instruct.StatusArchived: "archived",
+	}
 	ops := map[instruct.OpState]string{
 		instruct.OpPending: "pending", instruct.OpSending: "sending", instruct.OpConflict: "conflict",
 		instruct.OpRejected: "rejected", instruct.OpAccepted: "accepted",
@@ -130,6 +135,7 @@ func English() Messages {
 		Overdue: "past deadline",
 
 		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort:    func(s instruct.Status) string { return lookup(shortStatuses, s) },
 		SubmittedAgo:   func(d time.Duration) string { return "submitted " + ago(d) + " ago" },
 		PaneDetails:    "Request",
 		PaneLegal:      "Legal basis",

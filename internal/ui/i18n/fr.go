@@ -25,6 +25,11 @@ func French() Messages {
 		instruct.StatusSubmitted: "À instr.", instruct.StatusChangesRequested: "Modifs",
 		instruct.StatusValidated: "Valid.", instruct.StatusRefused: "Refus.",
 	}
+	shortStatuses := map[instruct.Status]string{
+		instruct.StatusDraft: "brouillon", instruct.StatusSubmitted: "soumise",
+		instruct.StatusChangesRequested: "modifs", instruct.StatusValidated: "validée",
+		instruct.StatusRefused: "refusée", instruct.StatusRevoked: "révoquée", instruct.StatusArchived: "archivée",
+	}
 	ops := map[instruct.OpState]string{
 		instruct.OpPending: "en attente", instruct.OpSending: "envoi", instruct.OpConflict: "conflit",
 		instruct.OpRejected: "rejetée", instruct.OpAccepted: "acceptée",
@@ -131,6 +136,7 @@ func French() Messages {
 		Overdue: "délai dépassé",
 
 		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort:    func(s instruct.Status) string { return lookup(shortStatuses, s) },
 		SubmittedAgo:   func(d time.Duration) string { return "soumise il y a " + ago(d) },
 		PaneDetails:    "Demande",
 		PaneLegal:      "Cadre juridique",

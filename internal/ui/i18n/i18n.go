@@ -56,7 +56,9 @@ type Messages struct {
 	Overdue    string
 
 	// Review.
-	Status       func(s instruct.Status) string
+	Status func(s instruct.Status) string
+	// StatusShort is a status in a word, for the queue's column.
+	StatusShort  func(s instruct.Status) string
 	SubmittedAgo func(d time.Duration) string
 	PaneDetails  string
 	PaneLegal    string
