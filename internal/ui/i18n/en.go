@@ -134,9 +134,14 @@ func English() Messages {
 		},
 		Overdue: "past deadline",
 
-		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
-		StatusShort:    func(s instruct.Status) string { return lookup(shortStatuses, s) },
-		SubmittedAgo:   func(d time.Duration) string { return "submitted " + ago(d) + " ago" },
+		Status:      func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort: func(s instruct.Status) string { return lookup(shortStatuses, s) },
+		Submissions: func(first string, d time.Duration, again bool) string {
+			if again {
+				return "first submitted " + first + ", again " + ago(d) + " ago"
+			}
+			return "submitted " + first + ", " + ago(d) + " ago"
+		},
 		PaneDetails:    "Request",
 		PaneLegal:      "Legal basis",
 		PaneScopes:     "Data requested",

@@ -135,9 +135,14 @@ func French() Messages {
 		},
 		Overdue: "délai dépassé",
 
-		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
-		StatusShort:    func(s instruct.Status) string { return lookup(shortStatuses, s) },
-		SubmittedAgo:   func(d time.Duration) string { return "soumise il y a " + ago(d) },
+		Status:      func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort: func(s instruct.Status) string { return lookup(shortStatuses, s) },
+		Submissions: func(first string, d time.Duration, again bool) string {
+			if again {
+				return "déposée le " + first + ", resoumise il y a " + ago(d)
+			}
+			return "soumise le " + first + ", il y a " + ago(d)
+		},
 		PaneDetails:    "Demande",
 		PaneLegal:      "Cadre juridique",
 		PaneScopes:     "Données demandées",

@@ -58,12 +58,15 @@ type Messages struct {
 	// Review.
 	Status func(s instruct.Status) string
 	// StatusShort is a status in a word, for the queue's column.
-	StatusShort  func(s instruct.Status) string
-	SubmittedAgo func(d time.Duration) string
-	PaneDetails  string
-	PaneLegal    string
-	PaneScopes   string
-	Field        func(name string) string
+	StatusShort func(s instruct.Status) string
+	// Submissions says when a request was first submitted (a date) and
+	// how long ago it was last; again is true when that was a later
+	// submission.
+	Submissions func(first string, ago time.Duration, again bool) string
+	PaneDetails string
+	PaneLegal   string
+	PaneScopes  string
+	Field       func(name string) string
 	// Labelled writes a label before its value, with the colon each
 	// language spaces its own way ("Status: approved", "Statut : validée").
 	Labelled       func(label, value string) string
