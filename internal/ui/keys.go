@@ -180,7 +180,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.query.searching = false
 		return m, nil
 	case key.Matches(k, m.keys.SearchClear):
+		// The request found stays selected once the search is gone.
 		m.query.searching, m.query.text = false, ""
+		return m.reload(m.queue.SelectedID())
 	case k.String() == "backspace" && len(text) > 0:
 		m.query.text = string(text[:len(text)-1])
 	case k.String() == "ctrl+u" || k.String() == "ctrl+w":
@@ -244,6 +246,7 @@ func (m Model) openTimeline() (Model, tea.Cmd, bool) {
 	}
 	m.overlay = overlayTimeline
 	m.layout()
+	m.timeline.ShowLatest()
 	return m, nil, true
 }
 

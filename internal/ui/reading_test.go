@@ -37,3 +37,48 @@ func TestReviewHeaderNamesFirstSubmission(t *testing.T) {
 		}
 	}
 }
+
+// TestClearingSearchKeepsTheRequestFound: Esc on a search leaves the
+// request found selected in the whole tab.
+func TestClearingSearchKeepsTheRequestFound(t *testing.T) {
+	f := newFixture(t)
+	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
+	d.keys("/")
+	d.typeText("cantine")
+	d.keys("down")
+	found := d.m.queue.SelectedID()
+	if found == "" || d.m.queue.Cursor() == 0 {
+		t.Fatalf("the search found too little to move in: %d rows", d.m.queue.Len())
+	}
+	d.keys("esc")
+	if got := d.m.queue.SelectedID(); got != found || d.m.query.text != "" {
+		t.Errorf("after clearing the search the selected request is %s (search %q), want %s", got, d.m.query.text, found)
+	}
+}
+
+// TestEveryFooterWithAWayBackShowsEsc: at 80 columns, every screen that
+// Esc leaves says so in its footer.
+func TestEveryFooterWithAWayBackShowsEsc(t *testing.T) {
+	f := newFixture(t)
+	for _, lang := range []string{"en", "fr"} {
+		for _, sc := range []struct {
+			name  string
+			reach func(d *driver)
+		}{
+			{"review", func(d *driver) { d.selectRequest(f.flagged); d.keys("enter") }},
+			{"history", func(d *driver) { d.selectRequest(f.flagged); d.keys("t") }},
+			{"form", func(d *driver) { d.selectRequest(f.flagged); d.keys("enter", "x") }},
+			{"confirmation", func(d *driver) { d.selectRequest(f.flagged); d.keys("x"); d.typeText("Motif."); d.keys("ctrl+s") }},
+			{"search", func(d *driver) { d.keys("/") }},
+			{"help", func(d *driver) { d.keys("?") }},
+		} {
+			d := newDriver(t, Options{Cache: f.st, Lang: lang}, 80, 24)
+			sc.reach(d)
+			lines := strings.Split(d.screen(), "\n")
+			if footer := lines[len(lines)-1]; !strings.Contains(footer, "esc") {
+				t.Errorf("%s %s: the footer does not offer esc: %q", lang, sc.name, footer)
+			}
+			d.keys("esc")
+		}
+	}
+}

@@ -162,28 +162,49 @@ func (m Model) footer() string {
 }
 
 // shortHelp draws keys and what they do on one line, as many as fit,
-// after lead (such as the read-only mark); the last two (help and quit,
-// where the screen has them) always show.
+// after lead (such as the read-only mark). The last two (help and quit,
+// where the screen has them) and the way back (esc) always show.
 func (m Model) shortHelp(bindings []key.Binding, lead ...string) string {
-	items := make([]string, 0, len(bindings)+len(lead))
-	items = append(items, lead...)
+	type item struct {
+		text string
+		kept bool
+	}
+	items := make([]item, 0, len(bindings)+len(lead))
+	for _, l := range lead {
+		items = append(items, item{l, true})
+	}
 	for _, kb := range bindings {
 		if kb.Enabled() {
-			items = append(items, m.theme.Key.Paint(kb.Help().Key)+" "+m.theme.Muted.Paint(kb.Help().Desc))
+			esc := strings.Contains(kb.Help().Key, "esc")
+			items = append(items, item{m.theme.Key.Paint(kb.Help().Key) + " " + m.theme.Muted.Paint(kb.Help().Desc), esc})
 		}
 	}
-	keep := min(2, len(items))
-	tail := items[len(items)-keep:]
-	room := m.width - 1 - frame.Width(strings.Join(tail, " · "))
-	var head []string
-	for _, it := range items[:len(items)-keep] {
-		if frame.Width(strings.Join(append(head, it), " · "))+3 > room {
+	for i := max(0, len(items)-2); i < len(items); i++ {
+		items[i].kept = true
+	}
+	width := func(items []item) int {
+		n := 0
+		for _, it := range items {
+			n += frame.Width(it.text) + 3
+		}
+		return n
+	}
+	// Drop the last optional items until the line fits.
+	for width(items) > m.width+2 {
+		i := len(items) - 1
+		for i >= 0 && items[i].kept {
+			i--
+		}
+		if i < 0 {
 			break
 		}
-		head = append(head, it)
+		items = append(items[:i], items[i+1:]...)
 	}
-	sep := m.theme.Muted.Paint(" · ")
-	return frame.Fit(" "+strings.Join(append(head, tail...), sep), m.width)
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.text
+	}
+	return frame.Fit(" "+strings.Join(texts, m.theme.Muted.Paint(" · ")), m.width)
 }
 
 // helpView lists every key of the screen under the help, from the same

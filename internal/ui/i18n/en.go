@@ -159,6 +159,7 @@ func English() Messages {
 
 		TimelineTitle: func(id string) string { return "History of " + id },
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		InternalNote:  "INTERNAL NOTE · reviewers only, never sent to the applicant",
 		ChangedSince:  "Changed since changes were requested:",
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },

@@ -160,6 +160,7 @@ func French() Messages {
 
 		TimelineTitle: func(id string) string { return "Historique de " + id },
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		InternalNote:  "NOTE INTERNE · instructeurs seulement, jamais envoyée au demandeur",
 		ChangedSince:  "Modifié depuis la demande de modifications :",
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },

@@ -84,10 +84,12 @@ type Messages struct {
 	TimelineTitle func(id string) string
 	Did           func(k instruct.Kind) string
 	ChangedSince  string
-	NoEvents      string
-	DateTime      func(t time.Time) string
-	Quote         func(s string) string
-	Date          func(t time.Time) string
+	// InternalNote marks an internal note wherever it is shown.
+	InternalNote string
+	NoEvents     string
+	DateTime     func(t time.Time) string
+	Quote        func(s string) string
+	Date         func(t time.Time) string
 
 	// Decision form and confirmation.
 	Decision      func(k instruct.Kind) string
