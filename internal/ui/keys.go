@@ -91,6 +91,8 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
 		return m.openTimeline()
+	case key.Matches(k, m.keys.Copy):
+		return m.copyText()
 	case key.Matches(k, m.keys.Discard):
 		return m.discard()
 	default:
@@ -236,6 +238,25 @@ func (m *Model) syncNow() {
 	}
 	m.opts.Syncer.Trigger()
 	m.notice = m.msgs.SyncRequested
+}
+
+// copyText puts in the terminal's clipboard (OSC 52, which works over
+// SSH) the comment being read in the history, or else the selected
+// request's ID. The text is the sanitised one the screen shows.
+func (m Model) copyText() (Model, tea.Cmd, bool) {
+	id := m.selectedID()
+	if id == "" {
+		m.notice = m.msgs.NoSelection
+		return m, nil, true
+	}
+	if m.overlay == overlayTimeline && m.timeline.ID() == id {
+		if e, ok := m.timeline.CommentInView(); ok {
+			m.notice = m.msgs.CopiedComment(e.Actor.Name)
+			return m, tea.SetClipboard(e.Comment), true
+		}
+	}
+	m.notice = m.msgs.CopiedID(id)
+	return m, tea.SetClipboard(id), true
 }
 
 // openTimeline shows the history of the selected request.

@@ -2,10 +2,14 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // events returns the cached history of request id.
@@ -80,5 +84,57 @@ func TestEveryFooterWithAWayBackShowsEsc(t *testing.T) {
 			}
 			d.keys("esc")
 		}
+	}
+}
+
+// clipboard presses y and returns what the command it returns puts in
+// the terminal's clipboard (OSC 52), or "".
+func clipboard(t *testing.T, d *driver) string {
+	t.Helper()
+	next, cmd := d.m.Update(keyPress("y"))
+	d.m = next.(Model)
+	var found string
+	var walk func(c tea.Cmd)
+	walk = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				walk(c)
+			}
+		default:
+			if v := reflect.ValueOf(msg); v.IsValid() && v.Type().Name() == "setClipboardMsg" {
+				found = v.String()
+			}
+		}
+	}
+	walk(cmd)
+	return found
+}
+
+// TestYCopiesTheIDOrTheCommentInView: y copies the selected request's ID,
+// and in the history the comment being read, as the screen shows it.
+func TestYCopiesTheIDOrTheCommentInView(t *testing.T) {
+	f := newFixture(t)
+	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
+	d.selectRequest(f.resubmitted)
+	if got := clipboard(t, d); got != f.resubmitted {
+		t.Errorf("y in the queue copies %q, want the ID %s", got, f.resubmitted)
+	}
+	if !strings.Contains(d.screen(), f.resubmitted+" copied") {
+		t.Errorf("y does not say what it copied:\n%s", d.screen())
+	}
+	d.keys("t", "g")
+	var want instruct.Event
+	for _, e := range events(t, f, f.resubmitted) {
+		if strings.TrimSpace(e.Comment) != "" {
+			want = e
+			break
+		}
+	}
+	if got := clipboard(t, d); got != sanitize.Text(want.Comment) || got == "" {
+		t.Errorf("y at the top of the history copies %q, want the first comment %q", got, want.Comment)
 	}
 }

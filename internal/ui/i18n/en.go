@@ -240,6 +240,8 @@ func English() Messages {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
 		},
 		Discarded:     func(id string) string { return id + ": your decision was discarded." },
+		CopiedID:      func(id string) string { return id + " copied to the clipboard." },
+		CopiedComment: func(author string) string { return "Comment of " + author + " copied to the clipboard." },
 		SyncRequested: "Sync requested.",
 		NoSyncer:      "No sync in this mode.",
 		CacheError:    func(msg string) string { return "Cannot read the cache: " + msg },
@@ -260,6 +262,7 @@ func English() Messages {
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
+			Copy:  "copy ID or comment",
 			Close: "close",
 		},
 	}

@@ -241,6 +241,8 @@ func French() Messages {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
 		},
 		Discarded:     func(id string) string { return id + " : votre décision a été abandonnée." },
+		CopiedID:      func(id string) string { return id + " copié dans le presse-papiers." },
+		CopiedComment: func(author string) string { return "Commentaire de " + author + " copié dans le presse-papiers." },
 		SyncRequested: "Synchronisation demandée.",
 		NoSyncer:      "Pas de synchronisation dans ce mode.",
 		CacheError:    func(msg string) string { return "Lecture du cache impossible : " + msg },
@@ -261,6 +263,7 @@ func French() Messages {
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
+			Copy:  "copier l'ID ou le commentaire",
 			Close: "fermer",
 		},
 	}

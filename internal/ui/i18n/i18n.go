@@ -140,6 +140,10 @@ type Messages struct {
 	NoSyncer      string
 	CacheError    func(msg string) string
 	NoSelection   string
+	// Copied says what y put in the clipboard: the request's ID, or
+	// the comment of author.
+	CopiedID      func(id string) string
+	CopiedComment func(author string) string
 
 	// Help and sizes.
 	HelpTitle string
@@ -159,6 +163,7 @@ type KeyHelp struct {
 	Search, Filter, Sort, Sync, Help, Quit              string
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
 	SearchDone, SearchClear, Close                      string
+	Copy                                                string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

@@ -24,7 +24,7 @@ func (k KeyMap) decide() []key.Binding {
 }
 
 func (k KeyMap) general() []key.Binding {
-	return []key.Binding{k.Timeline, k.Search, k.Filter, k.Sort, k.Sync, k.Help, k.Quit}
+	return []key.Binding{k.Timeline, k.Copy, k.Search, k.Filter, k.Sort, k.Sync, k.Help, k.Quit}
 }
 
 // ForQueue is the help of the queue.
@@ -50,7 +50,7 @@ func (k KeyMap) ForReview() Help {
 func (k KeyMap) ForTimeline() Help {
 	return Help{
 		Short: []key.Binding{k.Up, k.Down, k.Close, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit},
-		Full:  [][]key.Binding{append(k.nav(), k.Close), k.decide(), {k.Help, k.Quit}},
+		Full:  [][]key.Binding{append(k.nav(), k.Close, k.Copy), k.decide(), {k.Help, k.Quit}},
 	}
 }
 

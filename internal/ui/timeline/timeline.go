@@ -29,7 +29,9 @@ type Model struct {
 	id string
 	// latest is the line the latest event starts on; atLatest asks the
 	// next rebuild to scroll there.
-	latest        int
+	latest int
+	// starts holds the line each event starts on.
+	starts        []int
 	atLatest      bool
 	events        []instruct.Event
 	scroll        frame.Scroll
@@ -104,6 +106,26 @@ func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
 	return m, true
 }
 
+// CommentInView returns the event whose comment the reviewer is reading:
+// the one at the top of the window, or else the first below it in view
+// with a comment; ok is false when none shows.
+func (m Model) CommentInView() (instruct.Event, bool) {
+	top, bottom := m.scroll.Offset, m.scroll.Offset+m.scroll.Height
+	for i, start := range m.starts {
+		end := len(m.scroll.Lines)
+		if i+1 < len(m.starts) {
+			end = m.starts[i+1]
+		}
+		if end <= top || start >= bottom || i >= len(m.events) {
+			continue
+		}
+		if strings.TrimSpace(m.events[i].Comment) != "" {
+			return m.events[i], true
+		}
+	}
+	return instruct.Event{}, false
+}
+
 // Scroll scrolls by delta lines.
 func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 
@@ -135,7 +157,7 @@ func (m *Model) rebuild() {
 
 // lines draws every event, oldest first.
 func (m *Model) lines(w int) []string {
-	m.latest = 0
+	m.latest, m.starts = 0, nil
 	if len(m.events) == 0 {
 		return []string{m.msgs.NoEvents}
 	}
@@ -147,6 +169,7 @@ func (m *Model) lines(w int) []string {
 			out = append(out, "")
 		}
 		m.latest = len(out)
+		m.starts = append(m.starts, len(out))
 		out = append(out, m.event(e, w)...)
 		switch {
 		case e.Kind == instruct.KindRequestChanges:
