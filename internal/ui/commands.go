@@ -71,7 +71,9 @@ func (m Model) detailCmd(id string) tea.Cmd {
 		if err != nil {
 			return detailMsg{id: id, err: fmt.Errorf("load operations of %s: %w", id, err)}
 		}
-		return detailMsg{id: id, detail: newDetail(r, defs[r.Definition], ops), events: cleanEvents(events)}
+		d := newDetail(r, defs[r.Definition], ops)
+		d.FirstSubmittedAt = firstSubmission(events)
+		return detailMsg{id: id, detail: d, events: cleanEvents(events)}
 	}
 }
 
@@ -85,6 +87,18 @@ func newDetail(r instruct.Request, def instruct.Definition, ops []instruct.Opera
 		d.Op = &op
 	}
 	return d
+}
+
+// firstSubmission returns when events, oldest first, first submit the
+// request, or nil.
+func firstSubmission(events []instruct.Event) *time.Time {
+	for _, e := range events {
+		if e.Kind == instruct.KindSubmit {
+			at := e.At
+			return &at
+		}
+	}
+	return nil
 }
 
 // definitionsCmd loads the API catalogue.

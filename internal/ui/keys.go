@@ -91,6 +91,8 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
 		return m.openTimeline()
+	case key.Matches(k, m.keys.Copy):
+		return m.copyText()
 	case key.Matches(k, m.keys.Discard):
 		return m.discard()
 	default:
@@ -169,7 +171,6 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
 	n := len(tabStatuses()) + 1
 	m.query.tab = (m.query.tab + delta + n) % n
-	m.queue.SetShowStatus(m.query.tab == len(tabStatuses()))
 	return m.reload("")
 }
 
@@ -181,7 +182,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.query.searching = false
 		return m, nil
 	case key.Matches(k, m.keys.SearchClear):
+		// The request found stays selected once the search is gone.
 		m.query.searching, m.query.text = false, ""
+		return m.reload(m.queue.SelectedID())
 	case k.String() == "backspace" && len(text) > 0:
 		m.query.text = string(text[:len(text)-1])
 	case k.String() == "ctrl+u" || k.String() == "ctrl+w":
@@ -237,6 +240,25 @@ func (m *Model) syncNow() {
 	m.notice = m.msgs.SyncRequested
 }
 
+// copyText puts in the terminal's clipboard (OSC 52, which works over
+// SSH) the comment being read in the history, or else the selected
+// request's ID. The text is the sanitised one the screen shows.
+func (m Model) copyText() (Model, tea.Cmd, bool) {
+	id := m.selectedID()
+	if id == "" {
+		m.notice = m.msgs.NoSelection
+		return m, nil, true
+	}
+	if m.overlay == overlayTimeline && m.timeline.ID() == id {
+		if e, ok := m.timeline.CommentInView(); ok {
+			m.notice = m.msgs.CopiedComment(e.Actor.Name)
+			return m, tea.SetClipboard(e.Comment), true
+		}
+	}
+	m.notice = m.msgs.CopiedID(id)
+	return m, tea.SetClipboard(id), true
+}
+
 // openTimeline shows the history of the selected request.
 func (m Model) openTimeline() (Model, tea.Cmd, bool) {
 	if m.queue.SelectedID() == "" {
@@ -245,6 +267,7 @@ func (m Model) openTimeline() (Model, tea.Cmd, bool) {
 	}
 	m.overlay = overlayTimeline
 	m.layout()
+	m.timeline.ShowLatest()
 	return m, nil, true
 }
 

@@ -27,6 +27,9 @@ const (
 	chromeRows    = 3
 	queueMinWidth = 44
 	queueMaxWidth = 64
+	// A queue that mixes statuses has a status column: it takes more.
+	queueMixedMinWidth = 60
+	queueMixedMaxWidth = 76
 )
 
 // While the decision form is open, the request stays in view above it
@@ -80,6 +83,9 @@ func (m Model) regions() (queueRect, area rect) {
 	switch m.class() {
 	case wide:
 		qw := min(queueMaxWidth, max(queueMinWidth, m.width*34/100))
+		if m.mixesStatuses() {
+			qw = min(queueMixedMaxWidth, max(queueMixedMinWidth, m.width*38/100))
+		}
 		return rect{0, bodyTop, qw, bodyH}, rect{qw, bodyTop, m.width - qw, bodyH}
 	case medium:
 		if browsing {

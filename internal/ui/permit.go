@@ -41,3 +41,30 @@ func (m Model) apiName(id string) string {
 	}
 	return id
 }
+
+// readOnly reports whether the screen offers no decision: the reviewer
+// may only read the selected request's API, or, with nothing selected,
+// decides on no API at all.
+func (m Model) readOnly() bool {
+	if m.user == nil {
+		return false
+	}
+	if it, ok := m.queue.Selected(); ok {
+		return !m.user.CanDecide(it.Definition)
+	}
+	for _, g := range m.user.Roles {
+		if m.user.CanDecide(g.Definition) {
+			return false
+		}
+	}
+	return true
+}
+
+// readOnlyAPIs names what the reviewer may only read: the selected
+// request's API, or every API.
+func (m Model) readOnlyAPIs() string {
+	if it, ok := m.queue.Selected(); ok {
+		return m.apiName(it.Definition)
+	}
+	return m.msgs.AllAPIs
+}

@@ -155,6 +155,9 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 		apis[d.ID] = queue.API{Short: shortName(d), Deadline: dayDuration(d.Deadline())}
 	}
 	m.queue.SetAPIs(apis)
+	if m.user != nil {
+		m.status.SetUser(*m.user, m.defs)
+	}
 	if m.detailID != "" {
 		return m, m.detailCmd(m.detailID)
 	}
@@ -185,7 +188,7 @@ func (m Model) onMe(msg meMsg) Model {
 		return m
 	}
 	m.user = &msg.user
-	m.status.SetUser(msg.user)
+	m.status.SetUser(msg.user, m.defs)
 	return m
 }
 
@@ -217,6 +220,12 @@ func (m *Model) fail(err error) {
 	m.notice, m.noticeBad = m.msgs.CacheError(m.msgs.ErrCode(instruct.ErrorCode(err))), true
 }
 
+// mixesStatuses reports whether the queue holds requests of several
+// statuses: the All tab, and search results.
+func (m Model) mixesStatuses() bool {
+	return m.query.tab == len(tabStatuses()) || m.query.text != ""
+}
+
 // reload runs a changed query (tab, search, filter, sort) as a new
 // generation: a first window of rows comes at once, the rest after.
 func (m Model) reload(keepID string) (Model, tea.Cmd) {
@@ -239,6 +248,8 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
 	m.query.keepID = keepID
+	m.queue.SetShowStatus(m.mixesStatuses())
+	m.layout()
 	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
 	if m.detailID != "" {
 		cmds = append(cmds, m.detailCmd(m.detailID))

@@ -112,8 +112,18 @@ func (m Model) cursor() (x, y int, ok bool) {
 	return area.x + fx, area.y + reviewH + fy, ok
 }
 
-// currentHelp returns the keys of what has the keyboard.
+// currentHelp returns the keys of what has the keyboard; a read-only
+// screen offers no decision key.
 func (m Model) currentHelp() keymap.Help {
+	h := m.screenHelp()
+	if m.readOnly() {
+		h = h.Without(m.keys.Decisions())
+	}
+	return h
+}
+
+// screenHelp returns every key of what has the keyboard.
+func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayForm && m.form.Stage() != 0:
 		return m.keys.ForConfirm()
@@ -145,30 +155,56 @@ func (m Model) footer() string {
 	if m.overlay == overlayHelp {
 		help = keymap.Help{Short: []key.Binding{m.keys.Help, m.keys.Close}}
 	}
+	if m.readOnly() && m.overlay != overlayForm {
+		return m.shortHelp(help.Short, m.theme.Accent.Paint(m.msgs.ReadOnly))
+	}
 	return m.shortHelp(help.Short)
 }
 
-// shortHelp draws keys and what they do on one line, as many as fit; the
-// last two (help and quit, where the screen has them) always show.
-func (m Model) shortHelp(bindings []key.Binding) string {
-	items := make([]string, 0, len(bindings))
+// shortHelp draws keys and what they do on one line, as many as fit,
+// after lead (such as the read-only mark). The last two (help and quit,
+// where the screen has them) and the way back (esc) always show.
+func (m Model) shortHelp(bindings []key.Binding, lead ...string) string {
+	type item struct {
+		text string
+		kept bool
+	}
+	items := make([]item, 0, len(bindings)+len(lead))
+	for _, l := range lead {
+		items = append(items, item{l, true})
+	}
 	for _, kb := range bindings {
 		if kb.Enabled() {
-			items = append(items, m.theme.Key.Paint(kb.Help().Key)+" "+m.theme.Muted.Paint(kb.Help().Desc))
+			esc := strings.Contains(kb.Help().Key, "esc")
+			items = append(items, item{m.theme.Key.Paint(kb.Help().Key) + " " + m.theme.Muted.Paint(kb.Help().Desc), esc})
 		}
 	}
-	keep := min(2, len(items))
-	tail := items[len(items)-keep:]
-	room := m.width - 1 - frame.Width(strings.Join(tail, " · "))
-	var head []string
-	for _, it := range items[:len(items)-keep] {
-		if frame.Width(strings.Join(append(head, it), " · "))+3 > room {
+	for i := max(0, len(items)-2); i < len(items); i++ {
+		items[i].kept = true
+	}
+	width := func(items []item) int {
+		n := 0
+		for _, it := range items {
+			n += frame.Width(it.text) + 3
+		}
+		return n
+	}
+	// Drop the last optional items until the line fits.
+	for width(items) > m.width+2 {
+		i := len(items) - 1
+		for i >= 0 && items[i].kept {
+			i--
+		}
+		if i < 0 {
 			break
 		}
-		head = append(head, it)
+		items = append(items[:i], items[i+1:]...)
 	}
-	sep := m.theme.Muted.Paint(" · ")
-	return frame.Fit(" "+strings.Join(append(head, tail...), sep), m.width)
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.text
+	}
+	return frame.Fit(" "+strings.Join(texts, m.theme.Muted.Paint(" · ")), m.width)
 }
 
 // helpView lists every key of the screen under the help, from the same
@@ -189,6 +225,12 @@ func (m Model) helpView(w, h int) []string {
 		row = frame.Join(equalize(row, len(block)), equalize(block, len(row)))
 	}
 	body = append(append(body, row...), "")
+	if m.readOnly() {
+		for _, l := range frame.Indent(" ", m.msgs.ReadOnlyHelp(m.readOnlyAPIs()), w-2) {
+			body = append(body, m.theme.Accent.Paint(l))
+		}
+		body = append(body, "")
+	}
 	body = append(body, frame.Indent(" ", m.msgs.Legend, w-2)...)
 	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
+	"github.com/instruct-dev/instruct/internal/ui/timeline"
 )
 
 // maxCommentLines caps each comment shown, so the box leaves room for the
@@ -60,10 +61,13 @@ func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []
 func event(e instruct.Event, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.DateTime(e.At))
 	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
-	if strings.TrimSpace(e.Comment) == "" {
+	if strings.TrimSpace(e.Comment) == "" && e.Kind != instruct.KindNote {
 		return lines
 	}
 	comment := frame.Indent("  ", msgs.Quote(e.Comment), w)
+	if e.Kind == instruct.KindNote {
+		comment = timeline.Internal(e.Comment, msgs, th, w)
+	}
 	if len(comment) > maxCommentLines {
 		comment = append(comment[:maxCommentLines-1], frame.Fit(comment[maxCommentLines-1], w-1)+frame.Ellipsis)
 	}

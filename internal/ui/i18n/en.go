@@ -25,6 +25,11 @@ func English() Messages {
 		instruct.StatusSubmitted: "To review", instruct.StatusChangesRequested: "Changes",
 		instruct.StatusValidated: "Approved", instruct.StatusRefused: "Refused",
 	}
+	shortStatuses := map[instruct.Status]string{
+		instruct.StatusDraft: "draft", instruct.StatusSubmitted: "submitted",
+		instruct.StatusChangesRequested: "changes", instruct.StatusValidated: "approved",
+		instruct.StatusRefused: "refused", instruct.StatusRevoked: "revoked", instruct.StatusArchived: "archived",
+	}
 	ops := map[instruct.OpState]string{
 		instruct.OpPending: "pending", instruct.OpSending: "sending", instruct.OpConflict: "conflict",
 		instruct.OpRejected: "rejected", instruct.OpAccepted: "accepted",
@@ -78,17 +83,22 @@ func English() Messages {
 	}
 	ago := func(d time.Duration) string { return compactDuration(d, "d") }
 	return Messages{
-		Lang:        "en",
-		AppName:     "instruct",
-		Online:      "online",
-		Offline:     "offline",
-		Syncing:     "syncing…",
-		NeverSynced: "never synced",
-		NoSync:      "no sync",
-		SyncedAgo:   func(d time.Duration) string { return "synced " + ago(d) + " ago" },
-		PendingN:    func(n int) string { return strconv.Itoa(n) + " pending" },
-		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
-		RejectedN:   func(n int) string { return strconv.Itoa(n) + " rejected" },
+		Lang:           "en",
+		AppName:        "instruct",
+		Online:         "online",
+		Offline:        "offline",
+		Syncing:        "syncing…",
+		NeverSynced:    "never synced",
+		NoSync:         "no sync",
+		SyncedAgo:      func(d time.Duration) string { return "synced " + ago(d) + " ago" },
+		ReadOnlyAccess: func(apis string) string { return "read-only access to " + apis },
+		ReadOnly:       "read-only",
+		ReadOnlyHelp: func(api string) string {
+			return "Read-only access to " + api + " requests: you may read them, search them, copy from them, not decide on them."
+		},
+		PendingN:   func(n int) string { return strconv.Itoa(n) + " pending" },
+		ConflictsN: func(n int) string { return strconv.Itoa(n) + plural(n, " conflict", " conflicts", false) },
+		RejectedN:  func(n int) string { return strconv.Itoa(n) + " rejected" },
 		SyncError: func(code instruct.Code, msg string) string {
 			switch code {
 			case instruct.CodeUnavailable:
@@ -124,12 +134,19 @@ func English() Messages {
 		},
 		Overdue: "past deadline",
 
-		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
-		SubmittedAgo:   func(d time.Duration) string { return "submitted " + ago(d) + " ago" },
+		Status:      func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort: func(s instruct.Status) string { return lookup(shortStatuses, s) },
+		Submissions: func(first string, d time.Duration, again bool) string {
+			if again {
+				return "first submitted " + first + ", again " + ago(d) + " ago"
+			}
+			return "submitted " + first + ", " + ago(d) + " ago"
+		},
 		PaneDetails:    "Request",
 		PaneLegal:      "Legal basis",
 		PaneScopes:     "Data requested",
 		Field:          func(name string) string { return lookup(fields, name) },
+		Labelled:       func(label, value string) string { return label + ": " + value },
 		ContactRole:    func(role string) string { return lookup(roles, role) },
 		YesNo:          func(b bool) string { return choose(b, "yes", "no") },
 		None:           "none",
@@ -142,6 +159,7 @@ func English() Messages {
 
 		TimelineTitle: func(id string) string { return "History of " + id },
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		InternalNote:  "INTERNAL NOTE · reviewers only, never sent to the applicant",
 		ChangedSince:  "Changed since changes were requested:",
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
@@ -222,6 +240,8 @@ func English() Messages {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
 		},
 		Discarded:     func(id string) string { return id + ": your decision was discarded." },
+		CopiedID:      func(id string) string { return id + " copied to the clipboard." },
+		CopiedComment: func(author string) string { return "Comment of " + author + " copied to the clipboard." },
 		SyncRequested: "Sync requested.",
 		NoSyncer:      "No sync in this mode.",
 		CacheError:    func(msg string) string { return "Cannot read the cache: " + msg },
@@ -242,6 +262,7 @@ func English() Messages {
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
+			Copy:  "copy ID or comment",
 			Close: "close",
 		},
 	}

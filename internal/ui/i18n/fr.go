@@ -25,6 +25,11 @@ func French() Messages {
 		instruct.StatusSubmitted: "À instr.", instruct.StatusChangesRequested: "Modifs",
 		instruct.StatusValidated: "Valid.", instruct.StatusRefused: "Refus.",
 	}
+	shortStatuses := map[instruct.Status]string{
+		instruct.StatusDraft: "brouillon", instruct.StatusSubmitted: "soumise",
+		instruct.StatusChangesRequested: "modifs", instruct.StatusValidated: "validée",
+		instruct.StatusRefused: "refusée", instruct.StatusRevoked: "révoquée", instruct.StatusArchived: "archivée",
+	}
 	ops := map[instruct.OpState]string{
 		instruct.OpPending: "en attente", instruct.OpSending: "envoi", instruct.OpConflict: "conflit",
 		instruct.OpRejected: "rejetée", instruct.OpAccepted: "acceptée",
@@ -79,17 +84,22 @@ func French() Messages {
 	}
 	ago := func(d time.Duration) string { return compactDuration(d, "j") }
 	return Messages{
-		Lang:        "fr",
-		AppName:     "instruct",
-		Online:      "en ligne",
-		Offline:     "hors ligne",
-		Syncing:     "synchronisation…",
-		NeverSynced: "jamais synchronisé",
-		NoSync:      "sans synchronisation",
-		SyncedAgo:   func(d time.Duration) string { return "synchronisé il y a " + ago(d) },
-		PendingN:    func(n int) string { return strconv.Itoa(n) + " en attente" },
-		ConflictsN:  func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
-		RejectedN:   func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
+		Lang:           "fr",
+		AppName:        "instruct",
+		Online:         "en ligne",
+		Offline:        "hors ligne",
+		Syncing:        "synchronisation…",
+		NeverSynced:    "jamais synchronisé",
+		NoSync:         "sans synchronisation",
+		SyncedAgo:      func(d time.Duration) string { return "synchronisé il y a " + ago(d) },
+		ReadOnlyAccess: func(apis string) string { return "accès en lecture seule : " + apis },
+		ReadOnly:       "lecture seule",
+		ReadOnlyHelp: func(api string) string {
+			return "Accès en lecture seule aux demandes " + api + " : vous pouvez les lire, les chercher, en copier le texte, pas décider."
+		},
+		PendingN:   func(n int) string { return strconv.Itoa(n) + " en attente" },
+		ConflictsN: func(n int) string { return strconv.Itoa(n) + plural(n, " conflit", " conflits", true) },
+		RejectedN:  func(n int) string { return strconv.Itoa(n) + plural(n, " rejetée", " rejetées", true) },
 		SyncError: func(code instruct.Code, msg string) string {
 			switch code {
 			case instruct.CodeUnavailable:
@@ -125,12 +135,19 @@ func French() Messages {
 		},
 		Overdue: "délai dépassé",
 
-		Status:         func(s instruct.Status) string { return lookup(statuses, s) },
-		SubmittedAgo:   func(d time.Duration) string { return "soumise il y a " + ago(d) },
+		Status:      func(s instruct.Status) string { return lookup(statuses, s) },
+		StatusShort: func(s instruct.Status) string { return lookup(shortStatuses, s) },
+		Submissions: func(first string, d time.Duration, again bool) string {
+			if again {
+				return "déposée le " + first + ", resoumise il y a " + ago(d)
+			}
+			return "soumise le " + first + ", il y a " + ago(d)
+		},
 		PaneDetails:    "Demande",
 		PaneLegal:      "Cadre juridique",
 		PaneScopes:     "Données demandées",
 		Field:          func(name string) string { return lookup(fields, name) },
+		Labelled:       func(label, value string) string { return label + " : " + value },
 		ContactRole:    func(role string) string { return lookup(roles, role) },
 		YesNo:          func(b bool) string { return choose(b, "oui", "non") },
 		None:           "aucun",
@@ -143,6 +160,7 @@ func French() Messages {
 
 		TimelineTitle: func(id string) string { return "Historique de " + id },
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
+		InternalNote:  "NOTE INTERNE · instructeurs seulement, jamais envoyée au demandeur",
 		ChangedSince:  "Modifié depuis la demande de modifications :",
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
@@ -170,11 +188,11 @@ func French() Messages {
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
-				return fmt.Sprintf("Ajouter cette note interne à la demande %s de %s ?", id, org)
+				return fmt.Sprintf("Ajouter cette note interne à la demande %s %s ?", id, ofOrganization(org))
 			case instruct.KindMessage:
-				return fmt.Sprintf("Envoyer ce message au demandeur de la demande %s de %s ?", id, org)
+				return fmt.Sprintf("Envoyer ce message au demandeur de la demande %s %s ?", id, ofOrganization(org))
 			}
-			return fmt.Sprintf("%s la demande %s de %s ?", lookup(decisions, k), id, org)
+			return fmt.Sprintf("%s la demande %s %s ?", lookup(decisions, k), id, ofOrganization(org))
 		},
 		ConfirmHint: "y : confirmer · n ou Échap : revenir au commentaire",
 		EnterNever:  "(Entrée ne confirme pas.)",
@@ -223,6 +241,8 @@ func French() Messages {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
 		},
 		Discarded:     func(id string) string { return id + " : votre décision a été abandonnée." },
+		CopiedID:      func(id string) string { return id + " copié dans le presse-papiers." },
+		CopiedComment: func(author string) string { return "Commentaire de " + author + " copié dans le presse-papiers." },
 		SyncRequested: "Synchronisation demandée.",
 		NoSyncer:      "Pas de synchronisation dans ce mode.",
 		CacheError:    func(msg string) string { return "Lecture du cache impossible : " + msg },
@@ -243,6 +263,7 @@ func French() Messages {
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
+			Copy:  "copier l'ID ou le commentaire",
 			Close: "fermer",
 		},
 	}
@@ -294,4 +315,47 @@ func frenchFlag(f instruct.Flag, r instruct.Request, unknown []string) string {
 		return "Données hors catalogue : " + strings.Join(unknown, ", ")
 	}
 	return string(f)
+}
+
+// frenchArticles gives the definite article the first word of an
+// organisation's name takes in a sentence ("la Ville de Lyon", "le
+// Département du Nord"); a name whose first word is not here takes none
+// ("Lyon Métropole", "Santélia Connect").
+var frenchArticles = map[string]string{
+	"Ville": "la ", "Mairie": "la ", "Commune": "la ", "Région": "la ", "Mutuelle": "la ",
+	"Métropole": "la ", "Communauté": "la ", "Caisse": "la ", "Préfecture": "la ",
+	"Collectivité": "la ", "Direction": "la ", "Fédération": "la ", "Maison": "la ",
+	"Département": "le ", "Ministère": "le ", "CCAS": "le ", "CIAS": "le ", "Centre": "le ",
+	"Conseil": "le ", "Syndicat": "le ", "Service": "le ", "Groupement": "le ", "SDIS": "le ",
+	"Agence": "l'", "Établissement": "l'", "Office": "l'", "Université": "l'", "Institut": "l'",
+	"Hôpital": "l'", "Eurométropole": "l'", "Assemblée": "l'", "Académie": "l'",
+	"Hospices": "les ",
+}
+
+// ofOrganization writes French "de" before an organisation's name, with
+// the article its name takes: "de la Ville de Lyon", "du Département de
+// la Gironde", "de l'Agence nationale de l'habitat", "des Hospices
+// civils", "du Mans Métropole", "d'Évry-Courcouronnes", "de Santélia".
+func ofOrganization(name string) string {
+	first, _, _ := strings.Cut(name, " ")
+	switch frenchArticles[first] {
+	case "la ":
+		return "de la " + name
+	case "le ":
+		return "du " + name
+	case "l'":
+		return "de l'" + name
+	case "les ":
+		return "des " + name
+	}
+	if rest, ok := strings.CutPrefix(name, "Le "); ok {
+		return "du " + rest
+	}
+	if rest, ok := strings.CutPrefix(name, "Les "); ok {
+		return "des " + rest
+	}
+	if name != "" && strings.ContainsRune("AEIOUYÀÂÉÈÊÎÏÔÛaeiouyéèêîô", []rune(name)[0]) {
+		return "d'" + name
+	}
+	return "de " + name
 }

@@ -26,8 +26,14 @@ type Messages struct {
 	NoSync      string
 	SyncedAgo   func(d time.Duration) string
 	PendingN    func(n int) string
-	ConflictsN  func(n int) string
-	RejectedN   func(n int) string
+	// ReadOnlyAccess names the APIs the reviewer may only read.
+	ReadOnlyAccess func(apis string) string
+	// ReadOnly marks a screen that offers no decision.
+	ReadOnly string
+	// ReadOnlyHelp says, in the help, why no decision key is listed.
+	ReadOnlyHelp func(api string) string
+	ConflictsN   func(n int) string
+	RejectedN    func(n int) string
 	// SyncError says a failed sync in the language's own words, by its
 	// code; msg, the engine's own text, goes to the log, never here.
 	SyncError func(code instruct.Code, msg string) string
@@ -50,12 +56,20 @@ type Messages struct {
 	Overdue    string
 
 	// Review.
-	Status         func(s instruct.Status) string
-	SubmittedAgo   func(d time.Duration) string
-	PaneDetails    string
-	PaneLegal      string
-	PaneScopes     string
-	Field          func(name string) string
+	Status func(s instruct.Status) string
+	// StatusShort is a status in a word, for the queue's column.
+	StatusShort func(s instruct.Status) string
+	// Submissions says when a request was first submitted (a date) and
+	// how long ago it was last; again is true when that was a later
+	// submission.
+	Submissions func(first string, ago time.Duration, again bool) string
+	PaneDetails string
+	PaneLegal   string
+	PaneScopes  string
+	Field       func(name string) string
+	// Labelled writes a label before its value, with the colon each
+	// language spaces its own way ("Status: approved", "Statut : validée").
+	Labelled       func(label, value string) string
 	ContactRole    func(role string) string
 	YesNo          func(b bool) string
 	None           string
@@ -70,10 +84,12 @@ type Messages struct {
 	TimelineTitle func(id string) string
 	Did           func(k instruct.Kind) string
 	ChangedSince  string
-	NoEvents      string
-	DateTime      func(t time.Time) string
-	Quote         func(s string) string
-	Date          func(t time.Time) string
+	// InternalNote marks an internal note wherever it is shown.
+	InternalNote string
+	NoEvents     string
+	DateTime     func(t time.Time) string
+	Quote        func(s string) string
+	Date         func(t time.Time) string
 
 	// Decision form and confirmation.
 	Decision      func(k instruct.Kind) string
@@ -124,6 +140,10 @@ type Messages struct {
 	NoSyncer      string
 	CacheError    func(msg string) string
 	NoSelection   string
+	// Copied says what y put in the clipboard: the request's ID, or
+	// the comment of author.
+	CopiedID      func(id string) string
+	CopiedComment func(author string) string
 
 	// Help and sizes.
 	HelpTitle string
@@ -143,6 +163,7 @@ type KeyHelp struct {
 	Search, Filter, Sort, Sync, Help, Quit              string
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
 	SearchDone, SearchClear, Close                      string
+	Copy                                                string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

@@ -126,3 +126,72 @@ func valuesOf(t reflect.Type) []reflect.Value {
 	}
 	return out
 }
+
+// walk calls every message of m, each function with every combination of
+// test values, and gives each text with the message's name to check.
+func walk(m Messages, check func(name, text string)) {
+	v := reflect.ValueOf(m)
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			check(name, f.String())
+		case reflect.Func:
+			for _, args := range argSets(f.Type()) {
+				check(name, f.Call(args)[0].String())
+			}
+		}
+	}
+	keys := reflect.ValueOf(m.Keys)
+	for i := range keys.NumField() {
+		check("Keys."+keys.Type().Field(i).Name, keys.Field(i).String())
+	}
+}
+
+// frenchSpacing finds the space French puts before a colon, question or
+// exclamation mark, semicolon, and its quotation marks, in English text.
+var frenchSpacing = regexp.MustCompile(`[\p{L}\d)]\s[:?!;]|«|»`)
+
+// badArticle finds French words that must contract or elide: "de le",
+// "à les", "de la Le …", "de une".
+var badArticle = regexp.MustCompile(`\b(de|à) (le|les)\b|\bde (un|une|[aeiouéèê][a-zéèê]+)\b|\b(de|du|la) (La|Le|Les) `)
+
+// TestEveryMessageIsWrittenInItsLanguage walks every message of both
+// catalogues: English has no French spacing before its punctuation;
+// French contracts and elides its articles.
+func TestEveryMessageIsWrittenInItsLanguage(t *testing.T) {
+	walk(English(), func(name, text string) {
+		if bad := frenchSpacing.FindString(text); bad != "" {
+			t.Errorf("English %s = %q has French typography %q", name, text, bad)
+		}
+	})
+	walk(French(), func(name, text string) {
+		if bad := badArticle.FindString(text); bad != "" {
+			t.Errorf("French %s = %q has %q, not contracted or elided", name, text, bad)
+		}
+	})
+}
+
+// TestFrenchNamesTheOrganisationWithItsArticle: the confirmation speaks of
+// "la demande D1291 du Département de …", not "de Département".
+func TestFrenchNamesTheOrganisationWithItsArticle(t *testing.T) {
+	tests := []struct{ org, want string }{
+		{"Département de la Haute-Garonne", "la demande D1291 du Département de la Haute-Garonne ?"},
+		{"Ville de Lyon", "la demande D1291 de la Ville de Lyon ?"},
+		{"Commune de Metz", "la demande D1291 de la Commune de Metz ?"},
+		{"CCAS de Brest", "la demande D1291 du CCAS de Brest ?"},
+		{"Centre communal d'action sociale d'Arras", "la demande D1291 du Centre communal"},
+		{"Ministère de la Justice", "la demande D1291 du Ministère de la Justice ?"},
+		{"Agence nationale de l'habitat", "la demande D1291 de l'Agence nationale"},
+		{"Le Mans Métropole", "la demande D1291 du Mans Métropole ?"},
+		{"Évry-Courcouronnes Agglomération", "la demande D1291 d'Évry-Courcouronnes"},
+		{"Santélia Connect", "la demande D1291 de Santélia Connect ?"},
+		{"Région Île-de-France", "la demande D1291 de la Région Île-de-France ?"},
+	}
+	fr := French()
+	for _, tc := range tests {
+		if got := fr.Confirm(instruct.KindApprove, "D1291", tc.org); !strings.Contains(got, tc.want) {
+			t.Errorf("French().Confirm(approve, D1291, %q) = %q, want it to hold %q", tc.org, got, tc.want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func (k KeyMap) decide() []key.Binding {
 }
 
 func (k KeyMap) general() []key.Binding {
-	return []key.Binding{k.Timeline, k.Search, k.Filter, k.Sort, k.Sync, k.Help, k.Quit}
+	return []key.Binding{k.Timeline, k.Copy, k.Search, k.Filter, k.Sort, k.Sync, k.Help, k.Quit}
 }
 
 // ForQueue is the help of the queue.
@@ -50,7 +50,7 @@ func (k KeyMap) ForReview() Help {
 func (k KeyMap) ForTimeline() Help {
 	return Help{
 		Short: []key.Binding{k.Up, k.Down, k.Close, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit},
-		Full:  [][]key.Binding{append(k.nav(), k.Close), k.decide(), {k.Help, k.Quit}},
+		Full:  [][]key.Binding{append(k.nav(), k.Close, k.Copy), k.decide(), {k.Help, k.Quit}},
 	}
 }
 
@@ -76,4 +76,33 @@ func (k KeyMap) ForSearch() Help {
 		Short: []key.Binding{k.SearchDone, k.SearchClear, k.Up, k.Down},
 		Full:  [][]key.Binding{{k.SearchDone, k.SearchClear, k.Up, k.Down}},
 	}
+}
+
+// Decisions returns the keys that decide, write or discard on a request:
+// what a read-only screen must not offer.
+func (k KeyMap) Decisions() []key.Binding { return k.decide() }
+
+// Without returns h without the bindings drop (matched by their keys), and
+// without the groups that leaves empty.
+func (h Help) Without(drop []key.Binding) Help {
+	gone := map[string]bool{}
+	for _, b := range drop {
+		gone[b.Help().Key] = true
+	}
+	keep := func(bs []key.Binding) []key.Binding {
+		var out []key.Binding
+		for _, b := range bs {
+			if !gone[b.Help().Key] {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	out := Help{Short: keep(h.Short)}
+	for _, g := range h.Full {
+		if g = keep(g); len(g) > 0 {
+			out.Full = append(out.Full, g)
+		}
+	}
+	return out
 }

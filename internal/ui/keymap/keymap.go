@@ -21,6 +21,7 @@ type KeyMap struct {
 	Approve, Refuse, RequestChanges, Note, Timeline, Discard key.Binding
 	Revoke, Archive, Message                                 key.Binding
 	Search, Filter, Sort, Sync, Help, Quit, ForceQuit        key.Binding
+	Copy                                                     key.Binding
 
 	Send, Template, Cancel key.Binding
 	Confirm, GoBack        key.Binding
@@ -63,6 +64,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		Message:        b("m", h.Message, "m"),
 		Timeline:       b("t", h.Timeline, "t"),
 		Discard:        b("D", h.Discard, "D"),
+		Copy:           b("y", h.Copy, "y"),
 		Search:         b("/", h.Search, "/"),
 		Filter:         b("f", h.Filter, "f"),
 		Sort:           b("s", h.Sort, "s"),

@@ -25,31 +25,57 @@ func (c columns) total() int {
 	return n
 }
 
-// layout shares w cells between the columns, dropping the less useful
-// ones first when space is short.
+// The widths of the columns that shrink as the queue narrows.
+const (
+	apiWidth       = 13
+	apiNarrowWidth = 11
+	orgMaxWidth    = 32
+	orgMinWidth    = 24
+	titleMinWidth  = 30
+	keepAPIFrom    = 30 // the cells left for org and API from which the API shows in every tab
+	wordsOrgMin    = 16 // the organisation's cells a state spelled out must leave
+)
+
+// layout shares w cells between the columns. The ID, age and mark always
+// show; the API and status show in every row of a queue that mixes
+// statuses (the All tab, search results), narrowed as needed; the rest
+// goes to the organisation and, with room for both, the title beside it.
 func (m Model) layout(w int) columns {
 	c := columns{id: 7, age: 6, mark: 2}
-	if m.theme.Plain {
-		c.mark = m.wordsWidth()
+	avail := w - (2 + c.id + 1 + c.age + c.mark)
+	if m.showStatus {
+		c.status = m.statusWidth()
+		avail -= c.status + 1
 	}
-	rest := w - 2 - (c.id + 1) - c.age - c.mark - 1
-	switch {
-	case rest >= 60:
-		c.api, rest = 13, rest-14
-	case rest >= 34:
-		// The narrow queue beside the panes still names the API.
-		c.api, rest = 13, rest-14
+	// Colour off, states are spelled out where the organisation keeps
+	// room beside them; elsewhere their symbol says it (see the help).
+	if extra := m.wordsWidth() - c.mark; m.theme.Plain && avail-extra-(apiWidth+1) >= wordsOrgMin {
+		avail -= extra
+		c.mark += extra
 	}
-	if m.showStatus && rest >= 50 {
-		c.status, rest = 14, rest-15
+	if m.showStatus || avail >= keepAPIFrom {
+		c.api = apiWidth
+		if avail < keepAPIFrom+apiWidth {
+			c.api = apiNarrowWidth
+		}
+		avail -= c.api + 1
 	}
-	if rest >= 70 {
-		c.org = 32
-		c.title = rest - c.org - 2
+	if avail-orgMinWidth-2 >= titleMinWidth {
+		c.org = min(orgMaxWidth, max(orgMinWidth, avail/3))
+		c.title = avail - c.org - 2
 		return c
 	}
-	c.org = max(1, rest)
+	c.org = max(1, avail-1)
 	return c
+}
+
+// statusWidth is the width of the status column: its longest short name.
+func (m Model) statusWidth() int {
+	w := 0
+	for _, s := range instruct.Statuses() {
+		w = max(w, frame.Width(m.msgs.StatusShort(s)))
+	}
+	return w
 }
 
 // View draws the queue's box; title goes on its top edge.
@@ -97,7 +123,7 @@ func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now t
 	m.cell(&b, it.Organization, c.org, selected, m.theme.Text)
 	m.cell(&b, it.Title, c.title, selected, m.theme.Muted)
 	m.cell(&b, m.apiName(it.Definition), c.api, selected, m.theme.Muted)
-	m.cell(&b, m.msgs.Status(it.Status), c.status, selected, m.theme.Muted)
+	m.cell(&b, m.msgs.StatusShort(it.Status), c.status, selected, m.theme.Muted)
 	agePen := m.theme.Muted
 	if overdue {
 		agePen = m.theme.Overdue
@@ -177,13 +203,13 @@ func (m Model) wordsWidth() int {
 }
 
 // mark returns the symbol of a pending decision's state, followed by its
-// name when colour is off.
+// name when colour is off and the column has room for it.
 func (m Model) mark(op instruct.OpState, w int) string {
 	sym := Symbol(op)
 	if sym == "" {
 		return strings.Repeat(" ", w)
 	}
-	if m.theme.Plain {
+	if m.theme.Plain && w > 2 {
 		return frame.Fit(" "+sym+" "+m.msgs.Op(op), w)
 	}
 	return frame.Fit(" "+sym, w)

@@ -90,13 +90,13 @@ func (m Model) check(ok bool, name string, w int) string {
 	if !ok {
 		mark, pen = "✗", m.theme.Bad
 	}
-	return pen.Paint(frame.Fit("  "+mark+" "+name+" : "+m.msgs.YesNo(ok), w))
+	return pen.Paint(frame.Fit("  "+mark+" "+m.msgs.Labelled(name, m.msgs.YesNo(ok)), w))
 }
 
 // dates draws the status, version and the request's dates.
 func (m Model) dates(r instruct.Request, w int) []string {
 	lines := []string{
-		frame.Fit(m.msgs.Field("status")+" : "+m.msgs.Status(r.Status)+" · "+m.msgs.Field("version")+" "+strconv.FormatInt(r.Version, 10), w),
+		frame.Fit(m.msgs.Labelled(m.msgs.Field("status"), m.msgs.Status(r.Status))+" · "+m.msgs.Field("version")+" "+strconv.FormatInt(r.Version, 10), w),
 		frame.Fit(m.msgs.Field("created_at")+" "+m.msgs.DateTime(r.CreatedAt), w),
 	}
 	if r.SubmittedAt != nil {

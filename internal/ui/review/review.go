@@ -5,6 +5,8 @@
 package review
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -37,6 +39,9 @@ type Detail struct {
 	Unknown []string
 	// Op is the reviewer's latest operation on the request, if any.
 	Op *instruct.Operation
+	// FirstSubmittedAt is when the request was first submitted, from its
+	// history; nil when the history has no submission.
+	FirstSubmittedAt *time.Time
 }
 
 // Model is the review of the selected request.

@@ -40,7 +40,7 @@ func TestFlagsAndScopesAreShown(t *testing.T) {
 	m.SetDetail(detail())
 	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
 	for _, want := range []string{
-		"D1042 · API Particulier · Ville de Lyon · soumise il y a 12 j",
+		"D1042 · API Particulier · Ville de Lyon · Statut : soumise · soumise le 01/03/2026, il y a 12 j",
 		"⚑ Conservation de 60 mois (plus de 36) sans justification",
 		"⚑ Cadre juridique sans lien ni document joint",
 		"⚑ Données hors catalogue : dgfip_rfr",
@@ -78,3 +78,46 @@ func TestPanesScrollOnTheirOwn(t *testing.T) {
 }
 
 func keyJ() tea.KeyPressMsg { return tea.KeyPressMsg{Code: 'j', Text: "j"} }
+
+// TestEnglishReviewHasNoFrenchSpacing: the English review writes
+// "Status: submitted", never "Status : submitted".
+func TestEnglishReviewHasNoFrenchSpacing(t *testing.T) {
+	th, msgs := theme.Plain(), i18n.English()
+	keys := keymap.New(msgs.Keys)
+	m := New(&th, &msgs, &keys)
+	m.SetSize(150, 60, false)
+	m.SetDetail(detail())
+	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
+	for _, want := range []string{"Status: submitted", "Terms accepted: no"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the English review lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, " : ") {
+		t.Errorf("the English review has a colon spaced the French way:\n%s", view)
+	}
+}
+
+// TestHeaderNamesStatusAndFirstSubmission: a request submitted again
+// after changes names its status, when it was first submitted and when it
+// was last, in both languages.
+func TestHeaderNamesStatusAndFirstSubmission(t *testing.T) {
+	first := time.Date(2025, 9, 30, 12, 28, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		msgs i18n.Messages
+		want string
+	}{
+		{i18n.English(), "D1042 · API Particulier · Ville de Lyon · Status: submitted · first submitted 2025-09-30, again 12 d ago"},
+		{i18n.French(), "D1042 · API Particulier · Ville de Lyon · Statut : soumise · déposée le 30/09/2025, resoumise il y a 12 j"},
+	} {
+		th, keys := theme.Plain(), keymap.New(tc.msgs.Keys)
+		m := New(&th, &tc.msgs, &keys)
+		m.SetSize(150, 40, false)
+		d := detail()
+		d.FirstSubmittedAt = &first
+		m.SetDetail(d)
+		if got := m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC))[0]; !strings.Contains(got, tc.want) {
+			t.Errorf("%s header = %q, want %q", tc.msgs.Lang, got, tc.want)
+		}
+	}
+}

@@ -42,15 +42,19 @@ func (m Model) View(now time.Time) []string {
 	return frame.Pad(out, m.width, m.height)
 }
 
-// title is the header line: ID, API, organisation, age and status.
+// title is the header line: ID, API, organisation, status, when it was
+// first submitted and, when submitted again since, how long ago, and the
+// state of the reviewer's own decision.
 func (m Model) title(now time.Time) string {
 	r := m.detail.Request
-	parts := []string{r.ID, m.detail.Definition.Name, r.Organization.Name}
+	parts := []string{r.ID, m.detail.Definition.Name, r.Organization.Name,
+		m.msgs.Labelled(m.msgs.Field("status"), m.msgs.Status(r.Status))}
 	if r.SubmittedAt != nil {
-		parts = append(parts, m.msgs.SubmittedAgo(now.Sub(*r.SubmittedAt)))
-	}
-	if r.Status != instruct.StatusSubmitted {
-		parts = append(parts, m.msgs.Status(r.Status))
+		first := *r.SubmittedAt
+		if f := m.detail.FirstSubmittedAt; f != nil && f.Before(first) {
+			first = *f
+		}
+		parts = append(parts, m.msgs.Submissions(m.msgs.Date(first), now.Sub(*r.SubmittedAt), first.Before(*r.SubmittedAt)))
 	}
 	if op := m.detail.Op; op != nil && op.State != instruct.OpAccepted {
 		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.OpOf(op.State, op.Kind))

@@ -36,16 +36,36 @@ func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
 // SetWidth sets the width of the line.
 func (m *Model) SetWidth(w int) { m.width = w }
 
-// SetUser shows who is signed in, sanitised.
-func (m *Model) SetUser(u instruct.User) {
-	var defs []string
-	for _, g := range u.Roles {
-		defs = append(defs, g.Definition)
-	}
+// SetUser shows who is signed in and, once the catalogue defs is known,
+// the APIs they decide on and those they may only read, by name: "Marie
+// Dupont (API Particulier) · read-only access to API Entreprise". u and
+// defs are sanitised.
+func (m *Model) SetUser(u instruct.User, defs []instruct.Definition) {
 	m.user = u.Name
-	if len(defs) > 0 {
-		m.user += " (" + strings.Join(defs, ", ") + ")"
+	decide, read := access(u, defs)
+	if len(decide) > 0 {
+		m.user += " (" + strings.Join(decide, ", ") + ")"
 	}
+	if len(read) > 0 {
+		if len(decide) == 0 && len(read) == len(defs) && len(defs) > 1 {
+			read = []string{m.msgs.AllAPIs}
+		}
+		m.user += " · " + m.msgs.ReadOnlyAccess(strings.Join(read, ", "))
+	}
+}
+
+// access returns the names of the APIs of defs u decides on, and of those
+// u may only read.
+func access(u instruct.User, defs []instruct.Definition) (decide, read []string) {
+	for _, d := range defs {
+		switch {
+		case u.CanDecide(d.ID):
+			decide = append(decide, d.Name)
+		case u.CanSee(d.ID):
+			read = append(read, d.Name)
+		}
+	}
+	return decide, read
 }
 
 // SetSync shows the sync engine's latest status, sanitised.

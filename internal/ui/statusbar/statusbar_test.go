@@ -36,7 +36,7 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 			th, msgs := theme.Plain(), i18n.French()
 			m := New(&th, &msgs, tc.hasSyncer)
 			m.SetWidth(160)
-			m.SetUser(instruct.User{Name: "Marie Dupont", Roles: []instruct.Grant{{Definition: "api_particulier", Role: instruct.RoleInstructor}}})
+			m.SetUser(instruct.User{Name: "Marie Dupont", Roles: []instruct.Grant{{Definition: "api_particulier", Role: instruct.RoleInstructor}}}, []instruct.Definition{{ID: "api_particulier", Name: "API Particulier"}})
 			if tc.status != nil {
 				m.SetSync(*tc.status)
 			}
@@ -47,7 +47,7 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 			if tc.status != nil && tc.status.LastError != "" && strings.Contains(line, tc.status.LastError) {
 				t.Errorf("View() = %q shows the engine's English error text", line)
 			}
-			for _, want := range append(tc.want, "Marie Dupont (api_particulier)") {
+			for _, want := range append(tc.want, "Marie Dupont (API Particulier)") {
 				if !strings.Contains(line, want) {
 					t.Errorf("View() = %q, lacks %q", line, want)
 				}

@@ -26,7 +26,13 @@ const maxValue = 240
 // Model is the history of one request. Events are already sanitised, their
 // diff values turned into strings by Value.
 type Model struct {
-	id            string
+	id string
+	// latest is the line the latest event starts on; atLatest asks the
+	// next rebuild to scroll there.
+	latest int
+	// starts holds the line each event starts on.
+	starts        []int
+	atLatest      bool
 	events        []instruct.Event
 	scroll        frame.Scroll
 	width, height int
@@ -56,13 +62,20 @@ func (m *Model) SetSize(w, h int) {
 	m.rebuild()
 }
 
-// SetEvents shows the events of request id, from the top for another
-// request.
+// SetEvents shows the events of request id, at the latest event for
+// another request.
 func (m *Model) SetEvents(id string, events []instruct.Event) {
 	if id != m.id {
-		m.scroll.Offset = 0
+		m.atLatest = true
 	}
 	m.id, m.events = id, events
+	m.rebuild()
+}
+
+// ShowLatest scrolls to the latest event: its start at the top, or the
+// end of the history when it fits below.
+func (m *Model) ShowLatest() {
+	m.atLatest = true
 	m.rebuild()
 }
 
@@ -93,6 +106,26 @@ func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
 	return m, true
 }
 
+// CommentInView returns the event whose comment the reviewer is reading:
+// the one at the top of the window, or else the first below it in view
+// with a comment; ok is false when none shows.
+func (m Model) CommentInView() (instruct.Event, bool) {
+	top, bottom := m.scroll.Offset, m.scroll.Offset+m.scroll.Height
+	for i, start := range m.starts {
+		end := len(m.scroll.Lines)
+		if i+1 < len(m.starts) {
+			end = m.starts[i+1]
+		}
+		if end <= top || start >= bottom || i >= len(m.events) {
+			continue
+		}
+		if strings.TrimSpace(m.events[i].Comment) != "" {
+			return m.events[i], true
+		}
+	}
+	return instruct.Event{}, false
+}
+
 // Scroll scrolls by delta lines.
 func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 
@@ -115,10 +148,16 @@ func (m *Model) rebuild() {
 	m.scroll.SetHeight(m.height - 2)
 	lines := m.lines(m.width - 2)
 	m.scroll.SetLines(frame.Lines(lines, m.width-2, len(lines)))
+	if m.atLatest {
+		m.scroll.Offset = m.latest
+		m.scroll.By(0)
+		m.atLatest = false
+	}
 }
 
 // lines draws every event, oldest first.
-func (m Model) lines(w int) []string {
+func (m *Model) lines(w int) []string {
+	m.latest, m.starts = 0, nil
 	if len(m.events) == 0 {
 		return []string{m.msgs.NoEvents}
 	}
@@ -129,6 +168,8 @@ func (m Model) lines(w int) []string {
 		if len(out) > 0 {
 			out = append(out, "")
 		}
+		m.latest = len(out)
+		m.starts = append(m.starts, len(out))
 		out = append(out, m.event(e, w)...)
 		switch {
 		case e.Kind == instruct.KindRequestChanges:
@@ -149,6 +190,9 @@ func (m Model) lines(w int) []string {
 func (m Model) event(e instruct.Event, w int) []string {
 	head := m.msgs.DateTime(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
 	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
+	if e.Kind == instruct.KindNote {
+		return append(out, Internal(e.Comment, m.msgs, m.theme, w)...)
+	}
 	if strings.TrimSpace(e.Comment) != "" {
 		out = append(out, frame.Indent("  ", e.Comment, w)...)
 	}
@@ -242,4 +286,21 @@ func jsonValue(v any) string {
 		return string(b)
 	}
 	return Value(generic)
+}
+
+// internalBar starts every line of an internal note.
+const internalBar = "  ┆ "
+
+// Internal draws an internal note so that it can never be taken for a
+// message to the applicant: a line saying it is internal, then the note,
+// every line behind a dotted bar, in w cells.
+func Internal(comment string, msgs *i18n.Messages, th *theme.Theme, w int) []string {
+	out := []string{th.Accent.Paint(frame.Fit(internalBar+msgs.InternalNote, w))}
+	if strings.TrimSpace(comment) == "" {
+		return out
+	}
+	for _, l := range frame.Wrap(comment, w-frame.Width(internalBar)) {
+		out = append(out, th.Accent.Paint(internalBar)+l)
+	}
+	return out
 }

@@ -58,3 +58,70 @@ func TestValue(t *testing.T) {
 		}
 	}
 }
+
+func newTimeline(msgs i18n.Messages, w, h int) Model {
+	th, keys := theme.Plain(), keymap.New(msgs.Keys)
+	m := New(&th, &msgs, &keys)
+	m.SetSize(w, h)
+	return m
+}
+
+// history returns n events of a request, a comment each, the last a
+// resubmission.
+func history(n int) []instruct.Event {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	var events []instruct.Event
+	for i := range n {
+		events = append(events, instruct.Event{Kind: instruct.KindMessage, Actor: instruct.Actor{Name: "Karim Benali"},
+			Comment: "Message numéro " + string(rune('A'+i)) + ".\nDeuxième ligne.", At: at.Add(time.Duration(i) * time.Hour)})
+	}
+	events[n-1].Kind, events[n-1].Comment = instruct.KindSubmit, "Dernier événement."
+	return events
+}
+
+// TestHistoryOpensAtTheLatestEvent: a long history shows its latest event
+// first, and again when it is opened after scrolling away.
+func TestHistoryOpensAtTheLatestEvent(t *testing.T) {
+	m := newTimeline(i18n.English(), 80, 12)
+	m.SetEvents("D1042", history(20))
+	view := strings.Join(m.View(), "\n")
+	if !strings.Contains(view, "Dernier événement.") || strings.Contains(view, "Message numéro A") {
+		t.Errorf("the history does not open at its latest event:\n%s", view)
+	}
+	m.scroll.Top()
+	m.ShowLatest()
+	if view := strings.Join(m.View(), "\n"); !strings.Contains(view, "Dernier événement.") {
+		t.Errorf("ShowLatest does not show the latest event:\n%s", view)
+	}
+}
+
+// TestInternalNoteIsMarked: an internal note says it is internal, and
+// every line of it is marked, unlike a message to the applicant.
+func TestInternalNoteIsMarked(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	events := []instruct.Event{
+		{Kind: instruct.KindNote, Actor: instruct.Actor{Name: "Marie Dupont"}, Comment: "Voir avec le DPD.\nAppel prévu lundi.", At: at},
+		{Kind: instruct.KindMessage, Actor: instruct.Actor{Name: "Marie Dupont"}, Comment: "Merci de préciser la délibération.", At: at.Add(time.Hour)},
+	}
+	for _, msgs := range []i18n.Messages{i18n.English(), i18n.French()} {
+		m := newTimeline(msgs, 100, 30)
+		m.SetEvents("D1042", events)
+		lines := m.Lines()
+		text := strings.Join(lines, "\n")
+		if !strings.Contains(text, msgs.InternalNote) {
+			t.Errorf("%s: the note is not said to be internal:\n%s", msgs.Lang, text)
+		}
+		for _, l := range lines {
+			switch {
+			case strings.Contains(l, "Voir avec le DPD."), strings.Contains(l, "Appel prévu lundi."):
+				if !strings.Contains(l, "┆") {
+					t.Errorf("%s: a line of the note is not marked internal: %q", msgs.Lang, l)
+				}
+			case strings.Contains(l, "Merci de préciser"):
+				if strings.Contains(l, "┆") {
+					t.Errorf("%s: a message to the applicant is marked internal: %q", msgs.Lang, l)
+				}
+			}
+		}
+	}
+}
