@@ -48,6 +48,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Decision](),
 	reflect.TypeFor[instruct.Note](),
 	reflect.TypeFor[instruct.Edit](),
+	reflect.TypeFor[instruct.Quotas](),
 	reflect.TypeFor[instruct.Submission](),
 }
 
