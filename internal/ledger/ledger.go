@@ -116,11 +116,21 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// inWrite runs fn in a write transaction and commits it when fn returns
+// inWrite runs fn in a write transaction (see writeTx), then restarts
+// SQLite's log if it is due.
+func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+	if err := l.writeTx(ctx, fn); err != nil {
+		return err
+	}
+	l.checkpoints.restartIfDue(l.writer.db)
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it when fn returns
 // nil; nothing fn did is kept when it returns an error. The transaction
 // begins by reading the seq counter, which takes the write lock on
 // PostgreSQL, and ends by writing it back.
-func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+func (l *Ledger) writeTx(ctx context.Context, fn func(tx *txn) error) error {
 	return l.inTx(ctx, func(tx *txn) error {
 		if err := l.loadChain(ctx, tx); err != nil {
 			return err

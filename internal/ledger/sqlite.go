@@ -113,6 +113,7 @@ func sqliteParams(o options, write bool) url.Values {
 		p.Set("_txlock", "immediate")
 		// The checkpointer copies the log back, off the commit path.
 		p.Add("_pragma", "wal_autocheckpoint(0)")
+		p.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	} else {
 		p.Set("_query_only", "on")
 	}
