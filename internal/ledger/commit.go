@@ -64,7 +64,7 @@ func (l *Ledger) inGroup(ctx context.Context, fn func(ctx context.Context, tx *t
 		return errClosed
 	}
 	<-j.done
-	return j.err
+	return unavailable(j.err)
 }
 
 func (c *committer) run() {

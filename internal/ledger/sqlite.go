@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -79,6 +80,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 	}
 	cp.SetMaxOpenConns(1)
 	l.checkpoints = startCheckpointer(cp, o.logger)
+	l.dir = filepath.Dir(path)
 	return l, nil
 }
 
