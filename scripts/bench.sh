@@ -4,6 +4,7 @@
 # (sync vs bare insert, search vs fzf) are measured side by side in one run.
 #   scripts/bench.sh            # everything (about 10 minutes)
 #   scripts/bench.sh server     # only rows whose package matches
+#   BENCH_SOAK=1 scripts/bench.sh   # and, last, the 10-minute WAL soak (scripts/wal-soak.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filter=${1:-}
@@ -54,4 +55,11 @@ if [[ -n "$pg_rate" && -n "$pgbench" ]]; then
   "$pgbench" -i -q "$INSTRUCT_TEST_POSTGRES" >/dev/null 2>&1
   tps=$("$pgbench" -N -c 64 -j 2 -T 15 "$INSTRUCT_TEST_POSTGRES" 2>/dev/null | awk '/^tps/ { print $3 }')
   awk -v r="$pg_rate" -v t="$tps" 'BEGIN { printf "\nPostgreSQL: ledger %.0f decisions/s, pgbench -N -c 64 %.0f TPS, ratio %.2f\n", r, t, r / t }'
+fi
+
+# The optional long step: ten minutes at 1,000 decisions/s, the write-ahead
+# log sampled every 10 s.
+if [[ "${BENCH_SOAK:-}" == 1 ]]; then
+  echo
+  scripts/wal-soak.sh
 fi

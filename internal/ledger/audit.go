@@ -16,7 +16,7 @@ func (l *Ledger) Audit(ctx context.Context, after int64, limit int) ([]instruct.
 	rows, err := l.reader.QueryContext(ctx, `SELECT seq, prev_hash, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
 		after, limitOr(limit))
 	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
+		return nil, unavailable(fmt.Errorf("read audit log: %w", err))
 	}
 	defer rows.Close()
 	entries := []instruct.AuditEntry{}
@@ -24,7 +24,7 @@ func (l *Ledger) Audit(ctx context.Context, after int64, limit int) ([]instruct.
 		var a instruct.AuditEntry
 		var body string
 		if err := rows.Scan(&a.Seq, &a.PrevHash, &a.Hash, &body); err != nil {
-			return nil, fmt.Errorf("read audit log: %w", err)
+			return nil, unavailable(fmt.Errorf("read audit log: %w", err))
 		}
 		if a.Event, err = decodeEvent(body); err != nil {
 			return nil, err
@@ -32,7 +32,7 @@ func (l *Ledger) Audit(ctx context.Context, after int64, limit int) ([]instruct.
 		entries = append(entries, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
+		return nil, unavailable(fmt.Errorf("read audit log: %w", err))
 	}
 	return entries, nil
 }

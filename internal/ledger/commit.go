@@ -64,7 +64,7 @@ func (l *Ledger) inGroup(ctx context.Context, fn func(ctx context.Context, tx *t
 		return errClosed
 	}
 	<-j.done
-	return j.err
+	return unavailable(j.err)
 }
 
 func (c *committer) run() {
@@ -93,9 +93,10 @@ func (c *committer) gather(first *job) []*job {
 	return group
 }
 
-// commit runs group in one transaction and tells each job its outcome.
+// commit runs group in one transaction and tells each job its outcome,
+// then restarts SQLite's log if it is due, once nobody waits for it.
 func (c *committer) commit(group []*job) {
-	err := c.l.inWrite(context.Background(), func(tx *txn) error {
+	err := c.l.writeTx(context.Background(), func(tx *txn) error {
 		for _, j := range group {
 			if err := c.runJob(tx, j); err != nil {
 				return err
@@ -108,6 +109,9 @@ func (c *committer) commit(group []*job) {
 			j.err = err
 		}
 		close(j.done)
+	}
+	if err == nil {
+		c.l.checkpoints.restartIfDue(c.l.writer.db)
 	}
 }
 

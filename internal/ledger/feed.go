@@ -120,7 +120,7 @@ func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int,
 func (l *Ledger) FeedHorizon(ctx context.Context) (int64, error) {
 	var h int64
 	if err := l.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(last_seq), 0) FROM purge_receipts`).Scan(&h); err != nil {
-		return 0, fmt.Errorf("read feed horizon: %w", err)
+		return 0, unavailable(fmt.Errorf("read feed horizon: %w", err))
 	}
 	return h, nil
 }
@@ -129,7 +129,7 @@ func (l *Ledger) FeedHorizon(ctx context.Context) (int64, error) {
 func (l *Ledger) LastSeq(ctx context.Context) (int64, error) {
 	var n int64
 	if err := l.reader.QueryRowContext(ctx, `SELECT n FROM seq WHERE id = 1`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("read last seq: %w", err)
+		return 0, unavailable(fmt.Errorf("read last seq: %w", err))
 	}
 	return n, nil
 }

@@ -197,7 +197,7 @@ func eventVersions(events []instruct.Event, final int64) []int64 {
 func (l *Ledger) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
 	if err := l.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM requests LIMIT 1) AS any_request`).Scan(&n); err != nil {
-		return false, fmt.Errorf("check for requests: %w", err)
+		return false, unavailable(fmt.Errorf("check for requests: %w", err))
 	}
 	return n == 0, nil
 }

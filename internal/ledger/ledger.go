@@ -28,6 +28,11 @@ type Ledger struct {
 	// changes hears the changes committed by every instance sharing a
 	// PostgreSQL database; nil on SQLite.
 	changes *listener
+	// health tells whether the last write failed for want of the
+	// database (see CanWrite).
+	health writeHealth
+	// dir is the directory of a SQLite ledger's file; "" on PostgreSQL.
+	dir     string
 	closing sync.Once
 	closed  error
 }
@@ -81,7 +86,7 @@ func newOptions(opts []Option) options {
 // closes both pools on failure.
 func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options) (*Ledger, error) {
 	l := &Ledger{d: d, writer: newPool(writer, d.rebind), reader: newPool(reader, d.rebind), log: o.logger, now: o.now,
-		quotas: o.quotas}
+		quotas: o.quotas, health: writeHealth{log: o.logger}}
 	if err := l.migrate(ctx); err != nil {
 		errors.Join(l.writer.close(), l.reader.close())
 		return nil, err
@@ -116,11 +121,21 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// inWrite runs fn in a write transaction and commits it when fn returns
+// inWrite runs fn in a write transaction (see writeTx), then restarts
+// SQLite's log if it is due.
+func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+	if err := l.writeTx(ctx, fn); err != nil {
+		return err
+	}
+	l.checkpoints.restartIfDue(l.writer.db)
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it when fn returns
 // nil; nothing fn did is kept when it returns an error. The transaction
 // begins by reading the seq counter, which takes the write lock on
 // PostgreSQL, and ends by writing it back.
-func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+func (l *Ledger) writeTx(ctx context.Context, fn func(tx *txn) error) error {
 	return l.inTx(ctx, func(tx *txn) error {
 		if err := l.loadChain(ctx, tx); err != nil {
 			return err
@@ -133,8 +148,17 @@ func (l *Ledger) inWrite(ctx context.Context, fn func(tx *txn) error) error {
 }
 
 // inTx runs fn in a transaction of the writer pool and commits it when fn
-// returns nil.
+// returns nil. An error of a database that cannot write now is marked
+// unavailable, and the ledger's write health follows the outcome.
 func (l *Ledger) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	err := unavailable(l.commitTx(ctx, fn))
+	l.health.record(err)
+	return err
+}
+
+// commitTx runs fn in a transaction of the writer pool and commits it
+// when fn returns nil.
+func (l *Ledger) commitTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := l.writer.begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
@@ -150,13 +174,14 @@ func (l *Ledger) inTx(ctx context.Context, fn func(tx *txn) error) error {
 }
 
 // inRead runs fn in a read transaction: its statements see one snapshot.
+// An error of a database that cannot be reached is marked unavailable.
 func (l *Ledger) inRead(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := l.reader.begin(ctx, l.d.readTx)
 	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
+		return unavailable(fmt.Errorf("begin read: %w", err))
 	}
 	defer tx.tx.Rollback()
-	return fn(tx)
+	return unavailable(fn(tx))
 }
 
 // clock returns t, or the ledger's clock's time when t is zero, in UTC.

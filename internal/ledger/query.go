@@ -95,9 +95,10 @@ func (l *Ledger) Requests(ctx context.Context, q instruct.ListQuery) ([]instruct
 	rows, err := l.reader.QueryContext(ctx, `SELECT body FROM requests WHERE `+w.sql()+` ORDER BY number LIMIT ?`,
 		append(w.args, limitOr(q.Limit))...)
 	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", err)
+		return nil, unavailable(fmt.Errorf("list requests: %w", err))
 	}
-	return scanRequests(rows)
+	out, err := scanRequests(rows)
+	return out, unavailable(err)
 }
 
 func limitOr(limit int) int {

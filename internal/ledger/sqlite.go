@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -79,6 +80,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 	}
 	cp.SetMaxOpenConns(1)
 	l.checkpoints = startCheckpointer(cp, o.logger)
+	l.dir = filepath.Dir(path)
 	return l, nil
 }
 
@@ -113,6 +115,7 @@ func sqliteParams(o options, write bool) url.Values {
 		p.Set("_txlock", "immediate")
 		// The checkpointer copies the log back, off the commit path.
 		p.Add("_pragma", "wal_autocheckpoint(0)")
+		p.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	} else {
 		p.Set("_query_only", "on")
 	}

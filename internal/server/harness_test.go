@@ -108,7 +108,7 @@ func (e *testEnv) use(t testing.TB) func() {
 // start opens the ledger and serves it.
 func (e *testEnv) start() {
 	e.t.Helper()
-	l, err := ledger.Open(context.Background(), e.path, ledger.WithQuotas(e.quotas))
+	l, err := ledger.Open(context.Background(), e.path, ledger.WithQuotas(e.quotas), ledger.WithLogger(e.cfg.Logger))
 	if err != nil {
 		e.t.Fatalf("ledger.Open(%s) = %v", e.path, err)
 	}

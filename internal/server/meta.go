@@ -20,13 +20,19 @@ var openAPIDocument []byte
 // healthTimeout bounds the database check of /healthz.
 const healthTimeout = 2 * time.Second
 
-// health answers /healthz: ok when the database answers.
+// health answers /healthz: ok when the database answers and can write
+// (as far as the storage can tell), else unavailable with the reason.
 func (s *Server) health(w http.ResponseWriter, r *http.Request, _ instruct.User) error {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
 	if _, err := s.store.LastSeq(ctx); err != nil {
 		s.log.ErrorContext(ctx, "health check", "request_id", exchangeOf(ctx).id, "error", err.Error())
 		return instruct.Errorf(instruct.CodeUnavailable, "the database does not answer")
+	}
+	if wc, ok := s.store.(WriteChecker); ok {
+		if err := wc.CanWrite(ctx); err != nil {
+			return instruct.Errorf(instruct.CodeUnavailable, "the server cannot write: %s", instruct.ErrorMessage(err))
+		}
 	}
 	writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
 	return nil

@@ -19,6 +19,11 @@ const problemTypeBase = "urn:instruct:problem:"
 // what a client sent is cut there.
 const maxDetail = 2000
 
+// unavailableRetryAfter is the Retry-After, in seconds, of an
+// unavailable answer: the database cannot be reached or cannot write
+// now, and clients keep what they sent and try again.
+const unavailableRetryAfter = 5
+
 // statusError gives an error the HTTP status it must be answered with,
 // where the code alone doesn't decide it: a malformed body is 400
 // invalid, a valid one the rules refuse 422 invalid.
@@ -86,6 +91,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if wait := retryAfter(err); wait > 0 {
 		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(wait))
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(unavailableRetryAfter))
 	}
 	writeProblem(w, r, status, err)
 }

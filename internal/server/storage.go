@@ -1,12 +1,25 @@
 package server
 
-import "github.com/instruct-dev/instruct/internal/review"
+import (
+	"context"
+
+	"github.com/instruct-dev/instruct/internal/review"
+)
 
 // Storage is what the server needs of its database: the review
 // service's storage (internal/ledger on SQLite or PostgreSQL), which the
 // server also reads for authentication, health, the audit log and the
 // event streams' polls.
 type Storage = review.Storage
+
+// WriteChecker is implemented by a Storage that can tell whether it can
+// write now (internal/ledger): /healthz then reports a database that
+// answers reads but cannot write, on a full disk, as unavailable.
+type WriteChecker interface {
+	// CanWrite returns nil when the storage can write now, else an
+	// unavailable error that says why.
+	CanWrite(ctx context.Context) error
+}
 
 // ChangeNotifier is implemented by a Storage that several server
 // instances may share (internal/ledger on PostgreSQL), to tell each at
