@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/instruct-dev/instruct/internal/migrate"
@@ -141,4 +142,26 @@ func TestEnginesMigrateAlike(t *testing.T) {
 	if lite, pg := names(sqliteDialect()), names(postgresDialect()); !slices.Equal(lite, pg) {
 		t.Errorf("SQLite migrations %v, PostgreSQL migrations %v: want the same", lite, pg)
 	}
+}
+
+// TestPostgresInstancesStartingTogether opens one new database from
+// several server instances at once: each migration runs once, under the
+// migration lock, and every instance opens.
+func TestPostgresInstancesStartingTogether(t *testing.T) {
+	db := postgresDatabase(t)
+	ledgers := make([]*Ledger, 4)
+	errs := make([]error, len(ledgers))
+	var wg sync.WaitGroup
+	for i := range ledgers {
+		wg.Go(func() { ledgers[i], errs[i] = db.open() })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("OpenPostgres() #%d = %v, want the database migrated once and opened", i, err)
+			continue
+		}
+		ledgers[i].Close()
+	}
+	checkRecorded(t, db, len(db.steps), len(db.steps))
 }
