@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instruct-dev/instruct/internal/e2e"
 )
 
 // screenTimeout is how long a test waits for the screen to show what it
@@ -17,15 +19,11 @@ import (
 const screenTimeout = 20 * time.Second
 
 // requireTmux skips a test that needs tmux when it is missing, unless
-// INSTRUCT_REQUIRE_E2E=1 (as in CI), where a missing tmux fails it.
+// INSTRUCT_REQUIRE_E2E=1 (as in CI), where a missing tmux fails it (see
+// package e2e).
 func requireTmux(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") == "1" {
-			t.Fatalf("tmux is required (INSTRUCT_REQUIRE_E2E=1) but missing: %v", err)
-		}
-		t.Skip("tmux is not installed; set INSTRUCT_REQUIRE_E2E=1 to make this a failure")
-	}
+	e2e.Command(t, "tmux", "tmux")
 }
 
 // tmuxScreen is a program running in a terminal of its own: a detached

@@ -29,22 +29,18 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/catalog"
 	"github.com/instruct-dev/instruct/internal/demo"
+	"github.com/instruct-dev/instruct/internal/e2e"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
 	"github.com/instruct-dev/instruct/internal/sshd/sshdtest"
 )
 
-// requireOpenSSH skips a test that needs OpenSSH's client when it is
-// missing, unless INSTRUCT_REQUIRE_E2E=1, where that is a failure.
+// requireOpenSSH skips a test that needs tmux or OpenSSH's client when
+// one is missing, unless INSTRUCT_REQUIRE_E2E=1, where that is a failure.
 func requireOpenSSH(t *testing.T) {
 	t.Helper()
 	requireTmux(t)
-	if _, err := exec.LookPath("ssh"); err != nil {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") == "1" {
-			t.Fatalf("ssh is required (INSTRUCT_REQUIRE_E2E=1) but missing: %v", err)
-		}
-		t.Skip("OpenSSH's ssh is not installed; set INSTRUCT_REQUIRE_E2E=1 to make this a failure")
-	}
+	e2e.Command(t, "ssh", "OpenSSH's ssh")
 }
 
 // sshServeProc is a running "instruct ssh-serve --demo" child process.

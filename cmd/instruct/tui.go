@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/locale"
 	"github.com/instruct-dev/instruct/internal/replica"
 	"github.com/instruct-dev/instruct/internal/store"
 	"github.com/instruct-dev/instruct/internal/ui"
@@ -84,21 +84,13 @@ func limitMemory(getenv func(string) string) {
 	}
 }
 
-// language picks the screen's language: the flag, else French when the
-// locale is French, else English.
+// language picks the screen's language: the flag, else the one the
+// locale asks for (see package locale).
 func language(flag string, getenv func(string) string) string {
 	if flag != "" {
 		return flag
 	}
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(name); v != "" {
-			if strings.HasPrefix(v, "fr") {
-				return "fr"
-			}
-			return "en"
-		}
-	}
-	return "en"
+	return locale.Language(getenv)
 }
 
 // fileLogger returns a JSON logger writing to path (0600), since the

@@ -11,7 +11,7 @@ import (
 func FuzzParse(f *testing.F) {
 	// Small reference files only: large seeds make the fuzzer spend its
 	// time minimising them.
-	files, _ := filepath.Glob(filepath.Join(referenceDir, "*.yml"))
+	files, _ := filepath.Glob(filepath.Join(referenceDir(f), "*.yml"))
 	for _, file := range files {
 		if data, err := os.ReadFile(file); err == nil && len(data) < 4096 {
 			f.Add(data)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/backoff"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -56,6 +57,7 @@ func (a answer) ok() bool { return a.status >= 200 && a.status < 300 }
 // do sends k, retrying while its retry mode allows, and returns the first
 // successful answer or the error of the last attempt.
 func (c *Client) do(ctx context.Context, k call) (answer, error) {
+	waits := backoff.Backoff{Min: c.opts.MinBackoff, Max: c.opts.MaxBackoff, Draw: c.opts.Jitter}
 	for attempt := 0; ; attempt++ {
 		ans, err := c.send(ctx, k)
 		if ctx.Err() != nil {
@@ -68,7 +70,7 @@ func (c *Client) do(ctx context.Context, k call) (answer, error) {
 		if attempt >= c.opts.MaxRetries || !k.retry.allows(ans, err) {
 			return answer{}, failure
 		}
-		delay := c.delay(attempt, ans)
+		delay := delay(&waits, ans)
 		c.log.Debug("retrying api call", "method", k.method, "path", k.path,
 			"attempt", attempt+1, "delay", delay, "error", failure)
 		if err := c.opts.Sleep(ctx, delay); err != nil {

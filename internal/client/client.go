@@ -1,15 +1,14 @@
 // Package client is the HTTP client of the instruct server API v1
 // (design/API.md). It sends the bearer token, bounds every call with a
-// timeout and every answer with a size limit, retries with exponential
-// backoff and full jitter where a retry is safe, and turns problem+json
-// answers back into instruct domain errors, so that callers match errors
-// by code whether they arose locally or on the server.
+// timeout and every answer with a size limit, retries with jittered
+// exponential backoff (package backoff) where a retry is safe, and turns
+// problem+json answers back into instruct domain errors, so that callers
+// match errors by code whether they arose locally or on the server.
 package client
 
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -47,9 +46,9 @@ type Options struct {
 	// Sleep waits d or until ctx ends; nil means a timer. Tests replace
 	// it to observe the delays without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Jitter returns a random duration in [0, max]; nil means a uniform
-	// draw (full jitter).
-	Jitter func(max time.Duration) time.Duration
+	// Jitter draws the wait before a retry from its ceiling; nil means
+	// backoff.Jitter, a uniform draw in the ceiling's upper half.
+	Jitter func(ceiling time.Duration) time.Duration
 }
 
 // Client calls one server as one user. It is safe for concurrent use.
@@ -95,9 +94,6 @@ func withDefaults(o Options) Options {
 	if o.Sleep == nil {
 		o.Sleep = sleep
 	}
-	if o.Jitter == nil {
-		o.Jitter = fullJitter
-	}
 	return o
 }
 
@@ -123,11 +119,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func fullJitter(max time.Duration) time.Duration {
-	if max <= 0 {
-		return 0
-	}
-	return rand.N(max + 1)
 }

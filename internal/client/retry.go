@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/backoff"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -55,29 +56,15 @@ func isDialError(err error) bool {
 // maxRetryAfter caps the wait a server may ask for with Retry-After.
 const maxRetryAfter = 5 * time.Minute
 
-// delay is the wait before attempt number attempt+1: the server's
-// Retry-After when it gave one, else exponential backoff with full jitter.
-func (c *Client) delay(attempt int, ans answer) time.Duration {
+// delay counts one more failure in waits and returns the wait before the
+// next attempt: the server's Retry-After when it gave one, else the
+// backoff's.
+func delay(waits *backoff.Backoff, ans answer) time.Duration {
+	wait := waits.Next()
 	if d, ok := retryAfter(ans.header.Get("Retry-After"), time.Now()); ok {
 		return d
 	}
-	return c.opts.Jitter(backoff(attempt, c.opts.MinBackoff, c.opts.MaxBackoff))
-}
-
-// backoff is the ceiling of the wait before retry number attempt+1:
-// min doubled attempt times, at most max.
-func backoff(attempt int, min, max time.Duration) time.Duration {
-	d := min
-	for range attempt {
-		if d >= max/2 {
-			return max
-		}
-		d *= 2
-	}
-	if d > max {
-		return max
-	}
-	return d
+	return wait
 }
 
 // retryAfter parses a Retry-After header: seconds or an HTTP date,

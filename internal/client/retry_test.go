@@ -332,22 +332,20 @@ func TestAnswerOverLimitIsRefused(t *testing.T) {
 	}
 }
 
-func TestBackoffCeiling(t *testing.T) {
-	tests := []struct {
-		attempt int
-		want    time.Duration
-	}{
-		{0, 200 * time.Millisecond},
-		{1, 400 * time.Millisecond},
-		{3, 1600 * time.Millisecond},
-		{5, 6400 * time.Millisecond},
-		{6, 10 * time.Second},
-		{200, 10 * time.Second},
+// TestBackoffGrowsAcrossRetries answers 503 until the retries run out:
+// the waits double from the minimum to the cap, as package backoff says.
+func TestBackoffGrowsAcrossRetries(t *testing.T) {
+	var s sleeps
+	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusServiceUnavailable, instruct.CodeUnavailable, "restarting")
+	}, Options{Sleep: s.sleep, Jitter: func(c time.Duration) time.Duration { return c },
+		MaxRetries: 4, MinBackoff: time.Second, MaxBackoff: 5 * time.Second})
+	if _, err := c.Me(context.Background()); instruct.ErrorCode(err) != instruct.CodeUnavailable {
+		t.Fatalf("Me() = %v, want unavailable once the retries ran out", err)
 	}
-	for _, tt := range tests {
-		if got := backoff(tt.attempt, DefaultMinBackoff, DefaultMaxBackoff); got != tt.want {
-			t.Errorf("backoff(%d) = %v, want %v", tt.attempt, got, tt.want)
-		}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
+	if diff := cmp.Diff(want, s.got()); diff != "" {
+		t.Errorf("waits between attempts (-want +got):\n%s", diff)
 	}
 }
 

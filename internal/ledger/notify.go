@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/instruct-dev/instruct/internal/backoff"
 )
 
 // changeChannel is the PostgreSQL notification channel on which every
@@ -36,7 +38,8 @@ const (
 	// listenConnect bounds a reconnection.
 	listenConnect = 10 * time.Second
 	// listenRetryMin and listenRetryMax bound the wait before
-	// reconnecting, which doubles at every failure in a row.
+	// reconnecting, which doubles, jittered, at every failure in a row
+	// (package backoff).
 	listenRetryMin = 100 * time.Millisecond
 	listenRetryMax = 5 * time.Second
 )
@@ -166,8 +169,9 @@ func (ls *listener) ping(ctx context.Context, conn *pgx.Conn) error {
 // reconnect connects again, waiting longer after each failure, and
 // returns the new connection, or nil once ctx ends.
 func (ls *listener) reconnect(ctx context.Context) *pgx.Conn {
-	wait := listenRetryMin
+	waits := backoff.Backoff{Min: listenRetryMin, Max: listenRetryMax}
 	for {
+		wait := waits.Next()
 		select {
 		case <-ctx.Done():
 			return nil
@@ -182,8 +186,7 @@ func (ls *listener) reconnect(ctx context.Context) *pgx.Conn {
 		if ctx.Err() != nil {
 			return nil
 		}
-		wait = min(2*wait, listenRetryMax)
-		ls.log.Warn("ledger listener cannot reconnect", "err", err, "retry_in", wait.String())
+		ls.log.Warn("ledger listener cannot reconnect; trying again", "err", err, "failures", waits.Failures())
 	}
 }
 

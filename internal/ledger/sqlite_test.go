@@ -82,21 +82,6 @@ func TestSQLiteReplayAfterReopen(t *testing.T) {
 	}
 }
 
-func TestSQLiteRefusesNewerSchema(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec(t, l, `UPDATE schema_version SET version = 99`)
-	l.Close()
-	if l, err := Open(ctx, path); err == nil {
-		l.Close()
-		t.Errorf("Open() of a database at schema version 99 succeeded, want an error")
-	}
-}
-
 func TestSQLiteRefusesPathWithQuery(t *testing.T) {
 	if _, err := Open(context.Background(), filepath.Join(t.TempDir(), "x.db?_pragma=foo")); err == nil {
 		t.Errorf("Open(path with '?') succeeded, want an error")

@@ -2,7 +2,7 @@
 // server that INSTRUCT_TEST_POSTGRES names (scripts/pg-start.sh starts one
 // and prints it). Without that variable the test is skipped, or fails
 // under INSTRUCT_REQUIRE_E2E, as in CI, where a skip would hide that
-// PostgreSQL went untested.
+// PostgreSQL went untested (see package e2e).
 package pgtest
 
 import (
@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+
+	"github.com/instruct-dev/instruct/internal/e2e"
 )
 
 // Server returns the DSN of the test PostgreSQL server, skipping or
@@ -22,10 +24,7 @@ func Server(tb testing.TB) string {
 	tb.Helper()
 	dsn := os.Getenv("INSTRUCT_TEST_POSTGRES")
 	if dsn == "" {
-		if os.Getenv("INSTRUCT_REQUIRE_E2E") != "" {
-			tb.Fatal("INSTRUCT_TEST_POSTGRES is not set (scripts/pg-start.sh sets it)")
-		}
-		tb.Skip("INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against")
+		e2e.Missing(tb, "INSTRUCT_TEST_POSTGRES is not set: no PostgreSQL server to test against (scripts/pg-start.sh starts one)")
 	}
 	return dsn
 }

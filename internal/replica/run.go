@@ -2,8 +2,9 @@ package replica
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
+
+	"github.com/instruct-dev/instruct/internal/backoff"
 )
 
 // streamHealthy is how long a stream must have lasted for its end to
@@ -33,7 +34,7 @@ func (e *Engine) loop(ctx context.Context, changed <-chan struct{}) {
 	defer poll.Stop()
 	retry := time.NewTimer(0) // the first sync, at once
 	defer retry.Stop()
-	var failures int
+	waits := backoff.Backoff{Min: e.opts.MinBackoff, Max: e.opts.MaxBackoff}
 	var notBefore time.Time
 	for {
 		auto := true
@@ -50,20 +51,20 @@ func (e *Engine) loop(ctx context.Context, changed <-chan struct{}) {
 			continue
 		}
 		if err := e.Sync(ctx); err != nil && ctx.Err() == nil {
-			failures++
-			wait := jittered(backoff(failures-1, e.opts.MinBackoff, e.opts.MaxBackoff))
+			wait := waits.Next()
 			notBefore = time.Now().Add(wait)
 			retry.Reset(wait)
 			continue
 		}
-		failures, notBefore = 0, time.Time{}
+		waits.Reset()
+		notBefore = time.Time{}
 	}
 }
 
 // listen follows the server's event stream, signalling changed on each
 // change, and reconnects with backoff when it breaks.
 func (e *Engine) listen(ctx context.Context, changed chan<- struct{}) {
-	var failures int
+	waits := backoff.Backoff{Min: e.opts.MinBackoff, Max: e.opts.MaxBackoff}
 	for ctx.Err() == nil {
 		start := time.Now()
 		err := e.api.Stream(ctx, func(int64) { signal(changed) })
@@ -71,12 +72,10 @@ func (e *Engine) listen(ctx context.Context, changed chan<- struct{}) {
 			return
 		}
 		if time.Since(start) > streamHealthy {
-			failures = 0
+			waits.Reset()
 		}
 		e.log.Debug("event stream ended", "error", err)
-		wait := jittered(backoff(failures, e.opts.MinBackoff, e.opts.MaxBackoff))
-		failures++
-		if waitOrDone(ctx, wait) != nil {
+		if waitOrDone(ctx, waits.Next()) != nil {
 			return
 		}
 		signal(changed) // changes may have been missed while disconnected
@@ -88,27 +87,6 @@ func signal(ch chan<- struct{}) {
 	case ch <- struct{}{}:
 	default:
 	}
-}
-
-// backoff is min doubled n times, at most max.
-func backoff(n int, min, max time.Duration) time.Duration {
-	d := min
-	for range n {
-		if d >= max/2 {
-			return max
-		}
-		d *= 2
-	}
-	return d
-}
-
-// jittered draws a wait in [d/2, d], so that clients that lost the server
-// together don't come back together.
-func jittered(d time.Duration) time.Duration {
-	if d <= 1 {
-		return d
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // waitOrDone waits d, or less if ctx ends first (then returns its error).

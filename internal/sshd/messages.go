@@ -45,20 +45,6 @@ func messagesFor(lang string) messages {
 	}
 }
 
-// defaultLanguage is French when the session's locale is French, else
-// English.
-func defaultLanguage(getenv func(string) string) string {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(name); v != "" {
-			if strings.HasPrefix(v, "fr") {
-				return "fr"
-			}
-			return "en"
-		}
-	}
-	return "en"
-}
-
 // environ returns a getenv over a session's "KEY=value" environment; the
 // last value of a key wins, as in a shell.
 func environ(env []string) func(string) string {

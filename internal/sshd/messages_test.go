@@ -1,7 +1,14 @@
 package sshd
 
-import "testing"
+import (
+	"testing"
 
+	"github.com/instruct-dev/instruct/internal/locale"
+)
+
+// TestLanguageFromTheSessionEnvironment reads a session's language from
+// the environment an SSH client sends, the way package locale reads a
+// process's.
 func TestLanguageFromTheSessionEnvironment(t *testing.T) {
 	tests := []struct {
 		name string
@@ -14,11 +21,12 @@ func TestLanguageFromTheSessionEnvironment(t *testing.T) {
 		{"LC_MESSAGES wins over LANG", []string{"LANG=en_US.UTF-8", "LC_MESSAGES=fr_CA.UTF-8"}, "fr"},
 		{"the last value of a key", []string{"LANG=en_US.UTF-8", "LANG=fr_BE.UTF-8"}, "fr"},
 		{"empty values are unset", []string{"LC_ALL=", "LANG=fr_FR"}, "fr"},
+		{"C wins and means English", []string{"LANG=fr_FR.UTF-8", "LC_ALL=C"}, "en"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := defaultLanguage(environ(tc.env)); got != tc.want {
-				t.Errorf("defaultLanguage(%q) = %q, want %q", tc.env, got, tc.want)
+			if got := locale.Language(environ(tc.env)); got != tc.want {
+				t.Errorf("locale.Language(environ(%q)) = %q, want %q", tc.env, got, tc.want)
 			}
 		})
 	}
@@ -29,9 +37,9 @@ func FuzzSessionEnvironment(f *testing.F) {
 	f.Add("=", "LANG")
 	f.Add("LC_MESSAGES=fr\x00\xff", "LANG=en=US")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		lang := defaultLanguage(environ([]string{a, b}))
+		lang := locale.Language(environ([]string{a, b}))
 		if lang != "fr" && lang != "en" {
-			t.Errorf("defaultLanguage(%q, %q) = %q, want fr or en", a, b, lang)
+			t.Errorf("locale.Language(environ(%q, %q)) = %q, want fr or en", a, b, lang)
 		}
 		_ = messagesFor(lang).idle(DefaultIdleTimeout)
 	})

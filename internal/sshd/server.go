@@ -11,6 +11,8 @@ import (
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/instruct-dev/instruct/internal/locale"
 )
 
 // Defaults of Config.
@@ -49,8 +51,7 @@ type Config struct {
 	// registered to a user with a role; 0 means DefaultAccessCheck.
 	AccessCheck time.Duration
 	// Language picks a session's language ("fr" or "en") from its
-	// environment as the client sent it; nil means French for a French
-	// locale, else English.
+	// environment as the client sent it; nil means locale.Language.
 	Language func(getenv func(string) string) string
 	// Now is the clock of the screens; nil means time.Now.
 	Now func() time.Time
@@ -116,7 +117,7 @@ func (s *Server) withDefaults() {
 		s.accessCheck = DefaultAccessCheck
 	}
 	if s.language == nil {
-		s.language = defaultLanguage
+		s.language = locale.Language
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -6,10 +6,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/instruct-dev/instruct/internal/migrate"
 )
 
 // migrationFiles holds the schema, one file per version: NNNN_name.sql
@@ -21,45 +19,14 @@ var migrationFiles embed.FS
 // applicationID marks a SQLite file as an instruct cache ("INST").
 const applicationID = 0x494e5354
 
-// migration is one step of the schema.
-type migration struct {
-	version int
-	sql     string
-}
-
-// migrations returns the embedded migrations in version order, checking
-// that versions run 1, 2, 3… without a gap.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations returns the embedded migrations in version order (see
+// migrate.Load).
+func migrations() ([]migrate.Step, error) {
+	dir, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}
-	sort.Strings(names)
-	out := make([]migration, 0, len(names))
-	for i, name := range names {
-		m, err := readMigration(name)
-		if err != nil {
-			return nil, err
-		}
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want version %d", name, i+1)
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-func readMigration(name string) (migration, error) {
-	prefix, _, _ := strings.Cut(path.Base(name), "_")
-	v, err := strconv.Atoi(prefix)
-	if err != nil {
-		return migration{}, fmt.Errorf("migration %s: no version number: %w", name, err)
-	}
-	body, err := migrationFiles.ReadFile(name)
-	if err != nil {
-		return migration{}, fmt.Errorf("read migration %s: %w", name, err)
-	}
-	return migration{version: v, sql: string(body)}, nil
+	return migrate.Load(dir)
 }
 
 // schemaVersion returns the version the embedded migrations lead to.
@@ -71,44 +38,38 @@ func schemaVersion() (int, error) {
 	return len(ms), nil
 }
 
-// migrate applies the migrations the file lacks, in one transaction that
-// also stamps the application ID and the new version.
+// migrate brings the file's schema up to date by the policy of package
+// migrate: each migration in one transaction that also stamps the
+// application ID and the new version (PRAGMA user_version); a cache
+// written by a newer instruct is refused, untouched, with a
+// *migrate.NewerError.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
+	err = migrate.Run(ctx, migrate.Schema{
+		What:    "cache",
+		Begin:   func(ctx context.Context) (*sql.Tx, error) { return s.write.BeginTx(ctx, nil) },
+		Version: recordedVersion,
+		Record:  stampSchema,
+	}, ms)
 	if err != nil {
-		return fmt.Errorf("migrate cache: %w", err)
-	}
-	defer tx.Rollback()
-	if err := migrateTx(ctx, tx, ms); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate cache: %w", err)
+		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
 	return nil
 }
 
-func migrateTx(ctx context.Context, tx *sql.Tx, ms []migration) error {
-	var current int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	for _, m := range ms[min(current, len(ms)):] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migrate cache to version %d: %w", m.version, err)
-		}
-	}
-	return stampSchema(ctx, tx, len(ms))
+// recordedVersion returns the schema version the file records.
+func recordedVersion(ctx context.Context, tx *sql.Tx) (int, error) {
+	var v int
+	err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
 }
 
+// stampSchema marks the file as a cache of ours at version.
 func stampSchema(ctx context.Context, tx *sql.Tx, version int) error {
 	stamp := fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, version)
-	if _, err := tx.ExecContext(ctx, stamp); err != nil {
-		return fmt.Errorf("stamp schema version: %w", err)
-	}
-	return nil
+	_, err := tx.ExecContext(ctx, stamp)
+	return err
 }

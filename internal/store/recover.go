@@ -19,6 +19,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/migrate"
 )
 
 // salvagedOp is an outbox operation read from a broken cache file.
@@ -120,7 +121,7 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 		return diagnosis{}, err
 	}
 	defer db.Close()
-	d, err := checkIdentity(ctx, db)
+	d, err := checkIdentity(ctx, db, path)
 	if err != nil && isCorruption(err) {
 		return diagnoseHeader(path, err)
 	}
@@ -215,7 +216,11 @@ func damagedOr(d diagnosis, err error) (diagnosis, error) {
 	return d, err
 }
 
-func checkIdentity(ctx context.Context, db *sql.DB) (diagnosis, error) {
+// checkIdentity reads the application ID and schema version of the file
+// at path, open as db. A file of ours written by a newer instruct is an
+// error, not a diagnosis: it is never moved aside, since that instruct
+// may still need it.
+func checkIdentity(ctx context.Context, db *sql.DB, path string) (diagnosis, error) {
 	var appID, version int64
 	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
 		return diagnosis{}, fmt.Errorf("read cache identity: %w", err)
@@ -233,7 +238,7 @@ func checkIdentity(ctx context.Context, db *sql.DB) (diagnosis, error) {
 	}
 	switch {
 	case version > int64(latest):
-		d.problem = fmt.Sprintf("was written by a newer version of instruct (schema %d, this one reads up to %d)", version, latest)
+		return d, fmt.Errorf("open cache %s: %w", path, &migrate.NewerError{What: "cache", Found: int(version), Known: latest})
 	case version < 1:
 		d.problem = "was left incomplete (no schema version)"
 	}

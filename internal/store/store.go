@@ -46,14 +46,15 @@ const busyTimeout = 10 * time.Second
 
 // Open opens the cache file at path, creating its directory (0700) and the
 // file (0600) when missing, and brings its schema up to date. A file that is
-// not a cache of ours, or of an incompatible schema, or damaged, is moved
-// aside to path+".broken-<unix time>" and replaced by a fresh cache (its
-// cursor empty, so the next sync pulls everything), keeping the outbox
+// not a cache of ours, or left without a schema version, or damaged, is
+// moved aside to path+".broken-<unix time>" and replaced by a fresh cache
+// (its cursor empty, so the next sync pulls everything), keeping the outbox
 // operations that could still be read; Recovered then says so. That check
 // and repair run only when no other Store, in this process or another, has
-// the file open: one that did opened it whole. Open fails
-// only when the file can't be reached (permissions, a lock held too long),
-// never merely because the old file was bad.
+// the file open: one that did opened it whole. Open fails when the file
+// can't be reached (permissions, a lock held too long), and when a newer
+// instruct wrote it (a *migrate.NewerError, the file left as it is: that
+// instruct may still need it), never merely because the old file was bad.
 func Open(ctx context.Context, path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

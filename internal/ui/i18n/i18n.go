@@ -176,17 +176,6 @@ func For(lang string) Messages {
 	return English()
 }
 
-// FromEnv picks the language from locale variables as a shell sets them
-// (LC_ALL, then LC_MESSAGES, then LANG): "fr" or "en".
-func FromEnv(getenv func(string) string) string {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(name); v != "" {
-			return For(v).Lang
-		}
-	}
-	return "en"
-}
-
 // lookup returns m[k], or the key itself when the catalogue lacks it.
 func lookup[K ~string](m map[K]string, k K) string {
 	if v, ok := m[k]; ok {

@@ -58,13 +58,6 @@ func TestFor(t *testing.T) {
 	}
 }
 
-func TestFromEnv(t *testing.T) {
-	env := map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8"}
-	if got := FromEnv(func(k string) string { return env[k] }); got != "fr" {
-		t.Errorf("FromEnv(LC_MESSAGES=fr_FR, LANG=en_US) = %q, want fr", got)
-	}
-}
-
 func TestDurations(t *testing.T) {
 	tests := []struct {
 		d          time.Duration
