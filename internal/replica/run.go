@@ -66,7 +66,7 @@ func (e *Engine) listen(ctx context.Context, changed chan<- struct{}) {
 	var failures int
 	for ctx.Err() == nil {
 		start := time.Now()
-		err := e.api.Stream(ctx, func(int64) { signal(changed) })
+		err := e.feed.Stream(ctx, func(int64) { signal(changed) })
 		if ctx.Err() != nil {
 			return
 		}
