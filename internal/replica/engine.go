@@ -123,7 +123,7 @@ type Engine struct {
 	// feed (Follow).
 	api  API
 	opts Options
-	log   *slog.Logger
+	log  *slog.Logger
 	// turn is held by the sync under way (a one-slot semaphore, so that
 	// waiting for it heeds the context).
 	turn    chan struct{}
