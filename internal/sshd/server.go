@@ -69,7 +69,7 @@ type Server struct {
 	reviews Reviews
 	desks   *desks
 	log     *slog.Logger
-	idle  time.Duration
+	idle    time.Duration
 	// accessCheck is Config.AccessCheck.
 	accessCheck time.Duration
 	language    func(getenv func(string) string) string

@@ -26,10 +26,10 @@ type session struct {
 	// view is what the session's screen reads and decides through;
 	// listen its status; desk what it shares with the user's other
 	// sessions.
-	view    *view
-	listen  *listener
-	desk    *desk
-	input   *activity
+	view   *view
+	listen *listener
+	desk   *desk
+	input  *activity
 	// ctx ends with the session; cancel ends it.
 	ctx    context.Context
 	cancel context.CancelFunc
