@@ -226,15 +226,13 @@ func (v *view) Record(ctx context.Context, id string, kind instruct.Kind, commen
 	return op, nil
 }
 
-// check refuses early what the service would: a blank comment where one
-// is needed, a request the user may not see, a role that doesn't allow
-// deciding, a decision the status doesn't allow.
+// check refuses early what the service would, in the service's order: a
+// request the user may not see (not_found, as if it did not exist), a
+// role that doesn't allow deciding, a blank comment where one is needed,
+// a decision the status doesn't allow.
 func (v *view) check(ctx context.Context, u instruct.User, id string, kind instruct.Kind, comment string) (instruct.Request, error) {
 	if !kind.IsDecision() && !kind.IsNote() {
 		return instruct.Request{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a decision, a note or a message", kind)
-	}
-	if err := instruct.CheckComment(kind, comment); err != nil {
-		return instruct.Request{}, err
 	}
 	r, err := v.Request(ctx, id)
 	if err != nil {
@@ -242,6 +240,9 @@ func (v *view) check(ctx context.Context, u instruct.User, id string, kind instr
 	}
 	if !u.CanDecide(r.Definition) {
 		return r, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow decisions, notes or messages", r.Definition)
+	}
+	if err := instruct.CheckComment(kind, comment); err != nil {
+		return r, err
 	}
 	if kind.IsDecision() {
 		_, err = instruct.Transition(r.Status, kind)
