@@ -91,11 +91,15 @@ func startModel(cache ReadModel, engine Engine, log *slog.Logger) *model {
 // is logged, and sessions see what the read model holds.
 func (m *model) prepare(ctx context.Context, log *slog.Logger) {
 	defer close(m.ready)
+	start := time.Now()
 	if err := m.engine.Sync(ctx); err != nil && ctx.Err() == nil {
 		log.Warn("ssh read model first sync", "err", err)
 	}
 	if err := m.cache.Warm(ctx); err != nil && ctx.Err() == nil {
 		log.Warn("ssh read model load", "err", err)
+	}
+	if ctx.Err() == nil {
+		log.Info("ssh read model ready", "took", time.Since(start).Round(time.Millisecond).String())
 	}
 }
 
