@@ -486,8 +486,9 @@ func (s *sshBenchServer) open(b *testing.B, n int) []*sshdtest.Terminal {
 
 // BenchmarkSSHSessionMemory measures the resident memory of the ssh-serve
 // process per session, once one session is open: 50 more sessions of the
-// same user (a screen each), and 50 sessions of 50 other users (a screen
-// and a desk each: cache, sync engine, event stream).
+// same user, and 50 sessions of 50 other users (a screen and a view of
+// the shared read model each; scripts/ssh-memory.sh does it over 100,000
+// requests with distinct role sets).
 //
 //	go test ./cmd/instruct -run '^$' -bench SSHSessionMemory -benchtime 1x
 func BenchmarkSSHSessionMemory(b *testing.B) {

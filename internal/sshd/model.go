@@ -98,6 +98,7 @@ func (m *model) prepare(ctx context.Context, log *slog.Logger) {
 	if err := m.cache.Warm(ctx); err != nil && ctx.Err() == nil {
 		log.Warn("ssh read model load", "err", err)
 	}
+	m.hub.publish(m.engine.Status()) // the first screens start from it
 	if ctx.Err() == nil {
 		log.Info("ssh read model ready", "took", time.Since(start).Round(time.Millisecond).String())
 	}
