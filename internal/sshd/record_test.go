@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -234,5 +235,46 @@ func TestRoleChangeChangesTheView(t *testing.T) {
 	}
 	if v.setUser(moved) {
 		t.Error("setUser with the same roles reports a change")
+	}
+}
+
+// TestDraftsFollowTheUserNotTheSession: the comment a user was writing is
+// kept on their desk: another session of theirs finds it (after a cut
+// connection, say), another user doesn't; a blank one deletes it, and one
+// past the comment limit is refused.
+func TestDraftsFollowTheUserNotTheSession(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	marie := w.addUser("marie-dupont", instruct.Grant{Definition: "api_particulier", Role: instruct.RoleInstructor})
+	paul := w.addUser("paul-leroy", instruct.Grant{Definition: "*", Role: instruct.RoleManager})
+	first, again, other := w.view(marie), w.view(marie), w.view(paul)
+	const comment = "La base légale citée ne couvre pas"
+	if err := first.SaveDraft(ctx, "1042", instruct.KindRefuse, comment); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, err := again.Draft(ctx, "D1042"); err != nil || !ok || d.Comment != comment || d.Kind != instruct.KindRefuse {
+		t.Errorf("Draft(D1042) in another session of the user = %+v, %v, %v; want the refusal's comment", d, ok, err)
+	}
+	if d, ok, _ := other.Draft(ctx, "D1042"); ok {
+		t.Errorf("another user's Draft(D1042) = %+v, want none", d)
+	}
+	if err := again.SaveDraft(ctx, "D1042", instruct.KindRefuse, " \u200b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := first.Draft(ctx, "D1042"); ok {
+		t.Error("a blank draft kept the draft, want it deleted")
+	}
+	long := strings.Repeat("é", instruct.MaxCommentLength+1)
+	if err := first.SaveDraft(ctx, "D1042", instruct.KindNote, long); instruct.ErrorCode(err) != instruct.CodeTooLarge {
+		t.Errorf("SaveDraft of %d characters = %v, want too_large", instruct.MaxCommentLength+1, err)
+	}
+	if err := first.SaveDraft(ctx, "D1042", instruct.KindNote, "À revoir"); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.DeleteDraft(ctx, "D1042"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := first.Draft(ctx, "D1042"); ok {
+		t.Error("DeleteDraft left the draft")
 	}
 }
