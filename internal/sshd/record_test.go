@@ -213,7 +213,8 @@ func TestRoleChangeChangesTheView(t *testing.T) {
 	w.caughtUp()
 	v := w.view(lea)
 	st := &session{desk: v.desk, view: v}
-	before := st.shapeStatus(w.model.hub.last)
+	synced := w.model.engine.Status()
+	before := st.shapeStatus(synced)
 
 	moved := lea
 	moved.Roles = []instruct.Grant{{Definition: "api_entreprise", Role: instruct.RoleInstructor}}
@@ -230,7 +231,7 @@ func TestRoleChangeChangesTheView(t *testing.T) {
 	if me, _ := v.Me(ctx); !me.CanDecide("api_entreprise") {
 		t.Errorf("Me() after the change = %+v, want the new roles", me)
 	}
-	if after := st.shapeStatus(w.model.hub.last); !after.LastSync.After(before.LastSync) {
+	if after := st.shapeStatus(synced); !after.LastSync.After(before.LastSync) {
 		t.Errorf("status LastSync %v after the change, %v before: the screen would not reload", after.LastSync, before.LastSync)
 	}
 	if v.setUser(moved) {
