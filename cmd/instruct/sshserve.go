@@ -126,6 +126,7 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 		return nil, err
 	}
 	retireSSHTokens(ctx, l, dir, log)
+	noteOldSSHCaches(dir, log)
 	path := filepath.Join(dir, readModelFile)
 	model, err := store.Open(ctx, path)
 	if err != nil {

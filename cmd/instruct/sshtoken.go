@@ -122,3 +122,14 @@ func wellFormedToken(s string) bool {
 	_, err := base64.RawURLEncoding.DecodeString(rest)
 	return err == nil
 }
+
+// noteOldSSHCaches logs how many per-user caches older versions of
+// ssh-serve left in dataDir (<user id>.db): they are no longer read, and
+// the operator may delete them. They are left as they are, in case one
+// holds a decision an older version never sent.
+func noteOldSSHCaches(dataDir string, log *slog.Logger) {
+	old, err := filepath.Glob(filepath.Join(dataDir, "*.db"))
+	if err == nil && len(old) > 0 {
+		log.Info("ssh caches of an older version are no longer used", "dir", dataDir, "files", len(old))
+	}
+}

@@ -218,7 +218,8 @@ func TestSSHServeMintsNoToken(t *testing.T) {
 // TestSSHServeRetiresTheTokensOfOlderVersions: the token files an older
 // ssh-serve left are deleted at start, with their directory, and the
 // tokens they hold are revoked; the user's other tokens, and files that
-// hold no token, revoke nothing, and no token reaches the log.
+// hold no token, revoke nothing, and no token reaches the log. Its
+// per-user caches are reported, and left to the operator.
 func TestSSHServeRetiresTheTokensOfOlderVersions(t *testing.T) {
 	rig := newSSHTokenRig(t)
 	minted := rig.mintToken(t, rig.user.ID)
@@ -235,6 +236,10 @@ func TestSSHServeRetiresTheTokensOfOlderVersions(t *testing.T) {
 	rig.leave(t, "forged.token", forged)
 	rig.leave(t, "u-0123456789abcdef.token", "\x00\xff not a token \x1b[31m")
 	rig.leave(t, ".support-tokens.token.123.tmp", minted)
+	oldCache := filepath.Join(rig.data, rig.user.ID+".db")
+	if err := os.WriteFile(oldCache, []byte("an older version's cache"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	rig.run(t, 1)
 
@@ -252,6 +257,10 @@ func TestSSHServeRetiresTheTokensOfOlderVersions(t *testing.T) {
 	}
 	rig.logs.waitEntry(t, "ssh tokens of an older version retired", map[string]string{})
 	rig.checkNotLogged(t, minted, reporters, own, revokedSince, forged)
+	rig.logs.waitEntry(t, "ssh caches of an older version are no longer used", map[string]string{})
+	if _, err := os.Stat(oldCache); err != nil {
+		t.Errorf("an older version's cache after the start: %v, want it left for the operator", err)
+	}
 }
 
 // TestSSHServeKeepsATokenFileItCouldNotRevoke: while the database can't
