@@ -250,6 +250,71 @@ func TestSSHServeOpenSSHInstructorRefusesOnce(t *testing.T) {
 	}
 }
 
+// TestSSHServeOpenSSHOpensNoHTTPPort: with a session open and a decision
+// made, the ssh-serve process listens on its SSH port and nothing else
+// (no loopback API), and its data directory holds no token.
+func TestSSHServeOpenSSHOpensNoHTTPPort(t *testing.T) {
+	requireOpenSSH(t)
+	srv := startSSHServeProc(t, newSandbox(t))
+	key, line := srv.userKey(t, "id_instructor")
+	srv.bindKey(t, demo.InstructorID, line)
+	scr := srv.ssh(t, key, 120, 40)
+	screen := scr.waitFor("a request selected", func(s string) bool {
+		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
+	})
+	id := sshSelectedID(screen)
+	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
+	scr.keys("x")
+	scr.waitText("Refuse · " + id)
+	scr.typeText(comment)
+	scr.waitText(comment)
+	scr.keys("C-s")
+	scr.waitText("Refuse request " + id)
+	scr.keys("y")
+	sshWaitRefusals(t, openLedgerOf(t, srv.db), id, comment, 1)
+	ports := listeningPorts(t, srv.cmd.Process.Pid)
+	if len(ports) != 1 || ports[0] != srv.port {
+		t.Errorf("ssh-serve listens on TCP ports %v, want only its SSH port %s", ports, srv.port)
+	}
+	if _, err := os.Stat(srv.db + ".ssh/tokens"); !os.IsNotExist(err) {
+		t.Errorf("stat of the data directory's tokens = %v, want none", err)
+	}
+}
+
+// listeningPorts returns the TCP ports process pid listens on, from
+// /proc: the sockets among its open files that are in the LISTEN state.
+func listeningPorts(t *testing.T, pid int) []string {
+	t.Helper()
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Skipf("no /proc to list the server's sockets: %v", err)
+	}
+	owned := map[string]bool{}
+	for _, fd := range fds {
+		target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if inode, ok := strings.CutPrefix(target, "socket:["); err == nil && ok {
+			owned[strings.TrimSuffix(inode, "]")] = true
+		}
+	}
+	var ports []string
+	for _, table := range []string{"tcp", "tcp6"} {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, table))
+		if err != nil {
+			continue
+		}
+		for _, row := range strings.Split(string(data), "\n")[1:] {
+			f := strings.Fields(row)
+			const listen = "0A"
+			if len(f) > 9 && f[3] == listen && owned[f[9]] {
+				_, hexPort, _ := strings.Cut(f[1], ":")
+				port, _ := strconv.ParseInt(hexPort, 16, 32)
+				ports = append(ports, strconv.FormatInt(port, 10))
+			}
+		}
+	}
+	return ports
+}
+
 // openLedgerOf opens the database of a running server, beside it.
 func openLedgerOf(t *testing.T, db string) *ledger.Ledger {
 	t.Helper()
@@ -417,8 +482,9 @@ func (s *sshBenchServer) open(b *testing.B, n int) []*sshdtest.Terminal {
 
 // BenchmarkSSHSessionMemory measures the resident memory of the ssh-serve
 // process per session, once one session is open: 50 more sessions of the
-// same user (a screen each), and 50 sessions of 50 other users (a screen
-// and a desk each: cache, sync engine, event stream).
+// same user, and 50 sessions of 50 other users (a screen and a view of
+// the shared read model each; scripts/ssh-memory.sh does it over 100,000
+// requests with distinct role sets).
 //
 //	go test ./cmd/instruct -run '^$' -bench SSHSessionMemory -benchtime 1x
 func BenchmarkSSHSessionMemory(b *testing.B) {

@@ -813,3 +813,36 @@ func TestSSHServeEndsSessionsWhoseAccessIsWithdrawn(t *testing.T) {
 		t.Errorf("the session whose access stands was ended")
 	}
 }
+
+// TestSSHServeRoleChangeChangesAnOpenSession: an administrator moves a
+// support agent from one API to another while their session is open;
+// within the access-check interval the session shows the requests of the
+// new API, counted as the server counts them, and none of the old.
+func TestSSHServeRoleChangeChangesAnOpenSession(t *testing.T) {
+	w := startSSHWorld(t, "--access-check", "100ms")
+	users := sshTwentyUsers(t, w)
+	from, to := users[0].Roles[0].Definition, users[1].Roles[0].Definition
+	if from == to {
+		t.Fatalf("the demo has one busy API only (%s)", from)
+	}
+	agent := w.addUser("support-moved", "Hugo Lambert", instruct.Grant{Definition: from, Role: instruct.RoleReporter})
+	term := w.dial(t, agent.ID, sshdtest.Options{})
+	sshCheckOwnQueue(t, w.svc.ledger, term, agent)
+
+	moved := []instruct.Grant{{Definition: to, Role: instruct.RoleInstructor}}
+	if err := w.svc.ledger.SetRoles(context.Background(), agent.ID, moved); err != nil {
+		t.Fatal(err)
+	}
+	agent.Roles = moved
+	want := fmt.Sprintf("[To review %d]", sshSubmittedCount(t, w.svc.ledger, agent))
+	screen, err := term.WaitFor(sshWait, func(s string) bool {
+		ids := sshQueueIDs(s)
+		return strings.Contains(s, want) && len(ids) > 0 && sshDefinitionOf(t, w.svc.ledger, ids[0]) == to
+	})
+	if err != nil {
+		t.Fatalf("after the role change, waiting for %q and requests of %s: %v\n%s", want, to, err, screen)
+	}
+	sshCheckOwnQueue(t, w.svc.ledger, term, agent)
+	sshCheckRights(t, term, agent)
+	w.logs.waitEntry(t, "ssh roles changed", map[string]string{"user": agent.ID})
+}

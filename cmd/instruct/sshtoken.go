@@ -12,108 +12,85 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
 )
 
-// sshTokensDir is the directory, inside ssh-serve's data directory, that
-// keeps the API token of each SSH user, one file per user named like the
-// user's cache.
+// sshTokensDir is the directory, inside ssh-serve's data directory, where
+// versions of ssh-serve before the shared read model kept the API token
+// they minted for each SSH user's sync engine, one file per user.
 const sshTokensDir = "tokens"
 
 // maxTokenFile bounds how much of a token file is read: a real one holds
 // a few dozen bytes.
 const maxTokenFile = 512
 
-// sshTokens hands out the API token each SSH user's sync engine sends to
-// the loopback API: the one kept in the user's token file while the
-// ledger still accepts it as that user's, else a new one, written there
-// for the next start. A token is never logged.
-type sshTokens struct {
-	ledger *ledger.Ledger
-	dir    string
-	log    *slog.Logger
-
-	mu sync.Mutex
-	// inUse is the token last handed out per user ID, so that a token
-	// that could not be written is still reused until ssh-serve stops.
-	inUse map[string]string
-}
-
-// newSSHTokens returns the tokens kept in the tokens directory of dataDir.
-func newSSHTokens(l *ledger.Ledger, dataDir string, log *slog.Logger) *sshTokens {
-	return &sshTokens{ledger: l, dir: filepath.Join(dataDir, sshTokensDir), log: log, inUse: map[string]string{}}
-}
-
-// path is the token file of user id.
-func (t *sshTokens) path(id string) string {
-	return filepath.Join(t.dir, cacheName(id)+".token")
-}
-
-// token returns the API token of user id, reusing the one in use or kept
-// in its file when the ledger still accepts it, else minting another.
-func (t *sshTokens) token(ctx context.Context, id string) (string, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	kept, ok := t.inUse[id]
-	if !ok {
-		kept = t.load(id)
+// retireSSHTokens revokes the API tokens that older versions of
+// ssh-serve minted and kept in the tokens directory of dataDir, and
+// deletes their files, then the directory once empty: sessions no longer
+// go through the API. A file whose token could not be revoked (the
+// database failing) is kept for the next start; one that holds no token
+// is deleted. Tokens are never logged.
+func retireSSHTokens(ctx context.Context, l *ledger.Ledger, dataDir string, log *slog.Logger) {
+	dir := filepath.Join(dataDir, sshTokensDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
 	}
-	if kept != "" {
-		accepted, err := t.accepts(ctx, id, kept)
+	if err != nil {
+		log.Warn("ssh tokens of an older version not retired", "err", err)
+		return
+	}
+	revoked := 0
+	for _, entry := range entries {
+		done, err := retireTokenFile(ctx, l, filepath.Join(dir, entry.Name()))
 		if err != nil {
-			return "", err
+			log.Warn("ssh token of an older version not retired; next start tries again", "file", entry.Name(), "err", err)
+			continue
 		}
-		if accepted {
-			t.inUse[id] = kept
-			return kept, nil
+		if done {
+			revoked++
 		}
-		t.log.Info("ssh token no longer accepted, minting another", "user", id)
 	}
-	return t.mint(ctx, id)
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		log.Warn("ssh tokens directory of an older version kept", "err", err)
+	}
+	log.Info("ssh tokens of an older version retired", "files", len(entries), "revoked", revoked)
 }
 
-// load returns the token kept in user id's file, or "" when there is
-// none or it cannot be used; only a missing file goes unreported.
-func (t *sshTokens) load(id string) string {
-	token, err := readTokenFile(t.path(id))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		t.log.Warn("ssh token file unusable, minting another", "user", id, "err", err)
+// retireTokenFile revokes the token the file at path holds, if the
+// ledger still knows it, and deletes the file; it reports whether a token
+// was revoked. On a database failure the file stays.
+func retireTokenFile(ctx context.Context, l *ledger.Ledger, path string) (bool, error) {
+	token, err := readTokenFile(path)
+	revoked := false
+	if err == nil {
+		if revoked, err = revokeToken(ctx, l, token); err != nil {
+			return false, err
+		}
 	}
-	return token
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return revoked, fmt.Errorf("delete token file: %w", err)
+	}
+	return revoked, nil
 }
 
-// accepts reports whether the ledger authenticates token as user id, as
-// the API server would.
-func (t *sshTokens) accepts(ctx context.Context, id, token string) (bool, error) {
+// revokeToken revokes token for whichever user owns it; false when no
+// user does any more.
+func revokeToken(ctx context.Context, l *ledger.Ledger, token string) (bool, error) {
 	hash := sha256.Sum256([]byte(token))
-	u, err := t.ledger.UserByTokenHash(ctx, hash[:])
+	u, err := l.UserByTokenHash(ctx, hash[:])
 	if instruct.ErrorCode(err) == instruct.CodeNotFound {
 		return false, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("check the API token of an ssh user: %w", err)
+	if err == nil {
+		err = l.RevokeToken(ctx, u.ID, hash[:])
 	}
-	return u.ID == id, nil
-}
-
-// mint creates a token for user id and writes it to the user's file. A
-// token that cannot be written is still used, and reported: the next
-// start will mint another.
-func (t *sshTokens) mint(ctx context.Context, id string) (string, error) {
-	token, err := t.ledger.CreateToken(ctx, id)
-	if err != nil {
-		return "", err
+	if instruct.ErrorCode(err) == instruct.CodeNotFound {
+		return false, nil // revoked meanwhile
 	}
-	t.inUse[id] = token
-	if err := writeTokenFile(t.path(id), token); err != nil {
-		t.log.Warn("ssh token not kept: the next start mints another", "user", id, "err", err)
-		return token, nil
-	}
-	t.log.Info("ssh token minted", "user", id)
-	return token, nil
+	return err == nil, err
 }
 
 // readTokenFile returns the token the file at path holds. Its errors
@@ -146,37 +123,13 @@ func wellFormedToken(s string) bool {
 	return err == nil
 }
 
-// writeTokenFile replaces the file at path with token, atomically: a
-// temporary file beside it (mode 0600, in a directory of mode 0700),
-// synced, then renamed over it.
-func writeTokenFile(path, token string) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create the tokens directory: %w", err)
+// noteOldSSHCaches logs how many per-user caches older versions of
+// ssh-serve left in dataDir (<user id>.db): they are no longer read, and
+// the operator may delete them. They are left as they are, in case one
+// holds a decision an older version never sent.
+func noteOldSSHCaches(dataDir string, log *slog.Logger) {
+	old, err := filepath.Glob(filepath.Join(dataDir, "*.db"))
+	if err == nil && len(old) > 0 {
+		log.Info("ssh caches of an older version are no longer used", "dir", dataDir, "files", len(old))
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("restrict the tokens directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write token file: %w", err)
-	}
-	err = fillTokenFile(tmp, token)
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write token file: %w", err)
-	}
-	return nil
-}
-
-// fillTokenFile writes token to f, syncs and closes it.
-func fillTokenFile(f *os.File, token string) error {
-	_, err := f.WriteString(token + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +25,8 @@ import (
 
 // sshTokenRig is a database and data directory that ssh-serve is started
 // on again and again, as an operator restarts it, with one support agent
-// whose SSH key is bound.
+// whose SSH key is bound: for the tests that ssh-serve mints no token and
+// retires those older versions left.
 type sshTokenRig struct {
 	db, data string
 	user     instruct.User
@@ -84,8 +86,7 @@ func (rig *sshTokenRig) start(t *testing.T) (*sshService, func()) {
 	return svc, stop
 }
 
-// run starts ssh-serve, opens sessions sessions as the agent, each proving
-// it syncs with the API, and stops ssh-serve.
+// run starts ssh-serve, opens sessions as the agent, and stops it.
 func (rig *sshTokenRig) run(t *testing.T, sessions int) {
 	t.Helper()
 	svc, stop := rig.start(t)
@@ -95,11 +96,10 @@ func (rig *sshTokenRig) run(t *testing.T, sessions int) {
 	}
 }
 
-// session forgets the agent's cache, so that the queue can only come from
-// the API, opens a session, checks the agent's queue is there and quits.
+// session opens a session as the agent, checks the agent's queue is
+// there and quits.
 func (rig *sshTokenRig) session(t *testing.T, svc *sshService) {
 	t.Helper()
-	rig.forgetCache(t)
 	term, err := sshdtest.Dial(svc.addr, []gossh.Signer{rig.key}, sshdtest.Options{HostKey: svc.hostKey})
 	if err != nil {
 		t.Fatalf("dial as %s: %v", rig.user.ID, err)
@@ -112,37 +112,17 @@ func (rig *sshTokenRig) session(t *testing.T, svc *sshService) {
 	}
 }
 
-// forgetCache removes the agent's cache files.
-func (rig *sshTokenRig) forgetCache(t *testing.T) {
+// tokensDir is where older versions of ssh-serve kept the tokens they
+// minted.
+func (rig *sshTokenRig) tokensDir() string { return filepath.Join(rig.data, "tokens") }
+
+// leave writes a token file as an older version of ssh-serve did.
+func (rig *sshTokenRig) leave(t *testing.T, name, content string) {
 	t.Helper()
-	path := filepath.Join(rig.data, cacheName(rig.user.ID)+".db")
-	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
-		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			t.Fatal(err)
-		}
+	if err := os.MkdirAll(rig.tokensDir(), 0o700); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// tokenPath is where ssh-serve keeps the agent's token.
-func (rig *sshTokenRig) tokenPath() string {
-	return filepath.Join(rig.data, "tokens", rig.user.ID+".token")
-}
-
-// keptToken returns the token in the agent's token file.
-func (rig *sshTokenRig) keptToken(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile(rig.tokenPath())
-	if err != nil {
-		t.Fatalf("the agent's token file: %v", err)
-	}
-	return strings.TrimSpace(string(b))
-}
-
-// keep writes content to the agent's token file, as a broken disk or a
-// careless operator might.
-func (rig *sshTokenRig) keep(t *testing.T, content string) {
-	t.Helper()
-	if err := os.WriteFile(rig.tokenPath(), []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(rig.tokensDir(), name), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -223,127 +203,85 @@ func (rig *sshTokenRig) checkNotLogged(t *testing.T, tokens ...string) {
 	}
 }
 
-// checkMode fails the test unless path has permissions want.
-func checkMode(t *testing.T, path string, want fs.FileMode) {
-	t.Helper()
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := info.Mode().Perm(); got != want {
-		t.Errorf("mode of %s = %v, want %v", path, got, want)
-	}
-}
-
-func TestSSHServeKeepsEachUsersTokenAcrossRestarts(t *testing.T) {
+// TestSSHServeMintsNoToken: sessions read the shared read model and
+// decide through the review service in-process, so no API token is
+// minted, and nothing is written where older versions kept one.
+func TestSSHServeMintsNoToken(t *testing.T) {
 	rig := newSSHTokenRig(t)
-	// A tokens directory an operator left readable by all is tightened.
-	if err := os.MkdirAll(filepath.Dir(rig.tokenPath()), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	rig.run(t, 2)
-	rig.checkTokenCount(t, 1, "after a start with two sessions")
-	rig.run(t, 1)
-	rig.checkTokenCount(t, 1, "after a restart")
-	first := rig.keptToken(t)
-	rig.run(t, 1)
-	rig.checkTokenCount(t, 1, "after a second restart")
-	if rig.keptToken(t) != first {
-		t.Errorf("the kept token changed at the second restart")
+	rig.checkTokenCount(t, 0, "after two sessions")
+	if _, err := os.Stat(rig.tokensDir()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stat %s = %v, want no tokens directory", rig.tokensDir(), err)
 	}
-	if got := rig.owner(t, first); got != rig.user.ID {
-		t.Errorf("the kept token authenticates %q, want %q", got, rig.user.ID)
-	}
-	checkMode(t, rig.tokenPath(), 0o600)
-	checkMode(t, filepath.Dir(rig.tokenPath()), 0o700)
-	rig.checkNotLogged(t, first)
 }
 
-func TestSSHServeReplacesATokenItCannotUse(t *testing.T) {
+// TestSSHServeRetiresTheTokensOfOlderVersions: the token files an older
+// ssh-serve left are deleted at start, with their directory, and the
+// tokens they hold are revoked; the user's other tokens, and files that
+// hold no token, revoke nothing, and no token reaches the log. Its
+// per-user caches are reported, and left to the operator.
+func TestSSHServeRetiresTheTokensOfOlderVersions(t *testing.T) {
 	rig := newSSHTokenRig(t)
-	rig.run(t, 1)
-	tests := []struct {
-		name string
-		// spoil breaks the kept token and returns what the file then
-		// holds, "" if nothing.
-		spoil func(t *testing.T) string
-	}{
-		{"corrupt file", func(t *testing.T) string {
-			rig.keep(t, "\x00\xff not a token \x1b[31m")
-			return "\x00\xff not a token \x1b[31m"
-		}},
-		{"empty file", func(t *testing.T) string {
-			rig.keep(t, "")
-			return ""
-		}},
-		{"token the ledger never minted", func(t *testing.T) string {
-			forged := ledger.TokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(rand.Text()))
-			rig.keep(t, forged+"\n")
-			return forged
-		}},
-		{"token deleted from the ledger", func(t *testing.T) string {
-			if _, err := rig.sqlDB(t).Exec(`DELETE FROM tokens WHERE user_id = ?`, rig.user.ID); err != nil {
-				t.Fatal(err)
-			}
-			return rig.keptToken(t)
-		}},
-		{"another user's token", func(t *testing.T) string {
-			theirs := rig.mintToken(t, demo.ReporterID)
-			rig.keep(t, theirs)
-			return theirs
-		}},
-		{"missing file", func(t *testing.T) string {
-			if err := os.Remove(rig.tokenPath()); err != nil {
-				t.Fatal(err)
-			}
-			return ""
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			spoiled := tc.spoil(t)
-			before := rig.tokenCount(t, rig.user.ID)
-			rig.run(t, 1)
-			kept := rig.keptToken(t)
-			if kept == spoiled {
-				t.Fatalf("the spoiled token file was kept")
-			}
-			if got := rig.owner(t, kept); got != rig.user.ID {
-				t.Errorf("the new kept token authenticates %q, want %q", got, rig.user.ID)
-			}
-			if n := rig.tokenCount(t, rig.user.ID); n != before+1 {
-				t.Errorf("tokens of %s = %d, want %d: one minted in place of the spoiled one", rig.user.ID, n, before+1)
-			}
-			checkMode(t, rig.tokenPath(), 0o600)
-			rig.checkNotLogged(t, kept, spoiled)
-		})
-	}
-	rig.checkLeftovers(t)
-}
-
-// checkLeftovers fails the test if the tokens directory holds anything
-// but the agent's token file, such as a temporary file left behind.
-func (rig *sshTokenRig) checkLeftovers(t *testing.T) {
-	t.Helper()
-	entries, err := os.ReadDir(filepath.Dir(rig.tokenPath()))
-	if err != nil {
+	minted := rig.mintToken(t, rig.user.ID)
+	reporters := rig.mintToken(t, demo.ReporterID)
+	own := rig.mintToken(t, rig.user.ID) // "instruct admin token create": not ssh-serve's
+	revokedSince := rig.mintToken(t, demo.InstructorID)
+	if _, err := rig.sqlDB(t).Exec(`DELETE FROM tokens WHERE user_id = ?`, demo.InstructorID); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if e.Name() != filepath.Base(rig.tokenPath()) {
-			t.Errorf("the tokens directory holds %s, want only the token file", e.Name())
+	forged := ledger.TokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(rand.Text()))
+	rig.leave(t, rig.user.ID+".token", minted+"\n")
+	rig.leave(t, demo.ReporterID+".token", reporters+"\n")
+	rig.leave(t, demo.InstructorID+".token", revokedSince+"\n")
+	rig.leave(t, "forged.token", forged)
+	rig.leave(t, "u-0123456789abcdef.token", "\x00\xff not a token \x1b[31m")
+	rig.leave(t, ".support-tokens.token.123.tmp", minted)
+	oldCache := filepath.Join(rig.data, rig.user.ID+".db")
+	if err := os.WriteFile(oldCache, []byte("an older version's cache"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	rig.run(t, 1)
+
+	if _, err := os.Stat(rig.tokensDir()); !errors.Is(err, fs.ErrNotExist) {
+		entries, _ := os.ReadDir(rig.tokensDir())
+		t.Errorf("stat %s = %v (holding %d files), want it removed", rig.tokensDir(), err, len(entries))
+	}
+	for _, token := range []string{minted, reporters, revokedSince, forged} {
+		if got := rig.owner(t, token); got != "" {
+			t.Errorf("a token an older ssh-serve kept still authenticates %q, want it revoked", got)
 		}
 	}
+	if got := rig.owner(t, own); got != rig.user.ID {
+		t.Errorf("the agent's own token authenticates %q, want %q: ssh-serve revokes only the tokens it kept", got, rig.user.ID)
+	}
+	rig.logs.waitEntry(t, "ssh tokens of an older version retired", map[string]string{})
+	rig.checkNotLogged(t, minted, reporters, own, revokedSince, forged)
+	rig.logs.waitEntry(t, "ssh caches of an older version are no longer used", map[string]string{})
+	if _, err := os.Stat(oldCache); err != nil {
+		t.Errorf("an older version's cache after the start: %v, want it left for the operator", err)
+	}
 }
 
-func TestSSHServeReusesATokenItCannotKeep(t *testing.T) {
+// TestSSHServeKeepsATokenFileItCouldNotRevoke: while the database can't
+// revoke a kept token, its file stays for the next start, which retires
+// it.
+func TestSSHServeKeepsATokenFileItCouldNotRevoke(t *testing.T) {
 	rig := newSSHTokenRig(t)
-	// A directory where the file should be: it can be neither read nor
-	// replaced.
-	if err := os.MkdirAll(filepath.Join(rig.tokenPath(), "in-the-way"), 0o700); err != nil {
+	minted := rig.mintToken(t, rig.user.ID)
+	rig.leave(t, rig.user.ID+".token", minted)
+	l, err := ledger.Open(context.Background(), rig.db)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rig.run(t, 3)
-	rig.checkTokenCount(t, 1, "after three sessions")
-	rig.logs.waitEntry(t, "ssh token not kept: the next start mints another", map[string]string{"user": rig.user.ID})
+	l.Close() // a closed database fails every query
+	retireSSHTokens(context.Background(), l, rig.data, slog.New(slog.NewJSONHandler(rig.logs, nil)))
+	if _, err := os.Stat(filepath.Join(rig.tokensDir(), rig.user.ID+".token")); err != nil {
+		t.Fatalf("the token file after a failed revocation: %v, want it kept", err)
+	}
+	rig.run(t, 0)
+	if got := rig.owner(t, minted); got != "" {
+		t.Errorf("the kept token authenticates %q after the next start, want it revoked", got)
+	}
+	rig.checkNotLogged(t, minted)
 }

@@ -6,6 +6,10 @@
 // of reach, and reports its status for a status bar. Two syncs never run
 // at once on one cache: an in-process mutex and an exclusive lock file
 // keep them apart, also across processes (the TUI next to `instruct sync`).
+//
+// Follow makes an engine that only pulls, from any Feed: ssh-serve keeps
+// its one read model of every request with it, following the review
+// service in-process.
 package replica
 
 import (
@@ -43,8 +47,10 @@ type Cache interface {
 	Summary(ctx context.Context) (instruct.SyncStatus, error)
 }
 
-// API is what the engine needs of the server (internal/client).
-type API interface {
+// Feed is what the engine pulls from: the server's change feed over HTTP
+// (internal/client), or read in-process (the read model of ssh-serve,
+// internal/sshd.Feed).
+type Feed interface {
 	// Me returns the signed-in user with their roles.
 	Me(ctx context.Context) (instruct.User, error)
 	// Definitions returns the API catalogue.
@@ -52,14 +58,20 @@ type API interface {
 	// Changes returns the feed page after cursor; an expired cursor
 	// fails with code cursor_expired.
 	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
+	// Stream calls onChange for each change the server announces, until
+	// ctx ends or the stream breaks.
+	Stream(ctx context.Context, onChange func(seq int64)) error
+}
+
+// API is what the engine needs of the server (internal/client): its feed,
+// and where the outbox is pushed.
+type API interface {
+	Feed
 	// Decide posts a decision with its Idempotency-Key and If-Match; a
 	// version mismatch fails with a *instruct.StaleError.
 	Decide(ctx context.Context, key, id string, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
 	// Note posts a note or a message with its Idempotency-Key.
 	Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error)
-	// Stream calls onChange for each change the server announces, until
-	// ctx ends or the stream breaks.
-	Stream(ctx context.Context, onChange func(seq int64)) error
 }
 
 // Defaults of Options.
@@ -106,9 +118,12 @@ type Options struct {
 // concurrent use.
 type Engine struct {
 	cache Cache
-	api   API
-	opts  Options
-	log   *slog.Logger
+	feed  Feed
+	// api pushes the outbox; nil for an engine that only follows the
+	// feed (Follow).
+	api  API
+	opts Options
+	log  *slog.Logger
 	// turn is held by the sync under way (a one-slot semaphore, so that
 	// waiting for it heeds the context).
 	turn    chan struct{}
@@ -124,6 +139,16 @@ type Engine struct {
 
 // New returns an engine syncing cache with the server behind api.
 func New(cache Cache, api API, opts Options) *Engine {
+	e := Follow(cache, api, opts)
+	e.api = api
+	return e
+}
+
+// Follow returns an engine that keeps cache up to date with feed and
+// pushes nothing: for a cache that is a read model, such as the one
+// ssh-serve shares between its sessions, whose decisions go to the
+// review service directly.
+func Follow(cache Cache, feed Feed, opts Options) *Engine {
 	opts = withDefaults(opts)
 	log := opts.Logger
 	if log == nil {
@@ -131,7 +156,7 @@ func New(cache Cache, api API, opts Options) *Engine {
 	}
 	return &Engine{
 		cache:   cache,
-		api:     api,
+		feed:    feed,
 		opts:    opts,
 		log:     log,
 		turn:    make(chan struct{}, 1),

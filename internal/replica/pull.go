@@ -47,14 +47,14 @@ func (e *Engine) refreshMeta(ctx context.Context, force bool) error {
 	if !force && !e.metaAt.IsZero() && now.Sub(e.metaAt) < metaMaxAge {
 		return nil
 	}
-	me, err := e.api.Me(ctx)
+	me, err := e.feed.Me(ctx)
 	if err != nil {
 		return fmt.Errorf("read the signed-in user: %w", err)
 	}
 	if err := e.cache.PutMe(ctx, me); err != nil {
 		return err
 	}
-	defs, err := e.api.Definitions(ctx)
+	defs, err := e.feed.Definitions(ctx)
 	if err != nil {
 		return fmt.Errorf("read the catalogue: %w", err)
 	}
@@ -120,7 +120,7 @@ func (e *Engine) fetch(ctx context.Context, cursor string, out chan<- fetched) {
 func (e *Engine) page(ctx context.Context, cursor string) (api.ChangesPage, error) {
 	limit := e.opts.PageLimit
 	for {
-		page, err := e.api.Changes(ctx, cursor, limit)
+		page, err := e.feed.Changes(ctx, cursor, limit)
 		if instruct.ErrorCode(err) != instruct.CodeTooLarge || limit <= 1 {
 			return page, err
 		}

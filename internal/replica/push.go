@@ -30,8 +30,12 @@ type answered struct {
 // recorded as a conflict or a rejection and the push goes on; a failure
 // that may pass (network, rate limit, server error, token) stops it,
 // leaving that operation and the rest to the next sync. Answers are
-// recorded in the cache while the next operations are sent.
+// recorded in the cache while the next operations are sent. An engine
+// that only follows the feed pushes nothing.
 func (e *Engine) push(ctx context.Context) error {
+	if e.api == nil {
+		return nil
+	}
 	ops, err := e.cache.Pending(ctx)
 	if err != nil || len(ops) == 0 {
 		return err

@@ -259,3 +259,30 @@ func TestRoleChangeResyncsWithoutLeaks(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowPullsAndPushesNothing: an engine made by Follow brings the
+// feed into its cache like any other, but leaves an operation recorded
+// in that cache's outbox unsent: a read model's decisions go elsewhere.
+func TestFollowPullsAndPushesNothing(t *testing.T) {
+	w := newWorld(t)
+	ids := w.seed(2)
+	_, token := w.reviewer("lecture@dinum.gouv.fr")
+	r := newReplica(t, w.URL(), token, fastClient(), Options{})
+	r.sync(t)
+	op := r.record(t, ids[0], instruct.KindApprove, "Cadre juridique conforme.")
+	more := w.seed(1)
+
+	follower := Follow(r.cache, r.client, Options{})
+	if err := follower.Sync(context.Background()); err != nil {
+		t.Fatalf("Sync() of a follower = %v", err)
+	}
+	if !r.cachedIDs(t)[more[0]] {
+		t.Errorf("after a follower's Sync, %s (created since the last pull) is not cached", more[0])
+	}
+	if got := r.op(t, ids[0], op.ID); got.State != instruct.OpPending {
+		t.Errorf("after a follower's Sync, the outbox's operation is %s, want still pending", got.State)
+	}
+	if events := w.decisionEvents(ids[0]); len(events) != 0 {
+		t.Errorf("a follower pushed %+v to the server, want nothing", events)
+	}
+}

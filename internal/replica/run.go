@@ -67,7 +67,7 @@ func (e *Engine) listen(ctx context.Context, changed chan<- struct{}) {
 	waits := backoff.Backoff{Min: e.opts.MinBackoff, Max: e.opts.MaxBackoff}
 	for ctx.Err() == nil {
 		start := time.Now()
-		err := e.api.Stream(ctx, func(int64) { signal(changed) })
+		err := e.feed.Stream(ctx, func(int64) { signal(changed) })
 		if ctx.Err() != nil {
 			return
 		}

@@ -10,10 +10,25 @@
 // actually authenticated the connection has that same fingerprint.
 //
 // Each session runs its own Bubble Tea program — its own window size,
-// colour profile, background detection and language — over the user's
-// desk: the local cache and the sync engine that the user's sessions
-// share, opened with the first session and closed with the last. A
-// session needs a PTY, ends after an idle timeout, and can't suspend the
-// server with ctrl+z. Logins, logouts and refusals are logged with key
+// colour profile, background detection and language — over its view of
+// one read model that every session shares: a cache of every request
+// (internal/store), kept up to date in-process by a sync engine that
+// follows the review service's change feed (Feed: no HTTP listener, no
+// token), woken by the service's own changes, by the database's
+// notifications of other instances' and by a poll. Memory per session
+// does not grow with the data.
+//
+// A view shows only what its user may see, by the API's rules
+// (instruct.Viewer, review.EventsFor): the requests of the definitions
+// they hold a role on, filtered in the cache's in-memory queue, and not
+// found otherwise. Decisions and notes go to the review service in the
+// user's name, with the version the user saw as If-Match and a fresh
+// Idempotency-Key; a conflict or a refusal shows as in the TUI, kept in
+// memory on the user's desk (shared by their sessions) until discarded or
+// decided again. The access check ends a session whose key or roles were
+// taken away, and a change of roles changes its view.
+//
+// A session needs a PTY, ends after an idle timeout, and can't suspend
+// the server with ctrl+z. Logins, logouts and refusals are logged with key
 // fingerprints and user IDs only.
 package sshd

@@ -62,8 +62,9 @@ func (s *Server) watchIdle(st *session, p *tea.Program) {
 // watchAccess looks the session's key up again every access-check
 // interval and quits p once the key was removed, now belongs to someone
 // else, or its user lost every role, so that an administrator's removal
-// ends the sessions already open. A failed lookup is logged and tried
-// again at the next check. It returns when the session ends.
+// ends the sessions already open. Roles changed otherwise change the
+// session's view, and its screen reloads. A failed lookup is logged and
+// tried again at the next check. It returns when the session ends.
 func (s *Server) watchAccess(st *session, p *tea.Program) {
 	ticker := time.NewTicker(s.accessCheck)
 	defer ticker.Stop()
@@ -73,25 +74,32 @@ func (s *Server) watchAccess(st *session, p *tea.Program) {
 			return
 		case <-ticker.C:
 		}
-		if s.accessWithdrawn(st) {
+		u, err := s.users.UserBySSHFingerprint(st.ctx, st.fp)
+		if withdrawn(st, u, err) {
 			st.withdrawn.Store(true)
 			p.Quit()
 			return
 		}
+		if err != nil {
+			if st.ctx.Err() == nil {
+				s.log.Warn("ssh access check", "user", st.user.ID, "fingerprint", st.fp, "conn", st.conn, "err", err)
+			}
+			continue
+		}
+		if st.view.setUser(u) {
+			s.log.Info("ssh roles changed", "user", st.user.ID, "conn", st.conn)
+			s.model.hub.reoffer(st.listen)
+		}
 	}
 }
 
-// accessWithdrawn reports whether st's key no longer opens a session for
-// its user.
-func (s *Server) accessWithdrawn(st *session) bool {
-	u, err := s.users.UserBySSHFingerprint(st.ctx, st.fp)
+// withdrawn reports whether the lookup of st's key (u, err) says it no
+// longer opens a session for its user.
+func withdrawn(st *session, u instruct.User, err error) bool {
 	switch {
 	case instruct.ErrorCode(err) == instruct.CodeNotFound:
 		return true
 	case err != nil:
-		if st.ctx.Err() == nil {
-			s.log.Warn("ssh access check", "user", st.user.ID, "fingerprint", st.fp, "conn", st.conn, "err", err)
-		}
 		return false
 	}
 	return u.ID != st.user.ID || !u.IsReviewer()

@@ -29,8 +29,8 @@ const (
 	// DefaultAccessCheck is how often an open session looks its key up
 	// again, ending when the key or the user's roles were taken away.
 	DefaultAccessCheck = 30 * time.Second
-	// preparingAfter is how long a session waits for its desk before it
-	// says it is preparing it.
+	// preparingAfter is how long a session waits for the read model's
+	// first sync before it says it is preparing it.
 	preparingAfter = 500 * time.Millisecond
 )
 
@@ -38,8 +38,12 @@ const (
 type Config struct {
 	// Users resolves registered keys to users; required.
 	Users Users
-	// Open opens a user's desk for their first session; required.
-	Open OpenDesk
+	// Model is the read model of every request the sessions read, and
+	// Engine what keeps it up to date (started by New, stopped by
+	// Close); Reviews takes the sessions' decisions. All required.
+	Model   ReadModel
+	Engine  Engine
+	Reviews Reviews
 	// HostKey is the server's host key (see HostKey); required.
 	HostKey gossh.Signer
 	// Logger receives logins, logouts and refusals; nil discards them.
@@ -60,11 +64,13 @@ type Config struct {
 // Server serves the reviewer's screen over SSH. Create it with New, run
 // Serve, and Close it to end every session.
 type Server struct {
-	ssh   *ssh.Server
-	users Users
-	desks *desks
-	log   *slog.Logger
-	idle  time.Duration
+	ssh     *ssh.Server
+	users   Users
+	model   *model
+	reviews Reviews
+	desks   *desks
+	log     *slog.Logger
+	idle    time.Duration
 	// accessCheck is Config.AccessCheck.
 	accessCheck time.Duration
 	language    func(getenv func(string) string) string
@@ -81,13 +87,12 @@ type Server struct {
 
 // New returns a server configured by cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Users == nil || cfg.Open == nil || cfg.HostKey == nil {
-		return nil, errors.New("sshd: Users, Open and HostKey are required")
+	if cfg.Users == nil || cfg.Model == nil || cfg.Engine == nil || cfg.Reviews == nil || cfg.HostKey == nil {
+		return nil, errors.New("sshd: Users, Model, Engine, Reviews and HostKey are required")
 	}
-	s := &Server{users: cfg.Users, log: cfg.Logger, idle: cfg.IdleTimeout,
+	s := &Server{users: cfg.Users, reviews: cfg.Reviews, log: cfg.Logger, idle: cfg.IdleTimeout,
 		accessCheck: cfg.AccessCheck, language: cfg.Language, now: cfg.Now}
 	s.withDefaults()
-	s.desks = newDesks(cfg.Open, s.log)
 	srv, err := wish.NewServer(
 		withHostKey(cfg.HostKey),
 		wish.WithVersion("instruct"),
@@ -103,6 +108,8 @@ func New(cfg Config) (*Server, error) {
 	srv.HandshakeTimeout = handshakeTimeout
 	srv.ConnectionFailedCallback = s.handshakeFailed
 	s.ssh = srv
+	s.model = startModel(cfg.Model, cfg.Engine, s.log)
+	s.desks = newDesks(s.model.hub)
 	return s, nil
 }
 
@@ -155,20 +162,19 @@ func (s *Server) isClosing() bool {
 }
 
 // Close closes the listeners and every connection, waits for the
-// sessions to end, and closes the desks.
+// sessions to end, and stops the read model's engine.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closing = true
 	listeners := s.listeners
 	s.mu.Unlock()
-	s.desks.cancel()
 	err := s.ssh.Close()
 	for _, ln := range listeners {
 		// Serve may not have handed ln to the SSH server yet.
 		_ = ln.Close()
 	}
 	s.sessions.Wait()
-	s.desks.close()
+	s.model.close()
 	return err
 }
 

@@ -23,8 +23,13 @@ type session struct {
 	msgs    messages
 	noColor bool
 	pty     ssh.Pty
-	lease   *lease
-	input   *activity
+	// view is what the session's screen reads and decides through;
+	// listen its status; desk what it shares with the user's other
+	// sessions.
+	view   *view
+	listen *listener
+	desk   *desk
+	input  *activity
 	// ctx ends with the session; cancel ends it.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -36,8 +41,8 @@ type session struct {
 }
 
 // sessionMiddleware runs before the program: it identifies the user from
-// the key they proved, requires a PTY, lends the user's desk to the
-// session, and logs the login and the logout.
+// the key they proved, requires a PTY, gives the session its view of the
+// read model, and logs the login and the logout.
 func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		if !s.enter() {
@@ -58,7 +63,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// begin identifies the session's user and lends it their desk.
+// begin identifies the session's user and gives the session its view.
 func (s *Server) begin(sess ssh.Session) (*session, error) {
 	getenv := environ(sess.Environ())
 	st := &session{conn: shortID(sess.Context().SessionID()), lang: s.language(getenv),
@@ -73,45 +78,57 @@ func (s *Server) begin(sess ssh.Session) (*session, error) {
 		return st, &refusal{reason: reasonNoPTY}
 	}
 	st.pty.Window.Width, st.pty.Window.Height = clampWindow(st.pty.Window.Width, st.pty.Window.Height)
-	if st.lease, err = s.lend(sess, st); err != nil {
+	if err := s.awaitModel(sess, st); err != nil {
 		return st, &refusal{reason: reasonNoDesk, err: err}
 	}
+	s.open(st)
 	st.ctx, st.cancel = context.WithCancel(sess.Context())
 	st.input = newActivity(sess)
 	return st, nil
 }
 
-// lend acquires the user's desk, saying so when it takes a while (the
-// first sync of a large catalogue), and checks the desk knows the user.
-func (s *Server) lend(sess ssh.Session, st *session) (*lease, error) {
-	type result struct {
-		l   *lease
-		err error
-	}
-	got := make(chan result, 1)
-	go func() {
-		l, err := s.desks.acquire(sess.Context(), st.user)
-		got <- result{l, err}
-	}()
-	var r result
+// awaitModel waits for the read model's first sync, saying so when it
+// takes a while (a first start on a large database).
+func (s *Server) awaitModel(sess ssh.Session, st *session) error {
+	wait := time.NewTimer(preparingAfter)
+	defer wait.Stop()
 	select {
-	case r = <-got:
-	case <-time.After(preparingAfter):
+	case <-s.model.ready:
+		return nil
+	case <-wait.C:
 		fmt.Fprint(sess, st.msgs.preparing+"\r\n")
-		r = <-got
+	case <-sess.Context().Done():
+		return sess.Context().Err()
 	}
-	if r.err != nil {
-		return nil, r.err
+	return waitFor(sess.Context(), s.model.ready)
+}
+
+// open gives st its view of the read model, its status listener and its
+// user's desk.
+func (s *Server) open(st *session) {
+	st.desk = s.desks.of(st.user.ID)
+	st.view = newView(s.model, s.reviews, st.desk, st.user, s.now)
+	st.listen = s.model.hub.subscribe(s.model.engine.Trigger, st.shapeStatus)
+	st.desk.attach(st.listen)
+}
+
+// close undoes open.
+func (s *Server) close(st *session) {
+	st.desk.detach(st.listen)
+	s.model.hub.unsubscribe(st.listen)
+}
+
+// shapeStatus is the read model's status as st's status bar shows it:
+// the user's own conflicts and rejections, and, when the user's roles
+// changed since the last sync, the time they did, so that the screen
+// reloads what it shows.
+func (st *session) shapeStatus(s instruct.SyncStatus) instruct.SyncStatus {
+	s.Pending = 0
+	s.Conflicts, s.Rejected = st.desk.counts()
+	if at := st.view.changedAt.Load(); at != 0 && time.Unix(0, at).After(s.LastSync) {
+		s.LastSync = time.Unix(0, at)
 	}
-	me, err := r.l.Cache().Me(sess.Context())
-	if err == nil && me.ID != st.user.ID {
-		err = fmt.Errorf("the desk of user %s holds user %s", st.user.ID, me.ID)
-	}
-	if err != nil {
-		r.l.Release()
-		return nil, err
-	}
-	return r.l, nil
+	return s
 }
 
 // program builds the session's own screen and Bubble Tea program: the
@@ -126,7 +143,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	st := v.(*session)
-	model := ui.New(ui.Options{Cache: st.lease.Cache(), Syncer: st.lease.Syncer(), Lang: st.lang,
+	model := ui.New(ui.Options{Cache: st.view, Syncer: st.listen, Lang: st.lang,
 		Logger: s.log.With("user", st.user.ID, "conn", st.conn), NoColor: st.noColor,
 		Context: st.ctx, Now: s.now})
 	// These follow MakeOptions' and replace its size and its filter.
@@ -138,11 +155,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// end returns the desk and logs the logout once the program has ended.
+// end closes the session's view and logs the logout once the program has
+// ended.
 func (s *Server) end(sess ssh.Session, st *session) {
 	s.live.Delete(sess)
 	st.cancel()
-	st.lease.Release()
+	s.close(st)
 	reason := "quit"
 	switch {
 	case st.idled.Load():
@@ -190,4 +208,14 @@ func shortID(id string) string {
 		return id[:16]
 	}
 	return id
+}
+
+// waitFor waits for ch to close or ctx to end.
+func waitFor(ctx context.Context, ch <-chan struct{}) error {
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// broadcaster hands the statuses of one sync engine to every screen of a
-// desk. The engine has one updates channel, and a status read by one
+// broadcaster hands the statuses of the read model's sync engine to every
+// screen. The engine has one updates channel, and a status read by one
 // screen would be lost to the others.
 type broadcaster struct {
 	mu     sync.Mutex
@@ -45,13 +45,25 @@ func (b *broadcaster) publish(s instruct.SyncStatus) {
 }
 
 // subscribe returns a listener that starts with the latest status.
-func (b *broadcaster) subscribe(trigger func()) *listener {
-	l := &listener{updates: make(chan instruct.SyncStatus, 1), trigger: trigger}
+// trigger is what its Trigger calls (nil: nothing); shape, if not nil,
+// turns each status into the one this listener reads.
+func (b *broadcaster) subscribe(trigger func(), shape func(instruct.SyncStatus) instruct.SyncStatus) *listener {
+	l := &listener{updates: make(chan instruct.SyncStatus, 1), trigger: trigger, shape: shape}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	l.offer(b.last)
 	b.listen[l] = struct{}{}
 	return l
+}
+
+// reoffer offers the latest status again to l, freshly shaped: what it
+// shows of its session changed.
+func (b *broadcaster) reoffer(l *listener) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.listen[l]; ok {
+		l.offer(b.last)
+	}
 }
 
 // unsubscribe stops l and closes its channel, so that a screen waiting on
@@ -70,18 +82,26 @@ func (b *broadcaster) unsubscribe(l *listener) {
 type listener struct {
 	updates chan instruct.SyncStatus
 	trigger func()
+	shape   func(instruct.SyncStatus) instruct.SyncStatus
 }
 
 // Trigger asks the engine for a sync now.
-func (l *listener) Trigger() { l.trigger() }
+func (l *listener) Trigger() {
+	if l.trigger != nil {
+		l.trigger()
+	}
+}
 
 // Updates delivers the engine's latest status; a slow screen misses
 // intermediate ones, never the last.
 func (l *listener) Updates() <-chan instruct.SyncStatus { return l.updates }
 
-// offer replaces any unread status with s; the broadcaster's lock is
-// held, so offers to one listener never race.
+// offer replaces any unread status with s, shaped; the broadcaster's lock
+// is held, so offers to one listener never race.
 func (l *listener) offer(s instruct.SyncStatus) {
+	if l.shape != nil {
+		s = l.shape(s)
+	}
 	select {
 	case <-l.updates:
 	default:

@@ -10,11 +10,11 @@ import (
 func TestBroadcasterGivesEveryScreenTheLatestStatus(t *testing.T) {
 	b := newBroadcaster(instruct.SyncStatus{Pending: 1})
 	var triggered int
-	first := b.subscribe(func() { triggered++ })
+	first := b.subscribe(func() { triggered++ }, nil)
 	if got := <-first.Updates(); got.Pending != 1 {
 		t.Errorf("first status of a new screen = %+v, want the latest (Pending 1)", got)
 	}
-	second := b.subscribe(func() { triggered++ })
+	second := b.subscribe(func() { triggered++ }, nil)
 	for n := 2; n <= 4; n++ {
 		b.publish(instruct.SyncStatus{Pending: n})
 	}
@@ -31,7 +31,7 @@ func TestBroadcasterGivesEveryScreenTheLatestStatus(t *testing.T) {
 
 func TestBroadcasterUnsubscribeReleasesAWaitingScreen(t *testing.T) {
 	b := newBroadcaster(instruct.SyncStatus{})
-	l := b.subscribe(func() {})
+	l := b.subscribe(func() {}, nil)
 	<-l.Updates()
 	done := make(chan bool)
 	go func() {
@@ -53,7 +53,7 @@ func TestBroadcasterUnsubscribeReleasesAWaitingScreen(t *testing.T) {
 
 func TestBroadcasterRunForwardsUntilDone(t *testing.T) {
 	b := newBroadcaster(instruct.SyncStatus{})
-	l := b.subscribe(func() {})
+	l := b.subscribe(func() {}, nil)
 	<-l.Updates()
 	src, done := make(chan instruct.SyncStatus), make(chan struct{})
 	ended := make(chan struct{})

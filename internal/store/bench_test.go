@@ -258,6 +258,30 @@ func BenchmarkKeystroke(b *testing.B) {
 	}
 }
 
+// BenchmarkKeystrokeFor is BenchmarkKeystroke in one SSH session's view
+// of a cache shared by every session: the same queries among the requests
+// of the two APIs the reviewer holds roles on (QueueFor, CountsFor).
+func BenchmarkKeystrokeFor(b *testing.B) {
+	s, _ := fullCache(b)
+	ctx := context.Background()
+	v := instruct.Viewer{UserID: "agent", Definitions: []string{"api_particulier", "api_entreprise"}}
+	tab := []instruct.Status{instruct.StatusSubmitted}
+	for _, text := range benchTexts {
+		b.Run(text, func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
+			for i := 0; b.Loop(); i++ {
+				q := instruct.QueueQuery{Statuses: tab, Text: retyped(text, i), Limit: 300}
+				if _, err := s.QueueFor(ctx, v, q); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.CountsFor(ctx, v, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkQueue reads windows of 100 rows and whole lists of the 100,000
 // light rows, counts the status tabs, and opens the cache cold (Open, then
 // the first window and counts as the TUI starts, or a whole list).

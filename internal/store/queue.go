@@ -76,6 +76,20 @@ func (s *Store) Events(ctx context.Context, id string) ([]instruct.Event, error)
 // TUI's first screen does not wait for it. Text goes through the full-text
 // index.
 func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
+	return s.QueueFor(ctx, everything, q)
+}
+
+// everything is the viewer of a cache's own reviewer, who sees every
+// request it holds.
+var everything = instruct.Viewer{All: true}
+
+// QueueFor is Queue among the requests viewer v may see, by the rules of
+// instruct.Viewer: every one, or those of v's definitions. The cache
+// holds no request's creator, so an applicant's viewer sees none. It is
+// how one cache holding every request (ssh-serve's read model) serves
+// the queue of each reviewer, filtered in the snapshot like the rest of
+// the query.
+func (s *Store) QueueFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
 	if err := checkSort(q.Sort); err != nil {
 		return nil, err
 	}
@@ -83,11 +97,11 @@ func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.Qu
 		return nil, instruct.Errorf(instruct.CodeInvalid, "offset and limit must not be negative")
 	}
 	if q.Limit > 0 && !s.loaded.Load() {
-		return s.queueFromSQL(ctx, q)
+		return s.queueFromSQL(ctx, v, q)
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	sel, err := s.selection(ctx, q, true)
+	sel, err := s.selection(ctx, v, q, true)
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +152,17 @@ func capacity(q instruct.QueueQuery, size int) int {
 // status (open decisions laid over), applying q's definition and text but
 // not its statuses: the numbers of the status tabs.
 func (s *Store) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error) {
+	return s.CountsFor(ctx, everything, q)
+}
+
+// CountsFor is Counts among the requests viewer v may see (see QueueFor).
+func (s *Store) CountsFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (map[instruct.Status]int, error) {
 	if !s.loaded.Load() {
-		return s.countsFromSQL(ctx, q)
+		return s.countsFromSQL(ctx, v, q)
 	}
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	sel, err := s.selection(ctx, q, false)
+	sel, err := s.selection(ctx, v, q, false)
 	if err != nil {
 		return nil, err
 	}
@@ -200,9 +219,9 @@ func (sel selection) inOrder(sort instruct.Sort) []int32 {
 	return ordered
 }
 
-// selection returns what q selects of the current snapshot (by statuses
-// too if withStatuses). Called with snapMu held.
-func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatuses bool) (selection, error) {
+// selection returns what q selects of the current snapshot among what v
+// may see (by statuses too if withStatuses). Called with snapMu held.
+func (s *Store) selection(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, withStatuses bool) (selection, error) {
 	snap, err := s.currentSnapshot(ctx)
 	if err != nil {
 		return selection{}, err
@@ -218,8 +237,10 @@ func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatus
 	}
 	def, known := snap.defCodes[q.Definition]
 	anyDef := q.Definition == ""
+	visible := snap.visibleDefs(v)
 	keep := func(i int) bool {
 		return (matched == nil || matched[i]) &&
+			(visible == nil || visible[snap.def[i]]) &&
 			(anyDef || (known && snap.def[i] == def)) &&
 			(anyStatus || statuses[snap.status[i]])
 	}
@@ -229,15 +250,19 @@ func (s *Store) selection(ctx context.Context, q instruct.QueueQuery, withStatus
 // textMatches returns which items of the snapshot match text in the
 // full-text index, as a mark per item and as a list of indexes; both nil
 // when text holds no word to search (all items match). The snapshot keeps
-// the last text's matches, since the queue asks a window and the counts
-// of each text typed; they are the caller's to read, not to change.
+// the last texts' matches (recentSearches), since the queue asks a window
+// and the counts of each text typed, by each screen sharing the cache;
+// they are the caller's to read, not to change.
 func (s *Store) textMatches(ctx context.Context, snap *snapshot, text string) ([]bool, []int32, error) {
-	if m := snap.lastSearch; m != nil && m.text == text {
-		return m.matched, m.matches, nil
+	for _, m := range snap.searches {
+		if m.text == text {
+			return m.matched, m.matches, nil
+		}
 	}
 	matched, matches, err := s.searchSnapshot(ctx, snap, text)
 	if err == nil {
-		snap.lastSearch = &textSearch{text: text, matched: matched, matches: matches}
+		kept := snap.searches[:min(len(snap.searches), recentSearches-1)]
+		snap.searches = append([]textSearch{{text: text, matched: matched, matches: matches}}, kept...)
 	}
 	return matched, matches, err
 }

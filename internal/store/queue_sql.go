@@ -12,8 +12,8 @@ import (
 // queueFromSQL reads a window of the queue with SQL, for the time the
 // snapshot is not loaded: SQLite scans the narrow requests table and keeps
 // the window's rows only, which costs a fraction of loading them all.
-func (s *Store) queueFromSQL(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
-	where, args := sqlFilter(q, true)
+func (s *Store) queueFromSQL(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
+	where, args := sqlFilter(v, q, true)
 	query := "SELECT " + queueColumns + " FROM requests" + where + " ORDER BY " + sqlOrder(q.Sort) + " LIMIT ? OFFSET ?"
 	out := make([]instruct.QueueItem, 0, q.Limit)
 	err := s.rawQuery(ctx, query, append(args, q.Limit, q.Offset), func(v []driver.Value) error {
@@ -29,8 +29,8 @@ func (s *Store) queueFromSQL(ctx context.Context, q instruct.QueueQuery) ([]inst
 
 // countsFromSQL counts the queue's statuses with SQL, for the time the
 // snapshot is not loaded.
-func (s *Store) countsFromSQL(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error) {
-	where, args := sqlFilter(q, false)
+func (s *Store) countsFromSQL(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (map[instruct.Status]int, error) {
+	where, args := sqlFilter(v, q, false)
 	counts := map[instruct.Status]int{}
 	query := "SELECT shown_status, count(*) FROM requests" + where + " GROUP BY shown_status"
 	err := s.rawQuery(ctx, query, args, func(v []driver.Value) error {
@@ -46,10 +46,10 @@ func (s *Store) countsFromSQL(ctx context.Context, q instruct.QueueQuery) (map[i
 }
 
 // sqlFilter returns the WHERE clause (with its leading space, or "") and
-// its arguments for q's definition, text and, if withStatuses, statuses.
-func sqlFilter(q instruct.QueueQuery, withStatuses bool) (string, []any) {
-	var conds []string
-	var args []any
+// its arguments for what v may see, q's definition, text and, if
+// withStatuses, statuses.
+func sqlFilter(v instruct.Viewer, q instruct.QueueQuery, withStatuses bool) (string, []any) {
+	conds, args := sqlVisible(v)
 	if withStatuses && len(q.Statuses) > 0 {
 		conds = append(conds, "shown_status IN ("+placeholders(len(q.Statuses))+")")
 		for _, st := range q.Statuses {
@@ -68,6 +68,22 @@ func sqlFilter(q instruct.QueueQuery, withStatuses bool) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// sqlVisible returns the condition, if any, and its arguments that keep
+// the requests v may see (see QueueFor).
+func sqlVisible(v instruct.Viewer) ([]string, []any) {
+	switch {
+	case v.All && !v.ApplicantOnly:
+		return nil, nil
+	case v.ApplicantOnly || len(v.Definitions) == 0:
+		return []string{"false"}, nil
+	}
+	args := make([]any, len(v.Definitions))
+	for i, d := range v.Definitions {
+		args[i] = d
+	}
+	return []string{"definition IN (" + placeholders(len(args)) + ")"}, args
 }
 
 // sqlOrder returns the ORDER BY terms of a sort, those the snapshot's

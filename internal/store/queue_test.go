@@ -417,3 +417,89 @@ func TestSearchFollowsOwnWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueForKeepsWhatTheViewerMaySee: one cache holding every request
+// serves each viewer the queue and counts of the definitions they hold a
+// role on, from SQL before the snapshot loads and from memory after,
+// whatever else the query asks; an applicant's viewer, whose requests the
+// cache can't tell, sees none.
+func TestQueueForKeepsWhatTheViewerMaySee(t *testing.T) {
+	ctx := context.Background()
+	s := catalogueCache(t)
+	viewers := []struct {
+		name string
+		v    instruct.Viewer
+		want []string
+	}{
+		{"every API", instruct.Viewer{UserID: "u1", All: true}, []string{"D1031", "D1039", "D1042", "D1050"}},
+		{"API Entreprise", instruct.Viewer{UserID: "u2", Definitions: []string{"api_entreprise"}}, []string{"D1050"}},
+		{"both APIs", instruct.Viewer{UserID: "u3", Definitions: []string{"api_particulier", "api_entreprise"}}, []string{"D1031", "D1039", "D1042", "D1050"}},
+		{"an API without requests", instruct.Viewer{UserID: "u4", Definitions: []string{"api_impot_particulier"}}, nil},
+		{"no role", instruct.Viewer{UserID: "u5"}, nil},
+		{"applicant", instruct.Viewer{UserID: "u6", ApplicantOnly: true}, nil},
+	}
+	queries := []instruct.QueueQuery{{Limit: 10}, {Limit: 10, Text: "D10"}, {Limit: 10, Definition: "api_entreprise"}}
+	cold, err := Open(ctx, s.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cold.Close()
+	if err := s.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, vc := range viewers {
+		for _, q := range queries {
+			want := vc.want
+			if q.Definition != "" {
+				want = slices.DeleteFunc(slices.Clone(want), func(id string) bool { return id != "D1050" })
+			}
+			for name, c := range map[string]*Store{"from SQL": cold, "from memory": s} {
+				items, err := c.QueueFor(ctx, vc.v, q)
+				got := ids(items)
+				slices.Sort(got)
+				if err != nil || !slices.Equal(got, want) {
+					t.Errorf("%s: QueueFor(%s, %+v) = %v, %v; want %v", name, vc.name, q, got, err, want)
+				}
+				counts, err := c.CountsFor(ctx, vc.v, q)
+				if total := sum(counts); err != nil || total != len(want) {
+					t.Errorf("%s: CountsFor(%s, %+v) = %v, %v; want %d in all", name, vc.name, q, counts, err, len(want))
+				}
+			}
+		}
+	}
+	if cold.loaded.Load() {
+		t.Errorf("windows loaded the whole queue: the SQL path went untested")
+	}
+}
+
+func sum(counts map[instruct.Status]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// TestSearchesOfSeveralScreens: screens sharing one cache search in turn,
+// each its own text; each gets its own matches, before and after a write.
+func TestSearchesOfSeveralScreens(t *testing.T) {
+	ctx := context.Background()
+	s := catalogueCache(t)
+	texts := map[string][]string{"cantine": {"D1042"}, "brest": {"D1039"}, "nord": {"D1031"}, "evry": {"D1050"}, "portail": nil}
+	check := func(when string) {
+		for range 2 {
+			for text, want := range texts {
+				items, err := s.Queue(ctx, instruct.QueueQuery{Text: text})
+				if err != nil || !slices.Equal(ids(items), want) {
+					t.Errorf("%s: Queue(%q) = %v, %v; want %v", when, text, ids(items), err, want)
+				}
+			}
+		}
+	}
+	check("first searches")
+	renamed := request(1042, "Ville de Lyon", 12)
+	renamed.Version, renamed.Title = 3, "Portail famille"
+	mustApply(t, s, renamed)
+	texts["cantine"], texts["portail"] = nil, []string{"D1042"}
+	check("after D1042 was renamed")
+}

@@ -41,10 +41,15 @@ type snapshot struct {
 	// is quick as it is nearly sorted already.
 	orders map[instruct.Sort][]int32
 	stale  map[instruct.Sort]bool
-	// lastSearch holds the matches of the last text searched, until the
-	// next write.
-	lastSearch *textSearch
+	// searches holds the matches of the last texts searched, newest
+	// first, until the next write.
+	searches []textSearch
 }
+
+// recentSearches is how many texts' matches a snapshot keeps: the
+// screens sharing one cache over SSH each search their own text, and a
+// search asks for a window of rows and the counts of the same text.
+const recentSearches = 8
 
 // textSearch is what a text matched in a snapshot (see textMatches).
 type textSearch struct {
@@ -107,7 +112,7 @@ func (s *Store) applyPatch(p patch) {
 	s.snap.gen = p.gen
 	// Any write may change what a text matches (new scope labels do,
 	// without changing a row).
-	s.snap.lastSearch = nil
+	s.snap.searches = nil
 }
 
 // readPatchRows reads the queue rows of the requests the transaction
@@ -201,6 +206,25 @@ func (snap *snapshot) defCode(def string) uint16 {
 		snap.defCodes[def] = code
 	}
 	return code
+}
+
+// visibleDefs returns which definitions viewer v may see, marked by
+// definition code, or nil when v sees every request. An applicant's
+// viewer sees none: the cache holds no request's creator.
+func (snap *snapshot) visibleDefs(v instruct.Viewer) []bool {
+	if v.All && !v.ApplicantOnly {
+		return nil
+	}
+	visible := make([]bool, len(snap.defCodes)+1)
+	if v.ApplicantOnly {
+		return visible
+	}
+	for _, d := range v.Definitions {
+		if code, ok := snap.defCodes[d]; ok {
+			visible[code] = true
+		}
+	}
+	return visible
 }
 
 // statusCode returns a small code of a status, 0 for unknown ones.
