@@ -156,16 +156,28 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, fresh, err := openNewCache(ctx, e, &s)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	return fresh.close(ctx, st, syncOnce(ctx, e, st, s))
+}
+
+// syncOnce syncs st once and says how it went; the failed first sync of
+// a cache says what to do.
+func syncOnce(ctx context.Context, e *env, st *store.Store, s settings) error {
 	warnPlainHTTP(e.stderr, s.server)
+	first, err := neverSynced(ctx, st)
+	if err != nil {
+		return err
+	}
 	syncErr := newEngine(st, s, slog.New(slog.DiscardHandler)).Sync(ctx)
 	sum, err := st.Summary(ctx)
 	if err != nil {
 		return err
+	}
+	if syncErr != nil && first && ctx.Err() == nil {
+		return firstSyncError{server: s.server, err: syncErr}
 	}
 	if syncErr != nil {
 		return fmt.Errorf("sync failed: %s; %d operations kept in the outbox", oneLine(syncErr), sum.Pending)
