@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -29,11 +31,11 @@ func runList(ctx context.Context, e *env, args []string) error {
 	q := instruct.QueueQuery{Definition: *def, Text: *text, Sort: instruct.SortAge}
 	if *status != "" {
 		if !instruct.Status(*status).Valid() {
-			return usageError{fmt.Errorf("unknown status %q", *status)}
+			return usageError{fmt.Errorf("unknown status %q: use one of %s", *status, joinStatuses(instruct.Statuses()))}
 		}
 		q.Statuses = []instruct.Status{instruct.Status(*status)}
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
@@ -42,10 +44,46 @@ func runList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(items) == 0 && q.Definition != "" {
+		if err := knownDefinition(ctx, st, q.Definition); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		return writeJSON(e.stdout, queueJSON(items))
 	}
 	return printQueue(e.stdout, items, time.Now())
+}
+
+// knownDefinition fails, naming def and the APIs the cache knows, when
+// def is not in the cached catalogue. (A definition that has requests in
+// the cache is known even once the catalogue dropped it: ls lists them.)
+func knownDefinition(ctx context.Context, st *store.Store, def string) error {
+	defs, err := st.Definitions(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(defs))
+	for i, d := range defs {
+		if d.ID == def {
+			return nil
+		}
+		ids[i] = d.ID
+	}
+	if len(ids) == 0 {
+		return usageError{fmt.Errorf("unknown API %q: the cache holds no catalogue yet; run \"instruct sync\"", def)}
+	}
+	sort.Strings(ids)
+	return usageError{fmt.Errorf("unknown API %q: the cache knows %s", def, sanitize.Line(strings.Join(ids, ", ")))}
+}
+
+// joinStatuses lists statuses for a message: "draft, submitted, …".
+func joinStatuses(statuses []instruct.Status) string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return strings.Join(out, ", ")
 }
 
 // listedRequest is one request of "ls --json".
@@ -135,7 +173,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
