@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +93,59 @@ func TestListRefusesAnUnknownDefinitionOrStatus(t *testing.T) {
 	if ls := box.must("ls", "--cache", cache, "--definition", "api_entreprise"); strings.Contains(ls.stdout, "D1") {
 		t.Errorf("ls --definition api_entreprise lists D1 of api_particulier:\n%s", ls.stdout)
 	}
+}
+
+// TestListShowsWhenRequestsWereDecided: ls says, for each request, how
+// long ago it was submitted and, once the server decided it, how long ago
+// that was: a request refused two days ago is not "waiting" 60 days.
+func TestListShowsWhenRequestsWereDecided(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	day := 24 * time.Hour
+	now := time.Now()
+	seedCache(t, cache,
+		plainRequest("D1", instruct.StatusSubmitted, now.Add(-40*day-time.Hour), now.Add(-40*day-time.Hour)),
+		plainRequest("D2", instruct.StatusRefused, now.Add(-60*day-time.Hour), now.Add(-2*day-time.Hour)),
+		plainRequest("D3", instruct.StatusValidated, now.Add(-10*day-time.Hour), now.Add(-5*time.Hour-time.Minute)))
+
+	ls := box.must("ls", "--cache", cache)
+	table := parseTable(t, ls.stdout)
+	want := map[string][2]string{
+		"D1": {"40 d ago", "-"},
+		"D2": {"60 d ago", "2 d ago"},
+		"D3": {"10 d ago", "5 h ago"},
+	}
+	for id, w := range want {
+		row, ok := table[id]
+		if !ok {
+			t.Errorf("ls lacks %s:\n%s", id, ls.stdout)
+			continue
+		}
+		if row["SUBMITTED"] != w[0] || row["DECIDED"] != w[1] {
+			t.Errorf("ls says %s was submitted %q and decided %q, want %q and %q:\n%s",
+				id, row["SUBMITTED"], row["DECIDED"], w[0], w[1], ls.stdout)
+		}
+	}
+}
+
+// parseTable reads the table ls prints (columns two spaces apart or
+// more) into its rows by ID, each a map from header to cell.
+func parseTable(t *testing.T, out string) map[string]map[string]string {
+	t.Helper()
+	gap := regexp.MustCompile(`\s{2,}`)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	header := gap.Split(lines[0], -1)
+	rows := map[string]map[string]string{}
+	for _, line := range lines[1:] {
+		cells := gap.Split(line, -1)
+		if len(cells) != len(header) {
+			t.Fatalf("ls row %q has %d cells, the header %d:\n%s", line, len(cells), len(header), out)
+		}
+		row := map[string]string{}
+		for i, h := range header {
+			row[h] = cells[i]
+		}
+		rows[row["ID"]] = row
+	}
+	return rows
 }

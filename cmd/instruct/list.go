@@ -13,6 +13,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/store"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -113,16 +114,34 @@ func queueJSON(items []instruct.QueueItem) []listedRequest {
 // width a terminal gives them, wide and combining characters included).
 func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
 	items = sanitize.Value(items)
-	rows := [][]string{{"ID", "STATUS", "API", "WAITING", "ORGANISATION", "TITLE"}}
+	age := i18n.English().Age
+	ago := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return age(now.Sub(*t)) + " ago"
+	}
+	rows := [][]string{{"ID", "STATUS", "API", "SUBMITTED", "DECIDED", "ORGANISATION", "TITLE"}}
 	for _, it := range items {
 		status := string(it.Status)
 		if it.Op != "" {
 			status += " (" + string(it.Op) + ")"
 		}
-		rows = append(rows, []string{it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
+		rows = append(rows, []string{it.ID, status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
 			cells.Truncate(it.Organization, 40), cells.Truncate(it.Title, 60)})
 	}
 	return printTable(w, rows)
+}
+
+// decidedAt returns when the server's decision on it was taken, for a
+// request whose review is over on the server (validated, refused, revoked
+// or archived: its last change), else nil.
+func decidedAt(it instruct.QueueItem) *time.Time {
+	switch it.ServerStatus {
+	case instruct.StatusValidated, instruct.StatusRefused, instruct.StatusRevoked, instruct.StatusArchived:
+		return &it.UpdatedAt
+	}
+	return nil
 }
 
 // printTable prints rows with their columns padded to the widest cell
@@ -148,13 +167,6 @@ func printTable(w io.Writer, rows [][]string) error {
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()
-}
-
-func waiting(since *time.Time, now time.Time) string {
-	if since == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%d d", int(now.Sub(*since).Hours()/24))
 }
 
 func runShow(ctx context.Context, e *env, args []string) error {
