@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/store"
 )
@@ -20,11 +21,12 @@ type firstSyncError struct {
 }
 
 func (f firstSyncError) Error() string {
-	switch instruct.ErrorCode(f.err) {
-	case instruct.CodeUnauthorized:
+	var unreachable *client.UnavailableError
+	switch {
+	case instruct.ErrorCode(f.err) == instruct.CodeUnauthorized:
 		return fmt.Sprintf("%s refused the token (mistyped, or revoked): sign in again with \"instruct login --server %s\"",
 			f.server, f.server)
-	case instruct.CodeUnavailable:
+	case errors.As(f.err, &unreachable):
 		return fmt.Sprintf("cannot reach %s: check the address and the network, then try again; to use another server, run \"instruct login --server URL\"",
 			f.server)
 	}
