@@ -35,10 +35,15 @@ func openCache(ctx context.Context, e *env, s settings) (*store.Store, error) {
 	return st, nil
 }
 
-// cacheFor resolves the settings and opens the cache they name.
-func cacheFor(ctx context.Context, e *env, s *settings) (*store.Store, error) {
-	if err := s.resolve(e); err != nil {
+// existingCacheFor resolves the settings of a command that reads the
+// cache only and opens the cache they name, which must exist: a command
+// with nothing to read creates no file.
+func existingCacheFor(ctx context.Context, e *env, s *settings) (*store.Store, error) {
+	if err := s.resolveCache(e); err != nil {
 		return nil, err
+	}
+	if !exists(s.cache) {
+		return nil, fmt.Errorf("no cache at %s: run \"instruct sync\" first, or name one with --cache", s.cache)
 	}
 	return openCache(ctx, e, *s)
 }
@@ -156,16 +161,28 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, fresh, err := openNewCache(ctx, e, &s)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	return fresh.close(ctx, st, syncOnce(ctx, e, st, s))
+}
+
+// syncOnce syncs st once and says how it went; the failed first sync of
+// a cache says what to do.
+func syncOnce(ctx context.Context, e *env, st *store.Store, s settings) error {
 	warnPlainHTTP(e.stderr, s.server)
+	first, err := neverSynced(ctx, st)
+	if err != nil {
+		return err
+	}
 	syncErr := newEngine(st, s, slog.New(slog.DiscardHandler)).Sync(ctx)
 	sum, err := st.Summary(ctx)
 	if err != nil {
 		return err
+	}
+	if syncErr != nil && first && ctx.Err() == nil {
+		return firstSyncError{server: s.server, err: syncErr}
 	}
 	if syncErr != nil {
 		return fmt.Errorf("sync failed: %s; %d operations kept in the outbox", oneLine(syncErr), sum.Pending)
@@ -196,7 +213,7 @@ func runDecide(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, rest); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}

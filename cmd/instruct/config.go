@@ -89,6 +89,23 @@ func (s *settings) resolve(e *env) error {
 	return s.defaultCache()
 }
 
+// resolveCache resolves the settings of a command that reads the cache
+// only (ls, show, decide): a cache named by --cache or INSTRUCT_CACHE is
+// enough, with no server nor token; they are still resolved when they
+// can be. Without a named cache, the server and the user name it, as for
+// every command.
+func (s *settings) resolveCache(e *env) error {
+	fromEnv(&s.cache, e, "INSTRUCT_CACHE")
+	if s.cache == "" {
+		return s.resolve(e)
+	}
+	full := *s
+	if full.resolve(e) == nil {
+		*s = full
+	}
+	return nil
+}
+
 // boundToken returns the token stored for s.server: INSTRUCT_TOKEN when
 // INSTRUCT_SERVER names that server, else the config file's when it was
 // stored with that server. Any other case is refused with a message

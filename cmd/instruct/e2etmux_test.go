@@ -41,11 +41,18 @@ const tmuxSession = "instruct"
 // with the sandbox's environment, and kills it when the test ends.
 func startScreen(t *testing.T, b *sandbox, width, height int, args ...string) *tmuxScreen {
 	t.Helper()
+	return startScreenKeeping(t, b, width, height, 0, args...)
+}
+
+// startScreenKeeping is startScreen with history lines kept above the
+// window, for programs whose last words scroll up as they end.
+func startScreenKeeping(t *testing.T, b *sandbox, width, height, history int, args ...string) *tmuxScreen {
+	t.Helper()
 	requireTmux(t)
 	conf := filepath.Join(t.TempDir(), "tmux.conf")
 	// No status line, so the program gets the whole window; a program
 	// that exits leaves its last screen to read.
-	settings := "set -g status off\nset -g remain-on-exit on\nset -s escape-time 0\nset -g history-limit 0\n"
+	settings := "set -g status off\nset -g remain-on-exit on\nset -s escape-time 0\nset -g history-limit " + strconv.Itoa(history) + "\n"
 	if err := os.WriteFile(conf, []byte(settings), 0o600); err != nil {
 		t.Fatal(err)
 	}

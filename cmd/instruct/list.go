@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -29,11 +32,11 @@ func runList(ctx context.Context, e *env, args []string) error {
 	q := instruct.QueueQuery{Definition: *def, Text: *text, Sort: instruct.SortAge}
 	if *status != "" {
 		if !instruct.Status(*status).Valid() {
-			return usageError{fmt.Errorf("unknown status %q", *status)}
+			return usageError{fmt.Errorf("unknown status %q: use one of %s", *status, joinStatuses(instruct.Statuses()))}
 		}
 		q.Statuses = []instruct.Status{instruct.Status(*status)}
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}
@@ -42,10 +45,46 @@ func runList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(items) == 0 && q.Definition != "" {
+		if err := knownDefinition(ctx, st, q.Definition); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		return writeJSON(e.stdout, queueJSON(items))
 	}
 	return printQueue(e.stdout, items, time.Now())
+}
+
+// knownDefinition fails, naming def and the APIs the cache knows, when
+// def is not in the cached catalogue. (A definition that has requests in
+// the cache is known even once the catalogue dropped it: ls lists them.)
+func knownDefinition(ctx context.Context, st *store.Store, def string) error {
+	defs, err := st.Definitions(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(defs))
+	for i, d := range defs {
+		if d.ID == def {
+			return nil
+		}
+		ids[i] = d.ID
+	}
+	if len(ids) == 0 {
+		return usageError{fmt.Errorf("unknown API %q: the cache holds no catalogue yet; run \"instruct sync\"", def)}
+	}
+	sort.Strings(ids)
+	return usageError{fmt.Errorf("unknown API %q: the cache knows %s", def, sanitize.Line(strings.Join(ids, ", ")))}
+}
+
+// joinStatuses lists statuses for a message: "draft, submitted, …".
+func joinStatuses(statuses []instruct.Status) string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return strings.Join(out, ", ")
 }
 
 // listedRequest is one request of "ls --json".
@@ -75,16 +114,34 @@ func queueJSON(items []instruct.QueueItem) []listedRequest {
 // width a terminal gives them, wide and combining characters included).
 func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
 	items = sanitize.Value(items)
-	rows := [][]string{{"ID", "STATUS", "API", "WAITING", "ORGANISATION", "TITLE"}}
+	age := i18n.English().Age
+	ago := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return age(now.Sub(*t)) + " ago"
+	}
+	rows := [][]string{{"ID", "STATUS", "API", "SUBMITTED", "DECIDED", "ORGANISATION", "TITLE"}}
 	for _, it := range items {
 		status := string(it.Status)
 		if it.Op != "" {
 			status += " (" + string(it.Op) + ")"
 		}
-		rows = append(rows, []string{it.ID, status, it.Definition, waiting(it.SubmittedAt, now),
+		rows = append(rows, []string{it.ID, status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
 			cells.Truncate(it.Organization, 40), cells.Truncate(it.Title, 60)})
 	}
 	return printTable(w, rows)
+}
+
+// decidedAt returns when the server's decision on it was taken, for a
+// request whose review is over on the server (validated, refused, revoked
+// or archived: its last change), else nil.
+func decidedAt(it instruct.QueueItem) *time.Time {
+	switch it.ServerStatus {
+	case instruct.StatusValidated, instruct.StatusRefused, instruct.StatusRevoked, instruct.StatusArchived:
+		return &it.UpdatedAt
+	}
+	return nil
 }
 
 // printTable prints rows with their columns padded to the widest cell
@@ -112,13 +169,6 @@ func printTable(w io.Writer, rows [][]string) error {
 	return bw.Flush()
 }
 
-func waiting(since *time.Time, now time.Time) string {
-	if since == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%d d", int(now.Sub(*since).Hours()/24))
-}
-
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "show", "show one request with its events from the local cache",
 		"instruct show D1042 --json")
@@ -135,7 +185,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
 		return err
 	}

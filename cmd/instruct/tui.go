@@ -41,31 +41,64 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := cacheFor(ctx, e, &s)
+	st, fresh, err := openNewCache(ctx, e, &s, ".log")
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	return fresh.close(ctx, st, screenOn(ctx, e, st, s, t))
+}
+
+// screenOn runs the screen on the open cache st. On a cache that never
+// synced, a failed first sync stops it with what to do.
+func screenOn(ctx context.Context, e *env, st *store.Store, s settings, t tuiFlags) error {
 	warnPlainHTTP(e.stderr, s.server)
 	log, closeLog, err := fileLogger(s.cache + ".log")
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	return runScreen(ctx, e, st, newEngine(st, s, log), t, log)
+	first, err := neverSynced(ctx, st)
+	if err != nil {
+		return err
+	}
+	stopOn := ""
+	if first {
+		stopOn = s.server
+	}
+	return runScreen(ctx, e, st, newEngine(st, s, log), t, log, stopOn)
 }
 
 // runScreen runs the sync engine beside the TUI until the reviewer quits.
-func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger) error {
+// With firstOf, the server of a cache's first start, a first sync that
+// fails ends the screen with a firstSyncError: an empty queue would only
+// hide that the token or the server is wrong.
+func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger, firstOf string) error {
 	limitMemory(e.getenv)
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { engine.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
 	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv),
 		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx})
-	_, err := tea.NewProgram(model, tea.WithContext(ctx)).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	program := tea.NewProgram(model, tea.WithContext(ctx))
+	var firstErr error // written before done closes
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if firstOf != "" {
+			if err := engine.Sync(ctx); err != nil && ctx.Err() == nil {
+				firstErr = firstSyncError{server: firstOf, err: err}
+				program.Quit()
+				return
+			}
+		}
+		engine.Run(ctx)
+	}()
+	_, err := program.Run()
+	interrupted := errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil
+	cancel()
+	<-done
+	switch {
+	case firstErr != nil:
+		return firstErr
+	case interrupted:
 		return nil
 	}
 	return err

@@ -20,8 +20,10 @@ const (
 )
 
 // Users returns the demo users, with fixed IDs and e-mails: two
-// instructors sharing the catalogue, a manager, a support reporter who
-// reads everything, an applicant without roles, and an administrator.
+// instructors on different APIs, a manager who decides on two of the
+// first instructor's APIs too (so that the two can meet in a conflict),
+// a support reporter who reads everything, an applicant without roles,
+// and an administrator.
 func Users() []instruct.User {
 	return []instruct.User{
 		{ID: InstructorID, Name: "Marie Dupont", Email: "marie.dupont@demo.instruct.fr",
