@@ -109,7 +109,10 @@ func TestRecordRefusalShownInForm(t *testing.T) {
 	}
 }
 
-func TestTemplatesInsertAndCycle(t *testing.T) {
+// TestTemplatesPickedFromList: ctrl+t lists the API's refusal templates
+// by title with the list's keys in the footer; the one picked goes in as
+// a paragraph of its own after what was typed, and is kept as the draft.
+func TestTemplatesPickedFromList(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st}, 120, 40)
 	d.selectRequest(f.decidable)
@@ -119,17 +122,24 @@ func TestTemplatesInsertAndCycle(t *testing.T) {
 		t.Fatalf("%s has %d refusal templates, want 2 or more", it.Definition, len(templates))
 	}
 	d.keys("x")
-	d.typeText("Bonjour, ")
+	d.typeText("Bonjour,")
 	d.keys("ctrl+t")
-	if got, want := d.m.form.Comment(), "Bonjour, "+templates[0].Body; got != want {
-		t.Errorf("after ctrl+t the comment is %q, want %q", got, want)
+	screen := d.screen()
+	for _, tp := range templates {
+		if !strings.Contains(screen, tp.Title) {
+			t.Errorf("the list of templates does not show %q:\n%s", tp.Title, screen)
+		}
 	}
-	d.keys("ctrl+t")
-	if got, want := d.m.form.Comment(), "Bonjour, "+templates[1].Body; got != want {
-		t.Errorf("after ctrl+t twice the comment is %q, want %q", got, want)
+	if foot := lastLine(screen); !strings.Contains(foot, "insérer") {
+		t.Errorf("the footer reads %q, want the list's keys", foot)
 	}
-	if !strings.Contains(d.screen(), "modèle 2/") {
-		t.Errorf("the form does not say which template is shown")
+	d.keys("down", "enter")
+	want := "Bonjour,\n\n" + strings.Trim(templates[1].Body, " \n")
+	if got := d.m.form.Comment(); got != want {
+		t.Errorf("after picking the second template the comment is %q, want %q", got, want)
+	}
+	if dr, ok, _ := f.st.Draft(context.Background(), f.decidable); !ok || dr.Comment != want {
+		t.Errorf("the draft is %q (kept %v), want %q", dr.Comment, ok, want)
 	}
 }
 

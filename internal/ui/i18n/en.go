@@ -182,8 +182,10 @@ func English() Messages {
 			}
 			return "Comment required: it becomes the message sent to the applicant."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("template %d/%d: %s", i, n, title) },
-		NoTemplates: "no template for this decision",
+		NoTemplates:      "no template for this decision",
+		PickTemplate:     "Insert a message template:",
+		PickHint:         "↑↓ choose · enter insert · esc back to the comment",
+		TemplateInserted: func(title string) string { return "template inserted: " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -263,7 +265,7 @@ func English() Messages {
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Copy:  "copy ID or comment",
-			Close: "close",
+			Close: "close", Pick: "insert",
 		},
 	}
 }

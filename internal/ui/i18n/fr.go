@@ -183,8 +183,10 @@ func French() Messages {
 			}
 			return "Commentaire obligatoire : il devient le message envoyé au demandeur."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("modèle %d/%d : %s", i, n, title) },
-		NoTemplates: "aucun modèle pour cette décision",
+		NoTemplates:      "aucun modèle pour cette décision",
+		PickTemplate:     "Insérer un modèle de message :",
+		PickHint:         "↑↓ : choisir · Entrée : insérer · Échap : revenir au commentaire",
+		TemplateInserted: func(title string) string { return "modèle inséré : " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -264,7 +266,7 @@ func French() Messages {
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Copy:  "copier l'ID ou le commentaire",
-			Close: "fermer",
+			Close: "fermer", Pick: "insérer",
 		},
 	}
 }

@@ -92,18 +92,22 @@ type Messages struct {
 	Date         func(t time.Time) string
 
 	// Decision form and confirmation.
-	Decision      func(k instruct.Kind) string
-	FormHint      func(k instruct.Kind) string
-	TemplateOf    func(i, n int, title string) string
-	NoTemplates   string
-	Confirm       func(k instruct.Kind, id, org string) string
-	ConfirmHint   string
-	EnterNever    string
-	Recording     string
-	ErrComment    func(k instruct.Kind) string
-	ErrTransition func(k instruct.Kind, s instruct.Status) string
-	ErrTooLong    func(n int) string
-	ErrNotFound   string
+	Decision    func(k instruct.Kind) string
+	FormHint    func(k instruct.Kind) string
+	NoTemplates string
+	// PickTemplate and PickHint head and end the list of templates;
+	// TemplateInserted names the one just put in the comment.
+	PickTemplate     string
+	PickHint         string
+	TemplateInserted func(title string) string
+	Confirm          func(k instruct.Kind, id, org string) string
+	ConfirmHint      string
+	EnterNever       string
+	Recording        string
+	ErrComment       func(k instruct.Kind) string
+	ErrTransition    func(k instruct.Kind, s instruct.Status) string
+	ErrTooLong       func(n int) string
+	ErrNotFound      string
 	// ErrWaiting says a decision on request id is still waiting to be
 	// sent, so another cannot follow yet.
 	ErrWaiting func(id string) string
@@ -162,6 +166,7 @@ type KeyHelp struct {
 	Revoke, Archive, Message                            string
 	Search, Filter, Sort, Sync, Help, Quit              string
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
+	Pick                                                string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
 }
