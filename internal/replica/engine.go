@@ -45,6 +45,10 @@ type Cache interface {
 	PutMe(ctx context.Context, u instruct.User) error
 	// Summary counts the outbox: Pending, Conflicts, Rejected.
 	Summary(ctx context.Context) (instruct.SyncStatus, error)
+	// SetLastSync records when a sync last succeeded; LastSync returns
+	// it, the zero time if none has.
+	SetLastSync(ctx context.Context, t time.Time) error
+	LastSync(ctx context.Context) (time.Time, error)
 }
 
 // Feed is what the engine pulls from: the server's change feed over HTTP

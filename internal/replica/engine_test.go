@@ -24,6 +24,20 @@ type memCache struct {
 	cursor string
 	resets int
 	pages  int
+	last   time.Time
+}
+
+func (c *memCache) SetLastSync(_ context.Context, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = t
+	return nil
+}
+
+func (c *memCache) LastSync(context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last, nil
 }
 
 func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
