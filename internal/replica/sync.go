@@ -19,7 +19,13 @@ func (e *Engine) Sync(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	e.setStatus(func(s *instruct.SyncStatus) { s.Syncing = true })
+	counts, countErr := e.cache.Summary(ctx)
+	e.setStatus(func(s *instruct.SyncStatus) {
+		s.Syncing = true
+		if countErr == nil { // what was recorded since the last sync
+			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
+		}
+	})
 	err = e.pushThenPull(ctx)
 	e.finish(ctx, err)
 	return err

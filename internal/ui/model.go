@@ -136,6 +136,9 @@ type Model struct {
 	defByID  map[string]instruct.Definition
 	user     *instruct.User
 	lastSync time.Time
+	// waiting is the notice that a decision is recorded and waiting to
+	// be sent, while it is shown: it goes once the outbox is empty.
+	waiting string
 
 	queue    queue.Model
 	review   review.Model
