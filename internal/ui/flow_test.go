@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/form"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 )
 
 func TestSearchNarrowsQueueAsYouType(t *testing.T) {
@@ -320,5 +322,35 @@ func TestFormKeepsTheRequestInView(t *testing.T) {
 				t.Errorf("terminal cursor at (%d,%d) %v, want it on the comment line", x, y, ok)
 			}
 		})
+	}
+}
+
+// TestConflictTimesInTheReviewersZone: the conflict view dates what a
+// colleague did in the reviewer's zone, with its offset from UTC, and
+// names the zone, in French and in English.
+func TestConflictTimesInTheReviewersZone(t *testing.T) {
+	f := newFixture(t)
+	ops := operations(t, f, f.conflicted)
+	if len(ops) != 1 || ops[0].Conflict == nil || len(ops[0].Conflict.EventsSince) == 0 {
+		t.Fatalf("Operations(%s) = %+v, want one in conflict with what happened since", f.conflicted, ops)
+	}
+	at := ops[0].Conflict.EventsSince[0].At
+	for _, zone := range []string{"Europe/Paris", "America/Cayenne", "UTC"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"fr", "en"} {
+			d := newDriver(t, Options{Cache: f.st, Lang: lang, Location: loc}, 200, 50)
+			d.selectRequest(f.conflicted)
+			d.keys("enter")
+			msgs := i18n.For(lang)
+			local := at.In(loc)
+			for _, want := range []string{msgs.ZoneNote(zone), msgs.DateTime(local) + " " + i18n.UTCOffset(local)} {
+				if !strings.Contains(d.screen(), want) {
+					t.Errorf("%s, %s: the conflict view lacks %q:\n%s", zone, lang, want, d.screen())
+				}
+			}
+		}
 	}
 }

@@ -27,7 +27,7 @@ func Needs(op instruct.Operation) bool {
 // its conflict are already sanitised.
 func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH int) []string {
 	body := Body(op, msgs, th, w-2)
-	title := "! " + msgs.ConflictTitle
+	title := "! " + msgs.ConflictTitle + " · " + msgs.ZoneNote(msgs.Zone)
 	if op.State == instruct.OpRejected {
 		title = "✗ " + msgs.RejectedTitle
 	}
@@ -59,7 +59,7 @@ func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []
 // event draws one thing that happened first: who did it, when, and the
 // start of their comment.
 func event(e instruct.Event, msgs *i18n.Messages, th *theme.Theme, w int) []string {
-	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.DateTime(e.At))
+	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.Stamp(e.At))
 	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
 	if strings.TrimSpace(e.Comment) == "" && e.Kind != instruct.KindNote {
 		return lines

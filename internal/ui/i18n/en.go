@@ -164,6 +164,9 @@ func English() Messages {
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 		Date:          func(t time.Time) string { return t.Format("2006-01-02") },
+		Stamp:         func(t time.Time) string { return t.Format("2006-01-02 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "time zone: " + zone },
 		Quote:         func(s string) string { return "“" + s + "”" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },

@@ -165,6 +165,9 @@ func French() Messages {
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
 		Date:          func(t time.Time) string { return t.Format("02/01/2006") },
+		Stamp:         func(t time.Time) string { return t.Format("02/01/2006 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "fuseau horaire : " + zone },
 		Quote:         func(s string) string { return "« " + s + " »" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },

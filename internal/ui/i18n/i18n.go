@@ -5,6 +5,7 @@
 package i18n
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,13 @@ type Messages struct {
 	DateTime     func(t time.Time) string
 	Quote        func(s string) string
 	Date         func(t time.Time) string
+	// Stamp is a date and time as a legal record needs it: with its
+	// offset from UTC ("02/03/2026 10:15 UTC+01:00").
+	Stamp func(t time.Time) string
+	// Zone names the time zone dates and times are shown in (InZone);
+	// ZoneNote says so, where a record needs it.
+	Zone     string
+	ZoneNote func(zone string) string
 
 	// Decision form and confirmation.
 	Decision    func(k instruct.Kind) string
@@ -179,6 +187,46 @@ func For(lang string) Messages {
 		return French()
 	}
 	return English()
+}
+
+// InZone returns the catalogue with every date and time shown in loc
+// (the reviewer's zone), and Zone naming it.
+func (m Messages) InZone(loc *time.Location) Messages {
+	dt, d := m.DateTime, m.Date
+	m.DateTime = func(t time.Time) string { return dt(t.In(loc)) }
+	m.Date = func(t time.Time) string { return d(t.In(loc)) }
+	m.Stamp = func(t time.Time) string { return stamp(dt, t.In(loc)) }
+	m.Zone = ZoneName(loc)
+	return m
+}
+
+// ZoneName names loc by its IANA name ("Europe/Paris"); the system's zone
+// when Go only knows it as "Local" by its abbreviation now ("CET").
+func ZoneName(loc *time.Location) string {
+	if name := loc.String(); name != "Local" && name != "" {
+		return name
+	}
+	abbr, _ := time.Now().In(loc).Zone()
+	return abbr
+}
+
+// stamp writes t with dateTime and its offset from UTC.
+func stamp(dateTime func(time.Time) string, t time.Time) string {
+	return dateTime(t) + " " + UTCOffset(t)
+}
+
+// UTCOffset writes the offset of t's zone from UTC: "UTC", "UTC+01:00",
+// "UTC-03:00".
+func UTCOffset(t time.Time) string {
+	_, off := t.Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off%3600/60)
 }
 
 // lookup returns m[k], or the key itself when the catalogue lacks it.
