@@ -250,6 +250,9 @@ func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops 
 		if op.Reason != "" {
 			fmt.Fprintf(w, " — %s", strings.ReplaceAll(op.Reason, "\n", " "))
 		}
+		if op.ReasonCode != "" {
+			fmt.Fprintf(w, " (%s)", op.ReasonCode)
+		}
 		fmt.Fprintln(w)
 	}
 }

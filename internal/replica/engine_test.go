@@ -52,6 +52,20 @@ func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
 	return out, nil
 }
 
+func (c *memCache) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
+	if err := c.SetOpState(ctx, id, instruct.OpRejected, reason, nil); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.ops {
+		if c.ops[i].ID == id {
+			c.ops[i].ReasonCode = code
+		}
+	}
+	return nil
+}
+
 func (c *memCache) SetOpState(_ context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

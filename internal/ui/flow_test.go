@@ -354,3 +354,32 @@ func TestConflictTimesInTheReviewersZone(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectionSaysWhyInTheReviewersLanguage: a decision the server
+// rejected shows why from its error code, in French or in English, never
+// the server's own (English) words.
+func TestRejectionSaysWhyInTheReviewersLanguage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	op, err := f.st.Record(ctx, f.decidable, instruct.KindApprove, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const words = "invalid_transition: the request was revoked on the server"
+	if err := f.st.Reject(ctx, op.ID, instruct.CodeInvalidTransition, words); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		d := newDriver(t, Options{Cache: f.st, Lang: lang}, 200, 50)
+		d.selectRequest(f.decidable)
+		d.keys("enter")
+		msgs := i18n.For(lang)
+		screen := d.screen()
+		if !strings.Contains(screen, msgs.RejectedWhy(instruct.CodeInvalidTransition, f.decidable)) {
+			t.Errorf("%s: the rejected decision does not say why in the reviewer's words:\n%s", lang, screen)
+		}
+		if strings.Contains(screen, "revoked on the server") {
+			t.Errorf("%s: the screen shows the server's words:\n%s", lang, screen)
+		}
+	}
+}

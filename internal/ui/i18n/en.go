@@ -240,6 +240,12 @@ func English() Messages {
 		ConflictHint:  "D: discard your decision · a x c n: decide again on the current version",
 		RejectedTitle: "Decision rejected by the server",
 		RejectedHint:  "D: dismiss this decision · a x c n: decide again",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "The server's reason is in `instruct show " + id + "`."
+			}
+			return "Reason: " + englishCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))

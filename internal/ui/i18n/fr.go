@@ -241,6 +241,12 @@ func French() Messages {
 		ConflictHint:  "D : abandonner votre décision · a x c n : décider à nouveau sur la version actuelle",
 		RejectedTitle: "Décision rejetée par le serveur",
 		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "Le motif donné par le serveur est dans « instruct show " + id + " »."
+			}
+			return "Motif : " + frenchCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))

@@ -144,6 +144,10 @@ type Messages struct {
 	ConflictHint  string
 	RejectedTitle string
 	RejectedHint  string
+	// RejectedWhy says why the server rejected a decision on request id,
+	// from the error code it answered; with none (an operation rejected
+	// before codes were kept), where its own words are.
+	RejectedWhy func(c instruct.Code, id string) string
 
 	// Notices.
 	Recorded      func(k instruct.Kind, id string) string
