@@ -175,6 +175,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	var s settings
 	clientFlags(fs, &s)
 	asJSON := fs.Bool("json", false, "print JSON")
+	tz := fs.String("tz", "", zoneFlagHelp)
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if err := parse(fs, args); err != nil {
 			return err
@@ -183,6 +184,10 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	}
 	id := args[0]
 	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	loc, err := timeZone(*tz, e.getenv)
+	if err != nil {
 		return err
 	}
 	st, err := existingCacheFor(ctx, e, &s)
@@ -205,7 +210,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
 	}
-	printRequest(e.stdout, r, events, ops)
+	printRequest(e.stdout, r, events, ops, loc)
 	return nil
 }
 
@@ -217,8 +222,9 @@ type shownRequest struct {
 }
 
 // printRequest prints r with its events and the reviewer's operations,
-// every text of them sanitised.
-func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation) {
+// every text of them sanitised, times in loc with their offset from UTC
+// and the zone named, as a record needs them.
+func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation, loc *time.Location) {
 	r, events, ops = sanitize.Value(r), sanitize.Value(events), sanitize.Value(ops)
 	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
 	line("Request", fmt.Sprintf("%s (%s, version %d)", r.ID, r.Status, r.Version))
@@ -231,9 +237,10 @@ func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops 
 	line("Scopes", strings.Join(r.Scopes, ", "))
 	line("Retention", fmt.Sprintf("%d months", r.RetentionMonths))
 	fmt.Fprintf(w, "\nDescription\n%s\n", r.Description)
-	fmt.Fprintln(w, "\nHistory")
+	fmt.Fprintf(w, "\nHistory (time zone %s)\n", i18n.ZoneName(loc))
 	for _, ev := range events {
-		fmt.Fprintf(w, "  %s  %-16s %s\n", ev.At.Format("2006-01-02 15:04"), ev.Kind, ev.Actor.Name)
+		at := ev.At.In(loc)
+		fmt.Fprintf(w, "  %s %-9s  %-16s %s\n", at.Format("2006-01-02 15:04"), i18n.UTCOffset(at), ev.Kind, ev.Actor.Name)
 		if ev.Comment != "" {
 			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(ev.Comment, "\n", "\n      "))
 		}
@@ -242,6 +249,9 @@ func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops 
 		fmt.Fprintf(w, "\nYour %s: %s", op.Kind, op.State)
 		if op.Reason != "" {
 			fmt.Fprintf(w, " — %s", strings.ReplaceAll(op.Reason, "\n", " "))
+		}
+		if op.ReasonCode != "" {
+			fmt.Fprintf(w, " (%s)", op.ReasonCode)
 		}
 		fmt.Fprintln(w)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 )
 
 // TestDecisionRulesEndToEnd, with the real binary against a real server:
@@ -43,9 +44,12 @@ func TestDecisionRulesEndToEnd(t *testing.T) {
 	if got := opState(t, box, flags, own.ID, m[3]); got != instruct.OpRejected {
 		t.Errorf("the approval of one's own %s is %q, want %q", own.ID, got, instruct.OpRejected)
 	}
+	if ops := operations(t, box, flags, own.ID); len(ops) != 1 || ops[0].ReasonCode != instruct.CodeForbidden {
+		t.Errorf("show %s --json gives the operations %+v, want one rejected with the code %q", own.ID, ops, instruct.CodeForbidden)
+	}
 	show := box.must(append([]string{"show", own.ID}, flags...)...)
-	if !strings.Contains(show.stdout, "Your approve: rejected — you filed "+own.ID) {
-		t.Errorf("show %s does not give the server's reason:\n%s", own.ID, show.stdout)
+	if line := lineStarting(show.stdout, "Your approve: rejected — you filed "+own.ID); !strings.HasSuffix(line, "("+string(instruct.CodeForbidden)+")") {
+		t.Errorf("show %s does not give the server's reason and its code:\n%s", own.ID, show.stdout)
 	}
 	api := srv.client(t, demo.ReporterID)
 	if n := countEvents(eventsOf(t, api, own.ID), instruct.KindApprove, ""); n != 0 {
@@ -53,5 +57,32 @@ func TestDecisionRulesEndToEnd(t *testing.T) {
 	}
 	if r := requestOf(t, api, own.ID); r.Status != instruct.StatusSubmitted || r.Applicant.Email != demoEmail(t, demo.InstructorID) {
 		t.Errorf("%s is %s, filed as %q; want submitted, filed as the instructor's account", own.ID, r.Status, r.Applicant.Email)
+	}
+}
+
+// TestRejectedDecisionSaysWhyInFrench: the real TUI, in French, on the
+// cache of a decision the server rejected (one's own request) says why in
+// French from the error code, never with the server's English words.
+func TestRejectedDecisionSaysWhyInFrench(t *testing.T) {
+	requireTmux(t)
+	srv := runDemoServer(t)
+	own := createSubmittedBy(t, srv, demo.InstructorID, "Demande de test interne", "Ville de Lyon")
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	flags := connFlags(srv.URL, srv.token(t, demo.InstructorID), cache)
+	box.must(append([]string{"sync"}, flags...)...)
+	box.must(append([]string{"decide", own.ID, "approve"}, flags...)...)
+	box.must(append([]string{"sync"}, flags...)...)
+	ops := operations(t, box, flags, own.ID)
+	if len(ops) != 1 || ops[0].State != instruct.OpRejected || ops[0].Reason == "" {
+		t.Fatalf("operations on %s = %+v, want one rejected with the server's reason", own.ID, ops)
+	}
+
+	scr := startScreen(t, box, 200, 50, tuiArgs(srv, t, cache)...)
+	fr := i18n.French()
+	openBySearch(scr, fr, own.ID)
+	screen := scr.waitText(fr.RejectedTitle, fr.RejectedWhy(instruct.CodeForbidden, own.ID))
+	if strings.Contains(squeeze(screen), squeeze(ops[0].Reason)) {
+		t.Errorf("the French screen shows the server's English reason %q:\n%s", ops[0].Reason, screen)
 	}
 }

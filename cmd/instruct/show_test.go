@@ -122,3 +122,35 @@ func lineStarting(s, prefix string) string {
 	}
 	return ""
 }
+
+// TestShowTimesInTheReviewersZone: instruct show dates the history in the
+// zone --tz names, else TZ's, with the offset from UTC and the zone named
+// above it; an unknown zone is refused, naming it.
+func TestShowTimesInTheReviewersZone(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	seedCache(t, cache, hostileRequest("D4242")) // its event: 2026-03-02 09:00 UTC
+	args := []string{"show", "D4242", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused"}
+	tests := []struct {
+		name        string
+		box         *sandbox
+		flags       []string
+		zone, stamp string
+	}{
+		{"--tz Europe/Paris", box, []string{"--tz", "Europe/Paris"}, "Europe/Paris", "2026-03-02 10:00 UTC+01:00"},
+		{"TZ=America/Cayenne", box.with("TZ=America/Cayenne"), nil, "America/Cayenne", "2026-03-02 06:00 UTC-03:00"},
+		{"--tz UTC over TZ", box.with("TZ=America/Cayenne"), []string{"--tz", "UTC"}, "UTC", "2026-03-02 09:00 UTC "},
+	}
+	for _, tc := range tests {
+		out := tc.box.must(append(args, tc.flags...)...).stdout
+		if !strings.Contains(out, "History (time zone "+tc.zone+")") || !strings.Contains(lineStarting(out, "  2026"), tc.stamp) {
+			t.Errorf("%s: show prints\n%s\nwant the history in %s, its event at %q", tc.name, out, tc.zone, tc.stamp)
+		}
+	}
+	for _, cmd := range [][]string{args, {"tui", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused"}, {"demo"}} {
+		bad := box.run(append(cmd, "--tz", "Mars/Olympus")...)
+		if bad.code == 0 || !strings.Contains(bad.stderr, `"Mars/Olympus"`) {
+			t.Errorf("%s --tz Mars/Olympus = %s, want a failure naming the zone", cmd[0], bad)
+		}
+	}
+}

@@ -96,6 +96,40 @@ func TestTUIRefusesARequestInTmux(t *testing.T) {
 	}
 }
 
+// TestTUIWaitingToSyncGoesOnceSent: a decision recorded while the server
+// does not answer says it waits to be sent, in the footer and the status
+// bar; once the server answers and the sync engine has sent it, both go,
+// with no key pressed.
+func TestTUIWaitingToSyncGoesOnceSent(t *testing.T) {
+	requireTmux(t)
+	srv := runDemoServer(t)
+	marie := srv.client(t, demo.InstructorID)
+	req := pickSubmitted(t, marie, "api_entreprise")
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	firstSync(t, box, srv, cache)
+	scr := startScreen(t, box, 200, 50, tuiArgs(srv, t, cache)...)
+	fr := i18n.French()
+
+	openBySearch(scr, fr, req.ID)
+	scr.keys("a")
+	scr.waitText(fr.FormHint(instruct.KindApprove))
+	scr.keys("C-s")
+	scr.waitText(fr.Confirm(instruct.KindApprove, req.ID, req.Organization.Name))
+	srv.pause(t)
+	scr.keys("y")
+	waiting := fr.Recorded(instruct.KindApprove, req.ID)
+	scr.waitText(waiting, fr.PendingN(1))
+	srv.resume(t)
+	scr.waitFor("the decision sent: no notice or count of it waiting", func(s string) bool {
+		bar, _, _ := strings.Cut(s, "\n")
+		return !strings.Contains(s, waiting) && !strings.Contains(bar, fr.PendingN(1))
+	})
+	if got := requestOf(t, marie, req.ID); got.Status != instruct.StatusValidated {
+		t.Errorf("status of %s on the server = %s, want %s", req.ID, got.Status, instruct.StatusValidated)
+	}
+}
+
 // TestTUIAt80x24AndAfterResizes checks the smallest supported terminal:
 // the queue, then one review pane at a time; then the wide layout after
 // the window grows, the "too small" message when it shrinks below

@@ -26,8 +26,11 @@ type Operation struct {
 	State       OpState   `json:"state"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
-	// Reason is why the server rejected the operation, in plain words.
-	Reason string `json:"reason,omitempty"`
+	// Reason is why the server rejected the operation, in its own
+	// (English) words; ReasonCode is the API error code it answered with,
+	// from which screens say why in the reviewer's language.
+	Reason     string `json:"reason,omitempty"`
+	ReasonCode Code   `json:"reason_code,omitempty"`
 	// Conflict holds what the server said happened first, for OpConflict.
 	Conflict *StaleError `json:"conflict,omitempty"`
 }

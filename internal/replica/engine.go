@@ -30,6 +30,9 @@ type Cache interface {
 	Pending(ctx context.Context) ([]instruct.Operation, error)
 	// SetOpState records where an operation stands.
 	SetOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error
+	// Reject records an operation the server refused for good, with the
+	// API error code it answered and its own words.
+	Reject(ctx context.Context, id string, code instruct.Code, reason string) error
 	// Accept records an operation accepted, with the server's answer.
 	Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) error
 	// Cursor returns the feed cursor of the last page applied, "" for none.
@@ -45,6 +48,10 @@ type Cache interface {
 	PutMe(ctx context.Context, u instruct.User) error
 	// Summary counts the outbox: Pending, Conflicts, Rejected.
 	Summary(ctx context.Context) (instruct.SyncStatus, error)
+	// SetLastSync records when a sync last succeeded; LastSync returns
+	// it, the zero time if none has.
+	SetLastSync(ctx context.Context, t time.Time) error
+	LastSync(ctx context.Context) (time.Time, error)
 }
 
 // Feed is what the engine pulls from: the server's change feed over HTTP

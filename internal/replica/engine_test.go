@@ -24,6 +24,20 @@ type memCache struct {
 	cursor string
 	resets int
 	pages  int
+	last   time.Time
+}
+
+func (c *memCache) SetLastSync(_ context.Context, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = t
+	return nil
+}
+
+func (c *memCache) LastSync(context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last, nil
 }
 
 func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
@@ -36,6 +50,20 @@ func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
 		}
 	}
 	return out, nil
+}
+
+func (c *memCache) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
+	if err := c.SetOpState(ctx, id, instruct.OpRejected, reason, nil); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.ops {
+		if c.ops[i].ID == id {
+			c.ops[i].ReasonCode = code
+		}
+	}
+	return nil
 }
 
 func (c *memCache) SetOpState(_ context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error {

@@ -166,8 +166,9 @@ func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) 
 			stale.Current.Status, stale.Current.Version)
 		return e.cache.SetOpState(ctx, op.ID, instruct.OpConflict, reason, stale)
 	}
-	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", instruct.ErrorCode(err))
-	return e.cache.SetOpState(ctx, op.ID, instruct.OpRejected, instruct.ErrorMessage(err), nil)
+	code, detail := instruct.ErrorCode(err), instruct.ErrorMessage(err)
+	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", code, "detail", detail)
+	return e.cache.Reject(ctx, op.ID, code, detail)
 }
 
 // backToPending shows op as waiting again; failing that, it stays

@@ -14,8 +14,12 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// outboxColumns are the columns scanOperation reads, in its order.
-const outboxColumns = "id, request, kind, comment, base_version, state, reason, conflict, created_at, updated_at"
+// outboxFirstColumns are the outbox's columns since its first version;
+// outboxColumns all those scanOperation reads, in its order.
+const (
+	outboxFirstColumns = "id, request, kind, comment, base_version, state, reason, conflict, created_at, updated_at"
+	outboxColumns      = outboxFirstColumns + ", reason_code"
+)
 
 // errBadConflict marks an outbox row whose conflict details don't decode.
 var errBadConflict = errors.New("conflict details unreadable")
@@ -35,7 +39,7 @@ func scanOperation(row scanner) (instruct.Operation, error) {
 	var n, created, updated int64
 	var conflict []byte
 	err := row.Scan(&op.ID, &n, &op.Kind, &op.Comment, &op.BaseVersion, &op.State,
-		&op.Reason, &conflict, &created, &updated)
+		&op.Reason, &conflict, &created, &updated, &op.ReasonCode)
 	if err != nil {
 		return op, fmt.Errorf("read outbox: %w", err)
 	}
@@ -78,9 +82,9 @@ func insertOperation(ctx context.Context, tx execer, op instruct.Operation) erro
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+outboxColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+outboxColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		op.ID, n, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
-		micros(op.CreatedAt), micros(op.UpdatedAt))
+		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode)
 	if err != nil {
 		return fmt.Errorf("insert operation: %w", err)
 	}
@@ -280,6 +284,26 @@ func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpStat
 	return nil
 }
 
+// Reject records that the server refused operation id for good, with
+// the API error code it answered and its own words (reason): the screen
+// says why from the code, show and the log keep the words.
+func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+		n, err := updateOperation(ctx, tx, id, instruct.OpRejected, reason, nil, s.now())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET reason_code = ? WHERE id = ?", code, id); err != nil {
+			return fmt.Errorf("update operation: %w", err)
+		}
+		return refreshOverlay(ctx, tx, n)
+	})
+	if err != nil {
+		return fmt.Errorf("reject operation %s: %w", id, err)
+	}
+	return nil
+}
+
 func knownOpState(s instruct.OpState) bool {
 	switch s {
 	case instruct.OpPending, instruct.OpSending, instruct.OpAccepted, instruct.OpConflict, instruct.OpRejected:
@@ -291,7 +315,7 @@ func knownOpState(s instruct.OpState) bool {
 // updateOperation sets an operation's state and returns its request number.
 func updateOperation(ctx context.Context, tx execer, id string, state instruct.OpState, reason string, conflict []byte, now time.Time) (int64, error) {
 	var n int64
-	err := tx.QueryRowContext(ctx, "UPDATE outbox SET state = ?, reason = ?, conflict = ?, updated_at = ? WHERE id = ? RETURNING request",
+	err := tx.QueryRowContext(ctx, "UPDATE outbox SET state = ?, reason = ?, reason_code = '', conflict = ?, updated_at = ? WHERE id = ? RETURNING request",
 		state, reason, conflict, micros(now), id).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, instruct.Errorf(instruct.CodeNotFound, "no operation %s in the outbox", id)

@@ -363,3 +363,42 @@ func TestOperationsNewestFirst(t *testing.T) {
 		t.Errorf("Operations() = %+v, %v, want the second note first", ops, err)
 	}
 }
+
+// TestRejectKeepsTheCode: a rejection keeps the server's error code beside
+// its words, in the file; a cache made before the code was kept (schema
+// version 2) opens with its rejected operation whole and no code.
+func TestRejectKeepsTheCode(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "instruct.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, request(1042, "Ville de Lyon", 12))
+	op := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	const words = "forbidden: you filed D1042"
+	if err := s.Reject(ctx, op.ID, instruct.CodeForbidden, words); err != nil {
+		t.Fatalf("Reject() = %v", err)
+	}
+	s.Close()
+	reopen := func() instruct.Operation {
+		t.Helper()
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ops, err := s.Operations(ctx, "D1042")
+		if err != nil || len(ops) != 1 {
+			t.Fatalf("Operations() = %+v, %v; want the rejected one", ops, err)
+		}
+		return ops[0]
+	}
+	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != instruct.CodeForbidden || got.Reason != words {
+		t.Errorf("after reopening: %s, code %q, reason %q; want rejected, %q, %q", got.State, got.ReasonCode, got.Reason, instruct.CodeForbidden, words)
+	}
+	execSQL(t, path, "ALTER TABLE outbox DROP COLUMN reason_code", "PRAGMA user_version = 2")
+	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != "" || got.Reason != words {
+		t.Errorf("a version 2 cache migrated: %s, code %q, reason %q; want rejected, no code, %q", got.State, got.ReasonCode, got.Reason, words)
+	}
+}

@@ -56,6 +56,11 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.closeForm()
 	m.notice, m.noticeBad = m.msgs.Recorded(msg.kind, msg.requestID), false
+	m.waiting = m.notice
+	if s, ok := m.status.Sync(); ok { // counted before the engine says so
+		s.Pending++
+		m.status.SetSync(s)
+	}
 	m.markPending(msg.requestID, msg.kind)
 	next := m.nextID(msg.requestID, msg.kind)
 	m.queue.Select(m.queue.Index(next))

@@ -70,6 +70,9 @@ type Options struct {
 	Syncer Syncer
 	// Lang is "fr" or "en" (any "fr_…" locale means French).
 	Lang string
+	// Location is the reviewer's time zone, which every date and time is
+	// shown in; nil means the system's (time.Local, which follows TZ).
+	Location *time.Location
 	// Logger receives errors in detail; the screen shows them in plain
 	// words. Nil discards them.
 	Logger *slog.Logger
@@ -136,6 +139,9 @@ type Model struct {
 	defByID  map[string]instruct.Definition
 	user     *instruct.User
 	lastSync time.Time
+	// waiting is the notice that a decision is recorded and waiting to
+	// be sent, while it is shown: it goes once the outbox is empty.
+	waiting string
 
 	queue    queue.Model
 	review   review.Model
@@ -185,7 +191,10 @@ func New(opts Options) Model {
 	if opts.FirstWindow <= 0 {
 		opts.FirstWindow = DefaultFirstWindow
 	}
-	msgs := i18n.For(opts.Lang)
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	msgs := i18n.For(opts.Lang).InZone(opts.Location)
 	keys := keymap.New(msgs.Keys)
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, keys: &keys,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}

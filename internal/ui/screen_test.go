@@ -11,6 +11,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -110,6 +111,41 @@ func TestDecisionTriggersSync(t *testing.T) {
 	d.keys("a", "ctrl+s", "y")
 	if n := s.triggers.Load(); n != 1 {
 		t.Errorf("after recording a decision the sync engine was triggered %d times, want 1", n)
+	}
+}
+
+// TestWaitingToSyncGoesOnceSent: the notice that a decision waits to be
+// sent stays while the sync engine still holds it (syncing, or offline
+// with it pending), and goes as soon as a sync has emptied the outbox,
+// with no key pressed.
+func TestWaitingToSyncGoesOnceSent(t *testing.T) {
+	f := newFixture(t)
+	s := &syncer{ch: make(chan instruct.SyncStatus)}
+	t.Cleanup(func() { close(s.ch) })
+	d := newDriver(t, Options{Cache: f.st, Syncer: s}, 120, 40)
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow.Add(-time.Minute)}})
+	d.selectRequest(f.decidable)
+	d.keys("a", "ctrl+s", "y")
+	waiting := i18n.French().Recorded(instruct.KindApprove, f.decidable)
+	if foot := lastLine(d.screen()); !strings.Contains(foot, waiting) {
+		t.Fatalf("after recording, the footer reads %q, want %q", foot, waiting)
+	}
+	if bar, _, _ := strings.Cut(d.screen(), "\n"); !strings.Contains(bar, "1 en attente") {
+		t.Errorf("after recording, the status bar reads %q, want the decision counted at once", bar)
+	}
+	for _, st := range []instruct.SyncStatus{
+		{Online: true, Syncing: true, Pending: 1},
+		{Online: false, Pending: 1, LastError: "offline", LastErrorCode: instruct.CodeUnavailable},
+	} {
+		d.send(syncMsg{status: st})
+		if foot := lastLine(d.screen()); !strings.Contains(foot, waiting) {
+			t.Errorf("with the sync status %+v the footer reads %q, want still %q", st, foot, waiting)
+		}
+	}
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow, Pending: 0}})
+	screen := d.screen()
+	if strings.Contains(screen, "en attente") {
+		t.Errorf("after a sync that emptied the outbox the screen still says it waits:\n%s", screen)
 	}
 }
 

@@ -200,9 +200,11 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	s := msg.status
+	before, _ := m.status.Sync()
 	m.status.SetSync(s)
+	m.sent(s)
 	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
-	if !s.LastSync.Equal(m.lastSync) {
+	if !s.LastSync.Equal(m.lastSync) || outboxChanged(before, s) {
 		m.lastSync = s.LastSync
 		var refresh tea.Cmd
 		m, refresh = m.refresh(m.queue.SelectedID())
@@ -211,6 +213,25 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, refresh, m.definitionsCmd(), m.meCmd())
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// sent takes the notice that a decision waits to be sent off the screen
+// once a sync has emptied the outbox.
+func (m *Model) sent(s instruct.SyncStatus) {
+	if m.waiting == "" || s.Syncing || s.Pending > 0 {
+		return
+	}
+	if m.notice == m.waiting {
+		m.notice = ""
+	}
+	m.waiting = ""
+}
+
+// outboxChanged reports whether the outbox's counts differ between two
+// statuses: a push changed the operations' marks, even when the pull
+// after it failed and the last sync stayed as it was.
+func outboxChanged(a, b instruct.SyncStatus) bool {
+	return a.Pending != b.Pending || a.Conflicts != b.Conflicts || a.Rejected != b.Rejected
 }
 
 // fail logs err and shows it in plain words, in the reviewer's language:

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 )
@@ -125,7 +126,9 @@ func (m Model) currentHelp() keymap.Help {
 // screenHelp returns every key of what has the keyboard.
 func (m Model) screenHelp() keymap.Help {
 	switch {
-	case m.overlay == overlayForm && m.form.Stage() != 0:
+	case m.overlay == overlayForm && m.form.Stage() == form.Picking:
+		return m.keys.ForTemplates()
+	case m.overlay == overlayForm && m.form.Stage() != form.Editing:
 		return m.keys.ForConfirm()
 	case m.overlay == overlayForm:
 		return m.keys.ForForm()

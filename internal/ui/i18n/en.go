@@ -164,6 +164,9 @@ func English() Messages {
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 		Date:          func(t time.Time) string { return t.Format("2006-01-02") },
+		Stamp:         func(t time.Time) string { return t.Format("2006-01-02 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "time zone: " + zone },
 		Quote:         func(s string) string { return "“" + s + "”" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
@@ -182,8 +185,10 @@ func English() Messages {
 			}
 			return "Comment required: it becomes the message sent to the applicant."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("template %d/%d: %s", i, n, title) },
-		NoTemplates: "no template for this decision",
+		NoTemplates:      "no template for this decision",
+		PickTemplate:     "Insert a message template:",
+		PickHint:         "↑↓ choose · enter insert · esc back to the comment",
+		TemplateInserted: func(title string) string { return "template inserted: " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -235,6 +240,12 @@ func English() Messages {
 		ConflictHint:  "D: discard your decision · a x c n: decide again on the current version",
 		RejectedTitle: "Decision rejected by the server",
 		RejectedHint:  "D: dismiss this decision · a x c n: decide again",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "The server's reason is in `instruct show " + id + "`."
+			}
+			return "Reason: " + englishCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
@@ -263,7 +274,7 @@ func English() Messages {
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Copy:  "copy ID or comment",
-			Close: "close",
+			Close: "close", Pick: "insert",
 		},
 	}
 }

@@ -165,6 +165,9 @@ func French() Messages {
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
 		Date:          func(t time.Time) string { return t.Format("02/01/2006") },
+		Stamp:         func(t time.Time) string { return t.Format("02/01/2006 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "fuseau horaire : " + zone },
 		Quote:         func(s string) string { return "« " + s + " »" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
@@ -183,8 +186,10 @@ func French() Messages {
 			}
 			return "Commentaire obligatoire : il devient le message envoyé au demandeur."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("modèle %d/%d : %s", i, n, title) },
-		NoTemplates: "aucun modèle pour cette décision",
+		NoTemplates:      "aucun modèle pour cette décision",
+		PickTemplate:     "Insérer un modèle de message :",
+		PickHint:         "↑↓ : choisir · Entrée : insérer · Échap : revenir au commentaire",
+		TemplateInserted: func(title string) string { return "modèle inséré : " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -236,6 +241,12 @@ func French() Messages {
 		ConflictHint:  "D : abandonner votre décision · a x c n : décider à nouveau sur la version actuelle",
 		RejectedTitle: "Décision rejetée par le serveur",
 		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "Le motif donné par le serveur est dans « instruct show " + id + " »."
+			}
+			return "Motif : " + frenchCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
@@ -264,7 +275,7 @@ func French() Messages {
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Copy:  "copier l'ID ou le commentaire",
-			Close: "fermer",
+			Close: "fermer", Pick: "insérer",
 		},
 	}
 }

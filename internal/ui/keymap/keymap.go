@@ -25,6 +25,7 @@ type KeyMap struct {
 
 	Send, Template, Cancel key.Binding
 	Confirm, GoBack        key.Binding
+	Pick                   key.Binding
 
 	SearchDone, SearchClear, Close key.Binding
 }
@@ -78,6 +79,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		Cancel:   b("esc", h.Cancel, "esc"),
 		Confirm:  b("y", h.Confirm, "y", "Y"),
 		GoBack:   b("n/esc", h.GoBack, "n", "N", "esc"),
+		Pick:     b("enter", h.Pick, "enter"),
 
 		SearchDone:  b("enter", h.SearchDone, "enter"),
 		SearchClear: b("esc", h.SearchClear, "esc"),

@@ -132,13 +132,19 @@ func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 // View draws the history's box.
 func (m Model) View() []string {
 	st := m.theme.Box(true)
-	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
+	return frame.BoxExact(st, m.title(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }
 
 // Loading draws the history's box for request id while its events load.
 func (m Model) Loading(id string) []string {
 	body := []string{frame.Fit(m.msgs.Loading, m.width-2)}
-	return frame.BoxExact(m.theme.Box(true), m.msgs.TimelineTitle(id), "", body, m.width, m.height)
+	return frame.BoxExact(m.theme.Box(true), m.title(id), "", body, m.width, m.height)
+}
+
+// title names the history of request id and the time zone of its dates,
+// since it is a record.
+func (m Model) title(id string) string {
+	return m.msgs.TimelineTitle(id) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
 }
 
 func (m *Model) rebuild() {
@@ -188,7 +194,7 @@ func (m *Model) lines(w int) []string {
 // event draws one event's head line, its comment and, for an edit, the
 // fields it changed.
 func (m Model) event(e instruct.Event, w int) []string {
-	head := m.msgs.DateTime(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
+	head := m.msgs.Stamp(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
 	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
 	if e.Kind == instruct.KindNote {
 		return append(out, Internal(e.Comment, m.msgs, m.theme, w)...)

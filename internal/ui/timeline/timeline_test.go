@@ -28,7 +28,7 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	m.SetEvents("D1042", events)
 	text := strings.Join(m.Lines(), "\n")
 	for _, want := range []string{
-		"01/03/2026 11:00  Marie Dupont a demandé des modifications", "Conservation trop longue.",
+		"01/03/2026 11:00 UTC  Marie Dupont a demandé des modifications", "Conservation trop longue.",
 		"Modifié depuis la demande de modifications :", "Conservation (mois) : 60 → 12", "Intitulé : Cantine → Cantine scolaire",
 	} {
 		if !strings.Contains(text, want) {
@@ -37,6 +37,46 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	}
 	if first, last := strings.Index(text, "a soumis"), strings.LastIndex(text, "a soumis"); first >= strings.Index(text, "a demandé") || last <= strings.Index(text, "a demandé") {
 		t.Errorf("the events are not oldest first:\n%s", text)
+	}
+}
+
+// TestTimesInTheReviewersZone: the history shows each time in the
+// reviewer's zone with its offset from UTC (summer time included), and
+// its title names the zone, in French and in English.
+func TestTimesInTheReviewersZone(t *testing.T) {
+	winter := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	summer := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	events := []instruct.Event{
+		{Kind: instruct.KindSubmit, Actor: instruct.Actor{Name: "Camille Martin"}, At: winter},
+		{Kind: instruct.KindApprove, Actor: instruct.Actor{Name: "Marie Dupont"}, At: summer},
+	}
+	tests := []struct {
+		zone, lang string
+		want       []string
+	}{
+		{"Europe/Paris", "fr", []string{"fuseau horaire : Europe/Paris", "01/03/2026 10:00 UTC+01:00  Camille Martin", "01/07/2026 11:00 UTC+02:00  Marie Dupont"}},
+		{"America/Cayenne", "fr", []string{"fuseau horaire : America/Cayenne", "01/03/2026 06:00 UTC-03:00  Camille Martin", "01/07/2026 06:00 UTC-03:00  Marie Dupont"}},
+		{"UTC", "fr", []string{"fuseau horaire : UTC", "01/03/2026 09:00 UTC  Camille Martin", "01/07/2026 09:00 UTC  Marie Dupont"}},
+		{"Europe/Paris", "en", []string{"time zone: Europe/Paris", "2026-03-01 10:00 UTC+01:00  Camille Martin", "2026-07-01 11:00 UTC+02:00  Marie Dupont"}},
+		{"America/Cayenne", "en", []string{"time zone: America/Cayenne", "2026-03-01 06:00 UTC-03:00  Camille Martin", "2026-07-01 06:00 UTC-03:00  Marie Dupont"}},
+		{"UTC", "en", []string{"time zone: UTC", "2026-03-01 09:00 UTC  Camille Martin", "2026-07-01 09:00 UTC  Marie Dupont"}},
+	}
+	for _, tc := range tests {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, msgs := theme.Plain(), i18n.For(tc.lang).InZone(loc)
+		keys := keymap.New(msgs.Keys)
+		m := New(&th, &msgs, &keys)
+		m.SetSize(100, 20)
+		m.SetEvents("D1042", events)
+		screen := strings.Join(m.View(), "\n")
+		for _, want := range tc.want {
+			if !strings.Contains(screen, want) {
+				t.Errorf("%s, %s: the history lacks %q:\n%s", tc.zone, tc.lang, want, screen)
+			}
+		}
 	}
 }
 
