@@ -135,7 +135,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 		return m
 	}
 	m.review.SetDetail(msg.detail)
-	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
+	m.timeline.SetEvents(msg.detail.Request.ID, msg.events, msg.detail.Definition)
 	m.offerConflict()
 	return m
 }

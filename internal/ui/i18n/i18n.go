@@ -84,6 +84,10 @@ type Messages struct {
 	TimelineTitle func(id string) string
 	Did           func(k instruct.Kind) string
 	ChangedSince  string
+	// DiffCut says a value of a diff was stored cut; ScopeOutside marks
+	// a scope a diff names that the catalogue lacks.
+	DiffCut      string
+	ScopeOutside string
 	// InternalNote marks an internal note wherever it is shown.
 	InternalNote string
 	NoEvents     string
