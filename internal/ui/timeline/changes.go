@@ -11,20 +11,23 @@ import (
 
 // diff draws what a resubmission changed.
 func (m Model) diff(fields []compare.Field, w int) []string {
-	return Changes(fields, m.msgs, m.theme, w)
+	return Changes(m.msgs.ChangedSince, fields, m.msgs, m.theme, w)
 }
 
-// Changes draws what a resubmission changed, in w cells, under a heading:
-// each field by its label; a long text word by word, what went in
+// Changes draws the fields a diff changed, in w cells, under heading if
+// it is not "": each field by its label; a long text word by word, what went in
 // [-…-] and what came in {+…+} without colour (struck out and underlined
 // with it); scopes added (+) and removed (−) with their catalogue labels;
 // contacts by role, "Role: old → new". instruct show prints it too.
-func Changes(fields []compare.Field, msgs *i18n.Messages, th *theme.Theme, w int) []string {
+func Changes(heading string, fields []compare.Field, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	if len(fields) == 0 {
 		return nil
 	}
 	c := changes{msgs: msgs, th: th, w: w}
-	out := []string{th.Label.Paint(frame.Fit("  "+msgs.ChangedSince, w))}
+	var out []string
+	if heading != "" {
+		out = append(out, th.Label.Paint(frame.Fit("  "+heading, w)))
+	}
 	for _, f := range fields {
 		out = append(out, c.field(f)...)
 		if f.Cut {

@@ -27,7 +27,7 @@ type Model struct {
 	// next rebuild to scroll there.
 	latest int
 	// starts holds the line each event starts on.
-	starts        []int
+	starts   []int
 	atLatest bool
 	events   []instruct.Event
 	// changes holds, by event index, what a resubmission changed since
@@ -69,14 +69,14 @@ func (m *Model) SetEvents(id string, events []instruct.Event, def instruct.Defin
 		m.atLatest = true
 	}
 	m.id, m.events = id, events
-	m.changes = resubmissions(events, def)
+	m.changes = Resubmissions(events, def)
 	m.rebuild()
 }
 
-// resubmissions explains, for each submission that follows a request for
-// changes, what the applicant changed since: the submission's diff, or
-// else the updates' diffs merged.
-func resubmissions(events []instruct.Event, def instruct.Definition) map[int][]compare.Field {
+// Resubmissions explains, by index in events (oldest first), what each
+// submission that follows a request for changes changed since: the
+// submission's diff, or else the updates' diffs merged.
+func Resubmissions(events []instruct.Event, def instruct.Definition) map[int][]compare.Field {
 	out := map[int][]compare.Field{}
 	var since instruct.Diff
 	asked := false
