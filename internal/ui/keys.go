@@ -136,6 +136,9 @@ func (m Model) withReload(change func(*Model)) (Model, tea.Cmd, bool) {
 func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Open):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.setFocus(focusReview)
 		return m, nil
 	case key.Matches(k, m.keys.NextTab):
@@ -179,6 +182,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	text := []rune(m.query.text)
 	switch {
 	case key.Matches(k, m.keys.SearchDone):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.query.searching = false
 		return m, nil
 	case key.Matches(k, m.keys.SearchClear):

@@ -115,8 +115,12 @@ func English() Messages {
 		Loading:    "Loading…",
 		NoRequests: "No requests in this tab.",
 		NoMatch:    "No request matches the search.",
-		TabAll:     "All",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " in " + tab },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "No match in this tab · " + strings.Join(elsewhere, ", ") + " · enter: go to " + goTo
+		},
+		TabAll: "All",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v

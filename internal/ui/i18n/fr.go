@@ -116,8 +116,12 @@ func French() Messages {
 		Loading:    "Chargement…",
 		NoRequests: "Aucune demande dans cet onglet.",
 		NoMatch:    "Aucune demande ne correspond à la recherche.",
-		TabAll:     "Toutes",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " dans « " + tab + " »" },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "Aucun résultat dans cet onglet · " + strings.Join(elsewhere, ", ") + " · entrée : aller à « " + goTo + " »"
+		},
+		TabAll: "Toutes",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v

@@ -43,17 +43,22 @@ type Messages struct {
 	Loading    string
 	NoRequests string
 	NoMatch    string
-	TabAll     string
-	Tab        func(s instruct.Status) string
-	TabShort   func(s instruct.Status) string
-	AllAPIs    string
-	FilterBy   func(api string) string
-	SortBy     func(s instruct.Sort) string
-	SearchHint string
-	Age        func(d time.Duration) string
-	Op         func(s instruct.OpState) string
-	OpOf       func(s instruct.OpState, k instruct.Kind) string
-	Overdue    string
+	// MatchesIn counts the matches of a search in another tab;
+	// NoMatchHere says the tab has none, lists where they are and
+	// which tab Enter goes to.
+	MatchesIn   func(n int, tab string) string
+	NoMatchHere func(elsewhere []string, goTo string) string
+	TabAll      string
+	Tab         func(s instruct.Status) string
+	TabShort    func(s instruct.Status) string
+	AllAPIs     string
+	FilterBy    func(api string) string
+	SortBy      func(s instruct.Sort) string
+	SearchHint  string
+	Age         func(d time.Duration) string
+	Op          func(s instruct.OpState) string
+	OpOf        func(s instruct.OpState, k instruct.Kind) string
+	Overdue     string
 
 	// Review.
 	Status func(s instruct.Status) string
