@@ -268,7 +268,7 @@ func English() Messages {
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
-			Copy:  "copy ID or comment",
+			Copy: "copy ID or comment", Choose: "choose",
 			Close: "close",
 		},
 	}

@@ -269,7 +269,7 @@ func French() Messages {
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
-			Copy:  "copier l'ID ou le commentaire",
+			Copy: "copier l'ID ou le commentaire", Choose: "choisir",
 			Close: "fermer",
 		},
 	}

@@ -173,6 +173,7 @@ type KeyHelp struct {
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
+	Choose                                              string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

@@ -27,6 +27,9 @@ type KeyMap struct {
 	Confirm, GoBack        key.Binding
 
 	SearchDone, SearchClear, Close key.Binding
+
+	// Choose picks the highlighted item of a list, such as an API.
+	Choose key.Binding
 }
 
 // New returns the key map with help in the words of h.
@@ -82,5 +85,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		SearchDone:  b("enter", h.SearchDone, "enter"),
 		SearchClear: b("esc", h.SearchClear, "esc"),
 		Close:       b("esc", h.Close, "esc", "t"),
+
+		Choose: b("enter", h.Choose, "enter"),
 	}
 }
