@@ -28,6 +28,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.overlay {
 	case overlayHelp:
 		return m.helpKey(k)
+	case overlayPicker:
+		return m.pickerKey(k)
 	case overlayForm:
 		return m.formKey(k)
 	case overlayTimeline:
@@ -86,7 +88,7 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(k, m.keys.Sync):
 		m.syncNow()
 	case key.Matches(k, m.keys.Filter):
-		return m.withReload((*Model).nextAPI)
+		return m.openAPIs()
 	case key.Matches(k, m.keys.Sort):
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
@@ -207,22 +209,6 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.reload("")
-}
-
-func (m *Model) nextAPI() {
-	ids := []string{""}
-	for _, d := range m.defs {
-		if m.user == nil || m.user.CanSee(d.ID) {
-			ids = append(ids, d.ID)
-		}
-	}
-	for i, id := range ids {
-		if id == m.query.api {
-			m.query.api = ids[(i+1)%len(ids)]
-			return
-		}
-	}
-	m.query.api = ""
 }
 
 func (m *Model) nextSort() {

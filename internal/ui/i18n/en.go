@@ -127,12 +127,15 @@ func English() Messages {
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "all APIs",
-		FilterBy:   func(api string) string { return "API: " + api },
-		SortBy:     func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
-		SearchHint: "ID, title, organisation, SIRET, e-mail, data",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "all APIs",
+		EveryAPI:      "All APIs",
+		PickAPI:       "Filter the queue by API",
+		CurrentFilter: "(current filter)",
+		FilterBy:      func(api string) string { return "API: " + api },
+		SortBy:        func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
+		SearchHint:    "ID, title, organisation, SIRET, e-mail, data",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("your decision “%s”: %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},

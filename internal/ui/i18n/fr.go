@@ -128,12 +128,15 @@ func French() Messages {
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "toutes les API",
-		FilterBy:   func(api string) string { return "API : " + api },
-		SortBy:     func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
-		SearchHint: "ID, intitulé, organisation, SIRET, e-mail, donnée",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "toutes les API",
+		EveryAPI:      "Toutes les API",
+		PickAPI:       "Filtrer la file par API",
+		CurrentFilter: "(filtre actuel)",
+		FilterBy:      func(api string) string { return "API : " + api },
+		SortBy:        func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
+		SearchHint:    "ID, intitulé, organisation, SIRET, e-mail, donnée",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("votre décision « %s » : %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},

@@ -52,13 +52,18 @@ type Messages struct {
 	Tab         func(s instruct.Status) string
 	TabShort    func(s instruct.Status) string
 	AllAPIs     string
-	FilterBy    func(api string) string
-	SortBy      func(s instruct.Sort) string
-	SearchHint  string
-	Age         func(d time.Duration) string
-	Op          func(s instruct.OpState) string
-	OpOf        func(s instruct.OpState, k instruct.Kind) string
-	Overdue     string
+	// EveryAPI, PickAPI and CurrentFilter are the list of APIs f
+	// opens: its first item, its title, the mark of the filter in force.
+	EveryAPI      string
+	PickAPI       string
+	CurrentFilter string
+	FilterBy      func(api string) string
+	SortBy        func(s instruct.Sort) string
+	SearchHint    string
+	Age           func(d time.Duration) string
+	Op            func(s instruct.OpState) string
+	OpOf          func(s instruct.OpState, k instruct.Kind) string
+	Overdue       string
 
 	// Review.
 	Status func(s instruct.Status) string
