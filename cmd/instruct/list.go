@@ -27,7 +27,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 	clientFlags(fs, &s)
 	status := fs.String("status", "", "keep one status: draft, submitted, changes_requested, validated, refused, revoked, archived")
 	def := fs.String("definition", "", "keep one API, such as api_particulier")
-	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail and scopes")
+	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail, scopes and who decided")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err

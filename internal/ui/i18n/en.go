@@ -133,7 +133,7 @@ func English() Messages {
 		CurrentFilter: "(current filter)",
 		FilterBy:      func(api string) string { return "API: " + api },
 		SortBy:        func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
-		SearchHint:    "ID, title, organisation, SIRET, e-mail, data",
+		SearchHint:    "ID, title, organisation, SIRET, e-mail, data, who decided",
 		Age:           ago,
 		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {

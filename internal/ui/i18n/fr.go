@@ -134,7 +134,7 @@ func French() Messages {
 		CurrentFilter: "(filtre actuel)",
 		FilterBy:      func(api string) string { return "API : " + api },
 		SortBy:        func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
-		SearchHint:    "ID, intitulé, organisation, SIRET, e-mail, donnée",
+		SearchHint:    "ID, intitulé, organisation, SIRET, e-mail, donnée, qui a décidé",
 		Age:           ago,
 		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
