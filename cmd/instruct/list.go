@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/cells"
+	"github.com/instruct-dev/instruct/internal/compare"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/store"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+	"github.com/instruct-dev/instruct/internal/ui/timeline"
 )
 
 func runList(ctx context.Context, e *env, args []string) error {
@@ -24,7 +27,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 	clientFlags(fs, &s)
 	status := fs.String("status", "", "keep one status: draft, submitted, changes_requested, validated, refused, revoked, archived")
 	def := fs.String("definition", "", "keep one API, such as api_particulier")
-	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail and scopes")
+	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail, scopes and who decided")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -169,6 +172,19 @@ func printTable(w io.Writer, rows [][]string) error {
 	return bw.Flush()
 }
 
+// printChanges prints the fields a diff changed, as the TUI's history
+// draws them without colour, in English, under heading if it is not "".
+func printChanges(w io.Writer, msgs *i18n.Messages, heading string, fields []compare.Field) {
+	plain := theme.Plain()
+	for _, line := range timeline.Changes(heading, fields, msgs, &plain, showWidth) {
+		fmt.Fprintln(w, strings.TrimRight("    "+line, " "))
+	}
+}
+
+// showWidth is wider than any change (a sanitised value is at most
+// sanitize.MaxLine cells): show prints each change on one line, for grep.
+const showWidth = 4 * sanitize.MaxLine
+
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "show", "show one request with its events from the local cache",
 		"instruct show D1042 --json")
@@ -210,8 +226,22 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
 	}
-	printRequest(e.stdout, r, events, ops, loc)
+	defs, err := st.Definitions(ctx)
+	if err != nil {
+		return err
+	}
+	printRequest(e.stdout, r, definition(defs, r.Definition), events, ops, loc)
 	return nil
+}
+
+// definition returns the definition id of defs, or one of that ID alone.
+func definition(defs []instruct.Definition, id string) instruct.Definition {
+	for _, d := range defs {
+		if d.ID == id {
+			return d
+		}
+	}
+	return instruct.Definition{ID: id}
 }
 
 // shownRequest is the answer of "show --json".
@@ -221,11 +251,12 @@ type shownRequest struct {
 	Operations []instruct.Operation `json:"operations"`
 }
 
-// printRequest prints r with its events and the reviewer's operations,
-// every text of them sanitised, times in loc with their offset from UTC
-// and the zone named, as a record needs them.
-func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation, loc *time.Location) {
-	r, events, ops = sanitize.Value(r), sanitize.Value(events), sanitize.Value(ops)
+// printRequest prints r with its events, what each edit and resubmission
+// changed, and the reviewer's operations, every text of them sanitised,
+// times in loc with their offset from UTC and the zone named, as a record
+// needs them. def names the scopes the changes add and remove.
+func printRequest(w io.Writer, r instruct.Request, def instruct.Definition, events []instruct.Event, ops []instruct.Operation, loc *time.Location) {
+	r, def, events, ops = sanitize.Value(r), sanitize.Value(def), sanitize.Value(events), sanitize.Value(ops)
 	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
 	line("Request", fmt.Sprintf("%s (%s, version %d)", r.ID, r.Status, r.Version))
 	line("API", r.Definition)
@@ -238,11 +269,18 @@ func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops 
 	line("Retention", fmt.Sprintf("%d months", r.RetentionMonths))
 	fmt.Fprintf(w, "\nDescription\n%s\n", r.Description)
 	fmt.Fprintf(w, "\nHistory (time zone %s)\n", i18n.ZoneName(loc))
-	for _, ev := range events {
+	resubmissions, english := timeline.Resubmissions(events, def), i18n.English()
+	for i, ev := range events {
 		at := ev.At.In(loc)
 		fmt.Fprintf(w, "  %s %-9s  %-16s %s\n", at.Format("2006-01-02 15:04"), i18n.UTCOffset(at), ev.Kind, ev.Actor.Name)
 		if ev.Comment != "" {
 			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(ev.Comment, "\n", "\n      "))
+		}
+		if ev.Kind == instruct.KindUpdate {
+			printChanges(w, &english, "", compare.Explain(ev.Diff, def))
+		}
+		if fields, ok := resubmissions[i]; ok {
+			printChanges(w, &english, english.ChangedSince, fields)
 		}
 	}
 	for _, op := range ops {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instruct-dev/instruct/internal/catalog"
 	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/store"
@@ -68,6 +69,91 @@ func TestShowPrintsNoApplicantTextRaw(t *testing.T) {
 	scopes := lineStarting(show.stdout, "Scopes")
 	if !strings.Contains(scopes, `^[]52;c;`) || !strings.Contains(scopes, `\u202e`) {
 		t.Errorf("show's scopes line = %q, want the escapes written out visibly", scopes)
+	}
+}
+
+// TestShowPrintsTheChangesOfAResubmission: instruct show prints what each
+// edit changed and, under the resubmission, what changed since the
+// request for changes: scopes with their catalogue labels, contacts by
+// role, a long text word by word, the applicant's escapes written out.
+func TestShowPrintsTheChangesOfAResubmission(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	seedHistory(t, cache, resubmission())
+
+	show := box.must("show", "D4300", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused")
+	for _, want := range []string{
+		"      Changed since changes were requested:",
+		"        Data:",
+		"          + Identités enfants (cnaf_enfants)",
+		"          − Adresse du foyer (cnaf_adresse)",
+		"          Data protection officer: Inès Fontaine <i.fontaine@lyon.fr> → Paul^[[2J Martin <p.martin@lyon.fr>",
+		"cantine scolaire {+et du centre de loisirs+} à partir",
+		"        Retention (months): 60 → 12",
+	} {
+		if !strings.Contains(show.stdout, want) {
+			t.Errorf("show lacks %q:\n%s", want, show.stdout)
+		}
+	}
+	if n := strings.Count(show.stdout, "+ Identités enfants (cnaf_enfants)"); n != 2 {
+		t.Errorf("show prints the scope added %d times, want twice (the edit, the resubmission):\n%s", n, show.stdout)
+	}
+	if r, at := unsafeRune(show.stdout); at >= 0 {
+		t.Errorf("show prints %U raw at byte %d:\n%s", r, at, show.stdout)
+	}
+}
+
+// resubmission is a request resubmitted after a request for changes, its
+// edit changing scopes, the DPO (whose new name holds an escape), a long
+// text and the retention period.
+func resubmission() instruct.History {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	dpo := func(name, email string) map[string]any {
+		return map[string]any{"role": instruct.ContactDPO, "name": name, "email": email, "phone": "", "job_title": ""}
+	}
+	oldText := "Les données servent à calculer le tarif de la cantine scolaire à partir du quotient familial, sans justificatif papier."
+	newText := "Les données servent à calculer le tarif de la cantine scolaire et du centre de loisirs à partir du quotient familial, sans justificatif papier."
+	diff := instruct.Diff{
+		"scopes":           {[]any{"cnaf_quotient_familial", "cnaf_adresse"}, []any{"cnaf_quotient_familial", "cnaf_enfants"}},
+		"contacts":         {[]any{dpo("Inès Fontaine", "i.fontaine@lyon.fr")}, []any{dpo("Paul\x1b[2J Martin", "p.martin@lyon.fr")}},
+		"data_recipients":  {oldText, newText},
+		"retention_months": {60.0, 12.0},
+	}
+	r := hostileRequest("D4300")
+	r.Scopes, r.RetentionMonths, r.DataRecipients = []string{"cnaf_quotient_familial", "cnaf_enfants"}, 12, newText
+	someone, reviewer := instruct.Actor{ID: "u1", Name: "Camille Martin"}, instruct.Actor{ID: "u2", Name: "Marie Dupont"}
+	events := []instruct.Event{
+		{Kind: instruct.KindSubmit, Actor: someone, At: at},
+		{Kind: instruct.KindRequestChanges, Actor: reviewer, Comment: "Merci de corriger.", At: at.Add(time.Hour)},
+		{Kind: instruct.KindUpdate, Actor: someone, Diff: diff, At: at.Add(2 * time.Hour)},
+		{Kind: instruct.KindSubmit, Actor: someone, Diff: diff, At: at.Add(3 * time.Hour)},
+	}
+	for i := range events {
+		events[i].Seq, events[i].RequestID = int64(i+1), r.ID
+	}
+	return instruct.History{Request: r, Events: events}
+}
+
+// seedHistory writes the catalogue and h into the cache at path, as the
+// sync engine would.
+func seedHistory(t *testing.T, path string, h instruct.History) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	defs, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutDefinitions(ctx, defs); err != nil {
+		t.Fatal(err)
+	}
+	seq := h.Events[len(h.Events)-1].Seq
+	if err := st.ApplyPage(ctx, []instruct.FeedItem{{Seq: seq, Request: h.Request, Events: h.Events}}, "1"); err != nil {
+		t.Fatal(err)
 	}
 }
 

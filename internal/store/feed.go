@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
@@ -99,6 +100,7 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	if err != nil {
 		return feedItem{}, err
 	}
+	row.deciders = deciders(item.Events)
 	events, err := eventBodies(row.id, item.Events)
 	if err != nil {
 		return feedItem{}, err
@@ -154,7 +156,7 @@ type pageWriter struct {
 
 func newPageWriter(known map[int64]requestRow) *pageWriter {
 	return &pageWriter{known: known, pending: map[int64]bool{},
-		requests: rowInserter{head: upsertRequests, cols: 15, tail: upsertRequestsTail, rows: batchRows},
+		requests: rowInserter{head: upsertRequests, cols: 16, tail: upsertRequestsTail, rows: batchRows},
 		bodies:   rowInserter{head: "INSERT INTO request_bodies (id, body) VALUES", cols: 2, tail: " ON CONFLICT (id) DO UPDATE SET body = excluded.body", rows: batchRows},
 		index:    newIndexInserter(),
 		events:   rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
@@ -162,14 +164,14 @@ func newPageWriter(known map[int64]requestRow) *pageWriter {
 }
 
 const upsertRequests = `INSERT INTO requests (id, definition, status, shown_status, op_state, version, title,
-	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at) VALUES`
+	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at, deciders) VALUES`
 
 const upsertRequestsTail = ` ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,
 	status = excluded.status, shown_status = excluded.shown_status, op_state = excluded.op_state,
 	version = excluded.version, title = excluded.title, org_name = excluded.org_name,
 	org_key = excluded.org_key, siret = excluded.siret, applicant_email = excluded.applicant_email,
 	scopes = excluded.scopes, submitted_at = excluded.submitted_at, age_key = excluded.age_key,
-	updated_at = excluded.updated_at`
+	updated_at = excluded.updated_at, deciders = excluded.deciders`
 
 // add gathers the rows of one item. When a page holds a request twice,
 // the rows gathered so far are written before the second, keeping the
@@ -196,8 +198,9 @@ func (w *pageWriter) add(ctx context.Context, tx *writeTx, it feedItem) error {
 // addRequest gathers the rows of a request newer than the cache's.
 func (w *pageWriter) addRequest(ctx context.Context, tx *writeTx, it feedItem, cached requestRow, found bool) error {
 	row := it.row
+	row.deciders = joinNames(cached.deciders, row.deciders)
 	w.requests.add(row.id, row.definition, row.status, row.status, "", row.version, row.title,
-		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt)
+		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt, row.deciders)
 	w.bodies.add(row.id, it.body)
 	if !found || row.searchChanged(cached) {
 		if found {
@@ -289,10 +292,10 @@ func valueRows(n, cols int) string {
 // needs them.
 func cachedRows(ctx context.Context, tx *writeTx, ids []int64) (map[int64]requestRow, error) {
 	known := make(map[int64]requestRow, len(ids))
-	query := "SELECT id, version, definition, title, org_name, siret, applicant_email, scopes FROM requests WHERE id"
+	query := "SELECT id, version, definition, title, org_name, siret, applicant_email, scopes, deciders FROM requests WHERE id"
 	err := eachByID(ctx, tx, query, ids, func(rows *sql.Rows) error {
 		var r requestRow
-		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes)
+		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes, &r.deciders)
 		known[r.id] = r
 		return err
 	})
@@ -365,6 +368,8 @@ type requestRow struct {
 	scopes                                                   string
 	submittedAt                                              sql.NullInt64
 	ageKey, updatedAt                                        int64
+	// deciders are the names of who decided on the request, one a line.
+	deciders string
 }
 
 // neverSubmitted is the age key of drafts, which sort after every
@@ -408,7 +413,34 @@ func (r requestRow) queueRow() queueRow {
 // searchChanged reports whether the fields the search index covers differ.
 func (r requestRow) searchChanged(old requestRow) bool {
 	return r.definition != old.definition || r.title != old.title || r.orgName != old.orgName ||
-		r.siret != old.siret || r.email != old.email || r.scopes != old.scopes
+		r.siret != old.siret || r.email != old.email || r.scopes != old.scopes || r.deciders != old.deciders
+}
+
+// deciders returns the names of who made the decisions among events,
+// sorted, one a line.
+func deciders(events []instruct.Event) string {
+	var names []string
+	for _, e := range events {
+		if e.Kind.IsDecision() && e.Actor.Name != "" {
+			names = append(names, e.Actor.Name)
+		}
+	}
+	return joinNames(names...)
+}
+
+// joinNames returns the names of lists (each one name a line) once each,
+// sorted, one a line.
+func joinNames(lists ...string) string {
+	var names []string
+	for _, l := range lists {
+		for n := range strings.SplitSeq(l, "\n") {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(slices.Compact(names), "\n")
 }
 
 type eventBody struct {

@@ -231,7 +231,7 @@ func TestTabsSortAndFilter(t *testing.T) {
 			t.Fatalf("sorted by update, %s (%v) comes after %s (%v)", items[i].ID, items[i].UpdatedAt, items[i-1].ID, items[i-1].UpdatedAt)
 		}
 	}
-	d.keys("f")
+	d.keys("f", "down", "enter")
 	api := d.m.query.api
 	if api == "" || !strings.Contains(d.screen(), "API: "+shortName(d.m.defByID[api])) {
 		t.Fatalf("f did not filter by an API")

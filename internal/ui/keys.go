@@ -28,6 +28,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.overlay {
 	case overlayHelp:
 		return m.helpKey(k)
+	case overlayPicker:
+		return m.pickerKey(k)
 	case overlayForm:
 		return m.formKey(k)
 	case overlayTimeline:
@@ -86,7 +88,7 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(k, m.keys.Sync):
 		m.syncNow()
 	case key.Matches(k, m.keys.Filter):
-		return m.withReload((*Model).nextAPI)
+		return m.openAPIs()
 	case key.Matches(k, m.keys.Sort):
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
@@ -136,6 +138,9 @@ func (m Model) withReload(change func(*Model)) (Model, tea.Cmd, bool) {
 func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Open):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.setFocus(focusReview)
 		return m, nil
 	case key.Matches(k, m.keys.NextTab):
@@ -179,6 +184,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	text := []rune(m.query.text)
 	switch {
 	case key.Matches(k, m.keys.SearchDone):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.query.searching = false
 		return m, nil
 	case key.Matches(k, m.keys.SearchClear):
@@ -201,22 +209,6 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.reload("")
-}
-
-func (m *Model) nextAPI() {
-	ids := []string{""}
-	for _, d := range m.defs {
-		if m.user == nil || m.user.CanSee(d.ID) {
-			ids = append(ids, d.ID)
-		}
-	}
-	for i, id := range ids {
-		if id == m.query.api {
-			m.query.api = ids[(i+1)%len(ids)]
-			return
-		}
-	}
-	m.query.api = ""
 }
 
 func (m *Model) nextSort() {

@@ -23,6 +23,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/picker"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 	"github.com/instruct-dev/instruct/internal/ui/review"
 	"github.com/instruct-dev/instruct/internal/ui/statusbar"
@@ -117,6 +118,8 @@ const (
 	overlayTimeline
 	overlayForm
 	overlayHelp
+	// overlayPicker lists the APIs to filter the queue by.
+	overlayPicker
 )
 
 // Model is the reviewer's screen.
@@ -147,6 +150,9 @@ type Model struct {
 	review   review.Model
 	timeline timeline.Model
 	form     form.Model
+	apis     picker.Model
+	// apiIDs are the definitions the list of APIs offers, "" for all.
+	apiIDs   []string
 	status   statusbar.Model
 	help     help.Model
 	helpFor  keymap.Help
@@ -242,6 +248,7 @@ func (m *Model) applyTheme() {
 	m.review.SetTheme(m.theme)
 	m.timeline.SetTheme(m.theme)
 	m.form.SetTheme(m.theme)
+	m.apis.SetTheme(m.theme)
 	m.status.SetTheme(m.theme)
 	m.help.Styles = m.theme.Help
 }

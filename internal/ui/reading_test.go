@@ -138,3 +138,32 @@ func TestYCopiesTheIDOrTheCommentInView(t *testing.T) {
 		t.Errorf("y at the top of the history copies %q, want the first comment %q", got, want.Comment)
 	}
 }
+
+// TestSearchSaysWhichTabsHoldItsMatches: a search with no match in the
+// current tab says how many requests match in which other tabs, in the
+// reviewer's language, and Enter goes to the first of them, the search
+// kept and the match selected.
+func TestSearchSaysWhichTabsHoldItsMatches(t *testing.T) {
+	f := newFixture(t)
+	approved := firstWithStatus(t, f, instruct.StatusValidated)
+	wants := map[string]string{
+		"en": "No match in this tab · 1 in Approved · enter: go to Approved",
+		"fr": "Aucun résultat dans cet onglet · 1 dans « Validées » · entrée : aller à « Validées »",
+	}
+	for lang, want := range wants {
+		d := newDriver(t, Options{Cache: f.st, Lang: lang}, 120, 40)
+		d.keys("/")
+		d.typeText(approved)
+		if d.m.queue.Len() != 0 {
+			t.Fatalf("%s: searching %s in the first tab found %d requests, want none", lang, approved, d.m.queue.Len())
+		}
+		if screen := d.screen(); !strings.Contains(screen, want) {
+			t.Errorf("%s: the empty search result does not say %q:\n%s", lang, want, screen)
+		}
+		d.keys("enter")
+		if d.m.query.tab != 2 || d.m.queue.SelectedID() != approved || d.m.query.text != approved {
+			t.Errorf("%s: after enter the tab is %d with %s selected (search %q), want tab 2 with %s and the search kept",
+				lang, d.m.query.tab, d.m.queue.SelectedID(), d.m.query.text, approved)
+		}
+	}
+}

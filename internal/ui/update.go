@@ -105,8 +105,16 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// emptyText says why the queue is empty.
+// emptyText says why the queue is empty: for a search with matches in
+// other tabs, where they are and where Enter goes.
 func (m Model) emptyText() string {
+	if elsewhere := m.matchesElsewhere(); m.query.text != "" && len(elsewhere) > 0 {
+		places := make([]string, len(elsewhere))
+		for i, t := range elsewhere {
+			places[i] = m.msgs.MatchesIn(t.n, m.tabName(t.tab))
+		}
+		return m.msgs.NoMatchHere(places, m.tabName(elsewhere[0].tab))
+	}
 	if m.query.text != "" || m.query.api != "" {
 		return m.msgs.NoMatch
 	}
@@ -122,6 +130,7 @@ func (m Model) onCounts(msg countsMsg) Model {
 		return m
 	}
 	m.counts = msg.counts
+	m.queue.SetEmptyText(m.emptyText())
 	return m
 }
 
@@ -135,7 +144,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 		return m
 	}
 	m.review.SetDetail(msg.detail)
-	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
+	m.timeline.SetEvents(msg.detail.Request.ID, msg.events, msg.detail.Definition)
 	m.offerConflict()
 	return m
 }

@@ -62,6 +62,13 @@ func (m Model) body() []string {
 		return m.helpView(m.width, bodyH)
 	}
 	q, area := m.regions()
+	if m.overlay == overlayPicker {
+		p := m.pickerRect()
+		if m.class() == wide {
+			return frame.Pad(frame.Join(m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len())), m.pickerView(p)), m.width, bodyH)
+		}
+		return frame.Pad(m.pickerView(p), m.width, bodyH)
+	}
 	var queueLines, areaLines []string
 	if !q.empty() {
 		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
@@ -126,6 +133,8 @@ func (m Model) currentHelp() keymap.Help {
 // screenHelp returns every key of what has the keyboard.
 func (m Model) screenHelp() keymap.Help {
 	switch {
+	case m.overlay == overlayPicker:
+		return m.apis.Keys().Help()
 	case m.overlay == overlayForm && m.form.Stage() == form.Picking:
 		return m.keys.ForTemplates()
 	case m.overlay == overlayForm && m.form.Stage() != form.Editing:

@@ -40,7 +40,7 @@ func English() Messages {
 		"data_recipients": "Recipients", "retention_months": "Retention (months)",
 		"retention_justification": "Retention justification", "volumetry": "Expected volume",
 		"production_date": "Production date", "terms_accepted": "Terms accepted",
-		"dpo_informed": "DPO informed", "siret": "SIRET", "city": "City", "status": "Status",
+		"dpo_informed": "DPO informed", "siret": "SIRET", "city": "City", "name": "Name", "email": "E-mail", "status": "Status",
 		"created_at": "Created", "submitted_at": "Submitted", "updated_at": "Updated",
 		"version": "Version", "nature": "Text", "url": "Link", "document": "Attached document",
 		"retention": "Retention", "declarations": "Declarations", "reopening": "Reopening",
@@ -115,20 +115,27 @@ func English() Messages {
 		Loading:    "Loading…",
 		NoRequests: "No requests in this tab.",
 		NoMatch:    "No request matches the search.",
-		TabAll:     "All",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " in " + tab },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "No match in this tab · " + strings.Join(elsewhere, ", ") + " · enter: go to " + goTo
+		},
+		TabAll: "All",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "all APIs",
-		FilterBy:   func(api string) string { return "API: " + api },
-		SortBy:     func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
-		SearchHint: "ID, title, organisation, SIRET, e-mail, data",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "all APIs",
+		EveryAPI:      "All APIs",
+		PickAPI:       "Filter the queue by API",
+		CurrentFilter: "(current filter)",
+		FilterBy:      func(api string) string { return "API: " + api },
+		SortBy:        func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
+		SearchHint:    "ID, title, organisation, SIRET, e-mail, data, who decided",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("your decision “%s”: %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},
@@ -161,6 +168,8 @@ func English() Messages {
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
 		InternalNote:  "INTERNAL NOTE · reviewers only, never sent to the applicant",
 		ChangedSince:  "Changed since changes were requested:",
+		DiffCut:       "(text cut in the history: the request holds it whole)",
+		ScopeOutside:  "outside the catalogue",
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 		Date:          func(t time.Time) string { return t.Format("2006-01-02") },
@@ -273,7 +282,7 @@ func English() Messages {
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
-			Copy:  "copy ID or comment",
+			Copy: "copy ID or comment", Choose: "choose",
 			Close: "close", Pick: "insert",
 		},
 	}

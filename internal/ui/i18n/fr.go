@@ -40,7 +40,7 @@ func French() Messages {
 		"data_recipients": "Destinataires", "retention_months": "Conservation (mois)",
 		"retention_justification": "Justification de la conservation", "volumetry": "Volumétrie",
 		"production_date": "Mise en production", "terms_accepted": "Conditions acceptées",
-		"dpo_informed": "DPD informé", "siret": "SIRET", "city": "Commune", "status": "Statut",
+		"dpo_informed": "DPD informé", "siret": "SIRET", "city": "Commune", "name": "Nom", "email": "Courriel", "status": "Statut",
 		"created_at": "Créée le", "submitted_at": "Soumise le", "updated_at": "Mise à jour le",
 		"version": "Version", "nature": "Texte", "url": "Lien", "document": "Document joint",
 		"retention": "Conservation", "declarations": "Déclarations", "reopening": "Réouverture",
@@ -116,20 +116,27 @@ func French() Messages {
 		Loading:    "Chargement…",
 		NoRequests: "Aucune demande dans cet onglet.",
 		NoMatch:    "Aucune demande ne correspond à la recherche.",
-		TabAll:     "Toutes",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " dans « " + tab + " »" },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "Aucun résultat dans cet onglet · " + strings.Join(elsewhere, ", ") + " · entrée : aller à « " + goTo + " »"
+		},
+		TabAll: "Toutes",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "toutes les API",
-		FilterBy:   func(api string) string { return "API : " + api },
-		SortBy:     func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
-		SearchHint: "ID, intitulé, organisation, SIRET, e-mail, donnée",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "toutes les API",
+		EveryAPI:      "Toutes les API",
+		PickAPI:       "Filtrer la file par API",
+		CurrentFilter: "(filtre actuel)",
+		FilterBy:      func(api string) string { return "API : " + api },
+		SortBy:        func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
+		SearchHint:    "ID, intitulé, organisation, SIRET, e-mail, donnée, qui a décidé",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("votre décision « %s » : %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},
@@ -162,6 +169,8 @@ func French() Messages {
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
 		InternalNote:  "NOTE INTERNE · instructeurs seulement, jamais envoyée au demandeur",
 		ChangedSince:  "Modifié depuis la demande de modifications :",
+		DiffCut:       "(texte coupé dans l'historique : la demande le contient en entier)",
+		ScopeOutside:  "hors catalogue",
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
 		Date:          func(t time.Time) string { return t.Format("02/01/2006") },
@@ -274,7 +283,7 @@ func French() Messages {
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
-			Copy:  "copier l'ID ou le commentaire",
+			Copy: "copier l'ID ou le commentaire", Choose: "choisir",
 			Close: "fermer", Pick: "insérer",
 		},
 	}

@@ -44,17 +44,27 @@ type Messages struct {
 	Loading    string
 	NoRequests string
 	NoMatch    string
-	TabAll     string
-	Tab        func(s instruct.Status) string
-	TabShort   func(s instruct.Status) string
-	AllAPIs    string
-	FilterBy   func(api string) string
-	SortBy     func(s instruct.Sort) string
-	SearchHint string
-	Age        func(d time.Duration) string
-	Op         func(s instruct.OpState) string
-	OpOf       func(s instruct.OpState, k instruct.Kind) string
-	Overdue    string
+	// MatchesIn counts the matches of a search in another tab;
+	// NoMatchHere says the tab has none, lists where they are and
+	// which tab Enter goes to.
+	MatchesIn   func(n int, tab string) string
+	NoMatchHere func(elsewhere []string, goTo string) string
+	TabAll      string
+	Tab         func(s instruct.Status) string
+	TabShort    func(s instruct.Status) string
+	AllAPIs     string
+	// EveryAPI, PickAPI and CurrentFilter are the list of APIs f
+	// opens: its first item, its title, the mark of the filter in force.
+	EveryAPI      string
+	PickAPI       string
+	CurrentFilter string
+	FilterBy      func(api string) string
+	SortBy        func(s instruct.Sort) string
+	SearchHint    string
+	Age           func(d time.Duration) string
+	Op            func(s instruct.OpState) string
+	OpOf          func(s instruct.OpState, k instruct.Kind) string
+	Overdue       string
 
 	// Review.
 	Status func(s instruct.Status) string
@@ -85,6 +95,10 @@ type Messages struct {
 	TimelineTitle func(id string) string
 	Did           func(k instruct.Kind) string
 	ChangedSince  string
+	// DiffCut says a value of a diff was stored cut; ScopeOutside marks
+	// a scope a diff names that the catalogue lacks.
+	DiffCut      string
+	ScopeOutside string
 	// InternalNote marks an internal note wherever it is shown.
 	InternalNote string
 	NoEvents     string
@@ -181,6 +195,7 @@ type KeyHelp struct {
 	Pick                                                string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
+	Choose                                              string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

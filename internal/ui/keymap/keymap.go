@@ -28,6 +28,9 @@ type KeyMap struct {
 	Pick                   key.Binding
 
 	SearchDone, SearchClear, Close key.Binding
+
+	// Choose picks the highlighted item of a list, such as an API.
+	Choose key.Binding
 }
 
 // New returns the key map with help in the words of h.
@@ -84,5 +87,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		SearchDone:  b("enter", h.SearchDone, "enter"),
 		SearchClear: b("esc", h.SearchClear, "esc"),
 		Close:       b("esc", h.Close, "esc", "t"),
+
+		Choose: b("enter", h.Choose, "enter"),
 	}
 }

@@ -98,7 +98,11 @@ func (m Model) body(now time.Time, w int) []string {
 		if m.loading {
 			return []string{frame.Fit(" "+m.msgs.Loading, w)}
 		}
-		return []string{frame.Fit(" "+m.empty, w)}
+		lines := frame.Indent(" ", m.empty, w)
+		for i := range lines {
+			lines[i] = frame.Fit(lines[i], w)
+		}
+		return lines
 	}
 	cols := m.layout(w)
 	end := min(len(m.items), m.offset+m.rows())

@@ -31,6 +31,7 @@ func (m Model) View(now time.Time) []string {
 	out := make([]string, 0, m.height)
 	out = append(out, m.title(now))
 	out = append(out, m.flags...)
+	out = append(out, m.links...)
 	out = append(out, m.conflict...)
 	if m.single {
 		out = append(out, m.tabs())
