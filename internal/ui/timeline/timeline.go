@@ -26,7 +26,7 @@ const maxValue = 240
 // Model is the history of one request. Events are already sanitised, their
 // diff values turned into strings by Value.
 type Model struct {
-	id string
+	id instruct.RequestID
 	// latest is the line the latest event starts on; atLatest asks the
 	// next rebuild to scroll there.
 	latest int
@@ -64,7 +64,7 @@ func (m *Model) SetSize(w, h int) {
 
 // SetEvents shows the events of request id, at the latest event for
 // another request.
-func (m *Model) SetEvents(id string, events []instruct.Event) {
+func (m *Model) SetEvents(id instruct.RequestID, events []instruct.Event) {
 	if id != m.id {
 		m.atLatest = true
 	}
@@ -80,7 +80,7 @@ func (m *Model) ShowLatest() {
 }
 
 // ID returns the request shown.
-func (m Model) ID() string { return m.id }
+func (m Model) ID() instruct.RequestID { return m.id }
 
 // Lines returns every line of the history.
 func (m Model) Lines() []string { return m.scroll.Lines }
@@ -132,13 +132,13 @@ func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 // View draws the history's box.
 func (m Model) View() []string {
 	st := m.theme.Box(true)
-	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
+	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id.String()), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }
 
 // Loading draws the history's box for request id while its events load.
-func (m Model) Loading(id string) []string {
+func (m Model) Loading(id instruct.RequestID) []string {
 	body := []string{frame.Fit(m.msgs.Loading, m.width-2)}
-	return frame.BoxExact(m.theme.Box(true), m.msgs.TimelineTitle(id), "", body, m.width, m.height)
+	return frame.BoxExact(m.theme.Box(true), m.msgs.TimelineTitle(id.String()), "", body, m.width, m.height)
 }
 
 func (m *Model) rebuild() {
