@@ -345,7 +345,7 @@ func (a *caller) draft(def, title string) instruct.Request {
 func (a *caller) submitted(def, title string) instruct.Request {
 	a.env.t.Helper()
 	r := a.draft(def, title)
-	return decodeAs[instruct.Request](a.env.t, a.do("POST", "/requests/"+r.ID+"/submit", nil, ifMatch(r.Version)), http.StatusOK)
+	return decodeAs[instruct.Request](a.env.t, a.do("POST", "/requests/"+r.ID.String()+"/submit", nil, ifMatch(r.Version)), http.StatusOK)
 }
 
 // decide posts a decision with a fresh key.

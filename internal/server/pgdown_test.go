@@ -131,7 +131,7 @@ func TestPostgresDown(t *testing.T) {
 	proxy.cut()
 	k := newKey()
 	approve := func() response {
-		return c.instructor.do("POST", "/requests/"+r.ID+"/decisions",
+		return c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions",
 			api.DecisionInput{Kind: instruct.KindApprove, Comment: "Cadre juridique conforme."}, key(k), ifMatch(r.Version))
 	}
 	for range 3 { // the pools' connections die one by one, then none can be made
@@ -156,7 +156,7 @@ func TestPostgresDown(t *testing.T) {
 	if d.Request.Status != instruct.StatusValidated {
 		t.Errorf("after PostgreSQL returned, %s is %s, want validated", r.ID, d.Request.Status)
 	}
-	if got := len(e.events(r.ID)); got != 3 {
+	if got := len(e.events(r.ID.String())); got != 3 {
 		t.Errorf("%s has %d events, want 3: the retried decision once", r.ID, got)
 	}
 }
