@@ -156,7 +156,7 @@ func barePage(ctx context.Context, db *sql.DB, items []instruct.FeedItem) error 
 		return err
 	}
 	for _, item := range items {
-		n, _ := instruct.ParseRequestID(item.Request.ID)
+		n, _ := instruct.ParseRequestID(item.Request.ID.String())
 		body, _ := json.Marshal(item.Request)
 		if _, err := putReq.ExecContext(ctx, n, body); err != nil {
 			return err
@@ -409,7 +409,7 @@ func BenchmarkRecord(b *testing.B) {
 	ctx := context.Background()
 	reqs := make([]instruct.Request, 1000)
 	for i := range reqs {
-		reqs[i] = request(int64(i+1), "Ville de Lyon", i%60)
+		reqs[i] = request(instruct.RequestID(i+1), "Ville de Lyon", i%60)
 	}
 	for b.Loop() {
 		b.StopTimer()
@@ -464,7 +464,7 @@ func BenchmarkPushAnswers(b *testing.B) {
 func recordRound(b *testing.B, s *Store, round int64) ([]instruct.Operation, []instruct.Request) {
 	reqs := make([]instruct.Request, 1000)
 	for i := range reqs {
-		reqs[i] = request(round*1000+int64(i)+1, "Ville de Lyon", i%60)
+		reqs[i] = request(instruct.RequestID(round*1000+int64(i)+1), "Ville de Lyon", i%60)
 	}
 	mustApply(b, s, reqs...)
 	ops := make([]instruct.Operation, len(reqs))
