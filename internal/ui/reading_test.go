@@ -13,7 +13,7 @@ import (
 )
 
 // events returns the cached history of request id.
-func events(t *testing.T, f fixture, id string) []instruct.Event {
+func events(t *testing.T, f fixture, id instruct.RequestID) []instruct.Event {
 	t.Helper()
 	evs, err := f.st.Events(context.Background(), id)
 	if err != nil {
@@ -51,7 +51,7 @@ func TestClearingSearchKeepsTheRequestFound(t *testing.T) {
 	d.typeText("cantine")
 	d.keys("down")
 	found := d.m.queue.SelectedID()
-	if found == "" || d.m.queue.Cursor() == 0 {
+	if found == 0 || d.m.queue.Cursor() == 0 {
 		t.Fatalf("the search found too little to move in: %d rows", d.m.queue.Len())
 	}
 	d.keys("esc")
@@ -120,10 +120,10 @@ func TestYCopiesTheIDOrTheCommentInView(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
 	d.selectRequest(f.resubmitted)
-	if got := clipboard(t, d); got != f.resubmitted {
+	if got := clipboard(t, d); got != f.resubmitted.String() {
 		t.Errorf("y in the queue copies %q, want the ID %s", got, f.resubmitted)
 	}
-	if !strings.Contains(d.screen(), f.resubmitted+" copied") {
+	if !strings.Contains(d.screen(), f.resubmitted.String()+" copied") {
 		t.Errorf("y does not say what it copied:\n%s", d.screen())
 	}
 	d.keys("t", "g")

@@ -25,7 +25,7 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	keys := keymap.New(msgs.Keys)
 	m := New(&th, &msgs, &keys)
 	m.SetSize(100, 40)
-	m.SetEvents("D1042", events)
+	m.SetEvents(1042, events)
 	text := strings.Join(m.Lines(), "\n")
 	for _, want := range []string{
 		"01/03/2026 11:00  Marie Dupont a demandé des modifications", "Conservation trop longue.",
@@ -83,7 +83,7 @@ func history(n int) []instruct.Event {
 // first, and again when it is opened after scrolling away.
 func TestHistoryOpensAtTheLatestEvent(t *testing.T) {
 	m := newTimeline(i18n.English(), 80, 12)
-	m.SetEvents("D1042", history(20))
+	m.SetEvents(1042, history(20))
 	view := strings.Join(m.View(), "\n")
 	if !strings.Contains(view, "Dernier événement.") || strings.Contains(view, "Message numéro A") {
 		t.Errorf("the history does not open at its latest event:\n%s", view)
@@ -105,7 +105,7 @@ func TestInternalNoteIsMarked(t *testing.T) {
 	}
 	for _, msgs := range []i18n.Messages{i18n.English(), i18n.French()} {
 		m := newTimeline(msgs, 100, 30)
-		m.SetEvents("D1042", events)
+		m.SetEvents(1042, events)
 		lines := m.Lines()
 		text := strings.Join(lines, "\n")
 		if !strings.Contains(text, msgs.InternalNote) {
