@@ -23,15 +23,15 @@ func TestDecisionRulesEndToEnd(t *testing.T) {
 	box.must(append([]string{"sync"}, flags...)...)
 
 	blank := "\u3000\u2003\u00a0\u200b\t\n\u2060"
-	refused := box.run(append([]string{"decide", other.ID, "refuse", "--comment", blank}, flags...)...)
+	refused := box.run(append([]string{"decide", other.ID.String(), "refuse", "--comment", blank}, flags...)...)
 	if refused.code == 0 || !strings.Contains(refused.stderr, "comment is required") {
 		t.Errorf("decide with a blank comment = %s, want a non-zero exit saying a comment is required", refused)
 	}
-	if n := len(operations(t, box, flags, other.ID)); n != 0 {
+	if n := len(operations(t, box, flags, other.ID.String())); n != 0 {
 		t.Errorf("the outbox holds %d operations on %s after a blank comment, want none", n, other.ID)
 	}
 
-	decided := box.must(append([]string{"decide", own.ID, "approve"}, flags...)...)
+	decided := box.must(append([]string{"decide", own.ID.String(), "approve"}, flags...)...)
 	m := recordedLine.FindStringSubmatch(decided.stdout)
 	if m == nil {
 		t.Fatalf("decide %s approve = %s, want it recorded", own.ID, decided)
@@ -40,11 +40,11 @@ func TestDecisionRulesEndToEnd(t *testing.T) {
 	if !strings.Contains(synced.stdout, "1 rejected") {
 		t.Errorf("sync = %s, want it to count the decision rejected", synced)
 	}
-	if got := opState(t, box, flags, own.ID, m[3]); got != instruct.OpRejected {
+	if got := opState(t, box, flags, own.ID.String(), m[3]); got != instruct.OpRejected {
 		t.Errorf("the approval of one's own %s is %q, want %q", own.ID, got, instruct.OpRejected)
 	}
-	show := box.must(append([]string{"show", own.ID}, flags...)...)
-	if !strings.Contains(show.stdout, "Your approve: rejected — you filed "+own.ID) {
+	show := box.must(append([]string{"show", own.ID.String()}, flags...)...)
+	if !strings.Contains(show.stdout, "Your approve: rejected — you filed "+own.ID.String()) {
 		t.Errorf("show %s does not give the server's reason:\n%s", own.ID, show.stdout)
 	}
 	api := srv.client(t, demo.ReporterID)

@@ -40,7 +40,7 @@ func seedCache(t *testing.T, path string, requests ...instruct.Request) {
 
 // hostileRequest returns a submitted request with every text field, its
 // scopes first, set to hostileText.
-func hostileRequest(id string) instruct.Request {
+func hostileRequest(id instruct.RequestID) instruct.Request {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h, doc := hostileText, hostileText
 	return instruct.Request{ID: id, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
@@ -59,7 +59,7 @@ func hostileRequest(id string) instruct.Request {
 func TestShowPrintsNoApplicantTextRaw(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
-	seedCache(t, cache, hostileRequest("D4242"))
+	seedCache(t, cache, hostileRequest(4242))
 
 	show := box.must("show", "D4242", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused")
 	if r, at := unsafeRune(show.stdout); at >= 0 {
@@ -76,7 +76,7 @@ func TestShowPrintsNoApplicantTextRaw(t *testing.T) {
 func TestListAlignsColumnsInCells(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
-	plain, wide := hostileRequest("D1"), hostileRequest("D2")
+	plain, wide := hostileRequest(1), hostileRequest(2)
 	plain.Organization.Name, plain.Title = "Ville de Lyon", "TITLE-PLAIN"
 	wide.Organization.Name, wide.Title = "東京都 👨\u200d👩\u200d👧 🇫🇷 👍🏽 Mairie", "TITLE-WIDE"
 	seedCache(t, cache, plain, wide)

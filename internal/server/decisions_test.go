@@ -33,7 +33,7 @@ func TestDecision(t *testing.T) {
 	if diff := cmp.Diff(want, got.Event); diff != "" {
 		t.Errorf("event (-want +got):\n%s", diff)
 	}
-	events := e.events(r.ID.String())
+	events := e.events(r.ID)
 	if last := events[len(events)-1]; last.Seq != got.Event.Seq || last.Kind != instruct.KindRequestChanges {
 		t.Errorf("last stored event = %+v, want seq %d request_changes", last, got.Event.Seq)
 	}
@@ -57,7 +57,7 @@ func TestStaleVersion(t *testing.T) {
 	if len(p.EventsSince) != 1 || p.EventsSince[0].Seq != first.Event.Seq {
 		t.Errorf("events_since = %+v, want the request for changes (seq %d)", p.EventsSince, first.Event.Seq)
 	}
-	if n := len(e.events(r.ID.String())); n != 3 {
+	if n := len(e.events(r.ID)); n != 3 {
 		t.Errorf("events = %d, want 3 (create, submit, request_changes)", n)
 	}
 }
@@ -106,7 +106,7 @@ func TestIdempotentReplay(t *testing.T) {
 		http.StatusUnprocessableEntity, instruct.CodeIdempotencyKeyReused)
 	problem(t, c.admin.do("POST", "/requests/"+r.ID.String()+"/decisions", body, key(k), ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeIdempotencyKeyReused)
-	if n := countKind(e.events(r.ID.String()), instruct.KindApprove); n != 1 {
+	if n := countKind(e.events(r.ID), instruct.KindApprove); n != 1 {
 		t.Errorf("approve events = %d, want 1", n)
 	}
 }
@@ -137,7 +137,7 @@ func TestConcurrentDecisions(t *testing.T) {
 	if got := count(statuses, http.StatusPreconditionFailed); got != 15 {
 		t.Errorf("412 answers = %d, want 15 (all: %v)", got, statuses)
 	}
-	if n := len(e.events(r.ID.String())); n != 3 {
+	if n := len(e.events(r.ID)); n != 3 {
 		t.Errorf("events = %d, want 3 (create, submit, one decision)", n)
 	}
 }
@@ -159,7 +159,7 @@ func TestSameKeyConcurrently(t *testing.T) {
 	if count(statuses, http.StatusCreated)+count(statuses, http.StatusConflict) != 16 || count(statuses, http.StatusCreated) == 0 {
 		t.Errorf("statuses = %v, want only 201 and 409, at least one 201", statuses)
 	}
-	if n := countKind(e.events(r.ID.String()), instruct.KindApprove); n != 1 {
+	if n := countKind(e.events(r.ID), instruct.KindApprove); n != 1 {
 		t.Errorf("approve events = %d, want 1", n)
 	}
 }

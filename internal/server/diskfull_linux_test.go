@@ -93,7 +93,7 @@ func TestDiskFull(t *testing.T) {
 	t.Logf("disk full: %s", p.Detail)
 	hp := health(t, e, http.StatusServiceUnavailable)
 	t.Logf("health: %s", hp.Detail)
-	if got := len(e.events(r.ID.String())); got != 2 {
+	if got := len(e.events(r.ID)); got != 2 {
 		t.Errorf("%s has %d events after a refused decision, want 2 (create, submit)", r.ID, got)
 	}
 
@@ -107,7 +107,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("after space returned, %s is %s, want validated", r.ID, d.Request.Status)
 	}
 	decodeAs[api.DecisionResult](t, c.instructor.decide(other.ID.String(), other.Version, instruct.KindApprove, ""), http.StatusCreated)
-	if got := len(e.events(r.ID.String())); got != 3 {
+	if got := len(e.events(r.ID)); got != 3 {
 		t.Errorf("%s has %d events, want 3: the retried decision once", r.ID, got)
 	}
 	logs := e.logs.String()

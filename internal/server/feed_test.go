@@ -108,7 +108,7 @@ func checkReplica(t *testing.T, e *testEnv, rep *replica) {
 		if got := rep.requests[r.ID.String()]; got.Version != r.Version || got.Status != r.Status {
 			t.Errorf("replica has %s v%d %s, want v%d %s", r.ID, got.Version, got.Status, r.Version, r.Status)
 		}
-		for _, ev := range e.events(r.ID.String()) {
+		for _, ev := range e.events(r.ID) {
 			events++
 			if _, ok := rep.events[ev.Seq]; !ok {
 				t.Errorf("replica misses event %d (%s of %s)", ev.Seq, ev.Kind, r.ID)

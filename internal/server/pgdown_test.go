@@ -156,7 +156,7 @@ func TestPostgresDown(t *testing.T) {
 	if d.Request.Status != instruct.StatusValidated {
 		t.Errorf("after PostgreSQL returned, %s is %s, want validated", r.ID, d.Request.Status)
 	}
-	if got := len(e.events(r.ID.String())); got != 3 {
+	if got := len(e.events(r.ID)); got != 3 {
 		t.Errorf("%s has %d events, want 3: the retried decision once", r.ID, got)
 	}
 }

@@ -38,7 +38,7 @@ func TestScopesMustBeInTheCatalogue(t *testing.T) {
 	pr := problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Scopes: &bad}, ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeInvalid)
 	checkScopeDetail(t, pr.Detail, "pole_emploi_statut")
-	if n := len(e.events(r.ID.String())); n != 1 {
+	if n := len(e.events(r.ID)); n != 1 {
 		t.Errorf("the refused edit left %d events, want the create only", n)
 	}
 	good := []string{"cnaf_enfants"}
@@ -107,7 +107,7 @@ func TestBlankCommentsRefused(t *testing.T) {
 		problem(t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindNote, Comment: b}, key(newKey())),
 			http.StatusUnprocessableEntity, instruct.CodeCommentRequired)
 	}
-	if n := len(e.events(r.ID.String())); n != 2 {
+	if n := len(e.events(r.ID)); n != 2 {
 		t.Errorf("%s has %d events after blank comments, want create and submit only", r.ID, n)
 	}
 }

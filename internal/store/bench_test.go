@@ -156,14 +156,13 @@ func barePage(ctx context.Context, db *sql.DB, items []instruct.FeedItem) error 
 		return err
 	}
 	for _, item := range items {
-		n, _ := instruct.ParseRequestID(item.Request.ID.String())
 		body, _ := json.Marshal(item.Request)
-		if _, err := putReq.ExecContext(ctx, n, body); err != nil {
+		if _, err := putReq.ExecContext(ctx, item.Request.ID, body); err != nil {
 			return err
 		}
 		for _, e := range item.Events {
 			body, _ := json.Marshal(e)
-			if _, err := putEvent.ExecContext(ctx, e.Seq, n, body); err != nil {
+			if _, err := putEvent.ExecContext(ctx, e.Seq, item.Request.ID, body); err != nil {
 				return err
 			}
 		}
