@@ -122,3 +122,30 @@ func lineStarting(s, prefix string) string {
 	}
 	return ""
 }
+
+// TestShowAndDecideReadIDsAsTyped: show and decide take an ID as a person
+// types it (D4242, d4242, 4242) and refuse anything else with an error
+// that says what an ID looks like, shows the argument escaped, and
+// records nothing.
+func TestShowAndDecideReadIDsAsTyped(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	seedCache(t, cache, hostileRequest(4242))
+	flags := []string{"--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused"}
+	for _, id := range []string{"D4242", "d4242", "4242"} {
+		if show := box.must(append([]string{"show", id, "--json"}, flags...)...); !strings.Contains(show.stdout, `"id": "D4242"`) {
+			t.Errorf("show %s printed %q, want request D4242", id, show.stdout)
+		}
+	}
+	for _, id := range []string{"D-1", "D4242\x1b[2J", "D99999999999999999999", "D٤٢٤٢", "X4242"} {
+		for _, args := range [][]string{{"show", id}, {"decide", id, "approve"}} {
+			res := box.run(append(args, flags...)...)
+			if res.code == 0 || !strings.Contains(res.stderr, "a request ID is D and a number") || strings.ContainsRune(res.stderr, '\x1b') {
+				t.Errorf("%s %q = exit %d, stderr %q; want a clear error with the ID escaped", args[0], id, res.code, res.stderr)
+			}
+		}
+	}
+	if ls := box.must(append([]string{"ls", "--json"}, flags...)...); strings.Contains(ls.stdout, `"pending"`) {
+		t.Errorf("a refused decide left an operation pending:\n%s", ls.stdout)
+	}
+}
