@@ -92,15 +92,15 @@ func joinStatuses(statuses []instruct.Status) string {
 
 // listedRequest is one request of "ls --json".
 type listedRequest struct {
-	ID           string           `json:"id"`
-	Definition   string           `json:"definition"`
-	Status       instruct.Status  `json:"status"`
-	Version      int64            `json:"version"`
-	Title        string           `json:"title"`
-	Organization string           `json:"organization"`
-	SubmittedAt  *time.Time       `json:"submitted_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
-	Pending      instruct.OpState `json:"pending,omitempty"`
+	ID           instruct.RequestID `json:"id"`
+	Definition   string             `json:"definition"`
+	Status       instruct.Status    `json:"status"`
+	Version      int64              `json:"version"`
+	Title        string             `json:"title"`
+	Organization string             `json:"organization"`
+	SubmittedAt  *time.Time         `json:"submitted_at"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+	Pending      instruct.OpState   `json:"pending,omitempty"`
 }
 
 func queueJSON(items []instruct.QueueItem) []listedRequest {
@@ -130,7 +130,7 @@ func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
 		if it.Op != "" {
 			status += " (" + string(it.Op) + ")"
 		}
-		rows = append(rows, []string{it.ID, status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
+		rows = append(rows, []string{it.ID.String(), status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
 			cells.Truncate(it.Organization, 40), cells.Truncate(it.Title, 60)})
 	}
 	return printTable(w, rows)
@@ -198,13 +198,16 @@ func runShow(ctx context.Context, e *env, args []string) error {
 		}
 		return usageError{errors.New("usage: instruct show ID [--json]")}
 	}
-	id := args[0]
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	loc, err := timeZone(*tz, e.getenv)
 	if err != nil {
 		return err
+	}
+	id, err := instruct.ParseRequestIDInput(args[0])
+	if err != nil {
+		return fmt.Errorf("show: %w", err)
 	}
 	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
@@ -213,7 +216,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	r, err := st.Request(ctx, id)
 	if err != nil {
-		return fmt.Errorf("show %s: %s", sanitize.Line(id), oneLine(err))
+		return fmt.Errorf("show %s: %s", id, oneLine(err))
 	}
 	events, err := st.Events(ctx, r.ID)
 	if err != nil {

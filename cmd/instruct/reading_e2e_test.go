@@ -111,7 +111,7 @@ func demoResubmission(t *testing.T) (string, []compare.Field) {
 		changes := timeline.Resubmissions(events, byID[r.Definition])
 		last, ok := changes[len(events)-1]
 		if ok && hasKind(last, compare.Roles, compare.Set) {
-			return r.ID, last
+			return r.ID.String(), last
 		}
 	}
 	t.Fatal("the demo data has no resubmission of contacts or scopes waiting for the demo instructor")

@@ -41,7 +41,7 @@ func seedCache(t *testing.T, path string, requests ...instruct.Request) {
 
 // hostileRequest returns a submitted request with every text field, its
 // scopes first, set to hostileText.
-func hostileRequest(id string) instruct.Request {
+func hostileRequest(id instruct.RequestID) instruct.Request {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h, doc := hostileText, hostileText
 	return instruct.Request{ID: id, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
@@ -60,7 +60,7 @@ func hostileRequest(id string) instruct.Request {
 func TestShowPrintsNoApplicantTextRaw(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
-	seedCache(t, cache, hostileRequest("D4242"))
+	seedCache(t, cache, hostileRequest(4242))
 
 	show := box.must("show", "D4242", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused")
 	if r, at := unsafeRune(show.stdout); at >= 0 {
@@ -119,7 +119,7 @@ func resubmission() instruct.History {
 		"data_recipients":  {oldText, newText},
 		"retention_months": {60.0, 12.0},
 	}
-	r := hostileRequest("D4300")
+	r := hostileRequest(4300)
 	r.Scopes, r.RetentionMonths, r.DataRecipients = []string{"cnaf_quotient_familial", "cnaf_enfants"}, 12, newText
 	someone, reviewer := instruct.Actor{ID: "u1", Name: "Camille Martin"}, instruct.Actor{ID: "u2", Name: "Marie Dupont"}
 	events := []instruct.Event{
@@ -162,7 +162,7 @@ func seedHistory(t *testing.T, path string, h instruct.History) {
 func TestListAlignsColumnsInCells(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
-	plain, wide := hostileRequest("D1"), hostileRequest("D2")
+	plain, wide := hostileRequest(1), hostileRequest(2)
 	plain.Organization.Name, plain.Title = "Ville de Lyon", "TITLE-PLAIN"
 	wide.Organization.Name, wide.Title = "東京都 👨\u200d👩\u200d👧 🇫🇷 👍🏽 Mairie", "TITLE-WIDE"
 	seedCache(t, cache, plain, wide)
@@ -215,7 +215,7 @@ func lineStarting(s, prefix string) string {
 func TestShowTimesInTheReviewersZone(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
-	seedCache(t, cache, hostileRequest("D4242")) // its event: 2026-03-02 09:00 UTC
+	seedCache(t, cache, hostileRequest(4242)) // its event: 2026-03-02 09:00 UTC
 	args := []string{"show", "D4242", "--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused"}
 	tests := []struct {
 		name        string
@@ -238,5 +238,32 @@ func TestShowTimesInTheReviewersZone(t *testing.T) {
 		if bad.code == 0 || !strings.Contains(bad.stderr, `"Mars/Olympus"`) {
 			t.Errorf("%s --tz Mars/Olympus = %s, want a failure naming the zone", cmd[0], bad)
 		}
+	}
+}
+
+// TestShowAndDecideReadIDsAsTyped: show and decide take an ID as a person
+// types it (D4242, d4242, 4242) and refuse anything else with an error
+// that says what an ID looks like, shows the argument escaped, and
+// records nothing.
+func TestShowAndDecideReadIDsAsTyped(t *testing.T) {
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	seedCache(t, cache, hostileRequest(4242))
+	flags := []string{"--cache", cache, "--server", "http://127.0.0.1:9", "--token", "ins_unused"}
+	for _, id := range []string{"D4242", "d4242", "4242"} {
+		if show := box.must(append([]string{"show", id, "--json"}, flags...)...); !strings.Contains(show.stdout, `"id": "D4242"`) {
+			t.Errorf("show %s printed %q, want request D4242", id, show.stdout)
+		}
+	}
+	for _, id := range []string{"D-1", "D4242\x1b[2J", "D99999999999999999999", "D٤٢٤٢", "X4242"} {
+		for _, args := range [][]string{{"show", id}, {"decide", id, "approve"}} {
+			res := box.run(append(args, flags...)...)
+			if res.code == 0 || !strings.Contains(res.stderr, "a request ID is D and a number") || strings.ContainsRune(res.stderr, '\x1b') {
+				t.Errorf("%s %q = exit %d, stderr %q; want a clear error with the ID escaped", args[0], id, res.code, res.stderr)
+			}
+		}
+	}
+	if ls := box.must(append([]string{"ls", "--json"}, flags...)...); strings.Contains(ls.stdout, `"pending"`) {
+		t.Errorf("a refused decide left an operation pending:\n%s", ls.stdout)
 	}
 }

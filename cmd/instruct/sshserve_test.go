@@ -484,7 +484,10 @@ func TestSSHServeInstructorRefusalLandsOnceOnTheServer(t *testing.T) {
 // comment on the server.
 func sshRefusals(tb testing.TB, l *ledger.Ledger, id, comment string) int {
 	tb.Helper()
-	n, _ := instruct.ParseRequestID(id)
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	events, err := l.Events(context.Background(), n)
 	if err != nil {
 		tb.Fatalf("Events(%s) = %v", id, err)

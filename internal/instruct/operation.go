@@ -19,7 +19,7 @@ const (
 // the Idempotency-Key of the push; BaseVersion its If-Match.
 type Operation struct {
 	ID          string    `json:"id"`
-	RequestID   string    `json:"request_id"`
+	RequestID   RequestID `json:"request_id"`
 	Kind        Kind      `json:"kind"`
 	Comment     string    `json:"comment"`
 	BaseVersion int64     `json:"base_version"`

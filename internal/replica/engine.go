@@ -76,9 +76,9 @@ type API interface {
 	Feed
 	// Decide posts a decision with its Idempotency-Key and If-Match; a
 	// version mismatch fails with a *instruct.StaleError.
-	Decide(ctx context.Context, key, id string, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
+	Decide(ctx context.Context, key string, id instruct.RequestID, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
 	// Note posts a note or a message with its Idempotency-Key.
-	Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error)
+	Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error)
 }
 
 // Defaults of Options.

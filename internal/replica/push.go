@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sync"
 	"sync/atomic"
 
@@ -89,9 +88,7 @@ func (e *Engine) sendAll(ctx context.Context, ops []instruct.Operation, answers 
 func splitLanes(ops []instruct.Operation, n int) [][]instruct.Operation {
 	lanes := make([][]instruct.Operation, n)
 	for _, op := range ops {
-		h := fnv.New32a()
-		h.Write([]byte(op.RequestID))
-		i := int(h.Sum32() % uint32(n))
+		i := int(uint64(op.RequestID) % uint64(n))
 		lanes[i] = append(lanes[i], op)
 	}
 	return lanes

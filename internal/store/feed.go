@@ -101,12 +101,11 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 		return feedItem{}, err
 	}
 	row.deciders = deciders(item.Events)
-	events, err := eventBodies(row.id, item.Events)
+	events, err := eventBodies(item.Request.ID, item.Events)
 	if err != nil {
 		return feedItem{}, err
 	}
 	r := item.Request
-	r.ID = instruct.FormatRequestID(row.id)
 	body, err := json.Marshal(r)
 	if err != nil {
 		return feedItem{}, fmt.Errorf("encode request %s: %w", r.ID, err)
@@ -378,14 +377,13 @@ const neverSubmitted = math.MaxInt64
 
 // newRequestRow checks a request from the server and returns its row.
 func newRequestRow(r instruct.Request) (requestRow, error) {
-	n, err := instruct.ParseRequestID(r.ID)
-	if err != nil {
-		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent a request with ID %q", oneLine(r.ID))
+	if r.ID <= 0 {
+		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent a request without an ID")
 	}
 	if !r.Status.Valid() {
 		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent %s with status %q", r.ID, oneLine(string(r.Status)))
 	}
-	row := requestRow{id: n, version: r.Version, definition: r.Definition, status: string(r.Status),
+	row := requestRow{id: int64(r.ID), version: r.Version, definition: r.Definition, status: string(r.Status),
 		title: r.Title, orgName: r.Organization.Name, orgKey: sortKey(r.Organization.Name),
 		siret: r.Organization.SIRET, email: r.Applicant.Email, scopes: strings.Join(r.Scopes, " "),
 		ageKey: neverSubmitted, updatedAt: micros(r.UpdatedAt)}
@@ -400,7 +398,7 @@ func newRequestRow(r instruct.Request) (requestRow, error) {
 // laid over (refreshOverlay reads those back).
 func (r requestRow) queueRow() queueRow {
 	q := queueRow{n: r.id, age: r.ageKey, org: r.orgKey}
-	q.item = instruct.QueueItem{ID: instruct.FormatRequestID(r.id), Definition: r.definition,
+	q.item = instruct.QueueItem{ID: instruct.RequestID(r.id), Definition: r.definition,
 		Title: r.title, Organization: r.orgName, Status: instruct.Status(r.status),
 		ServerStatus: instruct.Status(r.status), Version: r.version, UpdatedAt: fromMicros(r.updatedAt)}
 	if r.submittedAt.Valid {
@@ -449,16 +447,16 @@ type eventBody struct {
 }
 
 // eventBodies checks that the events belong to request n and encodes them.
-func eventBodies(n int64, events []instruct.Event) ([]eventBody, error) {
+func eventBodies(n instruct.RequestID, events []instruct.Event) ([]eventBody, error) {
 	out := make([]eventBody, 0, len(events))
 	for _, e := range events {
 		if e.Seq <= 0 {
-			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent an event of %s without a sequence number", instruct.FormatRequestID(n))
+			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent an event of %s without a sequence number", n)
 		}
-		if m, err := instruct.ParseRequestID(e.RequestID); e.RequestID != "" && (err != nil || m != n) {
-			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent event %d of %q with request %s", e.Seq, oneLine(e.RequestID), instruct.FormatRequestID(n))
+		if e.RequestID != 0 && e.RequestID != n {
+			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent event %d of %s with request %s", e.Seq, e.RequestID, n)
 		}
-		e.RequestID = instruct.FormatRequestID(n)
+		e.RequestID = n
 		body, err := json.Marshal(e)
 		if err != nil {
 			return nil, fmt.Errorf("encode event %d: %w", e.Seq, err)

@@ -43,7 +43,7 @@ func scanOperation(row scanner) (instruct.Operation, error) {
 	if err != nil {
 		return op, fmt.Errorf("read outbox: %w", err)
 	}
-	op.RequestID = instruct.FormatRequestID(n)
+	op.RequestID = instruct.RequestID(n)
 	op.CreatedAt, op.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if conflict != nil {
 		var c conflictJSON
@@ -74,16 +74,12 @@ type execer interface {
 }
 
 func insertOperation(ctx context.Context, tx execer, op instruct.Operation) error {
-	n, err := instruct.ParseRequestID(op.RequestID)
-	if err != nil {
-		return err
-	}
 	conflict, err := encodeConflict(op.Conflict)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+outboxColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		op.ID, n, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
+		op.ID, op.RequestID, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
 		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode)
 	if err != nil {
 		return fmt.Errorf("insert operation: %w", err)
@@ -100,35 +96,31 @@ func insertOperation(ctx context.Context, tx execer, op instruct.Operation) erro
 // again is how the reviewer answers them. The operation's ID is a UUIDv7,
 // the Idempotency-Key of its push; BaseVersion is the cached request's
 // version (its If-Match), 0 for notes and messages.
-func (s *Store) Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (s *Store) Record(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
 	if !kind.IsDecision() && !kind.IsNote() {
 		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a decision, a note or a message", kind)
 	}
 	if err := instruct.CheckComment(kind, comment); err != nil {
 		return instruct.Operation{}, err
 	}
-	n, err := instruct.ParseRequestID(requestID)
+	op, err := s.newOperation(id, kind, comment)
 	if err != nil {
 		return instruct.Operation{}, err
 	}
-	op, err := s.newOperation(n, kind, comment)
-	if err != nil {
-		return instruct.Operation{}, err
-	}
-	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordTx(ctx, tx, n, &op) })
+	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordTx(ctx, tx, int64(id), &op) })
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("record %s on %s: %w", kind, op.RequestID, err)
 	}
 	return op, nil
 }
 
-func (s *Store) newOperation(n int64, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (s *Store) newOperation(request instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("new operation id: %w", err)
 	}
 	now := fromMicros(micros(s.now()))
-	return instruct.Operation{ID: id.String(), RequestID: instruct.FormatRequestID(n), Kind: kind,
+	return instruct.Operation{ID: id.String(), RequestID: request, Kind: kind,
 		Comment: comment, State: instruct.OpPending, CreatedAt: now, UpdatedAt: now}, nil
 }
 
@@ -188,7 +180,7 @@ func checkDecision(ctx context.Context, tx execer, n int64, shown instruct.Statu
 		n, instruct.OpPending, instruct.OpSending).Scan(&open)
 	if err == nil {
 		return instruct.Errorf(instruct.CodeInvalidTransition,
-			"%s already has a decision waiting to be sent (%s); it must reach the server before another one", instruct.FormatRequestID(n), open)
+			"%s already has a decision waiting to be sent (%s); it must reach the server before another one", instruct.RequestID(n), open)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read open decisions: %w", err)
@@ -225,12 +217,8 @@ func (s *Store) Pending(ctx context.Context) ([]instruct.Operation, error) {
 
 // Operations returns the operations recorded on a request, newest first,
 // with the server's account of what happened first for conflicts.
-func (s *Store) Operations(ctx context.Context, requestID string) ([]instruct.Operation, error) {
-	n, err := instruct.ParseRequestID(requestID)
-	if err != nil {
-		return nil, err
-	}
-	return s.operations(ctx, "WHERE request = ? ORDER BY created_at DESC, id DESC", n)
+func (s *Store) Operations(ctx context.Context, id instruct.RequestID) ([]instruct.Operation, error) {
+	return s.operations(ctx, "WHERE request = ? ORDER BY created_at DESC, id DESC", id)
 }
 
 func (s *Store) operations(ctx context.Context, where string, args ...any) ([]instruct.Operation, error) {
@@ -329,7 +317,7 @@ func updateOperation(ctx context.Context, tx execer, id string, state instruct.O
 // cacheServerState stores a request state and events the server sent
 // outside the feed, each only if newer than what the cache holds.
 func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, events []instruct.Event) error {
-	if r.ID == "" {
+	if r.ID == 0 {
 		return nil
 	}
 	items, err := encodeItems([]instruct.FeedItem{{Request: r, Events: events}})

@@ -348,7 +348,7 @@ func salvageable(op instruct.Operation) bool {
 	if _, err := uuid.Parse(op.ID); err != nil {
 		return false
 	}
-	if _, err := instruct.ParseRequestID(op.RequestID); err != nil {
+	if op.RequestID <= 0 {
 		return false
 	}
 	if !op.Kind.IsDecision() && !op.Kind.IsNote() {

@@ -66,7 +66,7 @@ func loadScopeLabels(ctx context.Context, q execer) (scopeLabels, error) {
 // e-mail, the labels of its scopes and who decided on it.
 func searchDoc(r requestRow, labels scopeLabels) string {
 	var b strings.Builder
-	b.WriteString(instruct.FormatRequestID(r.id))
+	b.WriteString(instruct.RequestID(r.id).String())
 	b.WriteByte(' ')
 	b.WriteString(strconv.FormatInt(r.id, 10))
 	for _, s := range []string{r.title, r.orgName, r.siret, r.email} {

@@ -29,7 +29,7 @@ func resubmittedHistory() instruct.History {
 		"data_recipients":  {oldText, newText},
 		"retention_months": {60.0, 12.0},
 	}
-	r := instruct.Request{ID: "D9100", Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 4,
+	r := instruct.Request{ID: 9100, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 4,
 		Title: "Cantine scolaire", Organization: instruct.Organization{Name: "Ville de Lyon"},
 		Scopes: []string{"cnaf_quotient_familial", "cnaf_enfants"}, RetentionMonths: 12, DataRecipients: newText,
 		TermsAccepted: true, DPOInformed: true, CreatedAt: at, SubmittedAt: &submitted, UpdatedAt: submitted}

@@ -49,7 +49,7 @@ func TestRefuseConfirmedWithYOnlyRecordsAndMovesOn(t *testing.T) {
 	d.typeText("Merci de fournir la délibération.")
 	d.keys("ctrl+s")
 	screen := d.screen()
-	for _, want := range []string{"Refuser la demande " + it.ID, it.Organization, "Entrée ne confirme pas"} {
+	for _, want := range []string{"Refuser la demande " + it.ID.String(), it.Organization, "Entrée ne confirme pas"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the confirmation does not say %q:\n%s", want, screen)
 		}
@@ -67,12 +67,12 @@ func TestRefuseConfirmedWithYOnlyRecordsAndMovesOn(t *testing.T) {
 	if got := d.m.queue.SelectedID(); got != next {
 		t.Errorf("after the decision the cursor is on %s, want the next request %s", got, next)
 	}
-	if d.m.overlay != overlayNone || !strings.Contains(d.screen(), it.ID+" : refus enregistré") {
+	if d.m.overlay != overlayNone || !strings.Contains(d.screen(), it.ID.String()+" : refus enregistré") {
 		t.Errorf("after the decision the form is still open or the notice is missing:\n%s", d.screen())
 	}
 	d.keys("esc", "tab", "tab", "tab")
 	d.selectRequest(it.ID)
-	if row := queueRow(d.screen(), it.ID); !strings.Contains(row, "⧗ en attente") {
+	if row := queueRow(d.screen(), it.ID.String()); !strings.Contains(row, "⧗ en attente") {
 		t.Errorf("in the Refused tab the decided request reads %q, want it marked pending", row)
 	}
 }
@@ -149,7 +149,7 @@ func TestConflictShowsWinnerAndDiscards(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st}, 200, 50)
 	d.selectRequest(f.conflicted)
-	if row := queueRow(d.screen(), f.conflicted); !strings.Contains(row, "! conflit") {
+	if row := queueRow(d.screen(), f.conflicted.String()); !strings.Contains(row, "! conflit") {
 		t.Errorf("the queue row of %s reads %q, want it marked in conflict", f.conflicted, row)
 	}
 	d.keys("enter")
@@ -160,7 +160,7 @@ func TestConflictShowsWinnerAndDiscards(t *testing.T) {
 		}
 	}
 	d.keys("D")
-	if q := lastLine(d.screen()); !strings.Contains(q, "Abandonner votre décision « valider » sur "+f.conflicted+" ?") {
+	if q := lastLine(d.screen()); !strings.Contains(q, "Abandonner votre décision « valider » sur "+f.conflicted.String()+" ?") {
 		t.Errorf("D does not ask before discarding; the footer reads %q", q)
 	}
 	if ops := operations(t, f, f.conflicted); len(ops) != 1 {
@@ -271,7 +271,7 @@ func TestQuit(t *testing.T) {
 }
 
 // operations returns the reviewer's operations on request id.
-func operations(t *testing.T, f fixture, id string) []instruct.Operation {
+func operations(t *testing.T, f fixture, id instruct.RequestID) []instruct.Operation {
 	t.Helper()
 	ops, err := f.st.Operations(context.Background(), id)
 	if err != nil {
@@ -309,7 +309,7 @@ func TestFormKeepsTheRequestInView(t *testing.T) {
 			d.keys("enter", "x")
 			d.typeText("Motif")
 			screen := d.screen()
-			if !strings.Contains(screen, "Refuser · "+f.decidable) {
+			if !strings.Contains(screen, "Refuser · "+f.decidable.String()) {
 				t.Fatalf("the refusal form is not open:\n%s", screen)
 			}
 			for _, pane := range []string{"Cadre juridique", "Données demandées"} {
@@ -375,7 +375,7 @@ func TestRejectionSaysWhyInTheReviewersLanguage(t *testing.T) {
 		d.keys("enter")
 		msgs := i18n.For(lang)
 		screen := d.screen()
-		if !strings.Contains(screen, msgs.RejectedWhy(instruct.CodeInvalidTransition, f.decidable)) {
+		if !strings.Contains(screen, msgs.RejectedWhy(instruct.CodeInvalidTransition, f.decidable.String())) {
 			t.Errorf("%s: the rejected decision does not say why in the reviewer's words:\n%s", lang, screen)
 		}
 		if strings.Contains(screen, "revoked on the server") {

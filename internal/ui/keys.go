@@ -176,7 +176,7 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
 	n := len(tabStatuses()) + 1
 	m.query.tab = (m.query.tab + delta + n) % n
-	return m.reload("")
+	return m.reload(0)
 }
 
 // searchKey edits the search as it is typed; every change runs the query.
@@ -208,7 +208,7 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	return m.reload("")
+	return m.reload(0)
 }
 
 func (m *Model) nextSort() {
@@ -237,7 +237,7 @@ func (m *Model) syncNow() {
 // request's ID. The text is the sanitised one the screen shows.
 func (m Model) copyText() (Model, tea.Cmd, bool) {
 	id := m.selectedID()
-	if id == "" {
+	if id == 0 {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
@@ -247,13 +247,13 @@ func (m Model) copyText() (Model, tea.Cmd, bool) {
 			return m, tea.SetClipboard(e.Comment), true
 		}
 	}
-	m.notice = m.msgs.CopiedID(id)
-	return m, tea.SetClipboard(id), true
+	m.notice = m.msgs.CopiedID(id.String())
+	return m, tea.SetClipboard(id.String()), true
 }
 
 // openTimeline shows the history of the selected request.
 func (m Model) openTimeline() (Model, tea.Cmd, bool) {
-	if m.queue.SelectedID() == "" {
+	if m.queue.SelectedID() == 0 {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
@@ -286,7 +286,7 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 
 // refusedOp returns the reviewer's operation on request id that the server
 // refused, when the review shows it.
-func (m Model) refusedOp(id string) *instruct.Operation {
+func (m Model) refusedOp(id instruct.RequestID) *instruct.Operation {
 	d := m.review.Detail()
 	if d == nil || d.Request.ID != id || d.Op == nil || !conflict.Needs(*d.Op) {
 		return nil

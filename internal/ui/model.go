@@ -37,22 +37,22 @@ type Cache interface {
 	// Counts returns the number of requests per status as the reviewer
 	// sees them, applying q's definition and text but not its statuses.
 	Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error)
-	Request(ctx context.Context, id string) (instruct.Request, error)
-	Events(ctx context.Context, id string) ([]instruct.Event, error)
+	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error)
+	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 	// Operations returns the reviewer's operations on a request, newest
 	// first.
-	Operations(ctx context.Context, requestID string) ([]instruct.Operation, error)
+	Operations(ctx context.Context, requestID instruct.RequestID) ([]instruct.Operation, error)
 	Definitions(ctx context.Context) ([]instruct.Definition, error)
 	Me(ctx context.Context) (instruct.User, error)
 	// Record writes a decision or note into the outbox, durably, after
 	// checking its comment and transition.
-	Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error)
+	Record(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error)
 	Discard(ctx context.Context, opID string) error
 	// SaveDraft keeps the reviewer's unsent comment on a request (a
 	// blank one deletes it); Draft returns it, DeleteDraft forgets it.
-	SaveDraft(ctx context.Context, requestID string, kind instruct.Kind, comment string) error
-	Draft(ctx context.Context, requestID string) (instruct.Draft, bool, error)
-	DeleteDraft(ctx context.Context, requestID string) error
+	SaveDraft(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, comment string) error
+	Draft(ctx context.Context, requestID instruct.RequestID) (instruct.Draft, bool, error)
+	DeleteDraft(ctx context.Context, requestID instruct.RequestID) error
 }
 
 // Syncer is the sync engine, as far as the screen is concerned: a way to
@@ -158,7 +158,7 @@ type Model struct {
 	helpFor  keymap.Help
 	focus    focus
 	overlay  overlay
-	detailID string
+	detailID instruct.RequestID
 	draft    draftState
 	// discarding is the decision in conflict D asks to discard, until
 	// the reviewer answers.
@@ -176,7 +176,7 @@ type queryState struct {
 	api       string
 	sort      instruct.Sort
 	gen       int
-	keepID    string
+	keepID    instruct.RequestID
 	// ctx bounds the cache calls of generation gen; cancel stops them when
 	// a newer query replaces it, such as the next keystroke of a search.
 	ctx    context.Context

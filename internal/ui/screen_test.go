@@ -126,7 +126,7 @@ func TestWaitingToSyncGoesOnceSent(t *testing.T) {
 	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow.Add(-time.Minute)}})
 	d.selectRequest(f.decidable)
 	d.keys("a", "ctrl+s", "y")
-	waiting := i18n.French().Recorded(instruct.KindApprove, f.decidable)
+	waiting := i18n.French().Recorded(instruct.KindApprove, f.decidable.String())
 	if foot := lastLine(d.screen()); !strings.Contains(foot, waiting) {
 		t.Fatalf("after recording, the footer reads %q, want %q", foot, waiting)
 	}
@@ -183,7 +183,7 @@ func TestHostileTextIsShownNotObeyed(t *testing.T) {
 // escapes everywhere, and a 5 MB description.
 func hostileHistory(t testing.TB) instruct.History {
 	submitted := testNow.Add(-48 * time.Hour)
-	r := instruct.Request{ID: "D9001", Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
+	r := instruct.Request{ID: 9001, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
 		Title:        "Cantine\x1b]52;c;cm0gLXJmIH4=\x07 scolaire",
 		Description:  "Début\x1b[2J" + strings.Repeat("Une description très longue. ", 5<<20/30),
 		Organization: instruct.Organization{SIRET: "21690123100011", Name: "Ville de \u202eNOYL", City: "Lyon\r"},

@@ -126,6 +126,6 @@ func (m Model) jumpToMatches() (Model, tea.Cmd, bool) {
 	}
 	m.query.searching = false
 	m.query.tab = elsewhere[0].tab
-	mm, cmd := m.reload("")
+	mm, cmd := m.reload(0)
 	return mm, cmd, true
 }

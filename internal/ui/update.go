@@ -100,7 +100,7 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 	if !msg.done {
 		cmds = append(cmds, m.queueCmd(msg.gen, msg.offset+len(msg.items), 0))
 	} else {
-		m.query.keepID = ""
+		m.query.keepID = 0
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -167,7 +167,7 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 	if m.user != nil {
 		m.status.SetUser(*m.user, m.defs)
 	}
-	if m.detailID != "" {
+	if m.detailID != 0 {
 		return m, m.detailCmd(m.detailID)
 	}
 	return m, nil
@@ -258,7 +258,7 @@ func (m Model) mixesStatuses() bool {
 
 // reload runs a changed query (tab, search, filter, sort) as a new
 // generation: a first window of rows comes at once, the rest after.
-func (m Model) reload(keepID string) (Model, tea.Cmd) {
+func (m Model) reload(keepID instruct.RequestID) (Model, tea.Cmd) {
 	m.queue.SetLoading(true)
 	return m.requery(keepID, m.opts.FirstWindow)
 }
@@ -266,14 +266,14 @@ func (m Model) reload(keepID string) (Model, tea.Cmd) {
 // refresh runs the same query again after the data changed (a sync, a
 // decision): the whole list loads in one piece and replaces the one on
 // screen at once, so the cursor never jumps to a first window.
-func (m Model) refresh(keepID string) (Model, tea.Cmd) {
+func (m Model) refresh(keepID instruct.RequestID) (Model, tea.Cmd) {
 	return m.requery(keepID, 0)
 }
 
 // requery starts a new generation of the query, loading limit rows first
 // (0: all), keeping the cursor on keepID, and reloads the request on
 // screen. The cache calls of the generation it replaces are cancelled.
-func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
+func (m Model) requery(keepID instruct.RequestID, limit int) (Model, tea.Cmd) {
 	m.query.cancel()
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
@@ -281,7 +281,7 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	m.queue.SetShowStatus(m.mixesStatuses())
 	m.layout()
 	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
-	if m.detailID != "" {
+	if m.detailID != 0 {
 		cmds = append(cmds, m.detailCmd(m.detailID))
 	}
 	return m, tea.Batch(cmds...)

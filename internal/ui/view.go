@@ -102,7 +102,7 @@ func (m Model) areaView(h int) []string {
 // reviewView draws the review of the selected request: its details once
 // they are loaded, its ID alone until then, never another request's.
 func (m Model) reviewView() []string {
-	if id := m.selectedID(); id != "" && !m.shown() {
+	if id := m.selectedID(); id != 0 && !m.shown() {
 		return m.review.Loading(id)
 	}
 	return m.review.View(m.now)
@@ -154,7 +154,7 @@ func (m Model) screenHelp() keymap.Help {
 // footer is the last line: a notice, or the main keys of the screen.
 func (m Model) footer() string {
 	if m.discarding != nil {
-		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID), m.width))
+		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID.String()), m.width))
 	}
 	if m.notice != "" {
 		pen := m.theme.Notice

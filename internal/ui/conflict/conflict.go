@@ -45,7 +45,7 @@ func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH i
 func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	var lines []string
 	if op.State == instruct.OpRejected {
-		lines = frame.Wrap(msgs.RejectedWhy(op.ReasonCode, op.RequestID), w)
+		lines = frame.Wrap(msgs.RejectedWhy(op.ReasonCode, op.RequestID.String()), w)
 		return append(lines, th.Key.Paint(frame.Fit(msgs.RejectedHint, w)))
 	}
 	lines = frame.Wrap(msgs.YourDecision(op.Kind), w)

@@ -50,7 +50,7 @@ const (
 
 // Target is the request a decision is about, sanitised.
 type Target struct {
-	RequestID    string
+	RequestID    instruct.RequestID
 	Organization string
 	Templates    []instruct.Template
 	// Replaces is the ID of the reviewer's operation in conflict that this
@@ -282,7 +282,7 @@ func (m Model) Cursor() (x, y int, ok bool) {
 
 // View draws the form's box.
 func (m Model) View() []string {
-	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID + " · " + m.target.Organization
+	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID.String() + " · " + m.target.Organization
 	st := m.theme.Box(true)
 	switch m.stage {
 	case Leaving:
@@ -348,7 +348,7 @@ func (m Model) pickBody(w int) []string {
 // confirmBody names the request, the organisation and the decision, and
 // shows the start of the comment.
 func (m Model) confirmBody(w int) []string {
-	question := m.msgs.Confirm(m.kind, m.target.RequestID, m.target.Organization)
+	question := m.msgs.Confirm(m.kind, m.target.RequestID.String(), m.target.Organization)
 	out := []string{""}
 	out = append(out, paint(m.theme.Title, frame.Indent(" ", question, w))...)
 	out = append(out, "")

@@ -16,7 +16,7 @@ func newTestForm(k instruct.Kind) Model {
 	msgs := i18n.French()
 	keys := keymap.New(msgs.Keys)
 	th := theme.New(true)
-	m := New(k, Target{RequestID: "D1042", Organization: "Ville de Lyon"}, &th, &msgs, &keys)
+	m := New(k, Target{RequestID: 1042, Organization: "Ville de Lyon"}, &th, &msgs, &keys)
 	m.SetSize(60, 12)
 	return m
 }

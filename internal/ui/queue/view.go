@@ -123,7 +123,7 @@ func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now t
 	} else {
 		b.WriteString("  ")
 	}
-	m.cell(&b, it.ID, c.id, selected, m.theme.Text)
+	m.cell(&b, it.ID.String(), c.id, selected, m.theme.Text)
 	m.cell(&b, it.Organization, c.org, selected, m.theme.Text)
 	m.cell(&b, it.Title, c.title, selected, m.theme.Muted)
 	m.cell(&b, m.apiName(it.Definition), c.api, selected, m.theme.Muted)

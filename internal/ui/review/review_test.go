@@ -20,7 +20,7 @@ func detail() *Detail {
 		{ID: "cnaf_quotient_familial", Label: "Quotient familial CAF & MSA", Group: "API Quotient familial CAF & MSA"},
 		{ID: "cnaf_adresse", Label: "Adresse", Group: "API Quotient familial CAF & MSA"},
 	}}
-	r := instruct.Request{ID: "D1042", Definition: def.ID, Status: instruct.StatusSubmitted, Title: "Cantine scolaire",
+	r := instruct.Request{ID: 1042, Definition: def.ID, Status: instruct.StatusSubmitted, Title: "Cantine scolaire",
 		Organization:    instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
 		LegalBasis:      instruct.LegalBasis{Nature: "Code de l'éducation R531-52"},
 		Scopes:          []string{"cnaf_quotient_familial", "dgfip_rfr"},

@@ -22,7 +22,7 @@ import (
 // Model is the history of one request. Events are already sanitised,
 // their diffs' values included.
 type Model struct {
-	id string
+	id instruct.RequestID
 	// latest is the line the latest event starts on; atLatest asks the
 	// next rebuild to scroll there.
 	latest int
@@ -64,7 +64,7 @@ func (m *Model) SetSize(w, h int) {
 // SetEvents shows the events of request id, at the latest event for
 // another request; def, the request's definition, names the scopes its
 // resubmissions add and remove.
-func (m *Model) SetEvents(id string, events []instruct.Event, def instruct.Definition) {
+func (m *Model) SetEvents(id instruct.RequestID, events []instruct.Event, def instruct.Definition) {
 	if id != m.id {
 		m.atLatest = true
 	}
@@ -103,7 +103,7 @@ func (m *Model) ShowLatest() {
 }
 
 // ID returns the request shown.
-func (m Model) ID() string { return m.id }
+func (m Model) ID() instruct.RequestID { return m.id }
 
 // Lines returns every line of the history.
 func (m Model) Lines() []string { return m.scroll.Lines }
@@ -159,15 +159,15 @@ func (m Model) View() []string {
 }
 
 // Loading draws the history's box for request id while its events load.
-func (m Model) Loading(id string) []string {
+func (m Model) Loading(id instruct.RequestID) []string {
 	body := []string{frame.Fit(m.msgs.Loading, m.width-2)}
 	return frame.BoxExact(m.theme.Box(true), m.title(id), "", body, m.width, m.height)
 }
 
 // title names the history of request id and the time zone of its dates,
 // since it is a record.
-func (m Model) title(id string) string {
-	return m.msgs.TimelineTitle(id) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
+func (m Model) title(id instruct.RequestID) string {
+	return m.msgs.TimelineTitle(id.String()) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
 }
 
 func (m *Model) rebuild() {

@@ -25,7 +25,7 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	keys := keymap.New(msgs.Keys)
 	m := New(&th, &msgs, &keys)
 	m.SetSize(100, 40)
-	m.SetEvents("D1042", events, instruct.Definition{})
+	m.SetEvents(1042, events, instruct.Definition{})
 	text := strings.Join(m.Lines(), "\n")
 	for _, want := range []string{
 		"01/03/2026 11:00 UTC  Marie Dupont a demandé des modifications", "Conservation trop longue.",
@@ -70,7 +70,7 @@ func TestTimesInTheReviewersZone(t *testing.T) {
 		keys := keymap.New(msgs.Keys)
 		m := New(&th, &msgs, &keys)
 		m.SetSize(100, 20)
-		m.SetEvents("D1042", events, instruct.Definition{})
+		m.SetEvents(1042, events, instruct.Definition{})
 		screen := strings.Join(m.View(), "\n")
 		for _, want := range tc.want {
 			if !strings.Contains(screen, want) {
@@ -104,7 +104,7 @@ func history(n int) []instruct.Event {
 // first, and again when it is opened after scrolling away.
 func TestHistoryOpensAtTheLatestEvent(t *testing.T) {
 	m := newTimeline(i18n.English(), 80, 12)
-	m.SetEvents("D1042", history(20), instruct.Definition{})
+	m.SetEvents(1042, history(20), instruct.Definition{})
 	view := strings.Join(m.View(), "\n")
 	if !strings.Contains(view, "Dernier événement.") || strings.Contains(view, "Message numéro A") {
 		t.Errorf("the history does not open at its latest event:\n%s", view)
@@ -126,7 +126,7 @@ func TestInternalNoteIsMarked(t *testing.T) {
 	}
 	for _, msgs := range []i18n.Messages{i18n.English(), i18n.French()} {
 		m := newTimeline(msgs, 100, 30)
-		m.SetEvents("D1042", events, instruct.Definition{})
+		m.SetEvents(1042, events, instruct.Definition{})
 		lines := m.Lines()
 		text := strings.Join(lines, "\n")
 		if !strings.Contains(text, msgs.InternalNote) {
@@ -163,7 +163,7 @@ func TestWordDiffReadsWithoutHue(t *testing.T) {
 	coloured := theme.New(true)
 	m := New(&coloured, &msgs, &keys)
 	m.SetSize(200, 30)
-	m.SetEvents("D1042", events, instruct.Definition{})
+	m.SetEvents(1042, events, instruct.Definition{})
 	text := strings.Join(m.Lines(), "\n")
 	added := coloured.DiffNew.Paint("et du centre de loisirs")
 	if !strings.Contains(text, added) || !sgrHas(added, "4") {
@@ -173,7 +173,7 @@ func TestWordDiffReadsWithoutHue(t *testing.T) {
 		t.Errorf("what a change takes out is not struck out: %q", removed)
 	}
 	plain := newTimeline(msgs, 200, 30)
-	plain.SetEvents("D1042", events, instruct.Definition{})
+	plain.SetEvents(1042, events, instruct.Definition{})
 	if text := strings.Join(plain.Lines(), "\n"); !strings.Contains(text, "scolaire {+et du centre de loisirs+} à partir") {
 		t.Errorf("without colour the words put in are not marked:\n%s", text)
 	}
