@@ -124,6 +124,47 @@ func (s *Store) QueueFor(ctx context.Context, v instruct.Viewer, q instruct.Queu
 	return out, nil
 }
 
+// Position returns the index of request id in the queue q selects
+// (ignoring its Offset and Limit), or -1 when q does not select it: where
+// a screen that loads the queue by windows finds the request it keeps
+// selected after the data or the query changed. It reads the in-memory
+// snapshot, loading it if need be.
+func (s *Store) Position(ctx context.Context, q instruct.QueueQuery, id string) (int, error) {
+	return s.PositionFor(ctx, everything, q, id)
+}
+
+// PositionFor is Position among the requests viewer v may see (see
+// QueueFor).
+func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id string) (int, error) {
+	if err := checkSort(q.Sort); err != nil {
+		return -1, err
+	}
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		return -1, err
+	}
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	sel, err := s.selection(ctx, v, q, true)
+	if err != nil {
+		return -1, err
+	}
+	target, ok := sel.snap.pos[n]
+	if !ok || !sel.keep(target) {
+		return -1, nil
+	}
+	pos := 0
+	for _, i := range sel.inOrder(q.Sort) {
+		if int(i) == target {
+			return pos, nil
+		}
+		if sel.keep(int(i)) {
+			pos++
+		}
+	}
+	return -1, nil
+}
+
 // detachTimes points the items' submission times to a block of their
 // own, so that a caller changing one cannot reach the snapshot.
 func detachTimes(items []instruct.QueueItem) {
