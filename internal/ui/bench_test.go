@@ -62,9 +62,13 @@ func openBig(b *testing.B) *store.Store {
 }
 
 // benchDriver opens the screen at w×h, in colour on a dark background, on
-// the All tab of the big cache, every row loaded.
+// the All tab of the big cache, its in-memory queue loaded (both programs
+// warm it beside the first screen).
 func benchDriver(b *testing.B, w, h int) *driver {
 	st := openBig(b)
+	if err := st.Warm(context.Background()); err != nil {
+		b.Fatalf("Warm: %v", err)
+	}
 	d := newDriver(b, Options{Cache: st}, w, h)
 	d.m.plain = false
 	d.m.applyTheme()
