@@ -72,9 +72,9 @@ func (s *Store) Events(ctx context.Context, id string) ([]instruct.Event, error)
 // the state of their latest operation), filtered by q's statuses (as
 // shown), definition and text, in q's order, windowed by Offset and Limit
 // (0: no limit). The rows come from the in-memory snapshot, loaded by the
-// first whole list or Warm (both programs warm it beside the first screen); until then windows are read with SQL, so the
-// TUI's first screen does not wait for it. Text goes through the full-text
-// index.
+// first whole list or by Warm (both programs warm it beside the first
+// screen); until then windows are read with SQL, so the TUI's first
+// screen does not wait for it. Text goes through the full-text index.
 func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
 	return s.QueueFor(ctx, everything, q)
 }
