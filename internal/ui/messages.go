@@ -8,20 +8,19 @@ import (
 // Messages from commands carry outside text already sanitised: commands
 // are where it enters the screen (see clean.go).
 
-// queueMsg carries rows of the queue for query generation gen, starting at
-// offset; done is false when more rows follow.
+// queueMsg carries a window of rows of the queue for query generation
+// gen, starting at row base. The first answer of a generation (first)
+// also carries the counts per status, the queue's length, and the row of
+// keepID, the request to keep selected (-1 when the queue lacks it).
 type queueMsg struct {
 	gen    int
-	offset int
+	base   int
 	items  []instruct.QueueItem
-	done   bool
-	err    error
-}
-
-// countsMsg carries the counts per status for query generation gen.
-type countsMsg struct {
-	gen    int
+	first  bool
 	counts map[instruct.Status]int
+	total  int
+	keepID instruct.RequestID
+	pos    int
 	err    error
 }
 
