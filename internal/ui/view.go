@@ -65,13 +65,13 @@ func (m Model) body() []string {
 	if m.overlay == overlayPicker {
 		p := m.pickerRect()
 		if m.class() == wide {
-			return frame.Pad(frame.Join(m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len())), m.pickerView(p)), m.width, bodyH)
+			return frame.Pad(frame.Join(m.queue.View(m.now), m.pickerView(p)), m.width, bodyH)
 		}
 		return frame.Pad(m.pickerView(p), m.width, bodyH)
 	}
 	var queueLines, areaLines []string
 	if !q.empty() {
-		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
+		queueLines = m.queue.View(m.now)
 	}
 	if !area.empty() {
 		areaLines = m.areaView(area.h)
