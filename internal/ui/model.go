@@ -219,7 +219,7 @@ func New(opts Options) Model {
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.theme = m.pickTheme()
 	m.queue = queue.New(m.env())
-	m.review = review.New(m.theme, m.msgs, m.keys)
+	m.review = review.New(m.env())
 	m.timeline = timeline.New(m.theme, m.msgs, m.keys)
 	m.status = statusbar.New(m.theme, m.msgs, opts.Syncer != nil)
 	m.help = help.New()
