@@ -94,7 +94,7 @@ func (m Model) areaView(h int) []string {
 		if id := m.selectedID(); m.timeline.ID() != id {
 			return m.timeline.Loading(id)
 		}
-		return m.timeline.View()
+		return m.timeline.View(m.now)
 	}
 	return m.reviewView()
 }
