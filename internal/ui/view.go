@@ -87,9 +87,9 @@ func (m Model) areaView(h int) []string {
 	switch m.overlay {
 	case overlayForm:
 		if reviewH, _ := formSplit(h); reviewH > 0 {
-			return append(m.reviewView(), m.form.View()...)
+			return append(m.reviewView(), m.form.View(m.now)...)
 		}
-		return m.form.View()
+		return m.form.View(m.now)
 	case overlayTimeline:
 		if id := m.selectedID(); m.timeline.ID() != id {
 			return m.timeline.Loading(id)
