@@ -221,7 +221,7 @@ func New(opts Options) Model {
 	m.queue = queue.New(m.env())
 	m.review = review.New(m.env())
 	m.timeline = timeline.New(m.env())
-	m.status = statusbar.New(m.theme, m.msgs, opts.Syncer != nil)
+	m.status = statusbar.New(m.env(), opts.Syncer != nil)
 	m.help = help.New()
 	m.help.Styles = m.theme.Help
 	return m
