@@ -3,10 +3,10 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 )
@@ -130,25 +130,29 @@ func (m Model) currentHelp() keymap.Help {
 	return h
 }
 
-// screenHelp returns every key of what has the keyboard.
+// screenHelp returns every key of what has the keyboard, as it supplies
+// them: the form, the history, the search field, the review or the queue.
 func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayPicker:
 		return m.apis.Keys().Help()
-	case m.overlay == overlayForm && m.form.Stage() == form.Picking:
-		return m.keys.ForTemplates()
-	case m.overlay == overlayForm && m.form.Stage() != form.Editing:
-		return m.keys.ForConfirm()
 	case m.overlay == overlayForm:
-		return m.keys.ForForm()
+		return helpOf(m.form)
 	case m.overlay == overlayTimeline:
-		return m.keys.ForTimeline()
+		return helpOf(m.timeline)
 	case m.query.searching:
 		return m.keys.ForSearch()
 	case m.focus == focusReview:
-		return m.keys.ForReview()
+		return helpOf(m.review)
 	}
-	return m.keys.ForQueue()
+	return helpOf(m.queue)
+}
+
+// helpOf returns the keys c lists for its help. It takes c by its own
+// type, not as an interface, so drawing the help line copies no
+// component to the heap.
+func helpOf[C help.KeyMap](c C) keymap.Help {
+	return keymap.Help{Short: c.ShortHelp(), Full: c.FullHelp()}
 }
 
 // footer is the last line: a notice, or the main keys of the screen.

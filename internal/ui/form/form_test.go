@@ -2,8 +2,8 @@ package form
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 

@@ -26,57 +26,6 @@ func (k KeyMap) General() []key.Binding {
 	return []key.Binding{k.Timeline, k.Copy, k.Search, k.Filter, k.Sort, k.Sync, k.Help, k.Quit}
 }
 
-// ForQueue is the help of the queue.
-func (k KeyMap) ForQueue() Help {
-	return Help{
-		Short: []key.Binding{k.Open, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.Search, k.NextTab, k.Help, k.Quit},
-		Full:  [][]key.Binding{append(k.Nav(), k.Open, k.NextTab, k.PrevTab), k.Decisions(), k.General()},
-	}
-}
-
-// ForReview is the help of the review panes.
-func (k KeyMap) ForReview() Help {
-	return Help{
-		Short: []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.NextPane, k.Pane1, k.Back, k.Help, k.Quit},
-		Full: [][]key.Binding{
-			append(k.Nav(), k.NextPane, k.PrevPane, k.Pane1, k.NextRequest, k.PrevRequest, k.Back),
-			k.Decisions(), k.General(),
-		},
-	}
-}
-
-// ForTimeline is the help of the history.
-func (k KeyMap) ForTimeline() Help {
-	return Help{
-		Short: []key.Binding{k.Up, k.Down, k.Close, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit},
-		Full:  [][]key.Binding{append(k.Nav(), k.Close, k.Copy), k.Decisions(), {k.Help, k.Quit}},
-	}
-}
-
-// ForForm is the help of the decision form.
-func (k KeyMap) ForForm() Help {
-	return Help{
-		Short: []key.Binding{k.Send, k.Template, k.Cancel},
-		Full:  [][]key.Binding{{k.Send, k.Template, k.Cancel}},
-	}
-}
-
-// ForConfirm is the help of the confirmation.
-func (k KeyMap) ForConfirm() Help {
-	return Help{
-		Short: []key.Binding{k.Confirm, k.GoBack},
-		Full:  [][]key.Binding{{k.Confirm, k.GoBack}},
-	}
-}
-
-// ForTemplates is the help of the list of templates.
-func (k KeyMap) ForTemplates() Help {
-	return Help{
-		Short: []key.Binding{k.Up, k.Down, k.Pick, k.GoBack},
-		Full:  [][]key.Binding{{k.Up, k.Down, k.Pick, k.GoBack}},
-	}
-}
-
 // ForSearch is the help while typing a search.
 func (k KeyMap) ForSearch() Help {
 	return Help{
