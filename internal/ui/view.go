@@ -131,11 +131,12 @@ func (m Model) currentHelp() keymap.Help {
 }
 
 // screenHelp returns every key of what has the keyboard, as it supplies
-// them: the form, the history, the search field, the review or the queue.
+// them: the list of APIs, the form, the history, the search field, the
+// review or the queue.
 func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayPicker:
-		return m.apis.Keys().Help()
+		return helpOf(m.apis)
 	case m.overlay == overlayForm:
 		return helpOf(m.form)
 	case m.overlay == overlayTimeline:
