@@ -5,8 +5,12 @@
 // each part owns its size, keys and help.
 //
 // Each part also has an Update taking a key: the queue, the review and the
-// history report whether they used it; the decision form, which takes
-// pastes too, reports what its owner must do next.
+// history report whether they used it; the list to pick from, and the
+// decision form (which takes pastes too), report what their owner must do
+// next.
+//
+// Env carries the theme, the words and the keys; the words carry the
+// reviewer's time zone (i18n.Messages.Zone), so dates need nothing more.
 package component
 
 import (
