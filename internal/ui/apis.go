@@ -30,7 +30,7 @@ func (m Model) openAPIs() (Model, tea.Cmd, bool) {
 		}
 	}
 	items[current].Note = m.msgs.CurrentFilter
-	m.apis = picker.New(items, m.theme, picker.KeysOf(m.keys, m.keys.Choose, m.keys.Cancel))
+	m.apis = picker.New(items, m.env(), m.keys.Choose, m.keys.Cancel)
 	m.apiIDs = ids
 	m.apis.Select(current)
 	m.overlay = overlayPicker
@@ -71,6 +71,6 @@ func (m Model) pickerRect() rect {
 
 // pickerView draws the list of APIs in its box, r.h lines high.
 func (m Model) pickerView(r rect) []string {
-	body := append([]string{strings.Repeat(" ", max(0, r.w-2))}, m.apis.View()...)
+	body := append([]string{strings.Repeat(" ", max(0, r.w-2))}, m.apis.View(m.now)...)
 	return frame.BoxExact(m.theme.Box(true), m.msgs.PickAPI, "", body, r.w, r.h)
 }

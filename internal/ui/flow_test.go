@@ -248,7 +248,7 @@ func TestHelpListsTheKeysOfTheScreen(t *testing.T) {
 	d := newDriver(t, Options{Cache: f.st}, 200, 50)
 	d.keys("enter", "?")
 	screen := d.screen()
-	for _, group := range d.m.keys.ForReview().FullHelp() {
+	for _, group := range d.m.review.FullHelp() {
 		for _, b := range group {
 			if want := b.Help().Key + " "; !strings.Contains(screen, want) || !strings.Contains(screen, b.Help().Desc) {
 				t.Errorf("the help does not list %q %q", b.Help().Key, b.Help().Desc)

@@ -276,7 +276,7 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		return m, nil, true
 	}
 	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}
-	m.form = form.New(kind, t, m.theme, m.msgs, m.keys)
+	m.form = form.New(kind, t, m.env())
 	m.overlay = overlayForm
 	m.draft = draftState{}
 	m.layout()

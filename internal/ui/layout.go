@@ -131,7 +131,8 @@ func (m *Model) layout() {
 				reviewH, formH = above, below
 			}
 		}
-		m.review.SetSize(area.w, reviewH, m.class() == narrow)
+		m.review.SetSingle(m.class() == narrow)
+		m.review.SetSize(area.w, reviewH)
 		m.timeline.SetSize(area.w, area.h)
 		m.form.SetSize(area.w, formH)
 	}

@@ -20,6 +20,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
@@ -217,10 +218,10 @@ func New(opts Options) Model {
 	m.query = queryState{sort: instruct.SortAge, gen: 1, loading: true, window: -1}
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.theme = m.pickTheme()
-	m.queue = queue.New(m.theme, m.msgs, m.keys)
-	m.review = review.New(m.theme, m.msgs, m.keys)
-	m.timeline = timeline.New(m.theme, m.msgs, m.keys)
-	m.status = statusbar.New(m.theme, m.msgs, opts.Syncer != nil)
+	m.queue = queue.New(m.env())
+	m.review = review.New(m.env())
+	m.timeline = timeline.New(m.env())
+	m.status = statusbar.New(m.env(), opts.Syncer != nil)
 	m.help = help.New()
 	m.help.Styles = m.theme.Help
 	return m
@@ -238,6 +239,12 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, waitSyncCmd(m.opts.Syncer.Updates()), tickCmd())
 	}
 	return tea.Batch(cmds...)
+}
+
+// env returns what every component of the screen shares: the current
+// theme, the words and the keys.
+func (m Model) env() component.Env {
+	return component.Env{Theme: m.theme, Msgs: m.msgs, Keys: m.keys}
 }
 
 // pickTheme returns the theme for the background and colour setting.

@@ -3,10 +3,10 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 )
@@ -65,13 +65,13 @@ func (m Model) body() []string {
 	if m.overlay == overlayPicker {
 		p := m.pickerRect()
 		if m.class() == wide {
-			return frame.Pad(frame.Join(m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len())), m.pickerView(p)), m.width, bodyH)
+			return frame.Pad(frame.Join(m.queue.View(m.now), m.pickerView(p)), m.width, bodyH)
 		}
 		return frame.Pad(m.pickerView(p), m.width, bodyH)
 	}
 	var queueLines, areaLines []string
 	if !q.empty() {
-		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
+		queueLines = m.queue.View(m.now)
 	}
 	if !area.empty() {
 		areaLines = m.areaView(area.h)
@@ -87,14 +87,14 @@ func (m Model) areaView(h int) []string {
 	switch m.overlay {
 	case overlayForm:
 		if reviewH, _ := formSplit(h); reviewH > 0 {
-			return append(m.reviewView(), m.form.View()...)
+			return append(m.reviewView(), m.form.View(m.now)...)
 		}
-		return m.form.View()
+		return m.form.View(m.now)
 	case overlayTimeline:
 		if id := m.selectedID(); m.timeline.ID() != id {
 			return m.timeline.Loading(id)
 		}
-		return m.timeline.View()
+		return m.timeline.View(m.now)
 	}
 	return m.reviewView()
 }
@@ -130,25 +130,30 @@ func (m Model) currentHelp() keymap.Help {
 	return h
 }
 
-// screenHelp returns every key of what has the keyboard.
+// screenHelp returns every key of what has the keyboard, as it supplies
+// them: the list of APIs, the form, the history, the search field, the
+// review or the queue.
 func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayPicker:
-		return m.apis.Keys().Help()
-	case m.overlay == overlayForm && m.form.Stage() == form.Picking:
-		return m.keys.ForTemplates()
-	case m.overlay == overlayForm && m.form.Stage() != form.Editing:
-		return m.keys.ForConfirm()
+		return helpOf(m.apis)
 	case m.overlay == overlayForm:
-		return m.keys.ForForm()
+		return helpOf(m.form)
 	case m.overlay == overlayTimeline:
-		return m.keys.ForTimeline()
+		return helpOf(m.timeline)
 	case m.query.searching:
 		return m.keys.ForSearch()
 	case m.focus == focusReview:
-		return m.keys.ForReview()
+		return helpOf(m.review)
 	}
-	return m.keys.ForQueue()
+	return helpOf(m.queue)
+}
+
+// helpOf returns the keys c lists for its help. It takes c by its own
+// type, not as an interface, so drawing the help line copies no
+// component to the heap.
+func helpOf[C help.KeyMap](c C) keymap.Help {
+	return keymap.Help{Short: c.ShortHelp(), Full: c.FullHelp()}
 }
 
 // footer is the last line: a notice, or the main keys of the screen.

@@ -9,11 +9,13 @@ package form
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
@@ -76,9 +78,30 @@ type Model struct {
 	keys  *keymap.KeyMap
 }
 
-// New opens a form for a decision of kind k on t.
-func New(k instruct.Kind, t Target, th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{kind: k, target: t, editor: newEditor(), theme: th, msgs: msgs, keys: keys}
+var _ component.Component = (*Model)(nil)
+
+// New opens a form for a decision of kind k on t, drawn and driven with
+// env.
+func New(k instruct.Kind, t Target, env component.Env) Model {
+	return Model{kind: k, target: t, editor: newEditor(), theme: env.Theme, msgs: env.Msgs, keys: env.Keys}
+}
+
+// ShortHelp returns the keys of the stage the form stands at, for the
+// help line.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.stage {
+	case Editing:
+		return []key.Binding{k.Send, k.Template, k.Cancel}
+	case Picking:
+		return []key.Binding{k.Up, k.Down, k.Pick, k.GoBack}
+	}
+	return []key.Binding{k.Confirm, k.GoBack}
+}
+
+// FullHelp returns the same keys as ShortHelp, in one group.
+func (m Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.ShortHelp()}
 }
 
 // Kind returns the decision's kind.
@@ -280,8 +303,8 @@ func (m Model) Cursor() (x, y int, ok bool) {
 	return 3 + cx, 2 + cy, true
 }
 
-// View draws the form's box.
-func (m Model) View() []string {
+// View draws the form's box. It shows no ages: the time is not needed.
+func (m Model) View(time.Time) []string {
 	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID.String() + " · " + m.target.Organization
 	st := m.theme.Box(true)
 	switch m.stage {

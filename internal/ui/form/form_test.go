@@ -3,10 +3,12 @@ package form
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -16,7 +18,7 @@ func newTestForm(k instruct.Kind) Model {
 	msgs := i18n.French()
 	keys := keymap.New(msgs.Keys)
 	th := theme.New(true)
-	m := New(k, Target{RequestID: 1042, Organization: "Ville de Lyon"}, &th, &msgs, &keys)
+	m := New(k, Target{RequestID: 1042, Organization: "Ville de Lyon"}, component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 	m.SetSize(60, 12)
 	return m
 }
@@ -98,7 +100,7 @@ func TestTemplatesPickedByTitle(t *testing.T) {
 	if m.Stage() != Picking {
 		t.Fatalf("after ctrl+t stage %d, want the list of templates", m.Stage())
 	}
-	screen := strings.Join(m.View(), "\n")
+	screen := strings.Join(m.View(time.Time{}), "\n")
 	if !strings.Contains(screen, "Base légale insuffisante") || !strings.Contains(screen, "Durée de conservation") || strings.Contains(screen, "Validation standard") {
 		t.Errorf("the list shows:\n%s\nwant the two refusal templates by title, not the approval's", screen)
 	}
@@ -107,8 +109,8 @@ func TestTemplatesPickedByTitle(t *testing.T) {
 	if m.Stage() != Editing || act != Changed || m.Comment() != want {
 		t.Errorf("after down, enter: stage %d, action %d, comment %q; want editing, Changed, %q", m.Stage(), act, m.Comment(), want)
 	}
-	if !strings.Contains(strings.Join(m.View(), "\n"), "modèle inséré : Durée de conservation") {
-		t.Errorf("the form does not say which template went in:\n%s", strings.Join(m.View(), "\n"))
+	if !strings.Contains(strings.Join(m.View(time.Time{}), "\n"), "modèle inséré : Durée de conservation") {
+		t.Errorf("the form does not say which template went in:\n%s", strings.Join(m.View(time.Time{}), "\n"))
 	}
 }
 
@@ -151,5 +153,37 @@ func TestFormCommentLimit(t *testing.T) {
 	}
 	if m, _ = m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}); m.Stage() != Confirming {
 		t.Errorf("a comment at the limit: stage %d, error %q; want the confirmation", m.Stage(), m.Err())
+	}
+}
+
+// TestHelpFollowsTheStage: the form lists the keys of where it stands —
+// sending while writing, picking while listing templates, y/n at the
+// confirmation — so the help line never offers a key that does nothing.
+func TestHelpFollowsTheStage(t *testing.T) {
+	keysOf := func(m Model) string {
+		var out []string
+		for _, b := range m.ShortHelp() {
+			out = append(out, b.Help().Key)
+		}
+		return strings.Join(out, " ")
+	}
+	m := formWithTemplates(instruct.KindRefuse)
+	if got, want := keysOf(m), "ctrl+s ctrl+t esc"; got != want {
+		t.Errorf("writing: help %q, want %q", got, want)
+	}
+	m, _ = typeIn(m, "Non.", "ctrl+t")
+	if got, want := keysOf(m), "↑/k ↓/j enter n/esc"; got != want {
+		t.Errorf("listing templates: help %q, want %q", got, want)
+	}
+	m, _ = typeIn(m, "esc")
+	m, _ = m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if m.Stage() != Confirming {
+		t.Fatalf("after ctrl+s stage %d, want the confirmation", m.Stage())
+	}
+	if got, want := keysOf(m), "y n/esc"; got != want {
+		t.Errorf("confirming: help %q, want %q", got, want)
+	}
+	if len(m.FullHelp()) != 1 || len(m.FullHelp()[0]) != len(m.ShortHelp()) {
+		t.Errorf("the full help %v is not the keys of the stage", m.FullHelp())
 	}
 }

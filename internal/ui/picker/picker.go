@@ -7,9 +7,12 @@
 package picker
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -67,10 +70,20 @@ type Model struct {
 	keys  Keys
 }
 
-// New returns a list of items, the first highlighted.
-func New(items []Item, th *theme.Theme, keys Keys) Model {
-	return Model{items: items, theme: th, keys: keys}
+var _ component.Component = (*Model)(nil)
+
+// New returns a list of items, the first highlighted, drawn with env's
+// theme and moved with its keys; pick and back are the keys that pick and
+// go back.
+func New(items []Item, env component.Env, pick, back key.Binding) Model {
+	return Model{items: items, theme: env.Theme, keys: KeysOf(env.Keys, pick, back)}
 }
+
+// ShortHelp returns the list's keys for the help line.
+func (m Model) ShortHelp() []key.Binding { return m.keys.Help().Short }
+
+// FullHelp returns every key of the list.
+func (m Model) FullHelp() [][]key.Binding { return m.keys.Help().Full }
 
 // SetTheme changes the styles.
 func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
@@ -136,8 +149,8 @@ func (m *Model) follow() {
 }
 
 // View draws the items in view: exactly the size set, one item a line,
-// the highlighted one marked ▶.
-func (m Model) View() []string {
+// the highlighted one marked ▶. It shows no ages: the time is not needed.
+func (m Model) View(time.Time) []string {
 	end := min(len(m.items), m.offset+m.height)
 	lines := make([]string, 0, m.height)
 	for i := m.offset; i < end; i++ {

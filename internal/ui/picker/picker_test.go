@@ -4,9 +4,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -19,7 +21,7 @@ func newList(n, h int) Model {
 	}
 	km := keymap.New(i18n.English().Keys)
 	th := theme.Plain()
-	m := New(items, &th, KeysOf(&km, km.Choose, km.Cancel))
+	m := New(items, component.Env{Theme: &th, Keys: &km}, km.Choose, km.Cancel)
 	m.SetSize(30, h)
 	return m
 }
@@ -68,7 +70,7 @@ func TestUpdate(t *testing.T) {
 // width set.
 func TestViewKeepsTheHighlightInView(t *testing.T) {
 	m, _ := press(newList(10, 4), down, down, down, down, down)
-	view := m.View()
+	view := m.View(time.Time{})
 	if len(view) != 4 {
 		t.Fatalf("View() has %d lines, want 4", len(view))
 	}
@@ -81,7 +83,7 @@ func TestViewKeepsTheHighlightInView(t *testing.T) {
 		}
 	}
 	m.Select(0)
-	if got := strings.TrimSpace(m.View()[0]); got != "▶ API 1" {
+	if got := strings.TrimSpace(m.View(time.Time{})[0]); got != "▶ API 1" {
 		t.Errorf("after Select(0) the first line = %q, want ▶ API 1", got)
 	}
 }

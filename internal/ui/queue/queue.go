@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -44,9 +45,23 @@ type Model struct {
 	keys  *keymap.KeyMap
 }
 
-// New returns an empty queue.
-func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{theme: th, msgs: msgs, keys: keys, focused: true, loading: true, empty: msgs.NoRequests}
+var _ component.Component = (*Model)(nil)
+
+// New returns an empty queue drawn and driven with env.
+func New(env component.Env) Model {
+	return Model{theme: env.Theme, msgs: env.Msgs, keys: env.Keys, focused: true, loading: true, empty: env.Msgs.NoRequests}
+}
+
+// ShortHelp returns the queue's keys for the help line.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Open, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.Search, k.NextTab, k.Help, k.Quit}
+}
+
+// FullHelp returns every key of the queue, in groups.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{append(k.Nav(), k.Open, k.NextTab, k.PrevTab), k.Decisions(), k.General()}
 }
 
 // SetTheme changes the styles.

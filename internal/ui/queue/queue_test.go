@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
@@ -30,7 +31,7 @@ func items(n int) []instruct.QueueItem {
 func newQueue(t testing.TB, th theme.Theme) Model {
 	msgs := i18n.French()
 	keys := keymap.New(msgs.Keys)
-	m := New(&th, &msgs, &keys)
+	m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 	m.SetAPIs(map[string]API{"api_particulier": {Short: "Particulier", Deadline: 30 * 24 * time.Hour}})
 	return m
 }
@@ -41,7 +42,7 @@ func TestViewDrawsOnlyTheRowsOnScreen(t *testing.T) {
 	m.SetLoading(false)
 	m.SetSize(80, 20)
 	m.Select(50_000)
-	lines := m.View(now, "File")
+	lines := m.View(now)
 	if len(lines) != 20 {
 		t.Fatalf("View() has %d lines, want 20", len(lines))
 	}
@@ -65,7 +66,7 @@ func TestRowsSpellStatesWithoutColour(t *testing.T) {
 	list[3].SubmittedAt = ptr(now.Add(-45 * 24 * time.Hour))
 	m.SetItems(list, 0)
 	m.SetSize(100, 8)
-	view := strings.Join(m.View(now, "File"), "\n")
+	view := strings.Join(m.View(now), "\n")
 	for _, want := range []string{"⧗ en attente", "! conflit", "✗ rejetée", "⚑45 j"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the queue does not show %q:\n%s", want, view)
@@ -115,8 +116,20 @@ func BenchmarkViewOf100000(b *testing.B) {
 	m.SetSize(60, 48)
 	for b.Loop() {
 		m.Move(1)
-		m.View(now, "File")
+		m.View(now)
 	}
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTitleCountsTheWholeQueue: the queue names itself with the number of
+// requests it holds, not the number of rows loaded so far.
+func TestTitleCountsTheWholeQueue(t *testing.T) {
+	m := newQueue(t, theme.Plain())
+	m.SetWindow(0, items(300), 100_000)
+	m.SetLoading(false)
+	m.SetSize(80, 20)
+	if top := m.View(now)[0]; !strings.Contains(top, "File · 100000") {
+		t.Errorf("the top edge %q does not count the whole queue", top)
+	}
+}

@@ -78,8 +78,9 @@ func (m Model) statusWidth() int {
 	return w
 }
 
-// View draws the queue's box; title goes on its top edge.
-func (m Model) View(now time.Time, title string) []string {
+// View draws the queue's box, with its title and count on its top edge.
+func (m Model) View(now time.Time) []string {
+	title := m.msgs.QueueTitle(m.Len())
 	st := m.theme.Box(m.focused)
 	inner := m.width - 2
 	right := ""

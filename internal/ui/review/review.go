@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/conflict"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
@@ -61,9 +62,26 @@ type Model struct {
 	keys  *keymap.KeyMap
 }
 
-// New returns a review showing nothing yet.
-func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{theme: th, msgs: msgs, keys: keys}
+var _ component.Component = (*Model)(nil)
+
+// New returns a review showing nothing yet, drawn and driven with env.
+func New(env component.Env) Model {
+	return Model{theme: env.Theme, msgs: env.Msgs, keys: env.Keys}
+}
+
+// ShortHelp returns the review's keys for the help line.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.NextPane, k.Pane1, k.Back, k.Help, k.Quit}
+}
+
+// FullHelp returns every key of the review, in groups.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		append(k.Nav(), k.NextPane, k.PrevPane, k.Pane1, k.NextRequest, k.PrevRequest, k.Back),
+		k.Decisions(), k.General(),
+	}
 }
 
 // SetTheme changes the styles.
@@ -72,12 +90,21 @@ func (m *Model) SetTheme(th *theme.Theme) {
 	m.rebuild()
 }
 
-// SetSize sets the area of the review; single shows one pane at a time.
-func (m *Model) SetSize(w, h int, single bool) {
-	if w == m.width && h == m.height && single == m.single {
+// SetSize sets the area of the review.
+func (m *Model) SetSize(w, h int) {
+	if w == m.width && h == m.height {
 		return
 	}
-	m.width, m.height, m.single = w, h, single
+	m.width, m.height = w, h
+	m.rebuild()
+}
+
+// SetSingle shows one pane at a time, for a narrow screen, or all three.
+func (m *Model) SetSingle(single bool) {
+	if single == m.single {
+		return
+	}
+	m.single = single
 	m.rebuild()
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
@@ -31,12 +32,12 @@ func detail() *Detail {
 func newReview() Model {
 	th, msgs := theme.Plain(), i18n.French()
 	keys := keymap.New(msgs.Keys)
-	return New(&th, &msgs, &keys)
+	return New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 }
 
 func TestFlagsAndScopesAreShown(t *testing.T) {
 	m := newReview()
-	m.SetSize(150, 40, false)
+	m.SetSize(150, 40)
 	m.SetDetail(detail())
 	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
 	for _, want := range []string{
@@ -58,7 +59,7 @@ func TestFlagsAndScopesAreShown(t *testing.T) {
 
 func TestPanesScrollOnTheirOwn(t *testing.T) {
 	m := newReview()
-	m.SetSize(90, 12, false)
+	m.SetSize(90, 12)
 	d := detail()
 	d.Request.Description = strings.Repeat("Une longue description. ", 80)
 	m.SetDetail(d)
@@ -84,8 +85,8 @@ func keyJ() tea.KeyPressMsg { return tea.KeyPressMsg{Code: 'j', Text: "j"} }
 func TestEnglishReviewHasNoFrenchSpacing(t *testing.T) {
 	th, msgs := theme.Plain(), i18n.English()
 	keys := keymap.New(msgs.Keys)
-	m := New(&th, &msgs, &keys)
-	m.SetSize(150, 60, false)
+	m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
+	m.SetSize(150, 60)
 	m.SetDetail(detail())
 	view := strings.Join(m.View(time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)), "\n")
 	for _, want := range []string{"Status: submitted", "Terms accepted: no"} {
@@ -111,8 +112,8 @@ func TestHeaderNamesStatusAndFirstSubmission(t *testing.T) {
 		{i18n.French(), "D1042 · API Particulier · Ville de Lyon · Statut : soumise · déposée le 30/09/2025, resoumise il y a 12 j"},
 	} {
 		th, keys := theme.Plain(), keymap.New(tc.msgs.Keys)
-		m := New(&th, &tc.msgs, &keys)
-		m.SetSize(150, 40, false)
+		m := New(component.Env{Theme: &th, Msgs: &tc.msgs, Keys: &keys})
+		m.SetSize(150, 40)
 		d := detail()
 		d.FirstSubmittedAt = &first
 		m.SetDetail(d)
@@ -135,7 +136,7 @@ func TestLinksAreNeverSplit(t *testing.T) {
 	now := time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)
 
 	m := newReview()
-	m.SetSize(150, 40, false)
+	m.SetSize(150, 40)
 	m.SetDetail(d)
 	view := m.View(now)
 	if !hasLine(view, "Lien : "+legifrance) {
@@ -152,8 +153,8 @@ func TestLinksAreNeverSplit(t *testing.T) {
 
 	coloured, msgs := theme.New(true), i18n.French()
 	keys := keymap.New(msgs.Keys)
-	c := New(&coloured, &msgs, &keys)
-	c.SetSize(150, 40, false)
+	c := New(component.Env{Theme: &coloured, Msgs: &msgs, Keys: &keys})
+	c.SetSize(150, 40)
 	c.SetDetail(d)
 	want := "\x1b]8;;" + legifrance + "\x07" + legifrance + "\x1b]8;;\x07"
 	if text := strings.Join(c.View(now), "\n"); !strings.Contains(text, want) {
@@ -173,8 +174,8 @@ func TestApplicantLinksThatFoolAreNotFollowable(t *testing.T) {
 		d.Request.LegalBasis.URL = u
 		coloured, msgs := theme.New(true), i18n.French()
 		keys := keymap.New(msgs.Keys)
-		m := New(&coloured, &msgs, &keys)
-		m.SetSize(150, 40, false)
+		m := New(component.Env{Theme: &coloured, Msgs: &msgs, Keys: &keys})
+		m.SetSize(150, 40)
 		m.SetDetail(d)
 		text := strings.Join(m.View(time.Now()), "\n")
 		if strings.Contains(text, "\x1b]8;") || strings.Contains(text, "Lien : https") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -25,9 +26,10 @@ type Model struct {
 	msgs  *i18n.Messages
 }
 
-// New returns a status bar; hasSyncer is false when nothing syncs.
-func New(th *theme.Theme, msgs *i18n.Messages, hasSyncer bool) Model {
-	return Model{theme: th, msgs: msgs, hasSyncer: hasSyncer}
+// New returns a status bar drawn with env; hasSyncer is false when
+// nothing syncs.
+func New(env component.Env, hasSyncer bool) Model {
+	return Model{theme: env.Theme, msgs: env.Msgs, hasSyncer: hasSyncer}
 }
 
 // SetTheme changes the styles.

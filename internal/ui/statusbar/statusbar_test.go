@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -34,7 +35,7 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			th, msgs := theme.Plain(), i18n.French()
-			m := New(&th, &msgs, tc.hasSyncer)
+			m := New(component.Env{Theme: &th, Msgs: &msgs}, tc.hasSyncer)
 			m.SetWidth(160)
 			m.SetUser(instruct.User{Name: "Marie Dupont", Roles: []instruct.Grant{{Definition: "api_particulier", Role: instruct.RoleInstructor}}}, []instruct.Definition{{ID: "api_particulier", Name: "API Particulier"}})
 			if tc.status != nil {

@@ -7,12 +7,14 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/instruct-dev/instruct/internal/compare"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
@@ -41,9 +43,23 @@ type Model struct {
 	keys  *keymap.KeyMap
 }
 
-// New returns an empty history.
-func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{theme: th, msgs: msgs, keys: keys}
+var _ component.Component = (*Model)(nil)
+
+// New returns an empty history, drawn and driven with env.
+func New(env component.Env) Model {
+	return Model{theme: env.Theme, msgs: env.Msgs, keys: env.Keys}
+}
+
+// ShortHelp returns the history's keys for the help line.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Up, k.Down, k.Close, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit}
+}
+
+// FullHelp returns every key of the history, in groups.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{append(k.Nav(), k.Close, k.Copy), k.Decisions(), {k.Help, k.Quit}}
 }
 
 // SetTheme changes the styles.
@@ -152,8 +168,9 @@ func (m Model) CommentInView() (instruct.Event, bool) {
 // Scroll scrolls by delta lines.
 func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 
-// View draws the history's box.
-func (m Model) View() []string {
+// View draws the history's box. It shows dates, not ages: the time is
+// not needed.
+func (m Model) View(time.Time) []string {
 	st := m.theme.Box(true)
 	return frame.BoxExact(st, m.title(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }

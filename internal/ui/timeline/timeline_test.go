@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/component"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
@@ -23,7 +24,7 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	}
 	th, msgs := theme.Plain(), i18n.French()
 	keys := keymap.New(msgs.Keys)
-	m := New(&th, &msgs, &keys)
+	m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 	m.SetSize(100, 40)
 	m.SetEvents(1042, events, instruct.Definition{})
 	text := strings.Join(m.Lines(), "\n")
@@ -68,10 +69,10 @@ func TestTimesInTheReviewersZone(t *testing.T) {
 		}
 		th, msgs := theme.Plain(), i18n.For(tc.lang).InZone(loc)
 		keys := keymap.New(msgs.Keys)
-		m := New(&th, &msgs, &keys)
+		m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 		m.SetSize(100, 20)
 		m.SetEvents(1042, events, instruct.Definition{})
-		screen := strings.Join(m.View(), "\n")
+		screen := strings.Join(m.View(time.Time{}), "\n")
 		for _, want := range tc.want {
 			if !strings.Contains(screen, want) {
 				t.Errorf("%s, %s: the history lacks %q:\n%s", tc.zone, tc.lang, want, screen)
@@ -82,7 +83,7 @@ func TestTimesInTheReviewersZone(t *testing.T) {
 
 func newTimeline(msgs i18n.Messages, w, h int) Model {
 	th, keys := theme.Plain(), keymap.New(msgs.Keys)
-	m := New(&th, &msgs, &keys)
+	m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
 	m.SetSize(w, h)
 	return m
 }
@@ -105,13 +106,13 @@ func history(n int) []instruct.Event {
 func TestHistoryOpensAtTheLatestEvent(t *testing.T) {
 	m := newTimeline(i18n.English(), 80, 12)
 	m.SetEvents(1042, history(20), instruct.Definition{})
-	view := strings.Join(m.View(), "\n")
+	view := strings.Join(m.View(time.Time{}), "\n")
 	if !strings.Contains(view, "Dernier événement.") || strings.Contains(view, "Message numéro A") {
 		t.Errorf("the history does not open at its latest event:\n%s", view)
 	}
 	m.scroll.Top()
 	m.ShowLatest()
-	if view := strings.Join(m.View(), "\n"); !strings.Contains(view, "Dernier événement.") {
+	if view := strings.Join(m.View(time.Time{}), "\n"); !strings.Contains(view, "Dernier événement.") {
 		t.Errorf("ShowLatest does not show the latest event:\n%s", view)
 	}
 }
@@ -161,7 +162,7 @@ func TestWordDiffReadsWithoutHue(t *testing.T) {
 	}
 	msgs, keys := i18n.English(), keymap.New(i18n.English().Keys)
 	coloured := theme.New(true)
-	m := New(&coloured, &msgs, &keys)
+	m := New(component.Env{Theme: &coloured, Msgs: &msgs, Keys: &keys})
 	m.SetSize(200, 30)
 	m.SetEvents(1042, events, instruct.Definition{})
 	text := strings.Join(m.Lines(), "\n")
