@@ -46,12 +46,14 @@ const (
 	KindArchive        Kind = "archive"
 	KindNote           Kind = "note"
 	KindMessage        Kind = "message"
+	KindClaim          Kind = "claim"
+	KindRelease        Kind = "release"
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindCreate, KindUpdate, KindSubmit, KindApprove, KindRefuse,
-		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage}
+		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage, KindClaim, KindRelease}
 }
 
 // DecisionKinds returns the kinds a reviewer may post as a decision.
@@ -71,6 +73,9 @@ func (k Kind) IsDecision() bool {
 
 // IsNote reports whether k is an internal note or a message to the applicant.
 func (k Kind) IsNote() bool { return k == KindNote || k == KindMessage }
+
+// IsClaim reports whether k takes or releases a request (see Claim).
+func (k Kind) IsClaim() bool { return k == KindClaim || k == KindRelease }
 
 // NeedsComment reports whether an event of kind k must carry a non-blank
 // comment: refusals, requests for changes and revocations become the
