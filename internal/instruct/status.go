@@ -77,6 +77,10 @@ func (k Kind) IsNote() bool { return k == KindNote || k == KindMessage }
 // IsClaim reports whether k takes or releases a request (see Claim).
 func (k Kind) IsClaim() bool { return k == KindClaim || k == KindRelease }
 
+// ChangesVersion reports whether an event of kind k moves the request's
+// version: everything but notes, messages, claims and releases.
+func (k Kind) ChangesVersion() bool { return !k.IsNote() && !k.IsClaim() }
+
 // NeedsComment reports whether an event of kind k must carry a non-blank
 // comment: refusals, requests for changes and revocations become the
 // message sent to the applicant; notes and messages are nothing else.
@@ -104,11 +108,11 @@ var transitions = map[Kind]struct {
 
 // Transition returns the status a request in status from reaches when an
 // event of kind k is applied, or an invalid_transition error. Kinds that
-// don't change the status (notes, messages, updates) return from unchanged,
+// don't change the status (notes, messages, claims, updates) return from unchanged,
 // updates only where the applicant may still edit.
 func Transition(from Status, k Kind) (Status, error) {
 	switch k {
-	case KindNote, KindMessage:
+	case KindNote, KindMessage, KindClaim, KindRelease:
 		return from, nil
 	case KindUpdate:
 		if from == StatusDraft || from == StatusChangesRequested {
