@@ -11,11 +11,18 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
-// tabStatuses are the status tabs, in order; the last tab, "All", has none.
+// tabStatuses are the status tabs, in order; the two last tabs, "All"
+// and "Mine", have none.
 func tabStatuses() []instruct.Status {
 	return []instruct.Status{instruct.StatusSubmitted, instruct.StatusChangesRequested,
 		instruct.StatusValidated, instruct.StatusRefused}
 }
+
+// tabCount is the number of tabs: the statuses, All and Mine.
+func tabCount() int { return len(tabStatuses()) + 2 }
+
+// mineTab reports whether tab is Mine.
+func mineTab(tab int) bool { return tab == len(tabStatuses())+1 }
 
 // queueQuery returns the cache query for the current tab, search, filter
 // and sort.
@@ -23,6 +30,12 @@ func (m Model) queueQuery() instruct.QueueQuery {
 	q := instruct.QueueQuery{Definition: m.query.api, Text: m.query.text, Sort: m.query.sort}
 	if st := tabStatuses(); m.query.tab < len(st) {
 		q.Statuses = []instruct.Status{st[m.query.tab]}
+	}
+	if mineTab(m.query.tab) {
+		q.Mine = "-" // nobody's, until the user is known
+		if m.user != nil {
+			q.Mine = m.user.ID
+		}
 	}
 	return q
 }
@@ -45,12 +58,25 @@ func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
 // countsCmd loads the number of requests per status.
 func (m Model) countsCmd(gen int) tea.Cmd {
 	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
+	q.Mine = ""
+	mineQ := q
+	if m.user != nil {
+		mineQ.Mine = m.user.ID
+	}
 	return func() tea.Msg {
 		counts, err := cache.Counts(ctx, q)
 		if err != nil {
-			err = fmt.Errorf("count queue: %w", err)
+			return countsMsg{gen: gen, err: fmt.Errorf("count queue: %w", err)}
 		}
-		return countsMsg{gen: gen, counts: counts, err: err}
+		msg := countsMsg{gen: gen, counts: counts, mine: -1}
+		if mineQ.Mine != "" {
+			mine, err := cache.Counts(ctx, mineQ)
+			if err != nil {
+				return countsMsg{gen: gen, err: fmt.Errorf("count my requests: %w", err)}
+			}
+			msg.mine = sumCounts(mine)
+		}
+		return msg
 	}
 }
 
@@ -70,6 +96,9 @@ func (m Model) detailCmd(id string) tea.Cmd {
 		ops, err := cache.Operations(ctx, id)
 		if err != nil {
 			return detailMsg{id: id, err: fmt.Errorf("load operations of %s: %w", id, err)}
+		}
+		if err := cache.MarkSeen(ctx, id); err != nil {
+			return detailMsg{id: id, err: fmt.Errorf("mark %s read: %w", id, err)}
 		}
 		d := newDetail(r, defs[r.Definition], ops)
 		d.FirstSubmittedAt = firstSubmission(events)
@@ -170,4 +199,13 @@ func waitSyncCmd(ch <-chan instruct.SyncStatus) tea.Cmd {
 // tickCmd wakes the screen every second, to keep relative times true.
 func tickCmd() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// sumCounts adds the counts of every status.
+func sumCounts(counts map[instruct.Status]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }

@@ -22,6 +22,7 @@ type queueMsg struct {
 type countsMsg struct {
 	gen    int
 	counts map[instruct.Status]int
+	mine   int // the Mine tab's count, -1 when unknown
 	err    error
 }
 

@@ -33,16 +33,19 @@ func (m Model) tabs(short bool) string {
 		total += n
 	}
 	statuses := tabStatuses()
-	for i := range len(statuses) + 1 {
+	for i := range tabCount() {
 		label := m.msgs.TabAll
 		n := total
-		if i < len(statuses) {
+		switch {
+		case i < len(statuses):
 			label, n = m.msgs.Tab(statuses[i]), m.counts[statuses[i]]
 			if short {
 				label = m.msgs.TabShort(statuses[i])
 			}
+		case mineTab(i):
+			label, n = m.claims.TabMine, m.mine
 		}
-		if m.counts != nil {
+		if m.counts != nil && n >= 0 {
 			label += " " + strconv.Itoa(n)
 		}
 		if i == m.query.tab {

@@ -58,7 +58,9 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case definitionsMsg:
 		return m.onDefinitions(msg)
 	case meMsg:
-		return m.onMe(msg), nil
+		// The Mine tab's count needs the user.
+		m = m.onMe(msg)
+		return m, m.countsCmd(m.query.gen)
 	case recordedMsg:
 		return m.onRecorded(msg)
 	case discardedMsg:
@@ -67,6 +69,10 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDraft(msg), nil
 	case draftSavedMsg:
 		return m.onDraftSaved(msg)
+	case claimedMsg:
+		return m.onClaimed(msg)
+	case leftMsg:
+		return m.onLeft(msg)
 	case syncMsg:
 		return m.onSync(msg)
 	case tickMsg:
@@ -122,6 +128,9 @@ func (m Model) onCounts(msg countsMsg) Model {
 		return m
 	}
 	m.counts = msg.counts
+	if msg.mine >= 0 { // counted before the user was known: keep the last count
+		m.mine = msg.mine
+	}
 	return m
 }
 
@@ -133,6 +142,13 @@ func (m Model) onDetail(msg detailMsg) Model {
 	if msg.err != nil {
 		m.fail(msg.err)
 		return m
+	}
+	msg.detail.Claim = msg.detail.Request.Claim
+	if i := m.queue.Index(msg.id); i >= 0 {
+		msg.detail.Claim = m.queue.Items()[i].Claim
+	}
+	if m.user != nil {
+		msg.detail.Me = m.user.ID
 	}
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
@@ -189,6 +205,7 @@ func (m Model) onMe(msg meMsg) Model {
 	}
 	m.user = &msg.user
 	m.status.SetUser(msg.user, m.defs)
+	m.queue.SetView(m.queueView())
 	return m
 }
 
@@ -221,9 +238,9 @@ func (m *Model) fail(err error) {
 }
 
 // mixesStatuses reports whether the queue holds requests of several
-// statuses: the All tab, and search results.
+// statuses: the All and Mine tabs, and search results.
 func (m Model) mixesStatuses() bool {
-	return m.query.tab == len(tabStatuses()) || m.query.text != ""
+	return m.query.tab >= len(tabStatuses()) || m.query.text != ""
 }
 
 // reload runs a changed query (tab, search, filter, sort) as a new
@@ -250,6 +267,7 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	m.query.keepID = keepID
 	m.queue.SetShowStatus(m.mixesStatuses())
 	m.layout()
+	m.queue.SetView(m.queueView())
 	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
 	if m.detailID != "" {
 		cmds = append(cmds, m.detailCmd(m.detailID))

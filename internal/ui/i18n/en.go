@@ -55,6 +55,7 @@ func English() Messages {
 		instruct.KindRefuse: "refused", instruct.KindRequestChanges: "requested changes",
 		instruct.KindRevoke: "revoked", instruct.KindArchive: "archived",
 		instruct.KindNote: "wrote an internal note", instruct.KindMessage: "wrote to the applicant",
+		instruct.KindClaim: "took the request", instruct.KindRelease: "left the request",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
@@ -263,6 +264,7 @@ func English() Messages {
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Copy:  "copy ID or comment",
+			Claim: "take/leave",
 			Close: "close",
 		},
 	}

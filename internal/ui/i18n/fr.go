@@ -55,6 +55,7 @@ func French() Messages {
 		instruct.KindRefuse: "a refusé", instruct.KindRequestChanges: "a demandé des modifications",
 		instruct.KindRevoke: "a révoqué", instruct.KindArchive: "a archivé",
 		instruct.KindNote: "a écrit une note interne", instruct.KindMessage: "a écrit au demandeur",
+		instruct.KindClaim: "a pris la demande", instruct.KindRelease: "a laissé la demande",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
@@ -264,6 +265,7 @@ func French() Messages {
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Copy:  "copier l'ID ou le commentaire",
+			Claim: "prendre/laisser",
 			Close: "fermer",
 		},
 	}

@@ -164,6 +164,7 @@ type KeyHelp struct {
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
+	Claim                                               string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

@@ -20,7 +20,7 @@ func (k KeyMap) nav() []key.Binding {
 }
 
 func (k KeyMap) decide() []key.Binding {
-	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard}
+	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard, k.Claim}
 }
 
 func (k KeyMap) general() []key.Binding {

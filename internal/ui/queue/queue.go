@@ -33,16 +33,34 @@ type Model struct {
 	showStatus     bool
 	empty          string
 
-	apis  map[string]API
-	theme *theme.Theme
-	msgs  *i18n.Messages
-	keys  *keymap.KeyMap
+	// view is what the columns show for the tab and sort in force.
+	view View
+
+	apis   map[string]API
+	theme  *theme.Theme
+	msgs   *i18n.Messages
+	claims i18n.ClaimWords
+	keys   *keymap.KeyMap
+}
+
+// View is what the columns show: Decided shows who made the latest
+// decision and its date (the Approved and Refused tabs) instead of the
+// holder and the age; Sort is the order the list follows, whose time the
+// age column shows (since the last update for SortUpdated, since
+// submission otherwise); Me is the reviewer, whose claims are marked ●.
+type View struct {
+	Decided bool
+	Sort    instruct.Sort
+	Me      string
 }
 
 // New returns an empty queue.
 func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{theme: th, msgs: msgs, keys: keys, focused: true, loading: true, empty: msgs.NoRequests}
+	return Model{theme: th, msgs: msgs, claims: msgs.Claims(), keys: keys, focused: true, loading: true, empty: msgs.NoRequests}
 }
+
+// SetView sets what the columns show.
+func (m *Model) SetView(v View) { m.view = v }
 
 // SetTheme changes the styles.
 func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }

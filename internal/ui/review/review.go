@@ -42,6 +42,11 @@ type Detail struct {
 	// FirstSubmittedAt is when the request was first submitted, from its
 	// history; nil when the history has no submission.
 	FirstSubmittedAt *time.Time
+	// Claim is who holds the request as the reviewer sees it (their own
+	// claim waiting to sync laid over), nil for nobody; Me is the
+	// reviewer's user ID.
+	Claim *instruct.Claim
+	Me    string
 }
 
 // Model is the review of the selected request.
@@ -55,14 +60,15 @@ type Model struct {
 	flags         []string
 	conflict      []string
 
-	theme *theme.Theme
-	msgs  *i18n.Messages
-	keys  *keymap.KeyMap
+	theme  *theme.Theme
+	msgs   *i18n.Messages
+	claims i18n.ClaimWords
+	keys   *keymap.KeyMap
 }
 
 // New returns a review showing nothing yet.
 func New(th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{theme: th, msgs: msgs, keys: keys}
+	return Model{theme: th, msgs: msgs, claims: msgs.Claims(), keys: keys}
 }
 
 // SetTheme changes the styles.
@@ -187,7 +193,8 @@ func (m Model) paneHeight() int {
 	return max(3, h)
 }
 
-// conflictLines draws the reviewer's refused decision, if any.
+// conflictLines draws the reviewer's refused decision, if any (a claim
+// another reviewer took first shows in the header).
 func (m Model) conflictLines() []string {
 	if m.detail == nil || m.detail.Op == nil || !conflict.Needs(*m.detail.Op) {
 		return nil
