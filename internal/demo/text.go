@@ -18,7 +18,7 @@ type texts struct {
 	// answers are the applicants' messages after a request for changes.
 	answers       []string
 	closings      []string
-	unknownScopes    map[string][]string
+	unknownScopes map[string][]string
 }
 
 func newTexts() texts {
