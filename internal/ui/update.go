@@ -145,11 +145,15 @@ func (m Model) onDetail(msg detailMsg) Model {
 	}
 	msg.detail.Claim = msg.detail.Request.Claim
 	if i := m.queue.Index(msg.id); i >= 0 {
-		msg.detail.Claim = m.queue.Items()[i].Claim
+		it := m.queue.Items()[i]
+		msg.detail.Claim = it.Claim
+		it.Unread = false // loading the detail marked its messages read
+		m.queue.SetItem(it)
 	}
 	if m.user != nil {
 		msg.detail.Me = m.user.ID
 	}
+	msg.detail.Now = m.now
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
 	m.offerConflict()

@@ -47,6 +47,9 @@ type Detail struct {
 	// reviewer's user ID.
 	Claim *instruct.Claim
 	Me    string
+	// Now is when the detail was loaded, which says "since 10:05" today
+	// and "since 2026-03-02" before.
+	Now time.Time
 }
 
 // Model is the review of the selected request.

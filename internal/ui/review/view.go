@@ -10,12 +10,16 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 )
 
-// flagLines draws the flags under the header, one per line.
+// flagLines draws under the header who holds the request, then the
+// flags, one per line.
 func (m Model) flagLines() []string {
 	if m.detail == nil {
 		return nil
 	}
 	var lines []string
+	if held := m.held(m.detail.Now); held != "" {
+		lines = append(lines, m.theme.Accent.Paint(frame.Fit(held, m.width)))
+	}
 	for _, f := range m.detail.Flags {
 		text := m.msgs.Flag(f, m.detail.Request, m.detail.Unknown)
 		lines = append(lines, m.theme.Flag.Paint(frame.Fit("⚑ "+text, m.width)))
@@ -58,9 +62,6 @@ func (m Model) title(now time.Time) string {
 	}
 	if due := m.due(now); due != "" {
 		parts = append(parts, due)
-	}
-	if held := m.held(now); held != "" {
-		parts = append(parts, held)
 	}
 	if op := m.detail.Op; op != nil && op.State != instruct.OpAccepted {
 		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.OpOf(op.State, op.Kind))
