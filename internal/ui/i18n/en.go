@@ -61,6 +61,7 @@ func English() Messages {
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
 		instruct.KindRequestChanges: "Request changes", instruct.KindNote: "Internal note",
 		instruct.KindRevoke: "Revoke", instruct.KindArchive: "Archive", instruct.KindMessage: "Message",
+		instruct.KindClaim: "Take", instruct.KindRelease: "Leave",
 		instruct.KindCreate: "Create", instruct.KindUpdate: "Update", instruct.KindSubmit: "Submit",
 	}
 	infinitive := map[instruct.Kind]string{

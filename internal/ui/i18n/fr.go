@@ -61,6 +61,7 @@ func French() Messages {
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
 		instruct.KindRequestChanges: "Demander des modifications", instruct.KindNote: "Note interne",
 		instruct.KindRevoke: "Révoquer", instruct.KindArchive: "Archiver", instruct.KindMessage: "Message",
+		instruct.KindClaim: "Prendre", instruct.KindRelease: "Laisser",
 		instruct.KindCreate: "Créer", instruct.KindUpdate: "Modifier", instruct.KindSubmit: "Soumettre",
 	}
 	infinitive := map[instruct.Kind]string{
