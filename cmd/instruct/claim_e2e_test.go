@@ -41,7 +41,7 @@ func TestTUIClaimsInTmux(t *testing.T) {
 	scr.keys("C")
 	scr.waitText(claims.Taken(free.ID))
 	scr.waitFor(free.ID+" marked ● in the queue and held by the reviewer in the header", func(s string) bool {
-		return strings.Contains(lineWith(s, selected+free.ID), "●") && strings.Contains(s, "· ● vous l’avez prise")
+		return strings.Contains(lineWith(s, selected+free.ID), "●") && strings.Contains(s, "● vous l’avez prise depuis")
 	})
 	scr.waitFor(free.ID+" synced: no longer pending", func(s string) bool {
 		row := lineWith(s, selected+free.ID)
