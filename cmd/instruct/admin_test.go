@@ -160,7 +160,8 @@ func TestAdminUserRolesResyncsAndHidesTheDefinition(t *testing.T) {
 	if _, err := lea.Changes(ctx, cursor, 0); instruct.ErrorCode(err) != instruct.CodeCursorExpired {
 		t.Errorf("GET /changes with the cursor from before the role change = %v, want 410 cursor_expired", err)
 	}
-	_, err := lea.Decide(ctx, uuid.NewString(), submitted[1], requestOf(t, reporterOf(t, srv), submitted[1]).Version,
+	id := mustID(t, submitted[1])
+	_, err := lea.Decide(ctx, uuid.NewString(), id, requestOf(t, reporterOf(t, srv), id).Version,
 		api.DecisionInput{Kind: instruct.KindApprove})
 	if instruct.ErrorCode(err) != instruct.CodeNotFound {
 		t.Errorf("POST a decision on %s (api_particulier) after the role was removed = %v, want 404 not_found", submitted[1], err)
@@ -177,7 +178,7 @@ func TestAdminUserRolesResyncsAndHidesTheDefinition(t *testing.T) {
 		t.Errorf("the cache after the resync lost the api_entreprise requests Léa still reviews")
 	}
 	for _, id := range submitted[:2] {
-		if r := requestOf(t, reporterOf(t, srv), id); r.Status != instruct.StatusSubmitted {
+		if r := requestOf(t, reporterOf(t, srv), mustID(t, id)); r.Status != instruct.StatusSubmitted {
 			t.Errorf("%s on the server is %s after Léa lost her role, want still submitted", id, r.Status)
 		}
 	}
@@ -206,7 +207,7 @@ func cachedIDs(t *testing.T, box *sandbox, flags []string, def, status string) [
 		if r.Definition != def {
 			t.Fatalf("ls --definition %s listed %s of %s", def, r.ID, r.Definition)
 		}
-		ids = append(ids, r.ID)
+		ids = append(ids, r.ID.String())
 	}
 	return ids
 }

@@ -15,7 +15,7 @@ import (
 
 // plainRequest returns request id of API Particulier in status, submitted
 // and last changed at the times given.
-func plainRequest(id string, status instruct.Status, submitted, changed time.Time) instruct.Request {
+func plainRequest(id instruct.RequestID, status instruct.Status, submitted, changed time.Time) instruct.Request {
 	return instruct.Request{ID: id, Definition: "api_particulier", Status: status, Version: 3,
 		Title: "Cantine scolaire", Organization: instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
 		Applicant: instruct.Person{Name: "Agnès Lambert", Email: "agnes.lambert@mairie-lyon.fr"},
@@ -49,7 +49,7 @@ func TestListAndShowFromACacheAlone(t *testing.T) {
 	cache := box.path("cache.db")
 	day := 24 * time.Hour
 	now := time.Now()
-	seedCache(t, cache, plainRequest("D1", instruct.StatusSubmitted, now.Add(-3*day), now.Add(-3*day)))
+	seedCache(t, cache, plainRequest(1, instruct.StatusSubmitted, now.Add(-3*day), now.Add(-3*day)))
 
 	if ls := box.must("ls", "--cache", cache); !strings.Contains(ls.stdout, "D1") {
 		t.Errorf("ls --cache lacks D1:\n%s", ls.stdout)
@@ -79,7 +79,7 @@ func TestListRefusesAnUnknownDefinitionOrStatus(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
 	now := time.Now()
-	seedCache(t, cache, plainRequest("D1", instruct.StatusSubmitted, now, now))
+	seedCache(t, cache, plainRequest(1, instruct.StatusSubmitted, now, now))
 	seedCatalogue(t, cache)
 
 	res := box.run("ls", "--cache", cache, "--definition", "api_particuliers")
@@ -104,9 +104,9 @@ func TestListShowsWhenRequestsWereDecided(t *testing.T) {
 	day := 24 * time.Hour
 	now := time.Now()
 	seedCache(t, cache,
-		plainRequest("D1", instruct.StatusSubmitted, now.Add(-40*day-time.Hour), now.Add(-40*day-time.Hour)),
-		plainRequest("D2", instruct.StatusRefused, now.Add(-60*day-time.Hour), now.Add(-2*day-time.Hour)),
-		plainRequest("D3", instruct.StatusValidated, now.Add(-10*day-time.Hour), now.Add(-5*time.Hour-time.Minute)))
+		plainRequest(1, instruct.StatusSubmitted, now.Add(-40*day-time.Hour), now.Add(-40*day-time.Hour)),
+		plainRequest(2, instruct.StatusRefused, now.Add(-60*day-time.Hour), now.Add(-2*day-time.Hour)),
+		plainRequest(3, instruct.StatusValidated, now.Add(-10*day-time.Hour), now.Add(-5*time.Hour-time.Minute)))
 
 	ls := box.must("ls", "--cache", cache)
 	table := parseTable(t, ls.stdout)

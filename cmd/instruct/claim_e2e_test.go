@@ -20,14 +20,14 @@ func TestTUIClaimsInTmux(t *testing.T) {
 	var free, held instruct.Request
 	for _, r := range listRequests(t, marie, instruct.StatusSubmitted, "api_particulier") {
 		switch {
-		case r.Claim == nil && free.ID == "":
+		case r.Claim == nil && free.ID == 0:
 			free = r
-		case r.Claim != nil && r.Claim.User.ID != demo.InstructorID && held.ID == "":
+		case r.Claim != nil && r.Claim.User.ID != demo.InstructorID && held.ID == 0:
 			held = r
 		}
 	}
-	if free.ID == "" || held.ID == "" {
-		t.Fatalf("the demo has no free (%q) or colleague-held (%q) submitted request of API Particulier", free.ID, held.ID)
+	if free.ID == 0 || held.ID == 0 {
+		t.Fatalf("the demo has no free (%q) or colleague-held (%s) submitted request of API Particulier", free.ID, held.ID)
 	}
 	box := newSandbox(t)
 	cache := box.path("cache.db")
@@ -35,16 +35,17 @@ func TestTUIClaimsInTmux(t *testing.T) {
 	scr := startScreen(t, box, 160, 45, tuiArgs(srv, t, cache)...)
 	fr := i18n.French()
 	claims := fr.Claims()
+	freeID, heldID := free.ID.String(), held.ID.String()
 
-	openBySearch(scr, fr, free.ID)
-	scr.waitText(free.ID + " · ")
+	openBySearch(scr, fr, freeID)
+	scr.waitText(freeID + " · ")
 	scr.keys("C")
-	scr.waitText(claims.Taken(free.ID))
-	scr.waitFor(free.ID+" marked ● in the queue and held by the reviewer in the header", func(s string) bool {
-		return strings.Contains(lineWith(s, selected+free.ID), "●") && strings.Contains(s, "● vous l’avez prise depuis")
+	scr.waitText(claims.Taken(freeID))
+	scr.waitFor(freeID+" marked ● in the queue and held by the reviewer in the header", func(s string) bool {
+		return strings.Contains(lineWith(s, selected+freeID), "●") && strings.Contains(s, "● vous l’avez prise depuis")
 	})
-	scr.waitFor(free.ID+" synced: no longer pending", func(s string) bool {
-		row := lineWith(s, selected+free.ID)
+	scr.waitFor(freeID+" synced: no longer pending", func(s string) bool {
+		row := lineWith(s, selected+freeID)
 		return row != "" && !strings.Contains(row, pendingMark)
 	})
 	if n := countKind(eventsOf(t, marie, free.ID), instruct.KindClaim); n != 1 {
@@ -57,10 +58,10 @@ func TestTUIClaimsInTmux(t *testing.T) {
 
 	scr.keys("/")
 	scr.keys("C-u")
-	scr.typeText(held.ID)
-	scr.waitText(fr.QueueTitle(1), selected+held.ID)
+	scr.typeText(heldID)
+	scr.waitText(fr.QueueTitle(1), selected+heldID)
 	scr.keys("Enter", "C")
-	scr.waitText(held.Claim.User.Name+" a pris "+held.ID+" depuis", "seul un responsable")
+	scr.waitText(held.Claim.User.Name+" a pris "+heldID+" depuis", "seul un responsable")
 	if got := requestOf(t, marie, held.ID); !got.Claim.HeldBy(held.Claim.User.ID) {
 		t.Errorf("after C on %s the server has it held by %+v, want %s still", held.ID, got.Claim, held.Claim.User.Name)
 	}

@@ -227,7 +227,7 @@ func TestLoginStoresAPrivateConfig(t *testing.T) {
 		t.Errorf("cache files under the user cache dir = %v, want one", caches)
 	}
 	req := pickSubmitted(t, srv.client(t, demo.InstructorID), "api_particulier")
-	if ls := box.must("ls", "--status", "submitted"); !strings.Contains(ls.stdout, req.ID) {
+	if ls := box.must("ls", "--status", "submitted"); !strings.Contains(ls.stdout, req.ID.String()) {
 		t.Errorf("ls after login and sync lacks %s:\n%s", req.ID, ls.stdout)
 	}
 
@@ -255,16 +255,16 @@ func TestListAndShowNeutraliseHostileText(t *testing.T) {
 	box.must(append([]string{"sync"}, flags...)...)
 
 	ls := box.must(append([]string{"ls", "--definition", "api_particulier"}, flags...)...)
-	show := box.must(append([]string{"show", req.ID}, flags...)...)
+	show := box.must(append([]string{"show", req.ID.String()}, flags...)...)
 	lsJSON := box.must(append([]string{"ls", "--json"}, flags...)...)
-	showJSON := box.must(append([]string{"show", req.ID, "--json"}, flags...)...)
+	showJSON := box.must(append([]string{"show", req.ID.String(), "--json"}, flags...)...)
 	for name, out := range map[string]string{"ls": ls.stdout, "show": show.stdout, "ls --json": lsJSON.stdout, "show --json": showJSON.stdout} {
 		if r, at := rawControl(out); at >= 0 {
 			t.Errorf("%s output holds the raw control %U at byte %d", name, r, at)
 		}
 	}
 	for name, out := range map[string]string{"ls": ls.stdout, "show": show.stdout} {
-		if !strings.Contains(out, req.ID) || !strings.Contains(out, "^[") {
+		if !strings.Contains(out, req.ID.String()) || !strings.Contains(out, "^[") {
 			t.Errorf("%s output lacks %s with its ESC shown as ^[:\n%s", name, req.ID, out)
 		}
 	}
@@ -275,7 +275,7 @@ func TestListAndShowNeutraliseHostileText(t *testing.T) {
 	}
 	found := false
 	for _, it := range listed {
-		if it.ID == req.ID {
+		if it.ID == req.ID.String() {
 			found = it.Title == title && it.Organization == org
 		}
 	}

@@ -228,20 +228,24 @@ func runDecide(ctx context.Context, e *env, args []string) error {
 
 // decideArgs takes the ID and the decision from the front of args, so
 // flags may follow them.
-func decideArgs(args []string) (string, instruct.Kind, []string, error) {
+func decideArgs(args []string) (instruct.RequestID, instruct.Kind, []string, error) {
 	if len(args) >= 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		return "", "", args, nil
+		return 0, "", args, nil
 	}
 	if len(args) < 2 || strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[1], "-") {
-		return "", "", nil, usageError{errors.New("usage: instruct decide ID approve|refuse|request_changes --comment TEXT")}
+		return 0, "", nil, usageError{errors.New("usage: instruct decide ID approve|refuse|request_changes --comment TEXT")}
 	}
 	kind := instruct.Kind(args[1])
 	switch kind {
 	case instruct.KindApprove, instruct.KindRefuse, instruct.KindRequestChanges, instruct.KindRevoke, instruct.KindArchive:
 	default:
-		return "", "", nil, usageError{fmt.Errorf("%q is not a decision: use approve, refuse or request_changes (or revoke, archive)", args[1])}
+		return 0, "", nil, usageError{fmt.Errorf("%q is not a decision: use approve, refuse or request_changes (or revoke, archive)", args[1])}
 	}
-	return args[0], kind, args[2:], nil
+	id, err := instruct.ParseRequestIDInput(args[0])
+	if err != nil {
+		return 0, "", nil, fmt.Errorf("decide: %w", err)
+	}
+	return id, kind, args[2:], nil
 }
 
 // writeJSON writes v as indented JSON whose strings carry no C1 control

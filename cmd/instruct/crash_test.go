@@ -137,7 +137,7 @@ func (r *crashRun) nextAttempt() *attempt {
 	if req.Status == instruct.StatusSubmitted {
 		kinds = append(kinds, instruct.KindRequestChanges)
 	}
-	a := attempt{id: req.ID, kind: kinds[r.rng.IntN(len(kinds))],
+	a := attempt{id: req.ID.String(), kind: kinds[r.rng.IntN(len(kinds))],
 		comment: fmt.Sprintf("Décision n° %d du test de crash sur %s.", len(r.tried)+1, req.ID)}
 	r.tried = append(r.tried, a)
 	return &r.tried[len(r.tried)-1]
@@ -207,7 +207,7 @@ func (r *crashRun) checkServer(api *client.Client) {
 	r.t.Helper()
 	landed := 0
 	for _, a := range r.tried {
-		n := countEvents(eventsOf(r.t, api, a.id), a.kind, a.comment)
+		n := countEvents(eventsOf(r.t, api, mustID(r.t, a.id)), a.kind, a.comment)
 		landed += n
 		switch {
 		case a.op != "" && n != 1:

@@ -17,10 +17,13 @@ import (
 
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", "try instruct with no set-up: a demo server on loopback, a demo reviewer signed in, the TUI",
-		"instruct demo --lang en")
+		"instruct demo --lang en --tz America/Cayenne")
 	var t tuiFlags
 	t.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := t.resolve(e.getenv); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "instruct-demo-")

@@ -282,8 +282,18 @@ func tail(s string, n int) string {
 	return s[len(s)-n:]
 }
 
+// mustID reads the request ID s as the CLI prints it (D1042).
+func mustID(t *testing.T, s string) instruct.RequestID {
+	t.Helper()
+	id, err := instruct.ParseRequestID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // eventsOf returns the events of request id through the API.
-func eventsOf(t *testing.T, c *client.Client, id string) []instruct.Event {
+func eventsOf(t *testing.T, c *client.Client, id instruct.RequestID) []instruct.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -295,7 +305,7 @@ func eventsOf(t *testing.T, c *client.Client, id string) []instruct.Event {
 }
 
 // requestOf returns request id through the API.
-func requestOf(t *testing.T, c *client.Client, id string) instruct.Request {
+func requestOf(t *testing.T, c *client.Client, id instruct.RequestID) instruct.Request {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

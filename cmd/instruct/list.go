@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/cells"
+	"github.com/instruct-dev/instruct/internal/compare"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/store"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+	"github.com/instruct-dev/instruct/internal/ui/theme"
+	"github.com/instruct-dev/instruct/internal/ui/timeline"
 )
 
 func runList(ctx context.Context, e *env, args []string) error {
@@ -24,7 +27,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 	clientFlags(fs, &s)
 	status := fs.String("status", "", "keep one status: draft, submitted, changes_requested, validated, refused, revoked, archived")
 	def := fs.String("definition", "", "keep one API, such as api_particulier")
-	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail and scopes")
+	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail, scopes and who decided")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -89,15 +92,15 @@ func joinStatuses(statuses []instruct.Status) string {
 
 // listedRequest is one request of "ls --json".
 type listedRequest struct {
-	ID           string           `json:"id"`
-	Definition   string           `json:"definition"`
-	Status       instruct.Status  `json:"status"`
-	Version      int64            `json:"version"`
-	Title        string           `json:"title"`
-	Organization string           `json:"organization"`
-	SubmittedAt  *time.Time       `json:"submitted_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
-	Pending      instruct.OpState `json:"pending,omitempty"`
+	ID           instruct.RequestID `json:"id"`
+	Definition   string             `json:"definition"`
+	Status       instruct.Status    `json:"status"`
+	Version      int64              `json:"version"`
+	Title        string             `json:"title"`
+	Organization string             `json:"organization"`
+	SubmittedAt  *time.Time         `json:"submitted_at"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+	Pending      instruct.OpState   `json:"pending,omitempty"`
 }
 
 func queueJSON(items []instruct.QueueItem) []listedRequest {
@@ -127,7 +130,7 @@ func printQueue(w io.Writer, items []instruct.QueueItem, now time.Time) error {
 		if it.Op != "" {
 			status += " (" + string(it.Op) + ")"
 		}
-		rows = append(rows, []string{it.ID, status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
+		rows = append(rows, []string{it.ID.String(), status, it.Definition, ago(it.SubmittedAt), ago(decidedAt(it)),
 			cells.Truncate(it.Organization, 40), cells.Truncate(it.Title, 60)})
 	}
 	return printTable(w, rows)
@@ -169,21 +172,42 @@ func printTable(w io.Writer, rows [][]string) error {
 	return bw.Flush()
 }
 
+// printChanges prints the fields a diff changed, as the TUI's history
+// draws them without colour, in English, under heading if it is not "".
+func printChanges(w io.Writer, msgs *i18n.Messages, heading string, fields []compare.Field) {
+	plain := theme.Plain()
+	for _, line := range timeline.Changes(heading, fields, msgs, &plain, showWidth) {
+		fmt.Fprintln(w, strings.TrimRight("    "+line, " "))
+	}
+}
+
+// showWidth is wider than any change (a sanitised value is at most
+// sanitize.MaxLine cells): show prints each change on one line, for grep.
+const showWidth = 4 * sanitize.MaxLine
+
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "show", "show one request with its events from the local cache",
 		"instruct show D1042 --json")
 	var s settings
 	clientFlags(fs, &s)
 	asJSON := fs.Bool("json", false, "print JSON")
+	tz := fs.String("tz", "", zoneFlagHelp)
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if err := parse(fs, args); err != nil {
 			return err
 		}
 		return usageError{errors.New("usage: instruct show ID [--json]")}
 	}
-	id := args[0]
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	loc, err := timeZone(*tz, e.getenv)
+	if err != nil {
+		return err
+	}
+	id, err := instruct.ParseRequestIDInput(args[0])
+	if err != nil {
+		return fmt.Errorf("show: %w", err)
 	}
 	st, err := existingCacheFor(ctx, e, &s)
 	if err != nil {
@@ -192,7 +216,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	r, err := st.Request(ctx, id)
 	if err != nil {
-		return fmt.Errorf("show %s: %s", sanitize.Line(id), oneLine(err))
+		return fmt.Errorf("show %s: %s", id, oneLine(err))
 	}
 	events, err := st.Events(ctx, r.ID)
 	if err != nil {
@@ -205,8 +229,22 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
 	}
-	printRequest(e.stdout, r, events, ops)
+	defs, err := st.Definitions(ctx)
+	if err != nil {
+		return err
+	}
+	printRequest(e.stdout, r, definition(defs, r.Definition), events, ops, loc)
 	return nil
+}
+
+// definition returns the definition id of defs, or one of that ID alone.
+func definition(defs []instruct.Definition, id string) instruct.Definition {
+	for _, d := range defs {
+		if d.ID == id {
+			return d
+		}
+	}
+	return instruct.Definition{ID: id}
 }
 
 // shownRequest is the answer of "show --json".
@@ -216,10 +254,12 @@ type shownRequest struct {
 	Operations []instruct.Operation `json:"operations"`
 }
 
-// printRequest prints r with its events and the reviewer's operations,
-// every text of them sanitised.
-func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops []instruct.Operation) {
-	r, events, ops = sanitize.Value(r), sanitize.Value(events), sanitize.Value(ops)
+// printRequest prints r with its events, what each edit and resubmission
+// changed, and the reviewer's operations, every text of them sanitised,
+// times in loc with their offset from UTC and the zone named, as a record
+// needs them. def names the scopes the changes add and remove.
+func printRequest(w io.Writer, r instruct.Request, def instruct.Definition, events []instruct.Event, ops []instruct.Operation, loc *time.Location) {
+	r, def, events, ops = sanitize.Value(r), sanitize.Value(def), sanitize.Value(events), sanitize.Value(ops)
 	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
 	line("Request", fmt.Sprintf("%s (%s, version %d)", r.ID, r.Status, r.Version))
 	line("API", r.Definition)
@@ -231,17 +271,28 @@ func printRequest(w io.Writer, r instruct.Request, events []instruct.Event, ops 
 	line("Scopes", strings.Join(r.Scopes, ", "))
 	line("Retention", fmt.Sprintf("%d months", r.RetentionMonths))
 	fmt.Fprintf(w, "\nDescription\n%s\n", r.Description)
-	fmt.Fprintln(w, "\nHistory")
-	for _, ev := range events {
-		fmt.Fprintf(w, "  %s  %-16s %s\n", ev.At.Format("2006-01-02 15:04"), ev.Kind, ev.Actor.Name)
+	fmt.Fprintf(w, "\nHistory (time zone %s)\n", i18n.ZoneName(loc))
+	resubmissions, english := timeline.Resubmissions(events, def), i18n.English()
+	for i, ev := range events {
+		at := ev.At.In(loc)
+		fmt.Fprintf(w, "  %s %-9s  %-16s %s\n", at.Format("2006-01-02 15:04"), i18n.UTCOffset(at), ev.Kind, ev.Actor.Name)
 		if ev.Comment != "" {
 			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(ev.Comment, "\n", "\n      "))
+		}
+		if ev.Kind == instruct.KindUpdate {
+			printChanges(w, &english, "", compare.Explain(ev.Diff, def))
+		}
+		if fields, ok := resubmissions[i]; ok {
+			printChanges(w, &english, english.ChangedSince, fields)
 		}
 	}
 	for _, op := range ops {
 		fmt.Fprintf(w, "\nYour %s: %s", op.Kind, op.State)
 		if op.Reason != "" {
 			fmt.Fprintf(w, " — %s", strings.ReplaceAll(op.Reason, "\n", " "))
+		}
+		if op.ReasonCode != "" {
+			fmt.Fprintf(w, " (%s)", op.ReasonCode)
 		}
 		fmt.Fprintln(w)
 	}

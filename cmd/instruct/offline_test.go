@@ -25,7 +25,7 @@ func TestOfflineDecisionLandsOnceBackOnline(t *testing.T) {
 	}
 
 	comment := "Les données demandées dépassent la finalité déclarée (hors ligne)."
-	decided := box.run(append([]string{"decide", req.ID, "refuse", "--comment", comment}, flags...)...)
+	decided := box.run(append([]string{"decide", req.ID.String(), "refuse", "--comment", comment}, flags...)...)
 	m := recordedLine.FindStringSubmatch(decided.stdout)
 	if decided.code != 0 || m == nil {
 		t.Fatalf("decide offline = %s, want exit 0 and the decision reported recorded", decided)
@@ -40,7 +40,7 @@ func TestOfflineDecisionLandsOnceBackOnline(t *testing.T) {
 	if reason == "" || strings.Contains(reason, "\n") || !strings.Contains(reason, "reach") {
 		t.Errorf("sync offline said %q on stderr, want one line saying the server is out of reach", reason)
 	}
-	if got := opState(t, box, flags, req.ID, op); got != instruct.OpPending {
+	if got := opState(t, box, flags, req.ID.String(), op); got != instruct.OpPending {
 		t.Errorf("after the failed sync, operation %s is %q, want %q", op, got, instruct.OpPending)
 	}
 
@@ -49,7 +49,7 @@ func TestOfflineDecisionLandsOnceBackOnline(t *testing.T) {
 		t.Fatalf("restart the server on %s: %v", srv.addr, err)
 	}
 	box.must(append([]string{"sync"}, flags...)...)
-	if got := opState(t, box, flags, req.ID, op); got != instruct.OpAccepted {
+	if got := opState(t, box, flags, req.ID.String(), op); got != instruct.OpAccepted {
 		t.Errorf("after the sync back online, operation %s is %q, want %q", op, got, instruct.OpAccepted)
 	}
 	api := restarted.clientWith(srv.token(t, demo.InstructorID))

@@ -28,7 +28,7 @@ func TestServeOnPostgres(t *testing.T) {
 	flags := connFlags(srv.URL, srv.token(t, demo.InstructorID), box.path("cache.db"))
 	box.must(append([]string{"sync"}, flags...)...)
 	comment := "Le cadre juridique cité ne couvre pas le quotient familial."
-	box.must(append([]string{"decide", req.ID, "refuse", "--comment", comment}, flags...)...)
+	box.must(append([]string{"decide", req.ID.String(), "refuse", "--comment", comment}, flags...)...)
 	box.must(append([]string{"sync"}, flags...)...)
 
 	if code := srv.stop(t); code != 0 {

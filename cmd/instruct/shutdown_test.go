@@ -28,7 +28,7 @@ func decisionChain() []instruct.Kind {
 
 // acknowledged is a decision the server answered 201.
 type acknowledged struct {
-	id      string
+	id      instruct.RequestID
 	kind    instruct.Kind
 	comment string
 	seq     int64

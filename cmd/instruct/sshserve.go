@@ -33,19 +33,37 @@ const readModelFile = "read-model/cache.db"
 // sshFlags are the flags of ssh-serve besides the database's.
 type sshFlags struct {
 	addr, data, lang string
-	idle, access     time.Duration
-	demo             bool
-	db               dbFlags
+	tz               string
+	// loc is the zone of --tz, else the server's.
+	loc          *time.Location
+	idle, access time.Duration
+	demo         bool
+	db           dbFlags
 }
 
 func (f *sshFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:2222", "address to listen on for SSH")
 	fs.StringVar(&f.data, "data", "", "directory of the host key and of the sessions' shared read model (default: the --db path + \".ssh\")")
 	fs.StringVar(&f.lang, "lang", "", "fr or en for every session (default: from each client's LANG)")
+	fs.StringVar(&f.tz, "tz", "", "time zone of every session, an IANA name such as Europe/Paris (default: the TZ each client sends, else the server's)")
 	fs.DurationVar(&f.idle, "idle-timeout", sshd.DefaultIdleTimeout, "end a session after this long without a key press")
 	fs.DurationVar(&f.access, "access-check", sshd.DefaultAccessCheck, "how often an open session checks its key and roles are still granted")
 	fs.BoolVar(&f.demo, "demo", false, "seed an empty database with demo users and requests")
 	f.db.register(fs)
+}
+
+// sessionZone picks each session's time zone: fixed, the one --tz named;
+// else the TZ the client sends (ssh's SendEnv TZ) when it names a zone;
+// else server, the zone ssh-serve runs in.
+func sessionZone(fixed bool, server *time.Location) func(getenv func(string) string) *time.Location {
+	return func(getenv func(string) string) *time.Location {
+		if !fixed {
+			if loc, ok := namedZone(getenv("TZ")); ok {
+				return loc
+			}
+		}
+		return server
+	}
 }
 
 // dataDir returns the data directory the flags name.
@@ -84,6 +102,10 @@ func startSSHServe(ctx context.Context, e *env, args []string) (*sshService, err
 	var f sshFlags
 	f.register(fs)
 	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.loc, err = timeZone(f.tz, e.getenv); err != nil {
 		return nil, err
 	}
 	dir, err := f.dataDir()
@@ -160,7 +182,8 @@ func listenSSH(f sshFlags, l *ledger.Ledger, defs []instruct.Definition, model r
 	}
 	srv, err := sshd.New(sshd.Config{Users: l, Model: model, Engine: engine, Reviews: reviews, HostKey: hostKey,
 		Logger: log, IdleTimeout: f.idle, AccessCheck: f.access,
-		Language: func(getenv func(string) string) string { return language(f.lang, getenv) }})
+		Language: func(getenv func(string) string) string { return language(f.lang, getenv) },
+		Zone:     sessionZone(f.tz != "", f.loc)})
 	if err != nil {
 		return nil, nil, errors.Join(err, ln.Close())
 	}

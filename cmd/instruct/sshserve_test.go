@@ -486,7 +486,10 @@ func TestSSHServeInstructorRefusalLandsOnceOnTheServer(t *testing.T) {
 // comment on the server.
 func sshRefusals(tb testing.TB, l *ledger.Ledger, id, comment string) int {
 	tb.Helper()
-	n, _ := instruct.ParseRequestID(id)
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	events, err := l.Events(context.Background(), n)
 	if err != nil {
 		tb.Fatalf("Events(%s) = %v", id, err)
@@ -847,4 +850,21 @@ func TestSSHServeRoleChangeChangesAnOpenSession(t *testing.T) {
 	sshCheckOwnQueue(t, w.svc.ledger, term, agent)
 	sshCheckRights(t, term, agent)
 	w.logs.waitEntry(t, "ssh roles changed", map[string]string{"user": agent.ID})
+}
+
+// TestSSHServeTimeZonePerSession: each session dates the history in the
+// zone its client sends (SendEnv TZ), and names it; --tz sets one zone
+// for every session, whatever the client sends.
+func TestSSHServeTimeZonePerSession(t *testing.T) {
+	history := func(t *testing.T, w *sshWorld, tz, want string) {
+		term := w.dial(t, demo.InstructorID, sshdtest.Options{Env: map[string]string{"TZ": tz}})
+		sshSettle(t, term)
+		term.Press("t")
+		sshWaitText(t, term, "time zone: "+want)
+	}
+	w := startSSHWorld(t)
+	history(t, w, "America/Cayenne", "America/Cayenne")
+	history(t, w, "Europe/Paris", "Europe/Paris")
+	fixed := startSSHWorld(t, "--tz", "UTC")
+	history(t, fixed, "America/Cayenne", "UTC")
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -20,7 +21,18 @@ import (
 // tuiFlags are the flags of the screen itself.
 type tuiFlags struct {
 	lang  string
+	tz    string
 	mouse bool
+	// loc is the zone --tz names, once resolved.
+	loc *time.Location
+}
+
+// resolve checks the flags after parsing: an unknown --tz stops the
+// command before anything starts.
+func (t *tuiFlags) resolve(getenv func(string) string) error {
+	loc, err := timeZone(t.tz, getenv)
+	t.loc = loc
+	return err
 }
 
 func (t *tuiFlags) register(fs interface {
@@ -28,6 +40,7 @@ func (t *tuiFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&t.lang, "lang", "", "fr or en (default: from LANG)")
+	fs.StringVar(&t.tz, "tz", "", zoneFlagHelp)
 	fs.BoolVar(&t.mouse, "mouse", false, "capture the mouse (it blocks selecting text to copy)")
 }
 
@@ -39,6 +52,9 @@ func runTUI(ctx context.Context, e *env, args []string) error {
 	clientFlags(fs, &s)
 	t.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := t.resolve(e.getenv); err != nil {
 		return err
 	}
 	st, fresh, err := openNewCache(ctx, e, &s, ".log")
@@ -75,7 +91,7 @@ func screenOn(ctx context.Context, e *env, st *store.Store, s settings, t tuiFla
 func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger, firstOf string) error {
 	limitMemory(e.getenv)
 	ctx, cancel := context.WithCancel(ctx)
-	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv),
+	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv), Location: t.loc,
 		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx})
 	program := tea.NewProgram(model, tea.WithContext(ctx))
 	var firstErr error // written before done closes

@@ -40,8 +40,8 @@ func TestTUIRefusesARequestInTmux(t *testing.T) {
 	scr := startScreen(t, box, 200, 50, tuiArgs(srv, t, cache)...)
 	fr := i18n.French()
 
-	openBySearch(scr, fr, req.ID)
-	scr.waitCheck("details, legal basis and scopes of "+req.ID+" on one screen", func(screen string) error {
+	openBySearch(scr, fr, req.ID.String())
+	scr.waitCheck("details, legal basis and scopes of "+req.ID.String()+" on one screen", func(screen string) error {
 		return checkWideReview(screen, req, labels)
 	})
 
@@ -51,7 +51,7 @@ func TestTUIRefusesARequestInTmux(t *testing.T) {
 	scr.typeText(comment)
 	scr.waitText(comment)
 	scr.keys("C-s")
-	confirm := fr.Confirm(instruct.KindRefuse, req.ID, req.Organization.Name)
+	confirm := fr.Confirm(instruct.KindRefuse, req.ID.String(), req.Organization.Name)
 	scr.waitText(confirm, fr.ConfirmHint)
 
 	// Enter must not confirm: had it recorded the refusal, the form would
@@ -71,16 +71,16 @@ func TestTUIRefusesARequestInTmux(t *testing.T) {
 	scr.waitText(confirm)
 	srv.pause(t)
 	scr.keys("y")
-	scr.waitText(fr.Recorded(instruct.KindRefuse, req.ID))
+	scr.waitText(fr.Recorded(instruct.KindRefuse, req.ID.String()))
 	scr.keys("Escape")
 	scr.waitText(fr.Keys.NextTab)
 	scr.keys("Tab", "Tab", "Tab") // À instruire → Modifs demandées → Validées → Refusées
-	scr.waitFor(req.ID+" marked pending in the refused tab", func(s string) bool {
-		return strings.Contains(lineWith(s, selected+req.ID), pendingMark)
+	scr.waitFor(req.ID.String()+" marked pending in the refused tab", func(s string) bool {
+		return strings.Contains(lineWith(s, selected+req.ID.String()), pendingMark)
 	})
 	srv.resume(t)
-	scr.waitFor(req.ID+" synced: no longer pending", func(s string) bool {
-		row := lineWith(s, selected+req.ID)
+	scr.waitFor(req.ID.String()+" synced: no longer pending", func(s string) bool {
+		row := lineWith(s, selected+req.ID.String())
 		return row != "" && !strings.Contains(row, pendingMark)
 	})
 
@@ -93,6 +93,40 @@ func TestTUIRefusesARequestInTmux(t *testing.T) {
 	}
 	if got := requestOf(t, marie, req.ID); got.Status != instruct.StatusRefused {
 		t.Errorf("status of %s on the server = %s, want %s", req.ID, got.Status, instruct.StatusRefused)
+	}
+}
+
+// TestTUIWaitingToSyncGoesOnceSent: a decision recorded while the server
+// does not answer says it waits to be sent, in the footer and the status
+// bar; once the server answers and the sync engine has sent it, both go,
+// with no key pressed.
+func TestTUIWaitingToSyncGoesOnceSent(t *testing.T) {
+	requireTmux(t)
+	srv := runDemoServer(t)
+	marie := srv.client(t, demo.InstructorID)
+	req := pickSubmitted(t, marie, "api_entreprise")
+	box := newSandbox(t)
+	cache := box.path("cache.db")
+	firstSync(t, box, srv, cache)
+	scr := startScreen(t, box, 200, 50, tuiArgs(srv, t, cache)...)
+	fr := i18n.French()
+
+	openBySearch(scr, fr, req.ID.String())
+	scr.keys("a")
+	scr.waitText(fr.FormHint(instruct.KindApprove))
+	scr.keys("C-s")
+	scr.waitText(fr.Confirm(instruct.KindApprove, req.ID.String(), req.Organization.Name))
+	srv.pause(t)
+	scr.keys("y")
+	waiting := fr.Recorded(instruct.KindApprove, req.ID.String())
+	scr.waitText(waiting, fr.PendingN(1))
+	srv.resume(t)
+	scr.waitFor("the decision sent: no notice or count of it waiting", func(s string) bool {
+		bar, _, _ := strings.Cut(s, "\n")
+		return !strings.Contains(s, waiting) && !strings.Contains(bar, fr.PendingN(1))
+	})
+	if got := requestOf(t, marie, req.ID); got.Status != instruct.StatusValidated {
+		t.Errorf("status of %s on the server = %s, want %s", req.ID, got.Status, instruct.StatusValidated)
 	}
 }
 
@@ -119,7 +153,7 @@ func TestTUIAt80x24AndAfterResizes(t *testing.T) {
 		t.Errorf("the queue at 80 columns shows the review beside it:\n%s", queue)
 	}
 
-	openBySearch(scr, fr, req.ID)
+	openBySearch(scr, fr, req.ID.String())
 	title, legal := squeeze(req.Title), squeeze(req.LegalBasis.Nature)
 	scr.waitCheck("the details pane alone", func(s string) error {
 		return onePane(s, fr, title, legal)
@@ -147,7 +181,7 @@ func TestTUIAt80x24AndAfterResizes(t *testing.T) {
 		return nil
 	})
 	scr.keys("Escape")
-	scr.waitText(fr.QueueTitle(1), selected+req.ID)
+	scr.waitText(fr.QueueTitle(1), selected+req.ID.String())
 }
 
 // TestTUIFirstRunShowsCatalogueAndUser starts the TUI on an empty cache
@@ -171,7 +205,7 @@ func TestTUIFirstRunShowsCatalogueAndUser(t *testing.T) {
 	scr := startScreen(t, box, 200, 50, tuiArgs(srv, t, box.path("cache.db"))...)
 	scr.waitText(fr.QueueTitle(0))
 	srv.resume(t)
-	openBySearch(scr, fr, req.ID)
+	openBySearch(scr, fr, req.ID.String())
 	scr.waitCheck("the catalogue and the user after the first sync", func(screen string) error {
 		if err := checkWideReview(screen, req, labels); err != nil {
 			return err
@@ -219,8 +253,8 @@ func checkWideReview(screen string, req instruct.Request, labels []string) error
 			missing = append(missing, fmt.Sprintf("%s lacks %q", pane, text))
 		}
 	}
-	if lineWith(screen, selected+req.ID) == "" {
-		missing = append(missing, "no queue row for "+req.ID)
+	if lineWith(screen, selected+req.ID.String()) == "" {
+		missing = append(missing, "no queue row for "+req.ID.String())
 	}
 	need(cols[1], "details", req.Title)
 	need(cols[1], "details", req.Organization.Name)

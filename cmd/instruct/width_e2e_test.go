@@ -33,8 +33,8 @@ func TestTUIBordersHoldAroundEmojiInTmux(t *testing.T) {
 	scr := startScreen(t, box, width, 50, tuiArgs(srv, t, cache)...)
 	fr := i18n.French()
 
-	openBySearch(scr, fr, req.ID)
-	screen := scr.waitFor("the review of "+req.ID+" beside the queue", func(s string) bool {
+	openBySearch(scr, fr, req.ID.String())
+	screen := scr.waitFor("the review of "+req.ID.String()+" beside the queue", func(s string) bool {
 		return strings.Contains(s, "fin-du-") && strings.Count(s, "Mairie") >= 3 // queue row, header, details
 	})
 

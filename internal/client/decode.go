@@ -29,7 +29,7 @@ func decodeChangesPage(body []byte) (api.ChangesPage, error) {
 		return page, instruct.Errorf(instruct.CodeInternal, "the server sent a change page without a cursor")
 	}
 	for _, item := range page.Changes {
-		if item.Request.ID == "" {
+		if item.Request.ID == 0 {
 			return page, instruct.Errorf(instruct.CodeInternal, "the server sent a change of seq %d without its request", item.Seq)
 		}
 	}
@@ -43,7 +43,7 @@ func decodeDecisionResult(body []byte) (api.DecisionResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if res.Request.ID == "" || res.Event.Kind == "" {
+	if res.Request.ID == 0 || res.Event.Kind == "" {
 		return res, instruct.Errorf(instruct.CodeInternal, "the server's answer to a decision lacks the request or the event")
 	}
 	return res, nil

@@ -41,12 +41,12 @@ func (c *Client) Definitions(ctx context.Context) ([]instruct.Definition, error)
 }
 
 // Request returns request id ("D1042" or "1042").
-func (c *Client) Request(ctx context.Context, id string) (instruct.Request, error) {
+func (c *Client) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {
 	return get[instruct.Request](ctx, c, requestPath(id), nil, smallAnswerLimit)
 }
 
 // Events returns the history of request id, oldest first.
-func (c *Client) Events(ctx context.Context, id string) ([]instruct.Event, error) {
+func (c *Client) Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error) {
 	list, err := get[api.EventList](ctx, c, requestPath(id)+"/events", nil, historyAnswerLimit)
 	return list.Events, err
 }
@@ -104,7 +104,7 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 // the Idempotency-Key: sending the same key and input again, also after a
 // lost answer, returns the first result and applies nothing twice. A
 // version mismatch fails with a *instruct.StaleError.
-func (c *Client) Decide(ctx context.Context, key, id string, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error) {
+func (c *Client) Decide(ctx context.Context, key string, id instruct.RequestID, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error) {
 	k, err := postCall(requestPath(id)+"/decisions", in, retrySafe)
 	if err != nil {
 		return api.DecisionResult{}, err
@@ -120,7 +120,7 @@ func (c *Client) Decide(ctx context.Context, key, id string, ifMatch int64, in a
 
 // Note posts an internal note or a message to the applicant on request
 // id; key is its Idempotency-Key, as for Decide.
-func (c *Client) Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error) {
+func (c *Client) Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error) {
 	k, err := postCall(requestPath(id)+"/notes", in, retrySafe)
 	if err != nil {
 		return api.NoteResult{}, err
@@ -137,7 +137,7 @@ func (c *Client) Note(ctx context.Context, key, id string, in api.NoteInput) (ap
 // force takes or ends another reviewer's claim, as a manager. key is the
 // Idempotency-Key, as for Decide. A claim another holds fails with a
 // *instruct.ClaimedError naming it.
-func (c *Client) Claim(ctx context.Context, key, id string, release, force bool) (api.ClaimResult, error) {
+func (c *Client) Claim(ctx context.Context, key string, id instruct.RequestID, release, force bool) (api.ClaimResult, error) {
 	k, err := postCall(requestPath(id)+"/claim", api.ClaimInput{Force: force}, retrySafe)
 	if err != nil {
 		return api.ClaimResult{}, err
@@ -151,7 +151,7 @@ func (c *Client) Claim(ctx context.Context, key, id string, release, force bool)
 		return api.ClaimResult{}, err
 	}
 	res, err := decode[api.ClaimResult](ans.body)
-	if err == nil && res.Request.ID == "" {
+	if err == nil && res.Request.ID == 0 {
 		err = instruct.Errorf(instruct.CodeInternal, "the server's answer to a claim lacks the request")
 	}
 	return res, err
@@ -170,7 +170,7 @@ func (c *Client) Create(ctx context.Context, p instruct.RequestPatch) (instruct.
 // Patch edits request id, based on version ifMatch. A retry after a lost
 // answer is guarded by If-Match: if the first attempt was applied, the
 // retry fails with a *instruct.StaleError whose Current shows the edit.
-func (c *Client) Patch(ctx context.Context, id string, ifMatch int64, p instruct.RequestPatch) (instruct.Request, error) {
+func (c *Client) Patch(ctx context.Context, id instruct.RequestID, ifMatch int64, p instruct.RequestPatch) (instruct.Request, error) {
 	k, err := postCall(requestPath(id), p, retrySafe)
 	if err != nil {
 		return instruct.Request{}, err
@@ -182,7 +182,7 @@ func (c *Client) Patch(ctx context.Context, id string, ifMatch int64, p instruct
 
 // Submit submits request id, based on version ifMatch; retries are
 // guarded by If-Match as for Patch.
-func (c *Client) Submit(ctx context.Context, id string, ifMatch int64) (instruct.Request, error) {
+func (c *Client) Submit(ctx context.Context, id instruct.RequestID, ifMatch int64) (instruct.Request, error) {
 	k := call{method: http.MethodPost, path: requestPath(id) + "/submit", retry: retrySafe,
 		header: http.Header{}, limit: historyAnswerLimit}
 	k.header.Set(api.HeaderIfMatch, etag(ifMatch))
@@ -215,6 +215,6 @@ func requestAnswer(ctx context.Context, c *Client, k call) (instruct.Request, er
 	return decode[instruct.Request](ans.body)
 }
 
-func requestPath(id string) string { return "/requests/" + url.PathEscape(id) }
+func requestPath(id instruct.RequestID) string { return "/requests/" + id.String() }
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

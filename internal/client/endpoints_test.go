@@ -23,7 +23,7 @@ type sent struct {
 
 func TestEndpointsSendTheContract(t *testing.T) {
 	title := "Cantine"
-	decision := api.DecisionResult{Request: sampleRequest("D4", 8), Event: sampleEvent("D4", 40, instruct.KindApprove, "ok")}
+	decision := api.DecisionResult{Request: sampleRequest(4, 8), Event: sampleEvent(4, 40, instruct.KindApprove, "ok")}
 	tests := []struct {
 		name   string
 		answer any
@@ -36,20 +36,20 @@ func TestEndpointsSendTheContract(t *testing.T) {
 		{"definitions", api.DefinitionList{Definitions: []instruct.Definition{{ID: "api_particulier"}}},
 			func(c *Client) (any, error) { return c.Definitions(context.Background()) },
 			sent{Method: "GET", Path: "/api/v1/definitions", Auth: "Bearer secret-token"}},
-		{"request", sampleRequest("D1042", 7),
-			func(c *Client) (any, error) { return c.Request(context.Background(), "D1042") },
+		{"request", sampleRequest(1042, 7),
+			func(c *Client) (any, error) { return c.Request(context.Background(), 1042) },
 			sent{Method: "GET", Path: "/api/v1/requests/D1042", Auth: "Bearer secret-token"}},
-		{"events", api.EventList{Events: []instruct.Event{sampleEvent("D1042", 3, instruct.KindSubmit, "")}},
-			func(c *Client) (any, error) { return c.Events(context.Background(), "D1042") },
+		{"events", api.EventList{Events: []instruct.Event{sampleEvent(1042, 3, instruct.KindSubmit, "")}},
+			func(c *Client) (any, error) { return c.Events(context.Background(), 1042) },
 			sent{Method: "GET", Path: "/api/v1/requests/D1042/events", Auth: "Bearer secret-token"}},
-		{"requests", api.RequestList{Requests: []instruct.Request{sampleRequest("D1", 1)}},
+		{"requests", api.RequestList{Requests: []instruct.Request{sampleRequest(1, 1)}},
 			func(c *Client) (any, error) {
 				return c.Requests(context.Background(), RequestsQuery{Status: instruct.StatusSubmitted,
 					Definition: "api_particulier", Text: "Lyon", After: "D1", Limit: 50})
 			},
 			sent{Method: "GET", Path: "/api/v1/requests", Auth: "Bearer secret-token",
 				Query: "after=D1&definition=api_particulier&limit=50&q=Lyon&status=submitted"}},
-		{"changes", api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 9, Request: sampleRequest("D2", 2)}}, Cursor: "9"},
+		{"changes", api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 9, Request: sampleRequest(2, 2)}}, Cursor: "9"},
 			func(c *Client) (any, error) { return c.Changes(context.Background(), "5", 1000) },
 			sent{Method: "GET", Path: "/api/v1/changes", Query: "after=5&limit=1000", Auth: "Bearer secret-token"}},
 		{"changes from the start", api.ChangesPage{Cursor: "0"},
@@ -57,31 +57,31 @@ func TestEndpointsSendTheContract(t *testing.T) {
 			sent{Method: "GET", Path: "/api/v1/changes", Auth: "Bearer secret-token"}},
 		{"decide", decision,
 			func(c *Client) (any, error) {
-				return c.Decide(context.Background(), "0192f3c4-key", "D4", 7, api.DecisionInput{Kind: instruct.KindApprove, Comment: "ok"})
+				return c.Decide(context.Background(), "0192f3c4-key", 4, 7, api.DecisionInput{Kind: instruct.KindApprove, Comment: "ok"})
 			},
 			sent{Method: "POST", Path: "/api/v1/requests/D4/decisions", Auth: "Bearer secret-token",
 				IfMatch: `"7"`, Key: "0192f3c4-key", ContentType: "application/json",
 				Body: `{"kind":"approve","comment":"ok"}`}},
-		{"note", api.NoteResult{Event: sampleEvent("D4", 41, instruct.KindMessage, "Merci")},
+		{"note", api.NoteResult{Event: sampleEvent(4, 41, instruct.KindMessage, "Merci")},
 			func(c *Client) (any, error) {
-				return c.Note(context.Background(), "k2", "D4", api.NoteInput{Kind: instruct.KindMessage, Comment: "Merci"})
+				return c.Note(context.Background(), "k2", 4, api.NoteInput{Kind: instruct.KindMessage, Comment: "Merci"})
 			},
 			sent{Method: "POST", Path: "/api/v1/requests/D4/notes", Auth: "Bearer secret-token",
 				Key: "k2", ContentType: "application/json", Body: `{"kind":"message","comment":"Merci"}`}},
-		{"create", sampleRequest("D5", 1),
+		{"create", sampleRequest(5, 1),
 			func(c *Client) (any, error) {
 				return c.Create(context.Background(), instruct.RequestPatch{Title: &title})
 			},
 			sent{Method: "POST", Path: "/api/v1/requests", Auth: "Bearer secret-token",
 				ContentType: "application/json", Body: `{"title":"Cantine"}`}},
-		{"patch", sampleRequest("D5", 2),
+		{"patch", sampleRequest(5, 2),
 			func(c *Client) (any, error) {
-				return c.Patch(context.Background(), "D5", 1, instruct.RequestPatch{Title: &title})
+				return c.Patch(context.Background(), 5, 1, instruct.RequestPatch{Title: &title})
 			},
 			sent{Method: "PATCH", Path: "/api/v1/requests/D5", Auth: "Bearer secret-token", IfMatch: `"1"`,
 				ContentType: "application/json", Body: `{"title":"Cantine"}`}},
-		{"submit", sampleRequest("D5", 3),
-			func(c *Client) (any, error) { return c.Submit(context.Background(), "D5", 2) },
+		{"submit", sampleRequest(5, 3),
+			func(c *Client) (any, error) { return c.Submit(context.Background(), 5, 2) },
 			sent{Method: "POST", Path: "/api/v1/requests/D5/submit", Auth: "Bearer secret-token", IfMatch: `"2"`}},
 	}
 	for _, tt := range tests {
@@ -157,7 +157,7 @@ func TestMalformedAnswersAreErrors(t *testing.T) {
 			func(c *Client) error { _, err := c.Changes(context.Background(), "", 0); return err }},
 		{"decision without event", `{"request": {"id": "D1"}}`,
 			func(c *Client) error {
-				_, err := c.Decide(context.Background(), "k", "D1", 1, api.DecisionInput{Kind: instruct.KindApprove})
+				_, err := c.Decide(context.Background(), "k", 1, 1, api.DecisionInput{Kind: instruct.KindApprove})
 				return err
 			}},
 		{"not JSON", `<html>`,

@@ -41,7 +41,7 @@ func TestProblemMappingForEveryCode(t *testing.T) {
 			c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 				writeProblem(w, tt.status, tt.code, detail)
 			}, Options{MaxRetries: -1})
-			_, err := c.Submit(context.Background(), "D5", 2)
+			_, err := c.Submit(context.Background(), 5, 2)
 			if got := instruct.ErrorCode(err); got != tt.code {
 				t.Errorf("Submit() = %v, want code %s", err, tt.code)
 			}
@@ -66,7 +66,7 @@ func TestRetriedCodesSurfaceWhenRetriesRunOut(t *testing.T) {
 			c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 				writeProblem(w, tt.status, tt.code, "later")
 			}, Options{MaxRetries: -1})
-			_, err := c.Note(context.Background(), "k", "D5", api.NoteInput{Kind: instruct.KindNote, Comment: "x"})
+			_, err := c.Note(context.Background(), "k", 5, api.NoteInput{Kind: instruct.KindNote, Comment: "x"})
 			if got := instruct.ErrorCode(err); got != tt.code {
 				t.Errorf("Note() = %v, want code %s", err, tt.code)
 			}
@@ -86,11 +86,11 @@ func TestInternalErrorNamesRequestID(t *testing.T) {
 }
 
 func TestStaleVersionDecoded(t *testing.T) {
-	current := sampleRequest("D12", 6)
+	current := sampleRequest(12, 6)
 	current.Status = instruct.StatusRefused
 	since := []instruct.Event{
-		sampleEvent("D12", 301, instruct.KindNote, "à vérifier"),
-		sampleEvent("D12", 302, instruct.KindRefuse, "Le cadre juridique ne couvre pas le quotient familial."),
+		sampleEvent(12, 301, instruct.KindNote, "à vérifier"),
+		sampleEvent(12, 302, instruct.KindRefuse, "Le cadre juridique ne couvre pas le quotient familial."),
 	}
 	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", api.ProblemContentType)
@@ -98,7 +98,7 @@ func TestStaleVersionDecoded(t *testing.T) {
 			Detail: "D12 changed", Current: &current, EventsSince: since})
 	}, Options{MaxRetries: -1})
 
-	_, err := c.Decide(context.Background(), "k", "D12", 5, api.DecisionInput{Kind: instruct.KindApprove})
+	_, err := c.Decide(context.Background(), "k", 12, 5, api.DecisionInput{Kind: instruct.KindApprove})
 	var stale *instruct.StaleError
 	if !errors.As(err, &stale) {
 		t.Fatalf("Decide() = %v, want a *instruct.StaleError", err)
@@ -167,7 +167,7 @@ func TestClaimedDecoded(t *testing.T) {
 		w.Header().Set("Content-Type", api.ProblemContentType)
 		writeJSON(w, http.StatusConflict, api.Problem{Status: 409, Code: instruct.CodeClaimed, Detail: "held", Claim: &held})
 	}, Options{})
-	_, err := c.Claim(context.Background(), "k1", "D12", false, false)
+	_, err := c.Claim(context.Background(), "k1", 12, false, false)
 	var claimed *instruct.ClaimedError
 	if !errors.As(err, &claimed) || claimed.Claim != held {
 		t.Fatalf("Claim() = %v, want a *instruct.ClaimedError naming Marie Dupont's claim", err)
@@ -175,7 +175,7 @@ func TestClaimedDecoded(t *testing.T) {
 	if calls.count() != 1 {
 		t.Errorf("Claim() sent %d times, want once: another's claim does not pass by waiting", calls.count())
 	}
-	c.Claim(context.Background(), "k2", "D12", true, false)
+	c.Claim(context.Background(), "k2", 12, true, false)
 	if want := []string{"POST /api/v1/requests/D12/claim k1", "DELETE /api/v1/requests/D12/claim k2"}; !cmp.Equal(seen, want) {
 		t.Errorf("calls = %q, want %q", seen, want)
 	}

@@ -46,7 +46,7 @@ func FuzzDecodeChangesPage(f *testing.F) {
 			t.Errorf("decodeChangesPage(%q) accepted a page without a cursor", body)
 		}
 		for _, item := range page.Changes {
-			if item.Request.ID == "" {
+			if item.Request.ID == 0 {
 				t.Errorf("decodeChangesPage(%q) accepted an item without a request", body)
 			}
 		}
@@ -59,7 +59,7 @@ func FuzzDecodeDecisionResult(f *testing.F) {
 	f.Add([]byte(`{"event":{"kind":"approve"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		res, err := decodeDecisionResult(body)
-		if err == nil && (res.Request.ID == "" || res.Event.Kind == "") {
+		if err == nil && (res.Request.ID == 0 || res.Event.Kind == "") {
 			t.Errorf("decodeDecisionResult(%q) accepted %+v", body, res)
 		}
 	})

@@ -89,13 +89,13 @@ func (a *attempts) count() int {
 	return a.n
 }
 
-func sampleRequest(id string, version int64) instruct.Request {
+func sampleRequest(id instruct.RequestID, version int64) instruct.Request {
 	return instruct.Request{ID: id, Definition: "api_particulier", Status: instruct.StatusSubmitted,
 		Version: version, Title: "Tarification de la cantine scolaire",
 		CreatedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 }
 
-func sampleEvent(id string, seq int64, kind instruct.Kind, comment string) instruct.Event {
+func sampleEvent(id instruct.RequestID, seq int64, kind instruct.Kind, comment string) instruct.Event {
 	return instruct.Event{Seq: seq, RequestID: id, Kind: kind, Comment: comment,
 		Actor: instruct.Actor{ID: "u1", Name: "Camille Martin"},
 		At:    time.Date(2026, 3, 5, 14, 30, 0, 0, time.UTC)}

@@ -33,12 +33,12 @@ func padded(t *testing.T, v any, text *string, size int) []byte {
 // with its events, api.MaxFeedItemBytes. The limits are shared, so they
 // cannot drift apart.
 func TestClientReadsTheLargestAnswersOfTheServer(t *testing.T) {
-	page := api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 1, Request: instruct.Request{ID: "D1"}, Events: []instruct.Event{}}}, Cursor: "1"}
+	page := api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 1, Request: instruct.Request{ID: 1}, Events: []instruct.Event{}}}, Cursor: "1"}
 	pageBody := padded(t, &page, &page.Changes[0].Request.Description, api.MaxFeedPageBytes)
-	current := instruct.Request{ID: "D1", Version: 9}
+	current := instruct.Request{ID: 1, Version: 9}
 	stale := api.Problem{Type: "urn:instruct:problem:stale_version", Title: "Precondition Failed", Status: http.StatusPreconditionFailed,
 		Code: instruct.CodeStaleVersion, Current: &current,
-		EventsSince: []instruct.Event{{Seq: 2, RequestID: "D1", Kind: instruct.KindNote}}}
+		EventsSince: []instruct.Event{{Seq: 2, RequestID: 1, Kind: instruct.KindNote}}}
 	staleBody := padded(t, &stale, &stale.EventsSince[0].Comment, api.MaxFeedItemBytes)
 
 	var s sleeps
@@ -58,7 +58,7 @@ func TestClientReadsTheLargestAnswersOfTheServer(t *testing.T) {
 	if err != nil || len(got.Changes) != 1 {
 		t.Errorf("Changes() of a %d-byte page = %d items, %v; want the page read", api.MaxFeedPageBytes, len(got.Changes), err)
 	}
-	_, err = c.Decide(context.Background(), "k", "D1", 1, api.DecisionInput{Kind: instruct.KindApprove})
+	_, err = c.Decide(context.Background(), "k", 1, 1, api.DecisionInput{Kind: instruct.KindApprove})
 	var se *instruct.StaleError
 	if !errors.As(err, &se) || se.Current.Version != 9 || len(se.EventsSince) != 1 {
 		t.Errorf("Decide() answered a %d-byte stale_version = %v, want the conflict read", api.MaxFeedItemBytes, err)
@@ -68,7 +68,7 @@ func TestClientReadsTheLargestAnswersOfTheServer(t *testing.T) {
 // An answer over what the client reads fails with code too_large, which
 // callers match to try a smaller page.
 func TestAnswerOverPageLimitIsTooLarge(t *testing.T) {
-	page := api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 1, Request: instruct.Request{ID: "D1"}, Events: []instruct.Event{}}}, Cursor: "1"}
+	page := api.ChangesPage{Changes: []instruct.FeedItem{{Seq: 1, Request: instruct.Request{ID: 1}, Events: []instruct.Event{}}}, Cursor: "1"}
 	body := padded(t, &page, &page.Changes[0].Request.Description, api.MaxFeedPageBytes+1)
 	var s sleeps
 	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {

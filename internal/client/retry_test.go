@@ -26,14 +26,14 @@ func TestRetriesUnavailableThenSucceeds(t *testing.T) {
 			writeProblem(w, http.StatusServiceUnavailable, instruct.CodeUnavailable, "restarting")
 			return
 		}
-		writeJSON(w, http.StatusOK, sampleRequest("D7", 3))
+		writeJSON(w, http.StatusOK, sampleRequest(7, 3))
 	}, testOptions(&s))
 
-	got, err := c.Request(context.Background(), "D7")
+	got, err := c.Request(context.Background(), 7)
 	if err != nil {
 		t.Fatalf("Request(D7) = %v, want success after two 503", err)
 	}
-	if got.ID != "D7" || got.Version != 3 {
+	if got.ID != 7 || got.Version != 3 {
 		t.Errorf("Request(D7) = %s v%d, want D7 v3", got.ID, got.Version)
 	}
 	want := []time.Duration{DefaultMinBackoff, 2 * DefaultMinBackoff}
@@ -103,7 +103,7 @@ func TestNoRetryOnAnswersThatWontChange(t *testing.T) {
 				seen.next()
 				writeProblem(w, tt.status, tt.code, "no")
 			}, testOptions(&s))
-			_, err := c.Decide(context.Background(), "k1", "D1", 4, api.DecisionInput{Kind: instruct.KindRefuse, Comment: "x"})
+			_, err := c.Decide(context.Background(), "k1", 1, 4, api.DecisionInput{Kind: instruct.KindRefuse, Comment: "x"})
 			if got := instruct.ErrorCode(err); got != tt.code {
 				t.Errorf("Decide() = %v, want code %s", err, tt.code)
 			}
@@ -122,9 +122,9 @@ func TestInFlightIsRetried(t *testing.T) {
 			writeProblem(w, http.StatusConflict, instruct.CodeInFlight, "being processed")
 			return
 		}
-		writeJSON(w, http.StatusCreated, api.NoteResult{Event: sampleEvent("D1", 9, instruct.KindNote, "vu")})
+		writeJSON(w, http.StatusCreated, api.NoteResult{Event: sampleEvent(1, 9, instruct.KindNote, "vu")})
 	}, testOptions(&s))
-	res, err := c.Note(context.Background(), "k1", "D1", api.NoteInput{Kind: instruct.KindNote, Comment: "vu"})
+	res, err := c.Note(context.Background(), "k1", 1, api.NoteInput{Kind: instruct.KindNote, Comment: "vu"})
 	if err != nil || res.Event.Seq != 9 {
 		t.Fatalf("Note() = %+v, %v; want event 9 after an in_flight answer", res, err)
 	}
@@ -179,14 +179,14 @@ func TestConnectionResetMidAnswer(t *testing.T) {
 	var s sleeps
 	var seen attempts
 	var keys []string
-	decided := api.DecisionResult{Request: sampleRequest("D3", 5), Event: sampleEvent("D3", 77, instruct.KindApprove, "")}
+	decided := api.DecisionResult{Request: sampleRequest(3, 5), Event: sampleEvent(3, 77, instruct.KindApprove, "")}
 	handler := resetMidAnswer(t, &seen, func(w http.ResponseWriter) { writeJSON(w, http.StatusCreated, decided) })
 	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		keys = append(keys, r.Header.Get(api.HeaderIdempotencyKey))
 		handler(w, r)
 	}, testOptions(&s))
 
-	got, err := c.Decide(context.Background(), "key-1", "D3", 4, api.DecisionInput{Kind: instruct.KindApprove})
+	got, err := c.Decide(context.Background(), "key-1", 3, 4, api.DecisionInput{Kind: instruct.KindApprove})
 	if err != nil {
 		t.Fatalf("Decide() = %v, want success on the retry", err)
 	}
@@ -202,7 +202,7 @@ func TestCreateNotRetriedOnceSent(t *testing.T) {
 	var s sleeps
 	var seen attempts
 	c, _ := newServer(t, resetMidAnswer(t, &seen, func(w http.ResponseWriter) {
-		writeJSON(w, http.StatusCreated, sampleRequest("D9", 1))
+		writeJSON(w, http.StatusCreated, sampleRequest(9, 1))
 	}), testOptions(&s))
 	title := "Cantine"
 	_, err := c.Create(context.Background(), instruct.RequestPatch{Title: &title})
@@ -217,7 +217,7 @@ func TestCreateNotRetriedOnceSent(t *testing.T) {
 func TestCreateRetriedWhenNeverConnected(t *testing.T) {
 	addr := freeAddress(t)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusCreated, sampleRequest("D10", 1))
+		writeJSON(w, http.StatusCreated, sampleRequest(10, 1))
 	}))
 	t.Cleanup(srv.Close)
 	s := sleeps{then: func() {
@@ -234,7 +234,7 @@ func TestCreateRetriedWhenNeverConnected(t *testing.T) {
 	}}
 	c := New("http://"+addr, "tok", testOptions(&s))
 	got, err := c.Create(context.Background(), instruct.RequestPatch{})
-	if err != nil || got.ID != "D10" {
+	if err != nil || got.ID != 10 {
 		t.Fatalf("Create() = %s, %v; want D10 once the server is up", got.ID, err)
 	}
 	if len(s.got()) != 1 {
@@ -301,9 +301,9 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 			}
 			return
 		}
-		writeJSON(w, http.StatusOK, api.EventList{Events: []instruct.Event{sampleEvent("D2", 1, instruct.KindCreate, "")}})
+		writeJSON(w, http.StatusOK, api.EventList{Events: []instruct.Event{sampleEvent(2, 1, instruct.KindCreate, "")}})
 	}, opts)
-	events, err := c.Events(context.Background(), "D2")
+	events, err := c.Events(context.Background(), 2)
 	if err != nil || len(events) != 1 {
 		t.Fatalf("Events() = %v, %v; want one event after a timed-out attempt", events, err)
 	}
@@ -323,7 +323,7 @@ func TestAnswerOverLimitIsRefused(t *testing.T) {
 		fmt.Fprint(bw, `"}`)
 		_ = bw.Flush()
 	}, testOptions(&s))
-	_, err := c.Request(context.Background(), "D1")
+	_, err := c.Request(context.Background(), 1)
 	if err == nil || !isAnswerTooLarge(err) {
 		t.Errorf("Request() = %v, want the answer refused as too large", err)
 	}

@@ -15,7 +15,7 @@ const (
 )
 
 // FirstRequestNumber is the number of the first demo request: History(i)
-// is request FormatRequestID(FirstRequestNumber + i).
+// is request RequestID(FirstRequestNumber + i).
 const FirstRequestNumber = 1000
 
 // Generator produces demo request histories. History(i) depends only on
@@ -153,7 +153,7 @@ func genericCase(d instruct.Definition) useCase {
 // History returns the i-th demo request (i ≥ 0) with its events.
 func (g *Generator) History(i int) instruct.History {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)))
-	s := g.newStory(r, instruct.FormatRequestID(int64(FirstRequestNumber+i)))
+	s := g.newStory(r, instruct.RequestID(FirstRequestNumber+i))
 	return s.history()
 }
 

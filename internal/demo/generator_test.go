@@ -66,7 +66,7 @@ func TestHistoriesAreValid(t *testing.T) {
 	unknown, failures := 0, 0
 	for i := range n {
 		h := g.History(i)
-		if want := instruct.FormatRequestID(int64(FirstRequestNumber + i)); h.Request.ID != want {
+		if want := instruct.RequestID(FirstRequestNumber + i); h.Request.ID != want {
 			t.Fatalf("History(%d).Request.ID = %s, want %s", i, h.Request.ID, want)
 		}
 		errs := checkHistory(h, catalogue[h.Request.Definition], testNow())

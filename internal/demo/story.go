@@ -46,7 +46,7 @@ type step struct {
 type story struct {
 	g         *Generator
 	r         *rand.Rand
-	id        string
+	id        instruct.RequestID
 	uc        *useCase
 	def       instruct.Definition
 	org       organization
@@ -72,7 +72,7 @@ const (
 
 // newStory picks the use case, organisation, applicant and reviewer of
 // request id; about one request in thirty is the demo applicant's.
-func (g *Generator) newStory(r *rand.Rand, id string) *story {
+func (g *Generator) newStory(r *rand.Rand, id instruct.RequestID) *story {
 	s := &story{g: g, r: r, id: id}
 	demo := r.IntN(100) < 3
 	s.uc = g.useCase(r)

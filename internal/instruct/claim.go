@@ -19,7 +19,7 @@ func (c *Claim) HeldBy(id string) bool { return c != nil && c.User.ID == id }
 // ClaimedError refuses to take, or to release, a request that another
 // reviewer holds: Claim is theirs, as it stands now.
 type ClaimedError struct {
-	RequestID string
+	RequestID RequestID
 	Claim     Claim
 }
 

@@ -12,7 +12,7 @@ import (
 func TestTakeAndRelease(t *testing.T) {
 	at := time.Date(2026, 10, 5, 10, 5, 0, 0, time.UTC)
 	marie, jean := Actor{ID: "u-marie", Name: "Marie Dupont"}, Actor{ID: "u-jean", Name: "Jean Martin"}
-	r := Request{ID: "D1042", Status: StatusSubmitted, Version: 3}
+	r := Request{ID: 1042, Status: StatusSubmitted, Version: 3}
 	steps := []struct {
 		name   string
 		change Change
@@ -53,7 +53,7 @@ func TestTakeAndRelease(t *testing.T) {
 		}
 	}
 	var claimed *ClaimedError
-	_, _, err := Take{Actor: jean, At: at}.Apply(&Request{ID: "D7", Status: StatusSubmitted, Claim: &Claim{User: marie, At: at}})
+	_, _, err := Take{Actor: jean, At: at}.Apply(&Request{ID: 7, Status: StatusSubmitted, Claim: &Claim{User: marie, At: at}})
 	if !errors.As(err, &claimed) || claimed.Claim.User != marie || !claimed.Claim.At.Equal(at) {
 		t.Errorf("Take(held by Marie) = %v, want a ClaimedError naming Marie's claim", err)
 	}

@@ -6,7 +6,7 @@ import "time"
 // send: kept in the client's cache, so closing the form, quitting or a
 // crash loses nothing written, and offered again on the next form.
 type Draft struct {
-	RequestID string
+	RequestID RequestID
 	Kind      Kind
 	Comment   string
 	SavedAt   time.Time

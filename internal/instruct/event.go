@@ -10,11 +10,11 @@ import (
 // Event is one entry of a request's history and of the server-wide event
 // log. Seq is its place in the one server-wide sequence.
 type Event struct {
-	Seq       int64  `json:"seq"`
-	RequestID string `json:"request_id"`
-	Kind      Kind   `json:"kind"`
-	Actor     Actor  `json:"actor"`
-	Comment   string `json:"comment,omitempty"`
+	Seq       int64     `json:"seq"`
+	RequestID RequestID `json:"request_id"`
+	Kind      Kind      `json:"kind"`
+	Actor     Actor     `json:"actor"`
+	Comment   string    `json:"comment,omitempty"`
 	// Diff maps a changed field to its old and new values, for update and
 	// submit events.
 	Diff Diff      `json:"diff,omitempty"`

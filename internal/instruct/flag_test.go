@@ -51,7 +51,7 @@ func TestPatchApplyDiff(t *testing.T) {
 }
 
 func TestChainHash(t *testing.T) {
-	e := Event{Seq: 1, RequestID: "D1", Kind: KindCreate}
+	e := Event{Seq: 1, RequestID: 1, Kind: KindCreate}
 	h1, _ := ChainHash("", e)
 	h2, _ := ChainHash("", e)
 	e.Comment = "changed"

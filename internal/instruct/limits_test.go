@@ -2,6 +2,7 @@ package instruct
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func TestHeaviestRequestAndEventFitTheirBounds(t *testing.T) {
 	p := worstPatch(t)
 	var r Request
 	diff := p.Apply(&r)
-	r.ID, r.Status, r.Version = "D9223372036854775807", StatusChangesRequested, 1<<62
+	r.ID, r.Status, r.Version = math.MaxInt64, StatusChangesRequested, 1<<62
 	if n := jsonLen(t, r); n > MaxRequestBytes {
 		t.Errorf("the heaviest request weighs %d bytes of JSON, over MaxRequestBytes %d", n, MaxRequestBytes)
 	}

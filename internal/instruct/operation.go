@@ -19,10 +19,10 @@ const (
 // is a UUIDv7 and the Idempotency-Key of the push; BaseVersion its
 // If-Match (decisions only).
 type Operation struct {
-	ID        string `json:"id"`
-	RequestID string `json:"request_id"`
-	Kind      Kind   `json:"kind"`
-	Comment   string `json:"comment"`
+	ID        string    `json:"id"`
+	RequestID RequestID `json:"request_id"`
+	Kind      Kind      `json:"kind"`
+	Comment   string    `json:"comment"`
 	// Force, on a claim or a release, takes or ends another reviewer's
 	// claim (a manager's call).
 	Force       bool      `json:"force,omitempty"`
@@ -30,8 +30,11 @@ type Operation struct {
 	State       OpState   `json:"state"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
-	// Reason is why the server rejected the operation, in plain words.
-	Reason string `json:"reason,omitempty"`
+	// Reason is why the server rejected the operation, in its own
+	// (English) words; ReasonCode is the API error code it answered with,
+	// from which screens say why in the reviewer's language.
+	Reason     string `json:"reason,omitempty"`
+	ReasonCode Code   `json:"reason_code,omitempty"`
 	// Conflict holds what the server said happened first, for OpConflict.
 	Conflict *StaleError `json:"conflict,omitempty"`
 	// Claim, for a claim or release in OpConflict, is the claim of the

@@ -35,7 +35,7 @@ type History struct {
 // Mutation is a change to one request, applied by the server's storage in
 // one write transaction.
 type Mutation struct {
-	RequestID int64
+	RequestID RequestID
 	// IfMatch is the version the change is based on; 0 means no
 	// precondition (notes and messages).
 	IfMatch int64

@@ -37,7 +37,7 @@ type QueueQuery struct {
 
 // QueueItem is one line of the queue: enough to draw it, nothing more.
 type QueueItem struct {
-	ID           string
+	ID           RequestID
 	Definition   string
 	Title        string
 	Organization string

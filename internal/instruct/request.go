@@ -1,7 +1,6 @@
 package instruct
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -9,7 +8,7 @@ import (
 // Request is a request for access to an API ("demande d'habilitation"), in
 // the shape the API serves it. Version grows by one on every change.
 type Request struct {
-	ID                     string       `json:"id"`
+	ID                     RequestID    `json:"id"`
 	Definition             string       `json:"definition"`
 	Status                 Status       `json:"status"`
 	Version                int64        `json:"version"`
@@ -72,24 +71,6 @@ type LegalBasis struct {
 	Nature   string  `json:"nature"`
 	URL      string  `json:"url"`
 	Document *string `json:"document"`
-}
-
-// RequestIDPrefix is the letter every request ID starts with.
-const RequestIDPrefix = "D"
-
-// FormatRequestID returns the public ID of request number n, such as D1042.
-func FormatRequestID(n int64) string {
-	return RequestIDPrefix + strconv.FormatInt(n, 10)
-}
-
-// ParseRequestID accepts "D1042", "d1042" or "1042" and returns 1042.
-func ParseRequestID(s string) (int64, error) {
-	digits := strings.TrimPrefix(strings.TrimPrefix(s, RequestIDPrefix), "d")
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || n <= 0 || digits == "" || digits[0] == '+' || digits[0] == '-' {
-		return 0, Errorf(CodeNotFound, "no request %q", s)
-	}
-	return n, nil
 }
 
 // ValidSIRET reports whether s is 14 digits passing the Luhn check (the

@@ -79,31 +79,6 @@ func TestCheckComment(t *testing.T) {
 	}
 }
 
-func TestParseRequestID(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"D1042", 1042, true}, {"1042", 1042, true}, {"d7", 7, true},
-		{"", 0, false}, {"D", 0, false}, {"D-1", 0, false}, {"D+1", 0, false},
-		{"0", 0, false}, {"H1042", 0, false}, {"D10 42", 0, false},
-		{"99999999999999999999", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := ParseRequestID(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseRequestID(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-		if err != nil && ErrorCode(err) != CodeNotFound {
-			t.Errorf("ParseRequestID(%q) code = %q, want not_found", tt.in, ErrorCode(err))
-		}
-	}
-	if got := FormatRequestID(1042); got != "D1042" {
-		t.Errorf("FormatRequestID(1042) = %q, want D1042", got)
-	}
-}
-
 func TestValidSIRET(t *testing.T) {
 	tests := map[string]bool{
 		"21690123100011": true,  // Ville de Lyon

@@ -158,11 +158,11 @@ func testSetRolesVisibility(t *testing.T, open func(t *testing.T) *Ledger) {
 		roles []instruct.Grant
 		want  []string
 	}{
-		{"one definition left", []instruct.Grant{{Definition: "api_entreprise", Role: instruct.RoleInstructor}}, []string{entreprise.ID}},
+		{"one definition left", []instruct.Grant{{Definition: "api_entreprise", Role: instruct.RoleInstructor}}, []string{entreprise.ID.String()}},
 		{"the same grant twice", []instruct.Grant{
 			{Definition: "api_particulier", Role: instruct.RoleReporter},
-			{Definition: "api_particulier", Role: instruct.RoleReporter}}, []string{particulier.ID}},
-		{"every definition", []instruct.Grant{{Definition: instruct.AllDefinitions, Role: instruct.RoleAdmin}}, []string{particulier.ID, entreprise.ID}},
+			{Definition: "api_particulier", Role: instruct.RoleReporter}}, []string{particulier.ID.String()}},
+		{"every definition", []instruct.Grant{{Definition: instruct.AllDefinitions, Role: instruct.RoleAdmin}}, []string{particulier.ID.String(), entreprise.ID.String()}},
 		{"no role", nil, []string{}},
 	}
 	for _, tc := range tests {

@@ -46,7 +46,7 @@ func (l *Ledger) create(ctx context.Context, tx *txn, actor instruct.Actor, p in
 	}
 	r := instruct.Request{Status: instruct.StatusDraft, CreatedAt: now, UpdatedAt: now, Contacts: []instruct.Contact{}, Scopes: []string{}}
 	diff := p.Apply(&r)
-	r.ID, r.Version = instruct.FormatRequestID(number), 1
+	r.ID, r.Version = number, 1
 	e := instruct.Event{Kind: instruct.KindCreate, Actor: actor, At: now}
 	if len(diff) > 0 {
 		e.Diff = diff
@@ -93,8 +93,8 @@ func (l *Ledger) insertNew(ctx context.Context, tx *txn, s storedRequest, e inst
 }
 
 // nextNumber returns the number of the next new request.
-func (l *Ledger) nextNumber(ctx context.Context, tx querier) (int64, error) {
-	var n int64
+func (l *Ledger) nextNumber(ctx context.Context, tx querier) (instruct.RequestID, error) {
+	var n instruct.RequestID
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), ?) + 1 FROM requests`, firstRequestNumber-1).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("next request number: %w", err)
@@ -121,7 +121,7 @@ func (l *Ledger) Apply(ctx context.Context, m instruct.Mutation) (instruct.Outco
 		return err
 	})
 	if err != nil {
-		return instruct.Outcome{}, fmt.Errorf("apply to %s: %w", instruct.FormatRequestID(m.RequestID), err)
+		return instruct.Outcome{}, fmt.Errorf("apply to %s: %w", m.RequestID, err)
 	}
 	return out, nil
 }
@@ -216,7 +216,7 @@ func (l *Ledger) record(ctx context.Context, tx *txn, s storedRequest, e instruc
 		s.request.Version++
 		s.request.UpdatedAt = e.At.UTC()
 	}
-	s.request.ID = instruct.FormatRequestID(s.number)
+	s.request.ID = s.number
 	k := reserve(tx, 1)
 	s.seq = k.seq + 1
 	if s.request, err = l.updateRequest(ctx, tx, s); err != nil {
@@ -262,7 +262,7 @@ const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_
 // lookedUp is what lookUpSQL found for a mutation of request number:
 // with the request, how many events and edits it holds.
 type lookedUp struct {
-	number               int64
+	number               instruct.RequestID
 	createdBy, body      sql.NullString
 	seq                  sql.NullInt64
 	fingerprint, outcome sql.NullString
@@ -277,15 +277,15 @@ func (l *Ledger) lookUp(ctx context.Context, tx querier, m instruct.Mutation) (l
 	err := tx.QueryRowContext(ctx, lookUpSQL, m.RequestID, m.IdempotencyKey, m.RequestID).
 		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome, &k.events, &k.edits)
 	if err != nil {
-		return lookedUp{}, fmt.Errorf("read %s: %w", instruct.FormatRequestID(m.RequestID), err)
+		return lookedUp{}, fmt.Errorf("read %s: %w", m.RequestID, err)
 	}
 	return k, nil
 }
 
 // stored returns request number as k found it, or not_found.
-func (k lookedUp) stored(number int64) (storedRequest, error) {
+func (k lookedUp) stored(number instruct.RequestID) (storedRequest, error) {
 	if !k.body.Valid {
-		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", instruct.FormatRequestID(number))
+		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", number)
 	}
 	r, err := decodeRequest(k.body.String)
 	return storedRequest{request: r, number: number, createdBy: k.createdBy.String, seq: k.seq.Int64}, err
@@ -299,7 +299,7 @@ func replay(m instruct.Mutation, k lookedUp) (instruct.Outcome, bool, error) {
 	if m.IdempotencyKey == "" || !k.fingerprint.Valid {
 		return instruct.Outcome{}, false, nil
 	}
-	if k.fingerprint.String != m.Fingerprint || k.keyNumber.Int64 != m.RequestID {
+	if k.fingerprint.String != m.Fingerprint || instruct.RequestID(k.keyNumber.Int64) != m.RequestID {
 		return instruct.Outcome{}, true, instruct.Errorf(instruct.CodeIdempotencyKeyReused,
 			"this Idempotency-Key was already used for another change")
 	}

@@ -81,7 +81,7 @@ func benchDecisions(b *testing.B, clients int, l *Ledger) {
 	for c := range clients {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
-				m := instruct.Mutation{RequestID: firstRequestNumber + i, IfMatch: 2, Now: t0,
+				m := instruct.Mutation{RequestID: instruct.RequestID(firstRequestNumber + i), IfMatch: 2, Now: t0,
 					IdempotencyKey: fmt.Sprintf("bench-%d", i), Fingerprint: "approve",
 					Change: change(instruct.KindApprove, reviewer, "")}
 				began := time.Now()

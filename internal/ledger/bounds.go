@@ -96,7 +96,7 @@ func roundUp(d time.Duration) time.Duration {
 // checkHistory refuses an event past what one request may hold: the most
 // events, and the most edits an applicant may make (invalid).
 func checkHistory(k lookedUp, e instruct.Event) error {
-	id := instruct.FormatRequestID(k.number)
+	id := k.number
 	if k.events.Int64 >= instruct.MaxEventsPerRequest {
 		return instruct.Errorf(instruct.CodeInvalid,
 			"%s holds %d events, the most a request may hold: archive it and file a new request", id, k.events.Int64)
@@ -137,7 +137,7 @@ func lightWeight(e instruct.Event) int64 {
 	if len(e.Diff) > 0 {
 		return 0
 	}
-	n := 6*(len(e.Comment)+len(e.Actor.Name)+len(e.Actor.ID)+len(e.Kind)+len(e.RequestID)) + 256
+	n := 6*(len(e.Comment)+len(e.Actor.Name)+len(e.Actor.ID)+len(e.Kind)+len(e.RequestID.String())) + 256
 	if n > instruct.MaxEventBytes-eventSeqRoom {
 		return 0
 	}

@@ -130,7 +130,7 @@ func testQuotaBytes(t *testing.T, open opener) {
 	if !strings.Contains(instruct.ErrorMessage(err), "64 KiB") {
 		t.Errorf("Create() past the quota says %q, want it to name the quota", instruct.ErrorMessage(err))
 	}
-	edit := instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: f.tick(), Change: update(instruct.RequestPatch{
+	edit := instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: f.tick(), Change: update(instruct.RequestPatch{
 		LegalBasis: &instruct.LegalBasis{Nature: strings.Repeat(">", instruct.MaxLongTextLength)}})}
 	_, err = f.l.Apply(f.ctx, edit)
 	wantCode(t, "an edit past 64 KiB held", err, instruct.CodeTooLarge)
@@ -146,7 +146,7 @@ func update(p instruct.RequestPatch) instruct.Change {
 
 // edit applies an edit of r's title to n and returns the request after it.
 func (f *fixture) edit(r instruct.Request, n int) (instruct.Request, error) {
-	m := instruct.Mutation{RequestID: number(f.t, r), IfMatch: r.Version, Now: f.tick(),
+	m := instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: f.tick(),
 		Change: update(instruct.RequestPatch{Title: ptr(strings.Repeat("é", n%50+1))})}
 	out, err := f.l.Apply(f.ctx, m)
 	return out.Request, err
@@ -179,7 +179,7 @@ func testEventsBounded(t *testing.T, open opener) {
 	m.IfMatch = 0
 	_, err := f.l.Apply(f.ctx, m)
 	wantCode(t, "a note past the most events a request may hold", err, instruct.CodeInvalid)
-	events, err := f.l.Events(f.ctx, number(t, r))
+	events, err := f.l.Events(f.ctx, r.ID)
 	if err != nil || len(events) != instruct.MaxEventsPerRequest {
 		t.Errorf("Events() = %d events, %v; want %d", len(events), err, instruct.MaxEventsPerRequest)
 	}
@@ -194,7 +194,7 @@ func testDiffStoredCut(t *testing.T, open opener) {
 		t.Fatal(err)
 	}
 	changed := strings.Repeat(">", instruct.MaxLongTextLength)
-	m := instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: f.tick(),
+	m := instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: f.tick(),
 		Change: update(instruct.RequestPatch{Description: &changed})}
 	out, err := f.l.Apply(f.ctx, m)
 	if err != nil {
@@ -203,7 +203,7 @@ func testDiffStoredCut(t *testing.T, open opener) {
 	if out.Request.Description != changed {
 		t.Errorf("the request's description is %d characters, want the whole %d", len(out.Request.Description), len(changed))
 	}
-	events, err := f.l.Events(f.ctx, number(t, r))
+	events, err := f.l.Events(f.ctx, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,9 +231,9 @@ func testRequestWeight(t *testing.T, open opener) {
 		q.Description = strings.Repeat("<", instruct.MaxRequestBytes/6+1)
 		return instruct.Event{Kind: instruct.KindUpdate, Actor: applicant}, true, nil
 	}
-	_, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: f.tick(), Change: instruct.ChangeFunc(heavy)})
+	_, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: f.tick(), Change: instruct.ChangeFunc(heavy)})
 	wantCode(t, "a change making the request heavier than MaxRequestBytes", err, instruct.CodeTooLarge)
-	got, _, err := f.l.Request(f.ctx, number(t, r))
+	got, _, err := f.l.Request(f.ctx, r.ID)
 	if err != nil || got.Version != r.Version {
 		t.Errorf("Request() after the refused change = version %d, %v; want %d, unchanged", got.Version, err, r.Version)
 	}

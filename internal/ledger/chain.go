@@ -99,7 +99,7 @@ func normalise(e instruct.Event) (instruct.Event, []byte, error) {
 // validText reports whether every text of e is valid UTF-8, which JSON
 // keeps as it is.
 func validText(e instruct.Event) bool {
-	for _, s := range []string{e.RequestID, string(e.Kind), e.Actor.ID, e.Actor.Name, e.Comment} {
+	for _, s := range []string{string(e.Kind), e.Actor.ID, e.Actor.Name, e.Comment} {
 		if !utf8.ValidString(s) {
 			return false
 		}
@@ -122,15 +122,15 @@ const insertEventSQL = `INSERT INTO events (seq, request_number, kind, version, 
 
 // eventArgs returns the arguments of insertEventSQL for s, an event of
 // request number which it brought to version.
-func eventArgs(number, version int64, s sealed) []any {
+func eventArgs(number instruct.RequestID, version int64, s sealed) []any {
 	return []any{s.event.Seq, number, string(s.event.Kind), version, s.event.At.UnixNano(), s.prevHash, s.hash, string(s.body)}
 }
 
 // insertEvent stores s as an event of request number, which it brought
 // to version.
-func (l *Ledger) insertEvent(ctx context.Context, tx querier, number, version int64, s sealed) error {
+func (l *Ledger) insertEvent(ctx context.Context, tx querier, number instruct.RequestID, version int64, s sealed) error {
 	if _, err := tx.ExecContext(ctx, insertEventSQL, eventArgs(number, version, s)...); err != nil {
-		return fmt.Errorf("insert event %d of %s: %w", s.event.Seq, instruct.FormatRequestID(number), err)
+		return fmt.Errorf("insert event %d of %s: %w", s.event.Seq, number, err)
 	}
 	return nil
 }
@@ -138,9 +138,9 @@ func (l *Ledger) insertEvent(ctx context.Context, tx querier, number, version in
 // appendEvent records e as the next event of the chain, for request
 // number at version, and returns the event as stored. The request row
 // must exist; k is the chain position reserve returned before e.
-func (l *Ledger) appendEvent(ctx context.Context, tx *txn, number, version int64, e instruct.Event, k link) (instruct.Event, error) {
+func (l *Ledger) appendEvent(ctx context.Context, tx *txn, number instruct.RequestID, version int64, e instruct.Event, k link) (instruct.Event, error) {
 	e.Seq = k.seq + 1
-	e.RequestID = instruct.FormatRequestID(number)
+	e.RequestID = number
 	s, err := seal(e, k.head)
 	if err != nil {
 		return instruct.Event{}, err

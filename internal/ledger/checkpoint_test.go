@@ -145,7 +145,7 @@ func decide(t *testing.T, l *Ledger, n int, rate float64) {
 		clients.Go(func() {
 			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
 				time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
-				m := instruct.Mutation{RequestID: firstRequestNumber + i, IfMatch: 2, Now: t0,
+				m := instruct.Mutation{RequestID: instruct.RequestID(firstRequestNumber + i), IfMatch: 2, Now: t0,
 					IdempotencyKey: fmt.Sprintf("steady-%d", i), Fingerprint: "approve",
 					Change: change(instruct.KindApprove, reviewer, "")}
 				if _, err := l.Apply(ctx, m); err != nil {

@@ -15,7 +15,7 @@ func testClaims(t *testing.T, open func(t *testing.T) *Ledger) {
 	f := newFixture(t, open)
 	r := f.create("api_particulier", "Cantine")
 	r = f.do(r, instruct.KindSubmit, "").Request
-	n := number(t, r)
+	n := r.ID
 	other := instruct.Actor{ID: "u-other", Name: "Marc Lefèvre"}
 	take := func(who instruct.Actor, key string) (instruct.Outcome, error) {
 		at := f.tick()
@@ -60,7 +60,7 @@ func testClaims(t *testing.T, open func(t *testing.T) *Ledger) {
 func testDecisionReleasesClaim(t *testing.T, open func(t *testing.T) *Ledger) {
 	f := newFixture(t, open)
 	r := f.do(f.create("api_particulier", "Cantine"), instruct.KindSubmit, "").Request
-	n := number(t, r)
+	n := r.ID
 	at := f.tick()
 	if _, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: n, Now: at, Change: instruct.Take{Actor: reviewer, At: at}}); err != nil {
 		t.Fatalf("Apply(claim) = %v", err)

@@ -16,7 +16,7 @@ const tricky = "Délibération n°2024-12 du \"conseil\" <b>&</b>\n\tC:\\chemin 
 
 func testRequests() map[string]instruct.Request {
 	full := histories(1, "api_particulier")[0].Request
-	full.ID, full.Description = "D1042", tricky
+	full.ID, full.Description = 1042, tricky
 	full.Contacts = []instruct.Contact{
 		{Role: instruct.ContactDPO, Name: "Élise Petit", Email: "dpo@ville.fr", Phone: "+33 1 23 45 67 89", JobTitle: "DPD"},
 		{Role: instruct.ContactTechnical, Name: tricky},
@@ -61,14 +61,14 @@ func TestDecodeRequestAgreesWithEncodingJSON(t *testing.T) {
 
 func testEvents() map[string]instruct.Event {
 	return map[string]instruct.Event{
-		"plain":   {Seq: 7, RequestID: "D1000", Kind: instruct.KindApprove, Actor: reviewer, At: t0},
-		"comment": {Seq: 8, RequestID: "D1000", Kind: instruct.KindRefuse, Actor: reviewer, Comment: tricky, At: t0.Add(time.Nanosecond)},
-		"diff": {Seq: 9, RequestID: "D1000", Kind: instruct.KindUpdate, Actor: applicant, At: t0, Diff: instruct.Diff{
+		"plain":   {Seq: 7, RequestID: 1000, Kind: instruct.KindApprove, Actor: reviewer, At: t0},
+		"comment": {Seq: 8, RequestID: 1000, Kind: instruct.KindRefuse, Actor: reviewer, Comment: tricky, At: t0.Add(time.Nanosecond)},
+		"diff": {Seq: 9, RequestID: 1000, Kind: instruct.KindUpdate, Actor: applicant, At: t0, Diff: instruct.Diff{
 			"scopes":       {[]string{"a"}, []string{"a", "b"}},
 			"title":        {"Avant", tricky},
 			"organization": {instruct.Organization{Name: "{[\"}"}, nil},
 		}},
-		"unicode actor": {Seq: 10, RequestID: "D1", Kind: instruct.KindNote, Actor: instruct.Actor{ID: "u", Name: tricky}, Comment: "ok", At: t0},
+		"unicode actor": {Seq: 10, RequestID: 1, Kind: instruct.KindNote, Actor: instruct.Actor{ID: "u", Name: tricky}, Comment: "ok", At: t0},
 	}
 }
 
@@ -155,8 +155,8 @@ func FuzzDecodeRequest(f *testing.F) {
 
 func TestSealNormalisesToWhatReadsBack(t *testing.T) {
 	events := testEvents()
-	events["invalid UTF-8"] = instruct.Event{Seq: 11, RequestID: "D1", Kind: instruct.KindNote, Actor: reviewer, Comment: "bad \xff byte", At: t0}
-	events["local time"] = instruct.Event{Seq: 12, RequestID: "D1", Kind: instruct.KindNote, Actor: reviewer, Comment: "ok",
+	events["invalid UTF-8"] = instruct.Event{Seq: 11, RequestID: 1, Kind: instruct.KindNote, Actor: reviewer, Comment: "bad \xff byte", At: t0}
+	events["local time"] = instruct.Event{Seq: 12, RequestID: 1, Kind: instruct.KindNote, Actor: reviewer, Comment: "ok",
 		At: time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600))}
 	for name, e := range events {
 		s, err := seal(e, "prev")

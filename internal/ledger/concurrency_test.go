@@ -43,7 +43,7 @@ func testConcurrentSameVersion(t *testing.T, open func(t *testing.T) *Ledger) {
 	if won != 1 || stale != reviewers-1 {
 		t.Errorf("%d reviewers approving version %d: %d won, %d stale, want 1 and %d", reviewers, submitted.Version, won, stale, reviewers-1)
 	}
-	events, _ := f.l.Events(f.ctx, number(t, r))
+	events, _ := f.l.Events(f.ctx, r.ID)
 	approvals := 0
 	for _, e := range events {
 		if e.Kind == instruct.KindApprove {
@@ -113,7 +113,7 @@ func testApplyFailingWrite(t *testing.T, open func(t *testing.T) *Ledger) {
 	if _, err := f.l.Apply(f.ctx, f.mutation(r, instruct.KindSubmit, "")); err == nil {
 		t.Fatalf("Apply() with its event's seq taken = nil error, want an error")
 	}
-	got, _, _ := f.l.Request(f.ctx, number(t, r))
+	got, _, _ := f.l.Request(f.ctx, r.ID)
 	if last, _ := f.l.LastSeq(f.ctx); got.Version != 1 || got.Status != instruct.StatusDraft || last != 1 {
 		t.Errorf("after a failed write: version %d, %s, last seq %d; want 1, draft, 1", got.Version, got.Status, last)
 	}

@@ -64,7 +64,7 @@ func testCreate(t *testing.T, open func(t *testing.T) *Ledger) {
 	}
 	first := f.create("api_particulier", "Inscription aux activités périscolaires")
 	second := f.create("api_entreprise", "Marchés publics")
-	if first.ID != "D1000" || second.ID != "D1001" {
+	if first.ID != 1000 || second.ID != 1001 {
 		t.Errorf("Create() IDs = %s, %s, want D1000, D1001", first.ID, second.ID)
 	}
 	if first.Version != 1 || first.Status != instruct.StatusDraft || first.Definition != "api_particulier" {
@@ -85,7 +85,7 @@ func testCreate(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Fatalf("Events(1000) = %v, %v, want one create event", events, err)
 	}
 	e := events[0]
-	if e.Seq != 1 || e.Kind != instruct.KindCreate || e.RequestID != "D1000" || e.Actor != applicant || !e.At.Equal(first.CreatedAt) {
+	if e.Seq != 1 || e.Kind != instruct.KindCreate || e.RequestID != 1000 || e.Actor != applicant || !e.At.Equal(first.CreatedAt) {
 		t.Errorf("create event = %+v, want seq 1, create, D1000 by the applicant at creation", e)
 	}
 	if got := e.Diff["title"]; got[1] != "Inscription aux activités périscolaires" {
@@ -134,11 +134,11 @@ func testApply(t *testing.T, open func(t *testing.T) *Ledger) {
 	if out.Event.At.IsZero() || !out.Request.UpdatedAt.Equal(out.Event.At) {
 		t.Errorf("Apply(approve): event at %v, request updated at %v, want the mutation's time for both", out.Event.At, out.Request.UpdatedAt)
 	}
-	got, _, _ := f.l.Request(f.ctx, number(t, r))
+	got, _, _ := f.l.Request(f.ctx, r.ID)
 	if diff := cmp.Diff(out.Request, got); diff != "" {
 		t.Errorf("Request() after Apply differs from the outcome (-outcome +read):\n%s", diff)
 	}
-	events, _ := f.l.Events(f.ctx, number(t, r))
+	events, _ := f.l.Events(f.ctx, r.ID)
 	if diff := cmp.Diff(out.Event, events[len(events)-1]); diff != "" {
 		t.Errorf("last event differs from the outcome's (-outcome +read):\n%s", diff)
 	}
@@ -180,15 +180,15 @@ func testApplyRefused(t *testing.T, open func(t *testing.T) *Ledger) {
 	m = f.mutation(r, instruct.KindRefuse, "  ")
 	_, err = f.l.Apply(f.ctx, m)
 	wantCode(t, "Apply(refuse without comment)", err, instruct.CodeCommentRequired)
-	got, _, _ := f.l.Request(f.ctx, number(t, r))
-	events, _ := f.l.Events(f.ctx, number(t, r))
+	got, _, _ := f.l.Request(f.ctx, r.ID)
+	events, _ := f.l.Events(f.ctx, r.ID)
 	last, _ := f.l.LastSeq(f.ctx)
 	if got.Version != 1 || got.Status != instruct.StatusDraft || len(events) != 1 || last != 1 {
 		t.Errorf("after refused changes: version %d, %s, %d events, last seq %d; want 1, draft, 1, 1", got.Version, got.Status, len(events), last)
 	}
 	// The refused attempt left no idempotency record: the key serves again.
 	f.do(r, instruct.KindSubmit, "")
-	got, _, _ = f.l.Request(f.ctx, number(t, r))
+	got, _, _ = f.l.Request(f.ctx, r.ID)
 	m = f.mutation(got, instruct.KindApprove, "")
 	m.IdempotencyKey, m.Fingerprint = "key-refused", "approve"
 	out, err := f.l.Apply(f.ctx, m)
@@ -218,7 +218,7 @@ func testReplay(t *testing.T, open func(t *testing.T) *Ledger) {
 	if diff := cmp.Diff(first, again); diff != "" {
 		t.Errorf("Apply(replay) outcome differs (-first +replay):\n%s", diff)
 	}
-	events, _ := f.l.Events(f.ctx, number(t, r))
+	events, _ := f.l.Events(f.ctx, r.ID)
 	if want := []instruct.Kind{instruct.KindCreate, instruct.KindSubmit, instruct.KindRefuse}; !cmp.Equal(kinds(events), want) {
 		t.Errorf("events after a replay = %v, want %v (applied once)", kinds(events), want)
 	}

@@ -35,7 +35,7 @@ func TestImportDemoData(t *testing.T) {
 	}
 	events := 0
 	for _, h := range hs {
-		n := number(t, h.Request)
+		n := h.Request.ID
 		got, createdBy, err := l.Request(ctx, n)
 		if err != nil || got.Version != h.Request.Version || got.Status != h.Request.Status || createdBy != h.CreatedBy {
 			t.Fatalf("Request(%s) = v%d %s by %q, %v; want v%d %s by %q", h.Request.ID, got.Version, got.Status, createdBy, err,
@@ -51,7 +51,7 @@ func TestImportDemoData(t *testing.T) {
 		t.Errorf("Verify() after the demo import = %+v, %v, want %d intact events", v, err, events)
 	}
 	h := longestHistory(hs)
-	m := instruct.Mutation{RequestID: number(t, h.Request), IfMatch: 1, Change: change(instruct.KindNote, reviewer, "x")}
+	m := instruct.Mutation{RequestID: h.Request.ID, IfMatch: 1, Change: change(instruct.KindNote, reviewer, "x")}
 	_, err := l.Apply(ctx, m)
 	var stale *instruct.StaleError
 	if h.Request.Version > 1 && (!errors.As(err, &stale) || len(stale.EventsSince) != len(h.Events)-1) {

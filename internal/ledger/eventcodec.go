@@ -34,7 +34,7 @@ func readCanonicalEvent(body string) (e instruct.Event, ok bool) {
 	r.lit(`{"seq":`)
 	e.Seq = r.int()
 	r.lit(`,"request_id":`)
-	e.RequestID = r.str()
+	e.RequestID = r.requestID()
 	r.lit(`,"kind":`)
 	e.Kind = instruct.Kind(r.str())
 	r.lit(`,"actor":{"id":`)
@@ -92,6 +92,14 @@ func (r *reader) int() int64 {
 	n, err := strconv.ParseInt(r.s[start:r.i], 10, 64)
 	r.ok = r.ok && err == nil
 	return n
+}
+
+// requestID reads a request ID in its JSON text form; text that is not
+// one clears ok, so that encoding/json says what is wrong.
+func (r *reader) requestID() instruct.RequestID {
+	var id instruct.RequestID
+	r.ok = r.ok && id.UnmarshalText([]byte(r.str())) == nil
+	return id
 }
 
 // str reads a JSON string. Escapes are decoded as encoding/json does,

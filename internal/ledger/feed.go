@@ -102,7 +102,7 @@ func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int,
 	if err != nil {
 		return err
 	}
-	at := make(map[string]int, len(items))
+	at := make(map[instruct.RequestID]int, len(items))
 	for i, it := range items {
 		at[it.Request.ID] = i
 	}

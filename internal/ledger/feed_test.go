@@ -44,7 +44,7 @@ func testChangesPaging(t *testing.T, open func(t *testing.T) *Ledger) {
 			}
 			ids, itemSeqs, events := []string{}, []int64{}, [][]int64{}
 			for _, it := range items {
-				ids, itemSeqs, events = append(ids, it.Request.ID), append(itemSeqs, it.Seq), append(events, seqs(it.Events))
+				ids, itemSeqs, events = append(ids, it.Request.ID.String()), append(itemSeqs, it.Seq), append(events, seqs(it.Events))
 			}
 			got := []any{ids, itemSeqs, events, more}
 			want := []any{tc.wantIDs, tc.wantSeqs, tc.wantEvents, tc.wantMore}
@@ -94,7 +94,7 @@ func newFeedView() *feedView {
 }
 
 func (v *feedView) fold(it instruct.FeedItem) {
-	v.requests[it.Request.ID] = it.Request
+	v.requests[it.Request.ID.String()] = it.Request
 	for _, e := range it.Events {
 		v.events[e.Seq] = e
 	}
@@ -118,7 +118,7 @@ func testChangesFromInterleaved(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Errorf("pull ended at cursor %d, want the last seq %d", cursor, last)
 	}
 	for _, r := range rs {
-		events, _ := f.l.Events(f.ctx, number(t, r))
+		events, _ := f.l.Events(f.ctx, r.ID)
 		for _, e := range events {
 			if got, ok := view.events[e.Seq]; !ok || !cmp.Equal(got, e) {
 				t.Errorf("the pull missed event %d (%s of %s)", e.Seq, e.Kind, r.ID)
@@ -177,16 +177,16 @@ func testChangesConcurrent(t *testing.T, open func(t *testing.T) *Ledger) {
 					t.Error(err)
 					return
 				}
-				rec.requests[r.ID] = r
+				rec.requests[r.ID.String()] = r
 				for _, k := range []instruct.Kind{instruct.KindSubmit, instruct.KindNote, instruct.KindRequestChanges, instruct.KindSubmit, instruct.KindApprove} {
-					m := instruct.Mutation{RequestID: number(t, r), IfMatch: r.Version, Now: t0, Change: change(k, reviewer, "Commentaire.")}
+					m := instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: t0, Change: change(k, reviewer, "Commentaire.")}
 					out, err := f.l.Apply(f.ctx, m)
 					if err != nil {
 						t.Error(err)
 						return
 					}
 					r = out.Request
-					rec.requests[r.ID], rec.events = r, append(rec.events, out.Event)
+					rec.requests[r.ID.String()], rec.events = r, append(rec.events, out.Event)
 				}
 			}
 		})

@@ -81,11 +81,7 @@ func (f *fixture) create(def, title string) instruct.Request {
 // mutation is a mutation of request r, based on its version, recording
 // an event of kind k.
 func (f *fixture) mutation(r instruct.Request, k instruct.Kind, comment string) instruct.Mutation {
-	n, err := instruct.ParseRequestID(r.ID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return instruct.Mutation{RequestID: n, IfMatch: r.Version, Now: f.tick(), Change: change(k, reviewer, comment)}
+	return instruct.Mutation{RequestID: r.ID, IfMatch: r.Version, Now: f.tick(), Change: change(k, reviewer, comment)}
 }
 
 // do applies an event of kind k to r and returns the outcome.
@@ -100,16 +96,6 @@ func (f *fixture) do(r instruct.Request, k instruct.Kind, comment string) instru
 		f.t.Fatalf("Apply(%s %s) = %v", r.ID, k, err)
 	}
 	return out
-}
-
-// number returns the number of request r.
-func number(t *testing.T, r instruct.Request) int64 {
-	t.Helper()
-	n, err := instruct.ParseRequestID(r.ID)
-	if err != nil {
-		t.Fatalf("ParseRequestID(%q) = %v", r.ID, err)
-	}
-	return n
 }
 
 // kinds returns the kinds of events, for compact comparisons.

@@ -34,7 +34,7 @@ func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
 // to insert.
 type importer struct {
 	k        link
-	next     int64
+	next     instruct.RequestID
 	requests rows
 	events   rows
 }
@@ -122,7 +122,7 @@ func (im *importer) history(h instruct.History) error {
 		return err
 	}
 	r := h.Request
-	r.ID = instruct.FormatRequestID(number)
+	r.ID = number
 	versions := eventVersions(h.Events, r.Version)
 	if r.Version == 0 {
 		r.Version = versions[len(versions)-1]
@@ -141,20 +141,20 @@ func (im *importer) history(h instruct.History) error {
 }
 
 // number returns the number of a request whose ID is id, or the next one.
-func (im *importer) number(id string) (int64, error) {
+func (im *importer) number(id instruct.RequestID) (instruct.RequestID, error) {
+	if id < 0 {
+		return 0, instruct.Errorf(instruct.CodeInvalid, "an imported request has a negative number")
+	}
 	n := im.next
-	if id != "" {
-		var err error
-		if n, err = instruct.ParseRequestID(id); err != nil {
-			return 0, instruct.Errorf(instruct.CodeInvalid, "an imported request has an ID that is not a request ID")
-		}
+	if id != 0 {
+		n = id
 	}
 	im.next = max(im.next, n+1)
 	return n, nil
 }
 
 // event chains e, an event of request r (number), and collects its row.
-func (im *importer) event(number, version int64, e instruct.Event, r instruct.Request) error {
+func (im *importer) event(number instruct.RequestID, version int64, e instruct.Event, r instruct.Request) error {
 	im.k.seq++
 	e.Seq, e.RequestID = im.k.seq, r.ID
 	if e.At.IsZero() {

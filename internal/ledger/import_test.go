@@ -19,11 +19,11 @@ func testImport(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Errorf("LastSeq() after importing 30 events = %d, want 30", last)
 	}
 	r, createdBy, err := f.l.Request(f.ctx, 1002)
-	if err != nil || r.ID != "D1002" || r.Version != 5 || r.Title != hs[2].Request.Title || createdBy != hs[2].CreatedBy {
+	if err != nil || r.ID != 1002 || r.Version != 5 || r.Title != hs[2].Request.Title || createdBy != hs[2].CreatedBy {
 		t.Errorf("Request(1002) = %s v%d %q by %q, %v, want the third history", r.ID, r.Version, r.Title, createdBy, err)
 	}
 	events, _ := f.l.Events(f.ctx, 1002)
-	if !cmpSeqs(events, 13, 14, 15, 16, 17, 18) || events[1].Diff["scopes"][1] == nil || events[0].RequestID != "D1002" {
+	if !cmpSeqs(events, 13, 14, 15, 16, 17, 18) || events[1].Diff["scopes"][1] == nil || events[0].RequestID != 1002 {
 		t.Errorf("Events(1002) = %+v, want seqs 13 to 18 with the history's diff", events)
 	}
 	if v, err := f.l.Verify(f.ctx); err != nil || !v.OK() || v.Checked != 30 {
@@ -37,7 +37,7 @@ func testImport(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Errorf("Apply(If-Match 3) on an imported request = %v, want stale with seqs 16 to 18", err)
 	}
 	next := f.create("api_particulier", "Après import")
-	if next.ID != "D1005" {
+	if next.ID != 1005 {
 		t.Errorf("Create() after import = %s, want D1005", next.ID)
 	}
 	items, more, _ := f.l.Changes(f.ctx, instruct.Viewer{Definitions: []string{"api_entreprise"}}, 0, 100)
@@ -49,7 +49,7 @@ func testImport(t *testing.T, open func(t *testing.T) *Ledger) {
 func testImportIDs(t *testing.T, open func(t *testing.T) *Ledger) {
 	f := newFixture(t, open)
 	hs := histories(2, "api_particulier")
-	hs[0].Request.ID, hs[1].Request.ID = "D5000", "5001"
+	hs[0].Request.ID, hs[1].Request.ID = 5000, 5001
 	hs[1].Request.Version = 0 // counted from the events
 	if err := f.l.Import(f.ctx, hs); err != nil {
 		t.Fatalf("Import() = %v", err)
@@ -61,7 +61,7 @@ func testImportIDs(t *testing.T, open func(t *testing.T) *Ledger) {
 	if got[1].Version != 5 {
 		t.Errorf("imported request without a version has version %d, want 5 (its non-note events)", got[1].Version)
 	}
-	if next := f.create("api_particulier", "Suivante"); next.ID != "D5002" {
+	if next := f.create("api_particulier", "Suivante"); next.ID != 5002 {
 		t.Errorf("Create() after import = %s, want D5002", next.ID)
 	}
 	err = f.l.Import(f.ctx, histories(1, "api_particulier")[:1:1])
@@ -69,7 +69,7 @@ func testImportIDs(t *testing.T, open func(t *testing.T) *Ledger) {
 		t.Errorf("Import() of a history without ID = %v", err)
 	}
 	dup := histories(1, "api_particulier")
-	dup[0].Request.ID = "D5000"
+	dup[0].Request.ID = 5000
 	if err := f.l.Import(f.ctx, dup); err == nil {
 		t.Errorf("Import() of a taken ID succeeded, want an error")
 	}

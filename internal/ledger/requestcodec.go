@@ -27,7 +27,7 @@ func decodeRequest(body string) (instruct.Request, error) {
 func readCanonicalRequest(body string) (q instruct.Request, ok bool) {
 	r := reader{s: body, ok: true}
 	r.lit(`{"id":`)
-	q.ID = r.str()
+	q.ID = r.requestID()
 	r.lit(`,"definition":`)
 	q.Definition = r.str()
 	r.lit(`,"status":`)

@@ -15,7 +15,7 @@ import (
 // seq of its last change.
 type storedRequest struct {
 	request   instruct.Request
-	number    int64
+	number    instruct.RequestID
 	createdBy string
 	seq       int64
 }
@@ -25,7 +25,7 @@ type storedRequest struct {
 // line so that no match spans two fields; valid UTF-8 without NUL, which
 // PostgreSQL's text refuses.
 func searchText(r instruct.Request) string {
-	fields := []string{r.ID, r.Title, r.Organization.Name, r.Organization.SIRET, r.Applicant.Email}
+	fields := []string{r.ID.String(), r.Title, r.Organization.Name, r.Organization.SIRET, r.Applicant.Email}
 	text := strings.ToLower(strings.Join(fields, "\n"))
 	return strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "")
 }
@@ -76,16 +76,16 @@ func (l *Ledger) updateRequest(ctx context.Context, tx querier, s storedRequest)
 }
 
 // loadRequest reads request number, or returns not_found.
-func (l *Ledger) loadRequest(ctx context.Context, tx querier, number int64) (storedRequest, error) {
+func (l *Ledger) loadRequest(ctx context.Context, tx querier, number instruct.RequestID) (storedRequest, error) {
 	s := storedRequest{number: number}
 	var body string
 	err := tx.QueryRowContext(ctx, `SELECT created_by, seq, body FROM requests WHERE number = ?`, number).
 		Scan(&s.createdBy, &s.seq, &body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", instruct.FormatRequestID(number))
+		return storedRequest{}, instruct.Errorf(instruct.CodeNotFound, "no request %s", number)
 	}
 	if err != nil {
-		return storedRequest{}, fmt.Errorf("read %s: %w", instruct.FormatRequestID(number), err)
+		return storedRequest{}, fmt.Errorf("read %s: %w", number, err)
 	}
 	s.request, err = decodeRequest(body)
 	return s, err
@@ -93,7 +93,7 @@ func (l *Ledger) loadRequest(ctx context.Context, tx querier, number int64) (sto
 
 // Request returns request number id with the user ID of its creator, or
 // not_found.
-func (l *Ledger) Request(ctx context.Context, id int64) (instruct.Request, string, error) {
+func (l *Ledger) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, string, error) {
 	s, err := l.loadRequest(ctx, l.reader, id)
 	if err != nil {
 		return instruct.Request{}, "", err
@@ -103,7 +103,7 @@ func (l *Ledger) Request(ctx context.Context, id int64) (instruct.Request, strin
 
 // Events returns the events of request number id, oldest first, or
 // not_found when there is no such request.
-func (l *Ledger) Events(ctx context.Context, id int64) ([]instruct.Event, error) {
+func (l *Ledger) Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error) {
 	var events []instruct.Event
 	err := l.inRead(ctx, func(tx *txn) error {
 		if _, err := l.loadRequest(ctx, tx, id); err != nil {
@@ -118,10 +118,10 @@ func (l *Ledger) Events(ctx context.Context, id int64) ([]instruct.Event, error)
 
 // eventsAfter returns the events of request number with a seq above
 // after, oldest first.
-func (l *Ledger) eventsAfter(ctx context.Context, tx querier, number, after int64) ([]instruct.Event, error) {
+func (l *Ledger) eventsAfter(ctx context.Context, tx querier, number instruct.RequestID, after int64) ([]instruct.Event, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number = ? AND seq > ? ORDER BY seq`, number, after)
 	if err != nil {
-		return nil, fmt.Errorf("read events of %s: %w", instruct.FormatRequestID(number), err)
+		return nil, fmt.Errorf("read events of %s: %w", number, err)
 	}
 	return scanEvents(rows)
 }

@@ -145,7 +145,7 @@ func testVisibility(t *testing.T, open func(t *testing.T) *Ledger) {
 func requestIDs(rs []instruct.Request) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
-		out[i] = r.ID
+		out[i] = r.ID.String()
 	}
 	return out
 }

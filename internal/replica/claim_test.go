@@ -9,13 +9,9 @@ import (
 
 // claimEvents returns the claim and release events the server recorded
 // on request id.
-func (w *world) claimEvents(id string) []instruct.Event {
+func (w *world) claimEvents(id instruct.RequestID) []instruct.Event {
 	w.tb.Helper()
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		w.tb.Fatal(err)
-	}
-	events, err := w.Ledger().Events(context.Background(), n)
+	events, err := w.Ledger().Events(context.Background(), id)
 	if err != nil {
 		w.tb.Fatalf("Events(%s) = %v", id, err)
 	}

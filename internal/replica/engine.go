@@ -34,6 +34,9 @@ type Cache interface {
 	// SetClaimed records a claim or release the server refused because
 	// another reviewer holds the request, with their claim.
 	SetClaimed(ctx context.Context, id string, claim instruct.Claim, reason string) error
+	// Reject records an operation the server refused for good, with the
+	// API error code it answered and its own words.
+	Reject(ctx context.Context, id string, code instruct.Code, reason string) error
 	// Accept records an operation accepted, with the server's answer.
 	Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) error
 	// Cursor returns the feed cursor of the last page applied, "" for none.
@@ -49,6 +52,10 @@ type Cache interface {
 	PutMe(ctx context.Context, u instruct.User) error
 	// Summary counts the outbox: Pending, Conflicts, Rejected.
 	Summary(ctx context.Context) (instruct.SyncStatus, error)
+	// SetLastSync records when a sync last succeeded; LastSync returns
+	// it, the zero time if none has.
+	SetLastSync(ctx context.Context, t time.Time) error
+	LastSync(ctx context.Context) (time.Time, error)
 }
 
 // Feed is what the engine pulls from: the server's change feed over HTTP
@@ -73,13 +80,13 @@ type API interface {
 	Feed
 	// Decide posts a decision with its Idempotency-Key and If-Match; a
 	// version mismatch fails with a *instruct.StaleError.
-	Decide(ctx context.Context, key, id string, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
+	Decide(ctx context.Context, key string, id instruct.RequestID, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
 	// Note posts a note or a message with its Idempotency-Key.
-	Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error)
+	Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error)
 	// Claim takes (or, with release, leaves) a request with its
 	// Idempotency-Key; another's claim fails with a
 	// *instruct.ClaimedError.
-	Claim(ctx context.Context, key, id string, release, force bool) (api.ClaimResult, error)
+	Claim(ctx context.Context, key string, id instruct.RequestID, release, force bool) (api.ClaimResult, error)
 }
 
 // Defaults of Options.

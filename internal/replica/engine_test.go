@@ -24,6 +24,20 @@ type memCache struct {
 	cursor string
 	resets int
 	pages  int
+	last   time.Time
+}
+
+func (c *memCache) SetLastSync(_ context.Context, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last = t
+	return nil
+}
+
+func (c *memCache) LastSync(context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last, nil
 }
 
 func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
@@ -36,6 +50,20 @@ func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
 		}
 	}
 	return out, nil
+}
+
+func (c *memCache) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
+	if err := c.SetOpState(ctx, id, instruct.OpRejected, reason, nil); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.ops {
+		if c.ops[i].ID == id {
+			c.ops[i].ReasonCode = code
+		}
+	}
+	return nil
 }
 
 func (c *memCache) SetOpState(_ context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error {
@@ -129,22 +157,22 @@ func (a *scriptedAPI) Stream(ctx context.Context, _ func(int64)) error {
 	return ctx.Err()
 }
 
-func (a *scriptedAPI) Decide(_ context.Context, key, id string, _ int64, in api.DecisionInput) (api.DecisionResult, error) {
+func (a *scriptedAPI) Decide(_ context.Context, key string, id instruct.RequestID, _ int64, in api.DecisionInput) (api.DecisionResult, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.sent = append(a.sent, id)
-	if err := a.decisions[id]; err != nil {
+	a.sent = append(a.sent, id.String())
+	if err := a.decisions[id.String()]; err != nil {
 		return api.DecisionResult{}, err
 	}
 	return api.DecisionResult{Request: instruct.Request{ID: id}, Event: instruct.Event{Kind: in.Kind}}, nil
 }
 
-func (a *scriptedAPI) Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error) {
+func (a *scriptedAPI) Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error) {
 	res, err := a.Decide(ctx, key, id, 0, api.DecisionInput(in))
 	return api.NoteResult{Event: res.Event}, err
 }
 
-func (a *scriptedAPI) Claim(ctx context.Context, key, id string, release, _ bool) (api.ClaimResult, error) {
+func (a *scriptedAPI) Claim(ctx context.Context, key string, id instruct.RequestID, release, _ bool) (api.ClaimResult, error) {
 	kind := instruct.KindClaim
 	if release {
 		kind = instruct.KindRelease
@@ -167,15 +195,15 @@ func (a *scriptedAPI) Changes(_ context.Context, cursor string, _ int) (api.Chan
 
 func threeOps() []instruct.Operation {
 	return []instruct.Operation{
-		{ID: "op1", RequestID: "D1", Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpPending},
-		{ID: "op2", RequestID: "D2", Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpSending},
-		{ID: "op3", RequestID: "D3", Kind: instruct.KindNote, Comment: "vu", State: instruct.OpPending},
+		{ID: "op1", RequestID: 1, Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpPending},
+		{ID: "op2", RequestID: 2, Kind: instruct.KindApprove, BaseVersion: 2, State: instruct.OpSending},
+		{ID: "op3", RequestID: 3, Kind: instruct.KindNote, Comment: "vu", State: instruct.OpPending},
 	}
 }
 
 func TestPushSequences(t *testing.T) {
 	unavailable := instruct.Errorf(instruct.CodeUnavailable, "cannot reach the server")
-	stale := &instruct.StaleError{Current: instruct.Request{ID: "D2", Version: 3, Status: instruct.StatusRefused}}
+	stale := &instruct.StaleError{Current: instruct.Request{ID: 2, Version: 3, Status: instruct.StatusRefused}}
 	tests := []struct {
 		name      string
 		script    map[string]error
@@ -226,7 +254,7 @@ func TestPushSequences(t *testing.T) {
 
 func TestConflictKeepsTheServersAccount(t *testing.T) {
 	stale := &instruct.StaleError{
-		Current:     instruct.Request{ID: "D2", Version: 3, Status: instruct.StatusRefused},
+		Current:     instruct.Request{ID: 2, Version: 3, Status: instruct.StatusRefused},
 		EventsSince: []instruct.Event{{Seq: 9, Kind: instruct.KindRefuse, Comment: "Hors finalité."}},
 	}
 	cache := &memCache{ops: threeOps()}
@@ -320,12 +348,12 @@ func TestOnlineFromOutcome(t *testing.T) {
 type slowAPI struct {
 	scriptedAPI
 	mu      sync.Mutex
-	order   map[string][]string
+	order   map[instruct.RequestID][]string
 	active  int
 	maxSeen int
 }
 
-func (a *slowAPI) Note(ctx context.Context, key, id string, in api.NoteInput) (api.NoteResult, error) {
+func (a *slowAPI) Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error) {
 	a.mu.Lock()
 	a.active++
 	a.maxSeen = max(a.maxSeen, a.active)
@@ -340,15 +368,15 @@ func (a *slowAPI) Note(ctx context.Context, key, id string, in api.NoteInput) (a
 
 func TestPushLanesKeepEachRequestsOrder(t *testing.T) {
 	cache := &memCache{}
-	want := map[string][]string{}
+	want := map[instruct.RequestID][]string{}
 	for i := range 60 {
-		id := fmt.Sprintf("D%d", 1+i%12)
+		id := instruct.RequestID(1 + i%12)
 		key := fmt.Sprintf("op%02d", i)
 		cache.ops = append(cache.ops, instruct.Operation{ID: key, RequestID: id, Kind: instruct.KindNote,
 			Comment: "vu", State: instruct.OpPending})
 		want[id] = append(want[id], key)
 	}
-	a := &slowAPI{order: map[string][]string{}}
+	a := &slowAPI{order: map[instruct.RequestID][]string{}}
 	if err := New(cache, a, Options{PushConcurrency: 4}).Sync(context.Background()); err != nil {
 		t.Fatalf("Sync() = %v", err)
 	}

@@ -58,7 +58,7 @@ func TestFaultyNetworkLandsEveryDecisionOnce(t *testing.T) {
 }
 
 // recordMixed records a decision or a note on each request.
-func recordMixed(t *testing.T, r *replica, ids []string) []instruct.Operation {
+func recordMixed(t *testing.T, r *replica, ids []instruct.RequestID) []instruct.Operation {
 	t.Helper()
 	kinds := []struct {
 		kind    instruct.Kind

@@ -139,7 +139,7 @@ func (h hostile) sendJSON(method, path string, v any, header http.Header) (int, 
 // worstAllowed makes every draft the server lets mallory make, as heavy
 // as allowed, edits one of them as often as allowed, and submits it; it
 // returns its ID.
-func worstAllowed(t *testing.T, mallory hostile) string {
+func worstAllowed(t *testing.T, mallory hostile) instruct.RequestID {
 	t.Helper()
 	var drafts []instruct.Request
 	for i := 0; ; i++ {
@@ -165,7 +165,7 @@ func worstAllowed(t *testing.T, mallory hostile) string {
 			t.Fatalf("the server took %d edits of %s, want a bound", i, r.ID)
 		}
 		text := strings.Repeat("><"[i%2:i%2+1], instruct.MaxLongTextLength) // each edit changes the description
-		status, p, body := mallory.sendJSON(http.MethodPatch, "/requests/"+r.ID, instruct.RequestPatch{Description: &text},
+		status, p, body := mallory.sendJSON(http.MethodPatch, "/requests/"+r.ID.String(), instruct.RequestPatch{Description: &text},
 			http.Header{api.HeaderIfMatch: {strconv.Quote(strconv.FormatInt(r.Version, 10))}})
 		if status != http.StatusOK {
 			if status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "edited 200 times") {
@@ -177,7 +177,7 @@ func worstAllowed(t *testing.T, mallory hostile) string {
 			t.Fatal(err)
 		}
 	}
-	status, p, _ := mallory.send(http.MethodPost, "/requests/"+r.ID+"/submit", nil,
+	status, p, _ := mallory.send(http.MethodPost, "/requests/"+r.ID.String()+"/submit", nil,
 		http.Header{api.HeaderIfMatch: {strconv.Quote(strconv.FormatInt(r.Version, 10))}})
 	if status != http.StatusOK {
 		t.Fatalf("submit %s = %d %s %q", r.ID, status, p.Code, p.Detail)

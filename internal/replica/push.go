@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sync"
 	"sync/atomic"
 
@@ -89,9 +88,7 @@ func (e *Engine) sendAll(ctx context.Context, ops []instruct.Operation, answers 
 func splitLanes(ops []instruct.Operation, n int) [][]instruct.Operation {
 	lanes := make([][]instruct.Operation, n)
 	for _, op := range ops {
-		h := fnv.New32a()
-		h.Write([]byte(op.RequestID))
-		i := int(h.Sum32() % uint32(n))
+		i := int(uint64(op.RequestID) % uint64(n))
 		lanes[i] = append(lanes[i], op)
 	}
 	return lanes
@@ -182,8 +179,9 @@ func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) 
 			stale.Current.Status, stale.Current.Version)
 		return e.cache.SetOpState(ctx, op.ID, instruct.OpConflict, reason, stale)
 	}
-	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", instruct.ErrorCode(err))
-	return e.cache.SetOpState(ctx, op.ID, instruct.OpRejected, instruct.ErrorMessage(err), nil)
+	code, detail := instruct.ErrorCode(err), instruct.ErrorMessage(err)
+	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", code, "detail", detail)
+	return e.cache.Reject(ctx, op.ID, code, detail)
 }
 
 // backToPending shows op as waiting again; failing that, it stays

@@ -11,13 +11,16 @@ import (
 // reset the reconnection backoff.
 const streamHealthy = time.Minute
 
-// Run syncs until ctx ends: at once, then whenever Trigger is called, the
-// server announces a change on its event stream, or PollInterval passes.
+// Run syncs until ctx ends: it first reports what the cache knows (the
+// outbox's counts, the last sync), then syncs at once, then whenever
+// Trigger is called, the server announces a change on its event stream,
+// or PollInterval passes.
 // After a failed sync it waits, backing off exponentially up to
 // MaxBackoff, before the next automatic one; Trigger always syncs at once.
 func (e *Engine) Run(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	e.restore(ctx)
 	changed := make(chan struct{}, 1)
 	done := make(chan struct{})
 	go func() {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store"
 )
 
 // runEngine runs r's engine until the test ends.
@@ -122,5 +123,36 @@ func TestUpdatesKeepOnlyTheLatestStatus(t *testing.T) {
 	case st := <-e.Updates():
 		t.Errorf("Updates() holds a second status %+v, want only the latest", st)
 	default:
+	}
+}
+
+// TestLastSyncSurvivesARestart: the time of the last successful sync is
+// kept in the cache file; an engine started again on that file, with the
+// server out of reach, reports it (and the decision still waiting) rather
+// than "never synced".
+func TestLastSyncSurvivesARestart(t *testing.T) {
+	w := newWorld(t)
+	id := w.seed(1)[0]
+	_, token := w.reviewer("camille@dinum.gouv.fr")
+	syncedAt := time.Date(2026, 3, 2, 9, 15, 0, 0, time.UTC)
+	r := newReplica(t, w.URL(), token, fastClient(), Options{Now: func() time.Time { return syncedAt }})
+	r.sync(t)
+	r.record(t, id, instruct.KindApprove, "")
+	if err := r.cache.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.stop()
+
+	cache, err := store.Open(context.Background(), r.path)
+	if err != nil {
+		t.Fatalf("store.Open(%s) again = %v", r.path, err)
+	}
+	t.Cleanup(func() { cache.Close() })
+	again := &replica{cache: cache, client: r.client, path: r.path,
+		engine: New(cache, r.client, Options{PollInterval: time.Hour, MinBackoff: time.Hour, LockPath: r.path + ".lock"})}
+	runEngine(t, again)
+	st := waitStatus(t, again.engine, "offline after the restart", func(st instruct.SyncStatus) bool { return !st.Syncing && !st.Online })
+	if !st.LastSync.Equal(syncedAt) || st.Pending != 1 {
+		t.Errorf("status after the restart = %+v, want the last sync %v and 1 pending", st, syncedAt)
 	}
 }

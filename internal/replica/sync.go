@@ -19,7 +19,13 @@ func (e *Engine) Sync(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	e.setStatus(func(s *instruct.SyncStatus) { s.Syncing = true })
+	counts, countErr := e.cache.Summary(ctx)
+	e.setStatus(func(s *instruct.SyncStatus) {
+		s.Syncing = true
+		if countErr == nil { // what was recorded since the last sync
+			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
+		}
+	})
 	err = e.pushThenPull(ctx)
 	e.finish(ctx, err)
 	return err
@@ -68,6 +74,11 @@ func (e *Engine) finish(ctx context.Context, err error) {
 		e.log.Warn("sync", "error", err)
 	}
 	now := e.opts.Now()
+	if err == nil {
+		if err := e.cache.SetLastSync(context.WithoutCancel(ctx), now); err != nil {
+			e.log.Warn("record the last sync", "error", err)
+		}
+	}
 	e.setStatus(func(s *instruct.SyncStatus) {
 		s.Syncing = false
 		if countErr == nil {
@@ -77,6 +88,28 @@ func (e *Engine) finish(ctx context.Context, err error) {
 		s.LastError, s.LastErrorCode = plainError(err), instruct.ErrorCode(err)
 		if err == nil {
 			s.LastSync = now
+		}
+	})
+}
+
+// restore starts the status from what the cache knows before any sync:
+// the outbox's counts and when a sync last succeeded, in this process or
+// an earlier one.
+func (e *Engine) restore(ctx context.Context) {
+	counts, err := e.cache.Summary(ctx)
+	if err != nil {
+		e.log.Warn("count the outbox", "error", err)
+	}
+	last, lastErr := e.cache.LastSync(ctx)
+	if lastErr != nil {
+		e.log.Warn("read the last sync", "error", lastErr)
+	}
+	e.setStatus(func(s *instruct.SyncStatus) {
+		if err == nil {
+			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
+		}
+		if lastErr == nil && s.LastSync.Before(last) {
+			s.LastSync = last
 		}
 	})
 }

@@ -172,7 +172,7 @@ func (w *world) reviewer(email string) (instruct.User, string) {
 
 // seed imports n submitted requests, alternating between the two APIs,
 // and returns their IDs.
-func (w *world) seed(n int) []string {
+func (w *world) seed(n int) []instruct.RequestID {
 	w.tb.Helper()
 	applicant, _ := w.user(fmt.Sprintf("demandeur-%d@lyon.fr", time.Now().UnixNano()))
 	hs := make([]instruct.History, n)
@@ -187,13 +187,13 @@ func (w *world) seed(n int) []string {
 }
 
 // lastIDs returns the IDs of the n requests created last.
-func (w *world) lastIDs(n int) []string {
+func (w *world) lastIDs(n int) []instruct.RequestID {
 	w.tb.Helper()
 	reqs, err := w.Ledger().Requests(context.Background(), instruct.ListQuery{Viewer: instruct.Viewer{All: true}, Limit: 1 << 30})
 	if err != nil {
 		w.tb.Fatalf("Requests() = %v", err)
 	}
-	ids := make([]string, 0, n)
+	ids := make([]instruct.RequestID, 0, n)
 	for _, r := range reqs[len(reqs)-n:] {
 		ids = append(ids, r.ID)
 	}
@@ -219,13 +219,9 @@ func submittedHistory(i int, def string, applicant instruct.User) instruct.Histo
 
 // decisionEvents returns the decision events the server recorded on
 // request id.
-func (w *world) decisionEvents(id string) []instruct.Event {
+func (w *world) decisionEvents(id instruct.RequestID) []instruct.Event {
 	w.tb.Helper()
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		w.tb.Fatal(err)
-	}
-	events, err := w.Ledger().Events(context.Background(), n)
+	events, err := w.Ledger().Events(context.Background(), id)
 	if err != nil {
 		w.tb.Fatalf("Events(%s) = %v", id, err)
 	}
@@ -277,7 +273,7 @@ func (r *replica) sync(tb testing.TB) {
 }
 
 // record puts a decision, note or message in the outbox.
-func (r *replica) record(tb testing.TB, id string, kind instruct.Kind, comment string) instruct.Operation {
+func (r *replica) record(tb testing.TB, id instruct.RequestID, kind instruct.Kind, comment string) instruct.Operation {
 	tb.Helper()
 	op, err := r.cache.Record(context.Background(), id, kind, comment)
 	if err != nil {
@@ -287,7 +283,7 @@ func (r *replica) record(tb testing.TB, id string, kind instruct.Kind, comment s
 }
 
 // op returns the operation id of request requestID as the cache has it.
-func (r *replica) op(tb testing.TB, requestID, id string) instruct.Operation {
+func (r *replica) op(tb testing.TB, requestID instruct.RequestID, id string) instruct.Operation {
 	tb.Helper()
 	ops, err := r.cache.Operations(context.Background(), requestID)
 	if err != nil {
@@ -303,13 +299,13 @@ func (r *replica) op(tb testing.TB, requestID, id string) instruct.Operation {
 }
 
 // cachedIDs returns the IDs of every cached request.
-func (r *replica) cachedIDs(tb testing.TB) map[string]bool {
+func (r *replica) cachedIDs(tb testing.TB) map[instruct.RequestID]bool {
 	tb.Helper()
 	items, err := r.cache.Queue(context.Background(), instruct.QueueQuery{})
 	if err != nil {
 		tb.Fatalf("Queue() = %v", err)
 	}
-	ids := make(map[string]bool, len(items))
+	ids := make(map[instruct.RequestID]bool, len(items))
 	for _, it := range items {
 		ids[it.ID] = true
 	}

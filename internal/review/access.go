@@ -9,25 +9,21 @@ import (
 // Visible loads request id as u may see it, with the user ID of its
 // creator: not_found when it doesn't exist or u may not see it, the same
 // answer either way.
-func (s *Service) Visible(ctx context.Context, u instruct.User, id string) (instruct.Request, string, error) {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return instruct.Request{}, "", err
-	}
-	req, createdBy, err := s.store.Request(ctx, n)
+func (s *Service) Visible(ctx context.Context, u instruct.User, id instruct.RequestID) (instruct.Request, string, error) {
+	req, createdBy, err := s.store.Request(ctx, id)
 	if instruct.ErrorCode(err) == instruct.CodeNotFound || (err == nil && !u.Viewer().Sees(req, createdBy)) {
 		return instruct.Request{}, "", notFound(id)
 	}
 	return RequestFor(u, req), createdBy, err
 }
 
-func notFound(id string) error {
-	return instruct.Errorf(instruct.CodeNotFound, "no request %.40s", id)
+func notFound(id instruct.RequestID) error {
+	return instruct.Errorf(instruct.CodeNotFound, "no request %s", id)
 }
 
 // editable loads request id for an edit by u: not found if u may not see
 // it, forbidden unless u created it.
-func (s *Service) editable(ctx context.Context, u instruct.User, id string) (instruct.Request, string, error) {
+func (s *Service) editable(ctx context.Context, u instruct.User, id instruct.RequestID) (instruct.Request, string, error) {
 	req, createdBy, err := s.Visible(ctx, u, id)
 	if err == nil && createdBy != u.ID {
 		err = instruct.Errorf(instruct.CodeForbidden, "only the applicant who created %s may change it", req.ID)
@@ -38,7 +34,7 @@ func (s *Service) editable(ctx context.Context, u instruct.User, id string) (ins
 // reviewable loads request id for a reviewer's event of kind k: not
 // found if u may not see it, forbidden if u may see it but not decide or
 // filed it (for a decision), and the comment checked.
-func (s *Service) reviewable(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string) (instruct.Request, string, error) {
+func (s *Service) reviewable(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment string) (instruct.Request, string, error) {
 	req, createdBy, err := s.Visible(ctx, u, id)
 	if err != nil {
 		return req, createdBy, err

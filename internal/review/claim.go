@@ -18,7 +18,7 @@ type claimAsked struct {
 // current claim) when another reviewer holds it, unless force, which only
 // a manager of the request's definition may ask. Taking what u already
 // holds changes nothing and answers the request as it is.
-func (s *Service) Claim(ctx context.Context, u instruct.User, id string, force bool, idempotencyKey string) (instruct.Outcome, error) {
+func (s *Service) Claim(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error) {
 	now := s.clock()
 	return s.claimChange(ctx, u, id, "POST", force, idempotencyKey, instruct.Take{Actor: u.Actor(), Force: force, At: now})
 }
@@ -26,14 +26,14 @@ func (s *Service) Claim(ctx context.Context, u instruct.User, id string, force b
 // Release ends u's claim on request id, once per idempotency key; with
 // force, a manager ends another reviewer's. A request nobody holds
 // answers as it is.
-func (s *Service) Release(ctx context.Context, u instruct.User, id string, force bool, idempotencyKey string) (instruct.Outcome, error) {
+func (s *Service) Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error) {
 	now := s.clock()
 	return s.claimChange(ctx, u, id, "DELETE", force, idempotencyKey, instruct.Release{Actor: u.Actor(), Force: force, At: now})
 }
 
 // claimChange checks that u may take or release request id and applies
 // c, answering the request as it is when c changes nothing.
-func (s *Service) claimChange(ctx context.Context, u instruct.User, id, method string, force bool, key string, c instruct.Change) (instruct.Outcome, error) {
+func (s *Service) claimChange(ctx context.Context, u instruct.User, id instruct.RequestID, method string, force bool, key string, c instruct.Change) (instruct.Outcome, error) {
 	req, createdBy, err := s.claimable(ctx, u, id, force)
 	if err != nil {
 		return instruct.Outcome{}, err
@@ -50,7 +50,7 @@ func (s *Service) claimChange(ctx context.Context, u instruct.User, id, method s
 // claimable loads request id for a claim by u: not found if u may not
 // see it; forbidden unless u may decide on it, did not file it, and, to
 // force, manages its definition.
-func (s *Service) claimable(ctx context.Context, u instruct.User, id string, force bool) (instruct.Request, string, error) {
+func (s *Service) claimable(ctx context.Context, u instruct.User, id instruct.RequestID, force bool) (instruct.Request, string, error) {
 	req, createdBy, err := s.Visible(ctx, u, id)
 	switch {
 	case err != nil:

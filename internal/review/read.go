@@ -8,13 +8,12 @@ import (
 
 // Events returns the history of request id as u may read it, oldest
 // first: not_found when u may not see the request.
-func (s *Service) Events(ctx context.Context, u instruct.User, id string) ([]instruct.Event, error) {
+func (s *Service) Events(ctx context.Context, u instruct.User, id instruct.RequestID) ([]instruct.Event, error) {
 	req, _, err := s.Visible(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	n, _ := instruct.ParseRequestID(req.ID)
-	events, err := s.store.Events(ctx, n)
+	events, err := s.store.Events(ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -12,8 +12,7 @@ import (
 // The If-Match of the submission guarantees the history read holds
 // every update up to the version submitted.
 func (s *Service) resubmissionDiff(ctx context.Context, req instruct.Request) (instruct.Diff, error) {
-	n, _ := instruct.ParseRequestID(req.ID)
-	events, err := s.store.Events(ctx, n)
+	events, err := s.store.Events(ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -19,12 +19,12 @@ type Storage interface {
 	UserByTokenHash(ctx context.Context, hash []byte) (instruct.User, error)
 
 	// Request returns request number id with the user ID of its creator.
-	Request(ctx context.Context, id int64) (instruct.Request, string, error)
+	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, string, error)
 	// Requests lists the requests q selects and the viewer may see,
 	// ordered by request number, at most q.Limit.
 	Requests(ctx context.Context, q instruct.ListQuery) ([]instruct.Request, error)
 	// Events returns the events of request id, oldest first.
-	Events(ctx context.Context, id int64) ([]instruct.Event, error)
+	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 
 	// Changes returns, ordered by seq, the requests the viewer may see
 	// whose last change is after seq `after`, each once with its latest

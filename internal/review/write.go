@@ -33,7 +33,7 @@ type asked struct {
 
 // Decide records u's decision of kind k on request id, with its comment,
 // on the version pre names, once per idempotency key.
-func (s *Service) Decide(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string, pre Precondition) (instruct.Outcome, error) {
+func (s *Service) Decide(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment string, pre Precondition) (instruct.Outcome, error) {
 	if !k.IsDecision() {
 		return instruct.Outcome{}, instruct.Errorf(instruct.CodeInvalid, "kind must be one of approve, refuse, request_changes, revoke, archive")
 	}
@@ -50,7 +50,7 @@ func (s *Service) Decide(ctx context.Context, u instruct.User, id string, k inst
 
 // Note records u's internal note or message to the applicant on request
 // id, once per idempotency key; it leaves the request's version as is.
-func (s *Service) Note(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error) {
+func (s *Service) Note(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error) {
 	if !k.IsNote() {
 		return instruct.Outcome{}, instruct.Errorf(instruct.CodeInvalid, "kind must be note or message")
 	}
@@ -103,8 +103,7 @@ func (s *Service) checkCreate(u instruct.User, p instruct.RequestPatch) error {
 // announceCreate tells the subscribers about a new request, at the seq of
 // its create event.
 func (s *Service) announceCreate(ctx context.Context, u instruct.User, req instruct.Request) {
-	n, _ := instruct.ParseRequestID(req.ID)
-	events, err := s.store.Events(ctx, n)
+	events, err := s.store.Events(ctx, req.ID)
 	if err != nil || len(events) == 0 {
 		return
 	}
@@ -115,7 +114,7 @@ func (s *Service) announceCreate(ctx context.Context, u instruct.User, req instr
 // Edit sets the fields of p on request id, which only its applicant may
 // change while it is editable. An edit that changes nothing records
 // nothing and returns the request as it is.
-func (s *Service) Edit(ctx context.Context, u instruct.User, id string, p instruct.RequestPatch, pre Precondition) (instruct.Outcome, error) {
+func (s *Service) Edit(ctx context.Context, u instruct.User, id instruct.RequestID, p instruct.RequestPatch, pre Precondition) (instruct.Outcome, error) {
 	req, createdBy, err := s.editable(ctx, u, id)
 	if err != nil {
 		return instruct.Outcome{}, err
@@ -151,7 +150,7 @@ func checkPatch(req instruct.Request, p instruct.RequestPatch) error {
 
 // Submit sends request id, a draft or the changes asked for, to the
 // reviewers; only its applicant may.
-func (s *Service) Submit(ctx context.Context, u instruct.User, id string, pre Precondition) (instruct.Outcome, error) {
+func (s *Service) Submit(ctx context.Context, u instruct.User, id instruct.RequestID, pre Precondition) (instruct.Outcome, error) {
 	req, createdBy, err := s.editable(ctx, u, id)
 	if err != nil {
 		return instruct.Outcome{}, err
@@ -171,12 +170,11 @@ func (s *Service) Submit(ctx context.Context, u instruct.User, id string, pre Pr
 // request's API path followed by action ("" for the request itself),
 // with the given body, fingerprinted for idempotency.
 func (s *Service) mutation(u instruct.User, method string, req instruct.Request, action string, body any) instruct.Mutation {
-	n, _ := instruct.ParseRequestID(req.ID)
-	path := basePath + "/requests/" + req.ID
+	path := basePath + "/requests/" + req.ID.String()
 	if action != "" {
 		path += "/" + action
 	}
-	return instruct.Mutation{RequestID: n, Fingerprint: fingerprint(u.ID, method, path, body)}
+	return instruct.Mutation{RequestID: req.ID, Fingerprint: fingerprint(u.ID, method, path, body)}
 }
 
 // fingerprint identifies what a mutation asked: SHA-256 of the caller,

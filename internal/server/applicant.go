@@ -18,7 +18,7 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, u instruc
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", api.BasePath+"/requests/"+req.ID)
+	w.Header().Set("Location", api.BasePath+"/requests/"+req.ID.String())
 	w.Header().Set(api.HeaderETag, etag(req.Version))
 	writeJSON(w, http.StatusCreated, withEmptySlices(req))
 	return nil
@@ -35,7 +35,11 @@ func (s *Server) patchRequest(w http.ResponseWriter, r *http.Request, u instruct
 	if err != nil {
 		return malformed(err)
 	}
-	out, err := s.review.Edit(r.Context(), u, r.PathValue("id"), p, pre)
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.review.Edit(r.Context(), u, id, p, pre)
 	if err != nil {
 		return err
 	}
@@ -53,7 +57,11 @@ func (s *Server) submitRequest(w http.ResponseWriter, r *http.Request, u instruc
 	if err := decodeEmpty(r.Body); err != nil {
 		return malformed(err)
 	}
-	out, err := s.review.Submit(r.Context(), u, r.PathValue("id"), pre)
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.review.Submit(r.Context(), u, id, pre)
 	if err != nil {
 		return err
 	}

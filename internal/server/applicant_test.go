@@ -19,32 +19,32 @@ func TestApplicantFlow(t *testing.T) {
 	c := newCast(e)
 	res := c.applicant.do("POST", "/requests", fullPatch("api_particulier", "Cantine scolaire"))
 	r := decodeAs[instruct.Request](t, res, http.StatusCreated)
-	if r.Status != instruct.StatusDraft || r.Version != 1 || res.header.Get("Location") != api.BasePath+"/requests/"+r.ID || res.header.Get(api.HeaderETag) != `"1"` {
+	if r.Status != instruct.StatusDraft || r.Version != 1 || res.header.Get("Location") != api.BasePath+"/requests/"+r.ID.String() || res.header.Get(api.HeaderETag) != `"1"` {
 		t.Fatalf("create = %s v%d, Location %q, ETag %q", r.Status, r.Version, res.header.Get("Location"), res.header.Get(api.HeaderETag))
 	}
-	edited := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID,
+	edited := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID.String(),
 		instruct.RequestPatch{Title: ptr("Cantine et périscolaire")}, ifMatch(r.Version)), http.StatusOK)
 	if edited.Title != "Cantine et périscolaire" || edited.Version != 2 {
 		t.Errorf("edit = %q v%d, want the new title at v2", edited.Title, edited.Version)
 	}
-	same := c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("Cantine et périscolaire")}, ifMatch(edited.Version))
+	same := c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("Cantine et périscolaire")}, ifMatch(edited.Version))
 	if got := decodeAs[instruct.Request](t, same, http.StatusOK); got.Version != edited.Version {
 		t.Errorf("an edit that changes nothing moved the version to %d", got.Version)
 	}
-	sub := decodeAs[instruct.Request](t, c.applicant.do("POST", "/requests/"+r.ID+"/submit", rawBody("{}"), ifMatch(edited.Version)), http.StatusOK)
+	sub := decodeAs[instruct.Request](t, c.applicant.do("POST", "/requests/"+r.ID.String()+"/submit", rawBody("{}"), ifMatch(edited.Version)), http.StatusOK)
 	if sub.Status != instruct.StatusSubmitted || sub.SubmittedAt == nil {
 		t.Fatalf("submit = %s, submitted_at %v", sub.Status, sub.SubmittedAt)
 	}
-	problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("Trop tard")}, ifMatch(sub.Version)),
+	problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("Trop tard")}, ifMatch(sub.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeInvalidTransition)
-	asked := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, sub.Version, instruct.KindRequestChanges, "Ajoutez les enfants."), http.StatusCreated)
+	asked := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), sub.Version, instruct.KindRequestChanges, "Ajoutez les enfants."), http.StatusCreated)
 	scopes := []string{"cnaf_quotient_familial"}
-	fixed := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID,
+	fixed := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID.String(),
 		instruct.RequestPatch{Scopes: &scopes, Volumetry: ptr("2 000 appels par jour")}, ifMatch(asked.Request.Version)), http.StatusOK)
-	fixed = decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID,
+	fixed = decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID.String(),
 		instruct.RequestPatch{Volumetry: ptr("1 000 appels par jour")}, ifMatch(fixed.Version)), http.StatusOK)
-	decodeAs[instruct.Request](t, c.applicant.do("POST", "/requests/"+r.ID+"/submit", nil, ifMatch(fixed.Version)), http.StatusOK)
-	events := decodeAs[api.EventList](t, c.reporter.do("GET", "/requests/"+r.ID+"/events", nil), http.StatusOK).Events
+	decodeAs[instruct.Request](t, c.applicant.do("POST", "/requests/"+r.ID.String()+"/submit", nil, ifMatch(fixed.Version)), http.StatusOK)
+	events := decodeAs[api.EventList](t, c.reporter.do("GET", "/requests/"+r.ID.String()+"/events", nil), http.StatusOK).Events
 	kinds := []instruct.Kind{}
 	for _, ev := range events {
 		kinds = append(kinds, ev.Kind)
@@ -68,13 +68,13 @@ func TestApplicantSeesNoInternalNotes(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	asked := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindRequestChanges, "Précisez le cadre juridique."), http.StatusCreated)
+	asked := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindRequestChanges, "Précisez le cadre juridique."), http.StatusCreated)
 	cursor := decodeAs[api.ChangesPage](t, c.applicant.do("GET", "/changes", nil), http.StatusOK).Cursor
 	for _, n := range []api.NoteInput{{Kind: instruct.KindNote, Comment: "Le maire est un ami"}, {Kind: instruct.KindMessage, Comment: "Nous attendons votre réponse."}} {
-		decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID+"/notes", n, key(newKey())), http.StatusCreated)
+		decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", n, key(newKey())), http.StatusCreated)
 	}
-	decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID+"/notes", api.NoteInput{Kind: instruct.KindNote, Comment: "Relancer"}, key(newKey())), http.StatusCreated)
-	history := decodeAs[api.EventList](t, c.applicant.do("GET", "/requests/"+r.ID+"/events", nil), http.StatusOK).Events
+	decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindNote, Comment: "Relancer"}, key(newKey())), http.StatusCreated)
+	history := decodeAs[api.EventList](t, c.applicant.do("GET", "/requests/"+r.ID.String()+"/events", nil), http.StatusOK).Events
 	if countKind(history, instruct.KindNote) != 0 || countKind(history, instruct.KindMessage) != 1 {
 		t.Errorf("applicant's history = %v, want the message and no note", history)
 	}
@@ -82,7 +82,7 @@ func TestApplicantSeesNoInternalNotes(t *testing.T) {
 	if len(page.Changes) != 1 || countKind(page.Changes[0].Events, instruct.KindNote) != 0 || countKind(page.Changes[0].Events, instruct.KindMessage) != 1 {
 		t.Errorf("applicant's feed = %+v, want the message only", page.Changes)
 	}
-	stale := problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("X")}, ifMatch(r.Version)),
+	stale := problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("X")}, ifMatch(r.Version)),
 		http.StatusPreconditionFailed, instruct.CodeStaleVersion)
 	if countKind(stale.EventsSince, instruct.KindNote) != 0 || countKind(stale.EventsSince, instruct.KindRequestChanges) != 1 {
 		t.Errorf("events_since for the applicant = %+v, want the request for changes and no note", stale.EventsSince)
@@ -103,7 +103,7 @@ func TestCreateRules(t *testing.T) {
 	bad.Organization.SIRET = "21690123100012"
 	problem(t, c.applicant.do("POST", "/requests", bad), http.StatusUnprocessableEntity, instruct.CodeInvalid)
 	r := c.applicant.draft("api_particulier", "Cantine")
-	problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Definition: ptr("api_entreprise")}, ifMatch(r.Version)),
+	problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Definition: ptr("api_entreprise")}, ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeInvalid)
 	problem(t, c.applicant.do("POST", "/requests", rawBody(`{"definition":"api_particulier","siret":"x"}`)), http.StatusBadRequest, instruct.CodeInvalid)
 }

@@ -55,7 +55,7 @@ func importSubmitted(b testing.TB, e *testEnv, n int) []string {
 	}
 	ids := make([]string, n)
 	for i, r := range list {
-		ids[i] = r.ID
+		ids[i] = r.ID.String()
 	}
 	return ids
 }

@@ -31,7 +31,7 @@ func pullPages(t *testing.T, c *caller, limit int) (sizes []int, seen map[string
 		page := decodeAs[api.ChangesPage](t, res, http.StatusOK)
 		sizes = append(sizes, len(res.body))
 		for _, it := range page.Changes {
-			seen[it.Request.ID]++
+			seen[it.Request.ID.String()]++
 		}
 		if !page.More {
 			return sizes, seen
@@ -95,7 +95,7 @@ func TestFeedPageHoldsAtLeastOneItem(t *testing.T) {
 	note := api.NoteInput{Kind: instruct.KindNote, Comment: strings.Repeat("<", instruct.MaxCommentLength)}
 	for _, r := range heavy {
 		for range api.FeedPageBudget/(6*instruct.MaxCommentLength) + 1 {
-			res := reviewer.do("POST", "/requests/"+r.ID+"/notes", note, key(newKey()))
+			res := reviewer.do("POST", "/requests/"+r.ID.String()+"/notes", note, key(newKey()))
 			if res.status != http.StatusCreated {
 				t.Fatalf("note on %s = %d %s", r.ID, res.status, res.body)
 			}
@@ -140,7 +140,7 @@ func TestApplicantLimitsAnsweredWithProblems(t *testing.T) {
 
 	r := applicant.draft("api_particulier", "Cantine")
 	edit := instruct.RequestPatch{Volumetry: ptr(strings.Repeat("9", instruct.MaxVolumetryLength+1))}
-	p = problem(t, applicant.do("PATCH", "/requests/"+r.ID, edit, ifMatch(r.Version)), http.StatusRequestEntityTooLarge, instruct.CodeTooLarge)
+	p = problem(t, applicant.do("PATCH", "/requests/"+r.ID.String(), edit, ifMatch(r.Version)), http.StatusRequestEntityTooLarge, instruct.CodeTooLarge)
 	if !strings.Contains(p.Detail, "volumetry") {
 		t.Errorf("detail = %q, want it to name the volumetry", p.Detail)
 	}
@@ -168,9 +168,9 @@ func TestEventsAnswerWithinFeedItemBound(t *testing.T) {
 	r := applicant.submitted("api_particulier", "Cantine")
 	note := api.NoteInput{Kind: instruct.KindNote, Comment: strings.Repeat("<", instruct.MaxCommentLength)}
 	for range 20 {
-		reviewer.do("POST", "/requests/"+r.ID+"/notes", note, key(newKey()))
+		reviewer.do("POST", "/requests/"+r.ID.String()+"/notes", note, key(newKey()))
 	}
-	res := reviewer.do("GET", "/requests/"+r.ID+"/events", nil)
+	res := reviewer.do("GET", "/requests/"+r.ID.String()+"/events", nil)
 	var list api.EventList
 	if err := json.Unmarshal(res.body, &list); err != nil || len(list.Events) != 22 {
 		t.Fatalf("GET events = %d events, %v", len(list.Events), err)

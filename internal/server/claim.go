@@ -11,7 +11,7 @@ import (
 )
 
 // claimFunc is Service.Claim or Service.Release.
-type claimFunc func(ctx context.Context, u instruct.User, id string, force bool, key string) (instruct.Outcome, error)
+type claimFunc func(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, key string) (instruct.Outcome, error)
 
 // claim answers POST /requests/{id}/claim: the caller takes the request.
 func (s *Server) claim(w http.ResponseWriter, r *http.Request, u instruct.User) error {
@@ -34,7 +34,11 @@ func (s *Server) claimChange(w http.ResponseWriter, r *http.Request, u instruct.
 	if err != nil {
 		return malformed(err)
 	}
-	out, err := do(r.Context(), u, r.PathValue("id"), in.Force, key)
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	out, err := do(r.Context(), u, id, in.Force, key)
 	if err != nil {
 		return err
 	}

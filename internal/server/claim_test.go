@@ -9,7 +9,7 @@ import (
 )
 
 // claimPath is the claim of request r.
-func claimPath(r instruct.Request) string { return "/requests/" + r.ID + "/claim" }
+func claimPath(r instruct.Request) string { return "/requests/" + r.ID.String() + "/claim" }
 
 // TestClaim: an instructor takes a request; it shows who holds it and
 // since when, in GET and in the feed, without changing its version; a
@@ -33,7 +33,7 @@ func TestClaim(t *testing.T) {
 	if again := decodeAs[api.ClaimResult](t, replay, http.StatusOK); replay.header.Get(api.HeaderReplayed) != "true" || again.Event == nil || again.Event.Seq != got.Event.Seq {
 		t.Errorf("claim with the same key = %+v (replayed %q), want a replay of seq %d", again.Event, replay.header.Get(api.HeaderReplayed), got.Event.Seq)
 	}
-	read := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+r.ID, nil), http.StatusOK)
+	read := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK)
 	if !read.Claim.HeldBy(c.instructor.user.ID) || read.Version != r.Version {
 		t.Errorf("GET = claim %+v, version %d; want the instructor's claim at version %d", read.Claim, read.Version, r.Version)
 	}
@@ -88,11 +88,11 @@ func TestDecisionReleasesClaim(t *testing.T) {
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	decodeAs[api.ClaimResult](t, c.instructor.do("POST", claimPath(r), nil, key(newKey())), http.StatusOK)
-	res := decodeAs[api.DecisionResult](t, c.admin.decide(r.ID, r.Version, instruct.KindRequestChanges, "Précisez la base légale."), http.StatusCreated)
+	res := decodeAs[api.DecisionResult](t, c.admin.decide(r.ID.String(), r.Version, instruct.KindRequestChanges, "Précisez la base légale."), http.StatusCreated)
 	if res.Request.Claim != nil {
 		t.Errorf("after a decision: claim %+v, want none", res.Request.Claim)
 	}
-	if got := decodeAs[instruct.Request](t, c.instructor.do("GET", "/requests/"+r.ID, nil), http.StatusOK); got.Claim != nil {
+	if got := decodeAs[instruct.Request](t, c.instructor.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK); got.Claim != nil {
 		t.Errorf("GET after a decision: claim %+v, want none", got.Claim)
 	}
 }
@@ -105,10 +105,10 @@ func TestApplicantNeverSeesClaims(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	before := decodeAs[api.ChangesPage](t, c.applicant.do("GET", "/changes", nil), http.StatusOK)
 	decodeAs[api.ClaimResult](t, c.instructor.do("POST", claimPath(r), nil, key(newKey())), http.StatusOK)
-	if got := decodeAs[instruct.Request](t, c.applicant.do("GET", "/requests/"+r.ID, nil), http.StatusOK); got.Claim != nil {
+	if got := decodeAs[instruct.Request](t, c.applicant.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK); got.Claim != nil {
 		t.Errorf("applicant's GET: claim %+v, want none", got.Claim)
 	}
-	for _, ev := range decodeAs[api.EventList](t, c.applicant.do("GET", "/requests/"+r.ID+"/events", nil), http.StatusOK).Events {
+	for _, ev := range decodeAs[api.EventList](t, c.applicant.do("GET", "/requests/"+r.ID.String()+"/events", nil), http.StatusOK).Events {
 		if ev.Kind.IsClaim() {
 			t.Errorf("applicant's events hold %s", ev.Kind)
 		}

@@ -25,7 +25,11 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, u instruct.User)
 		return malformed(err)
 	}
 	pre := review.Precondition{IfMatch: ifMatch, IdempotencyKey: key}
-	out, err := s.review.Decide(r.Context(), u, r.PathValue("id"), in.Kind, in.Comment, pre)
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.review.Decide(r.Context(), u, id, in.Kind, in.Comment, pre)
 	if err != nil {
 		return err
 	}
@@ -45,7 +49,11 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request, u instruct.User) e
 	if err != nil {
 		return malformed(err)
 	}
-	out, err := s.review.Note(r.Context(), u, r.PathValue("id"), in.Kind, in.Comment, key)
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.review.Note(r.Context(), u, id, in.Kind, in.Comment, key)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func TestDecision(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	res := c.instructor.do("POST", "/requests/"+r.ID[1:]+"/decisions",
+	res := c.instructor.do("POST", "/requests/"+r.ID.String()[1:]+"/decisions",
 		api.DecisionInput{Kind: instruct.KindRequestChanges, Comment: "Merci de préciser le cadre juridique."},
 		key(newKey()), header(api.HeaderIfMatch, itoa(r.Version)))
 	got := decodeAs[api.DecisionResult](t, res, http.StatusCreated)
@@ -37,7 +37,7 @@ func TestDecision(t *testing.T) {
 	if last := events[len(events)-1]; last.Seq != got.Event.Seq || last.Kind != instruct.KindRequestChanges {
 		t.Errorf("last stored event = %+v, want seq %d request_changes", last, got.Event.Seq)
 	}
-	after := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+r.ID, nil), http.StatusOK)
+	after := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK)
 	if after.Status != instruct.StatusChangesRequested {
 		t.Errorf("GET after the decision: status %s, want changes_requested", after.Status)
 	}
@@ -49,8 +49,8 @@ func TestStaleVersion(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	first := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindRequestChanges, "Précisez le cadre juridique."), http.StatusCreated)
-	p := problem(t, c.admin.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusPreconditionFailed, instruct.CodeStaleVersion)
+	first := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindRequestChanges, "Précisez le cadre juridique."), http.StatusCreated)
+	p := problem(t, c.admin.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusPreconditionFailed, instruct.CodeStaleVersion)
 	if p.Current == nil || p.Current.Version != first.Request.Version || p.Current.Status != instruct.StatusChangesRequested {
 		t.Errorf("current = %+v, want v%d changes_requested", p.Current, first.Request.Version)
 	}
@@ -71,19 +71,19 @@ func TestIdempotentReplay(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	k := newKey()
 	body := api.DecisionInput{Kind: instruct.KindApprove, Comment: "Cadre juridique conforme."}
-	first := c.instructor.do("POST", "/requests/"+r.ID+"/decisions", body, key(k), ifMatch(r.Version))
+	first := c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions", body, key(k), ifMatch(r.Version))
 	decodeAs[api.DecisionResult](t, first, http.StatusCreated)
 	replays := map[string]func() response{
 		"same server": func() response {
-			return c.instructor.do("POST", "/requests/"+r.ID+"/decisions", body, key(k), ifMatch(r.Version))
+			return c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions", body, key(k), ifMatch(r.Version))
 		},
 		"other ID spelling and key order": func() response {
-			return c.instructor.do("POST", "/requests/"+r.ID[1:]+"/decisions",
+			return c.instructor.do("POST", "/requests/"+r.ID.String()[1:]+"/decisions",
 				rawBody(`{"comment":"Cadre juridique conforme.", "kind":"approve"}`), key(k), ifMatch(r.Version))
 		},
 		"after a restart": func() response {
 			e.restart()
-			return c.instructor.do("POST", "/requests/"+r.ID+"/decisions", body, key(k), ifMatch(r.Version))
+			return c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions", body, key(k), ifMatch(r.Version))
 		},
 	}
 	for _, name := range []string{"same server", "other ID spelling and key order", "after a restart"} {
@@ -102,9 +102,9 @@ func TestIdempotentReplay(t *testing.T) {
 		})
 	}
 	reused := api.DecisionInput{Kind: instruct.KindRefuse, Comment: "Hors cadre."}
-	problem(t, c.instructor.do("POST", "/requests/"+r.ID+"/decisions", reused, key(k), ifMatch(r.Version)),
+	problem(t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions", reused, key(k), ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeIdempotencyKeyReused)
-	problem(t, c.admin.do("POST", "/requests/"+r.ID+"/decisions", body, key(k), ifMatch(r.Version)),
+	problem(t, c.admin.do("POST", "/requests/"+r.ID.String()+"/decisions", body, key(k), ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeIdempotencyKeyReused)
 	if n := countKind(e.events(r.ID), instruct.KindApprove); n != 1 {
 		t.Errorf("approve events = %d, want 1", n)
@@ -129,7 +129,7 @@ func TestConcurrentDecisions(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	kinds := []instruct.Kind{instruct.KindApprove, instruct.KindRefuse, instruct.KindRequestChanges}
 	statuses := runConcurrently(16, func(i int) int {
-		return c.instructor.decide(r.ID, r.Version, kinds[i%len(kinds)], "Décision concurrente").status
+		return c.instructor.decide(r.ID.String(), r.Version, kinds[i%len(kinds)], "Décision concurrente").status
 	})
 	if got := count(statuses, http.StatusCreated); got != 1 {
 		t.Errorf("201 answers = %d, want 1 (all: %v)", got, statuses)
@@ -150,7 +150,7 @@ func TestSameKeyConcurrently(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	k := newKey()
 	statuses := runConcurrently(16, func(int) int {
-		res := c.instructor.do("POST", "/requests/"+r.ID+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(k), ifMatch(r.Version))
+		res := c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(k), ifMatch(r.Version))
 		if res.status == http.StatusConflict {
 			problem(t, res, http.StatusConflict, instruct.CodeInFlight)
 		}
@@ -199,26 +199,26 @@ func TestNotes(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	k := newKey()
 	note := api.NoteInput{Kind: instruct.KindNote, Comment: "Vérifier la délibération du conseil municipal."}
-	res := c.instructor.do("POST", "/requests/"+r.ID+"/notes", note, key(k))
+	res := c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", note, key(k))
 	got := decodeAs[api.NoteResult](t, res, http.StatusCreated)
 	if got.Event.Kind != instruct.KindNote || got.Event.Comment != note.Comment {
 		t.Errorf("note event = %+v", got.Event)
 	}
-	replay := c.instructor.do("POST", "/requests/"+r.ID+"/notes", note, key(k))
+	replay := c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", note, key(k))
 	if replay.status != http.StatusCreated || replay.header.Get(api.HeaderReplayed) != "true" || !bytes.Equal(replay.body, res.body) {
 		t.Errorf("note replay = %d %q %s", replay.status, replay.header.Get(api.HeaderReplayed), replay.body)
 	}
-	same := decodeAs[instruct.Request](t, c.instructor.do("GET", "/requests/"+r.ID, nil), http.StatusOK)
+	same := decodeAs[instruct.Request](t, c.instructor.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK)
 	if same.Version != r.Version {
 		t.Errorf("version after a note = %d, want %d", same.Version, r.Version)
 	}
-	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
 	page := decodeAs[api.ChangesPage](t, c.reporter.do("GET", "/changes", nil), http.StatusOK)
 	if len(page.Changes) != 1 || countKind(page.Changes[0].Events, instruct.KindNote) != 1 {
 		t.Errorf("feed = %+v, want the request with its note", page.Changes)
 	}
-	problem(t, c.instructor.do("POST", "/requests/"+r.ID+"/notes", api.NoteInput{Kind: instruct.KindMessage}, key(newKey())),
+	problem(t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindMessage}, key(newKey())),
 		http.StatusUnprocessableEntity, instruct.CodeCommentRequired)
-	problem(t, c.reporter.do("POST", "/requests/"+r.ID+"/notes", note, key(newKey())), http.StatusForbidden, instruct.CodeForbidden)
-	problem(t, c.instructor.do("POST", "/requests/"+r.ID+"/notes", note), http.StatusBadRequest, instruct.CodeInvalid)
+	problem(t, c.reporter.do("POST", "/requests/"+r.ID.String()+"/notes", note, key(newKey())), http.StatusForbidden, instruct.CodeForbidden)
+	problem(t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", note), http.StatusBadRequest, instruct.CodeInvalid)
 }

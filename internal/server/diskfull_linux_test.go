@@ -82,7 +82,7 @@ func TestDiskFull(t *testing.T) {
 	ballast := fillDisk(t, disk)
 	k := newKey()
 	approve := func() response {
-		return c.instructor.do("POST", "/requests/"+r.ID+"/decisions",
+		return c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions",
 			api.DecisionInput{Kind: instruct.KindApprove, Comment: "Cadre juridique conforme."}, key(k), ifMatch(r.Version))
 	}
 	res := approve()
@@ -106,7 +106,7 @@ func TestDiskFull(t *testing.T) {
 	if d.Request.Status != instruct.StatusValidated {
 		t.Errorf("after space returned, %s is %s, want validated", r.ID, d.Request.Status)
 	}
-	decodeAs[api.DecisionResult](t, c.instructor.decide(other.ID, other.Version, instruct.KindApprove, ""), http.StatusCreated)
+	decodeAs[api.DecisionResult](t, c.instructor.decide(other.ID.String(), other.Version, instruct.KindApprove, ""), http.StatusCreated)
 	if got := len(e.events(r.ID)); got != 3 {
 		t.Errorf("%s has %d events, want 3: the retried decision once", r.ID, got)
 	}

@@ -34,10 +34,10 @@ func (rep *replica) pull(t *testing.T, c *caller, limit int) {
 		}
 		page := decodeAs[api.ChangesPage](t, c.do("GET", "/changes?"+q.Encode(), nil), http.StatusOK)
 		for _, it := range page.Changes {
-			if old, ok := rep.requests[it.Request.ID]; ok && old.Version > it.Request.Version {
+			if old, ok := rep.requests[it.Request.ID.String()]; ok && old.Version > it.Request.Version {
 				t.Errorf("feed sent %s v%d after v%d", it.Request.ID, it.Request.Version, old.Version)
 			}
-			rep.requests[it.Request.ID] = it.Request
+			rep.requests[it.Request.ID.String()] = it.Request
 			for _, ev := range it.Events {
 				rep.events[ev.Seq] = ev
 			}
@@ -53,13 +53,13 @@ func (rep *replica) pull(t *testing.T, c *caller, limit int) {
 // changes requested, edited, resubmitted, approved.
 func reviewCycle(t *testing.T, applicant, instructor *caller, title string) {
 	r := applicant.submitted("api_particulier", title)
-	decodeAs[api.NoteResult](t, instructor.do("POST", "/requests/"+r.ID+"/notes",
+	decodeAs[api.NoteResult](t, instructor.do("POST", "/requests/"+r.ID.String()+"/notes",
 		api.NoteInput{Kind: instruct.KindNote, Comment: "À vérifier"}, key(newKey())), http.StatusCreated)
-	d := decodeAs[api.DecisionResult](t, instructor.decide(r.ID, r.Version, instruct.KindRequestChanges, "Précisez la volumétrie."), http.StatusCreated)
-	edited := decodeAs[instruct.Request](t, applicant.do("PATCH", "/requests/"+r.ID,
+	d := decodeAs[api.DecisionResult](t, instructor.decide(r.ID.String(), r.Version, instruct.KindRequestChanges, "Précisez la volumétrie."), http.StatusCreated)
+	edited := decodeAs[instruct.Request](t, applicant.do("PATCH", "/requests/"+r.ID.String(),
 		instruct.RequestPatch{Volumetry: ptr("5 000 appels par jour")}, ifMatch(d.Request.Version)), http.StatusOK)
-	again := decodeAs[instruct.Request](t, applicant.do("POST", "/requests/"+r.ID+"/submit", nil, ifMatch(edited.Version)), http.StatusOK)
-	decodeAs[api.DecisionResult](t, instructor.decide(r.ID, again.Version, instruct.KindApprove, ""), http.StatusCreated)
+	again := decodeAs[instruct.Request](t, applicant.do("POST", "/requests/"+r.ID.String()+"/submit", nil, ifMatch(edited.Version)), http.StatusOK)
+	decodeAs[api.DecisionResult](t, instructor.decide(r.ID.String(), again.Version, instruct.KindApprove, ""), http.StatusCreated)
 }
 
 // TestFeedUnderConcurrentWriters: a reader paging through the feed with
@@ -105,7 +105,7 @@ func checkReplica(t *testing.T, e *testEnv, rep *replica) {
 	}
 	events := 0
 	for _, r := range all {
-		if got := rep.requests[r.ID]; got.Version != r.Version || got.Status != r.Status {
+		if got := rep.requests[r.ID.String()]; got.Version != r.Version || got.Status != r.Status {
 			t.Errorf("replica has %s v%d %s, want v%d %s", r.ID, got.Version, got.Status, r.Version, r.Status)
 		}
 		for _, ev := range e.events(r.ID) {
@@ -127,7 +127,7 @@ func TestFeedPages(t *testing.T) {
 	c := newCast(e)
 	var ids []string
 	for i := range 5 {
-		ids = append(ids, c.applicant.submitted("api_particulier", "Demande "+itoa(int64(i))).ID)
+		ids = append(ids, c.applicant.submitted("api_particulier", "Demande "+itoa(int64(i))).ID.String())
 	}
 	c.applicant.submitted("api_entreprise", "Marchés publics")
 	rep := newReplica()
@@ -141,7 +141,7 @@ func TestFeedPages(t *testing.T) {
 	}
 	d := decodeAs[api.DecisionResult](t, c.instructor.decide(ids[1], 2, instruct.KindApprove, ""), http.StatusCreated)
 	next := decodeAs[api.ChangesPage](t, c.instructor.do("GET", "/changes?after="+empty.Cursor, nil), http.StatusOK)
-	if len(next.Changes) != 1 || next.Changes[0].Request.ID != ids[1] || len(next.Changes[0].Events) != 1 || next.Changes[0].Seq != d.Event.Seq {
+	if len(next.Changes) != 1 || next.Changes[0].Request.ID.String() != ids[1] || len(next.Changes[0].Events) != 1 || next.Changes[0].Seq != d.Event.Seq {
 		t.Errorf("incremental pull = %+v, want only %s with its approval", next.Changes, ids[1])
 	}
 }

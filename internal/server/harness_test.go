@@ -345,7 +345,7 @@ func (a *caller) draft(def, title string) instruct.Request {
 func (a *caller) submitted(def, title string) instruct.Request {
 	a.env.t.Helper()
 	r := a.draft(def, title)
-	return decodeAs[instruct.Request](a.env.t, a.do("POST", "/requests/"+r.ID+"/submit", nil, ifMatch(r.Version)), http.StatusOK)
+	return decodeAs[instruct.Request](a.env.t, a.do("POST", "/requests/"+r.ID.String()+"/submit", nil, ifMatch(r.Version)), http.StatusOK)
 }
 
 // decide posts a decision with a fresh key.
@@ -359,10 +359,9 @@ func (c *caller) decide(id string, version int64, kind instruct.Kind, comment st
 func newKey() string { return uuid.Must(uuid.NewV7()).String() }
 
 // events reads the events of request id through the ledger.
-func (e *testEnv) events(id string) []instruct.Event {
+func (e *testEnv) events(id instruct.RequestID) []instruct.Event {
 	e.t.Helper()
-	n, _ := instruct.ParseRequestID(id)
-	evs, err := e.ledger.Events(context.Background(), n)
+	evs, err := e.ledger.Events(context.Background(), id)
 	if err != nil {
 		e.t.Fatalf("Events(%s) = %v", id, err)
 	}

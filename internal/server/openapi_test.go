@@ -81,7 +81,7 @@ func TestOpenAPIOperationsAnswer(t *testing.T) {
 	doc := readOpenAPI(t, openAPIDocument)
 	for _, op := range documentedOperations(doc) {
 		method, path, _ := strings.Cut(op, " ")
-		path = strings.ReplaceAll(path, "{id}", r.ID)
+		path = strings.ReplaceAll(path, "{id}", r.ID.String())
 		req := e.newRequest(method, strings.TrimPrefix(path, api.BasePath), nil)
 		if _, pattern := e.server.mux.Handler(req); pattern == "" {
 			t.Errorf("%s: no route matches %s", op, path)

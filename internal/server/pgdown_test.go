@@ -131,7 +131,7 @@ func TestPostgresDown(t *testing.T) {
 	proxy.cut()
 	k := newKey()
 	approve := func() response {
-		return c.instructor.do("POST", "/requests/"+r.ID+"/decisions",
+		return c.instructor.do("POST", "/requests/"+r.ID.String()+"/decisions",
 			api.DecisionInput{Kind: instruct.KindApprove, Comment: "Cadre juridique conforme."}, key(k), ifMatch(r.Version))
 	}
 	for range 3 { // the pools' connections die one by one, then none can be made

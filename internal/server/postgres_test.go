@@ -72,20 +72,20 @@ func TestPostgresStreamHearsOtherInstanceAtOnce(t *testing.T) {
 	other := c.applicant.submitted("api_entreprise", "Marchés publics")
 	reporter, applicant, outsider := openStream(t, c.reporter.on(b)), openStream(t, c.applicant.on(b)), openStream(t, c.outsider.on(b))
 
-	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindRequestChanges, "Merci de préciser le cadre juridique."), http.StatusCreated)
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindRequestChanges, "Merci de préciser le cadre juridique."), http.StatusCreated)
 	checkStream(t, reporter, d.Event.Seq, true)
 	checkStream(t, applicant, d.Event.Seq, true)
-	note := postNote(t, c.instructor, r.ID, instruct.KindNote, "Base légale à vérifier.")
+	note := postNote(t, c.instructor, r.ID.String(), instruct.KindNote, "Base légale à vérifier.")
 	checkStream(t, reporter, note, true)
-	message := postNote(t, c.instructor, r.ID, instruct.KindMessage, "Nous attendons votre réponse.")
+	message := postNote(t, c.instructor, r.ID.String(), instruct.KindMessage, "Nous attendons votre réponse.")
 	checkStream(t, applicant, message, true)
 	checkStream(t, applicant, note, false)
-	theirs := postNote(t, c.outsider, other.ID, instruct.KindNote, "RAS")
+	theirs := postNote(t, c.outsider, other.ID.String(), instruct.KindNote, "RAS")
 	checkStream(t, outsider, theirs, true)
 	for _, seq := range []int64{d.Event.Seq, note, message} {
 		checkStream(t, outsider, seq, false)
 	}
-	own := decodeAs[api.NoteResult](t, c.instructor.on(b).do("POST", "/requests/"+r.ID+"/notes",
+	own := decodeAs[api.NoteResult](t, c.instructor.on(b).do("POST", "/requests/"+r.ID.String()+"/notes",
 		api.NoteInput{Kind: instruct.KindNote, Comment: "Relancé."}, key(newKey())), http.StatusCreated)
 	checkStream(t, reporter, own.Event.Seq, true)
 	checkOnce(t, reporter)
@@ -108,7 +108,7 @@ func TestPostgresStreamAfterListenerKilled(t *testing.T) {
 	if err != nil || killed != 1 {
 		t.Fatalf("killing instance B's listener = %d connections, %v; want 1", killed, err)
 	}
-	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
 	checkStream(t, reporter, d.Event.Seq, true)
 }
 
@@ -151,7 +151,7 @@ func BenchmarkPostgresStreamOtherInstance(b *testing.B) {
 		time.Sleep(2 * relayPause)
 		b.StartTimer()
 		start := time.Now()
-		seq := postNote(b, c.instructor, r.ID, instruct.KindNote, "RAS")
+		seq := postNote(b, c.instructor, r.ID.String(), instruct.KindNote, "RAS")
 		if !s.waitSeq(seq) {
 			b.Fatalf("the stream on instance B never announced seq %d", seq)
 		}

@@ -35,7 +35,7 @@ func newCast(e *testEnv) cast {
 func TestProblems(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	decisions := func(r instruct.Request) string { return "/requests/" + r.ID + "/decisions" }
+	decisions := func(r instruct.Request) string { return "/requests/" + r.ID.String() + "/decisions" }
 	approve := api.DecisionInput{Kind: instruct.KindApprove}
 	tests := []struct {
 		name   string
@@ -84,27 +84,27 @@ func TestProblems(t *testing.T) {
 		}, 401, instruct.CodeUnauthorized},
 		{"reporter decides", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.reporter.decide(r.ID, r.Version, instruct.KindApprove, "")
+			return c.reporter.decide(r.ID.String(), r.Version, instruct.KindApprove, "")
 		}, 403, instruct.CodeForbidden},
 		{"reviewer edits an applicant's request", func() response {
 			r := c.applicant.draft("api_particulier", "Cantine")
-			return c.admin.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("Autre")}, ifMatch(r.Version))
+			return c.admin.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("Autre")}, ifMatch(r.Version))
 		}, 403, instruct.CodeForbidden},
 		{"instructor reads the audit log", func() response { return c.instructor.do("GET", "/audit", nil) }, 403, instruct.CodeForbidden},
 		{"no such request", func() response { return c.admin.do("GET", "/requests/D999999", nil) }, 404, instruct.CodeNotFound},
 		{"request of another definition", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.outsider.do("GET", "/requests/"+r.ID, nil)
+			return c.outsider.do("GET", "/requests/"+r.ID.String(), nil)
 		}, 404, instruct.CodeNotFound},
 		{"another applicant's request", func() response {
 			r := c.applicant.draft("api_particulier", "Cantine")
-			return c.other.do("GET", "/requests/"+r.ID, nil)
+			return c.other.do("GET", "/requests/"+r.ID.String(), nil)
 		}, 404, instruct.CodeNotFound},
 		{"unknown route", func() response { return c.admin.do("GET", "/nothing/here", nil) }, 404, instruct.CodeNotFound},
 		{"method not allowed", func() response { return c.admin.do("DELETE", "/requests/D1", nil) }, 405, instruct.CodeInvalid},
 		{"stale version", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.instructor.decide(r.ID, r.Version-1, instruct.KindApprove, "")
+			return c.instructor.decide(r.ID.String(), r.Version-1, instruct.KindApprove, "")
 		}, 412, instruct.CodeStaleVersion},
 		{"body over 1 MiB", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
@@ -113,21 +113,21 @@ func TestProblems(t *testing.T) {
 		}, 413, instruct.CodeTooLarge},
 		{"refusal without comment", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.instructor.decide(r.ID, r.Version, instruct.KindRefuse, "  \n")
+			return c.instructor.decide(r.ID.String(), r.Version, instruct.KindRefuse, "  \n")
 		}, 422, instruct.CodeCommentRequired},
 		{"revoking a submitted request", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.instructor.decide(r.ID, r.Version, instruct.KindRevoke, "Fin du marché")
+			return c.instructor.decide(r.ID.String(), r.Version, instruct.KindRevoke, "Fin du marché")
 		}, 422, instruct.CodeInvalidTransition},
 		{"comment over 10,000 characters", func() response {
 			r := c.applicant.submitted("api_particulier", "Cantine")
-			return c.instructor.decide(r.ID, r.Version, instruct.KindApprove, strings.Repeat("é", instruct.MaxCommentLength+1))
+			return c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, strings.Repeat("é", instruct.MaxCommentLength+1))
 		}, 422, instruct.CodeInvalid},
 		{"submitting without accepting the terms", func() response {
 			p := fullPatch("api_particulier", "Cantine")
 			p.TermsAccepted = nil
 			r := decodeAs[instruct.Request](t, c.applicant.do("POST", "/requests", p), http.StatusCreated)
-			return c.applicant.do("POST", "/requests/"+r.ID+"/submit", nil, ifMatch(r.Version))
+			return c.applicant.do("POST", "/requests/"+r.ID.String()+"/submit", nil, ifMatch(r.Version))
 		}, 422, instruct.CodeInvalid},
 		{"creating for an unknown definition", func() response {
 			return c.applicant.do("POST", "/requests", fullPatch("api_inconnue", "Cantine"))
@@ -138,7 +138,7 @@ func TestProblems(t *testing.T) {
 		}, 428, instruct.CodePreconditionRequired},
 		{"edit without If-Match", func() response {
 			r := c.applicant.draft("api_particulier", "Cantine")
-			return c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("Autre")})
+			return c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("Autre")})
 		}, 428, instruct.CodePreconditionRequired},
 	}
 	for _, tt := range tests {
@@ -183,7 +183,7 @@ func TestInternalError(t *testing.T) {
 	token := c.instructor.token
 	e.closeLedger()
 	// The token was checked before: the user lookup itself fails now.
-	res := (&caller{env: e, token: token}).do("GET", "/requests/"+r.ID, nil)
+	res := (&caller{env: e, token: token}).do("GET", "/requests/"+r.ID.String(), nil)
 	p := problem(t, res, http.StatusInternalServerError, instruct.CodeInternal)
 	if p.RequestID == "" || p.RequestID != res.header.Get(api.HeaderRequestID) {
 		t.Errorf("request_id = %q, header %q: want the same, non-empty", p.RequestID, res.header.Get(api.HeaderRequestID))
@@ -201,7 +201,7 @@ func TestInternalError(t *testing.T) {
 // server's recovery.
 type panickingStorage struct{ Storage }
 
-func (panickingStorage) Request(context.Context, int64) (instruct.Request, string, error) {
+func (panickingStorage) Request(context.Context, instruct.RequestID) (instruct.Request, string, error) {
 	panic("boom: 21690123100011")
 }
 
@@ -216,7 +216,7 @@ func TestPanic(t *testing.T) {
 	srv := New(cfg)
 	defer srv.Close()
 	h := httptestServer(t, srv)
-	req, _ := http.NewRequest("GET", h+api.BasePath+"/requests/"+r.ID, nil)
+	req, _ := http.NewRequest("GET", h+api.BasePath+"/requests/"+r.ID.String(), nil)
 	req.Header.Set("Authorization", "Bearer "+c.admin.token)
 	res := e.send(req)
 	p := problem(t, res, http.StatusInternalServerError, instruct.CodeInternal)
@@ -376,7 +376,7 @@ func TestKeyInFlightAnswers409(t *testing.T) {
 	k := newKey()
 	approve := api.DecisionInput{Kind: instruct.KindApprove}
 	first := make(chan response, 1)
-	path := "/requests/" + r.ID + "/decisions"
+	path := "/requests/" + r.ID.String() + "/decisions"
 	go func() { first <- instructor.do("POST", path, approve, key(k), ifMatch(r.Version)) }()
 	<-hold.held
 	problem(t, instructor.do("POST", path, approve, key(k), ifMatch(r.Version)), 409, instruct.CodeInFlight)

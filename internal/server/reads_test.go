@@ -18,7 +18,7 @@ func TestGetRequest(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	for _, id := range []string{r.ID, r.ID[1:], "d" + r.ID[1:]} {
+	for _, id := range []string{r.ID.String(), r.ID.String()[1:], "d" + r.ID.String()[1:]} {
 		res := c.reporter.do("GET", "/requests/"+id, nil)
 		got := decodeAs[instruct.Request](t, res, http.StatusOK)
 		if diff := cmp.Diff(r, got); diff != "" {
@@ -28,10 +28,10 @@ func TestGetRequest(t *testing.T) {
 			t.Errorf("GET /requests/%s ETag = %q, want %q", id, res.header.Get(api.HeaderETag), etag(r.Version))
 		}
 	}
-	if res := c.reporter.do("GET", "/requests/"+r.ID, nil, header("If-None-Match", etag(r.Version))); res.status != http.StatusNotModified {
+	if res := c.reporter.do("GET", "/requests/"+r.ID.String(), nil, header("If-None-Match", etag(r.Version))); res.status != http.StatusNotModified {
 		t.Errorf("If-None-Match current: %d, want 304", res.status)
 	}
-	for _, id := range []string{"D0", "D-3", "abc", "D1e3"} {
+	for _, id := range []string{"D0", "D-3", "abc", "D1e3", "D1042%0A", "D99999999999999999999", "D%D9%A1"} {
 		problem(t, c.admin.do("GET", "/requests/"+id, nil), http.StatusNotFound, instruct.CodeNotFound)
 	}
 }
@@ -43,7 +43,7 @@ func TestListRequests(t *testing.T) {
 	c := newCast(e)
 	var submitted []string
 	for i := range 5 {
-		submitted = append(submitted, c.applicant.submitted("api_particulier", "Demande "+itoa(int64(i))).ID)
+		submitted = append(submitted, c.applicant.submitted("api_particulier", "Demande "+itoa(int64(i))).ID.String())
 	}
 	c.applicant.draft("api_particulier", "Brouillon de périscolaire")
 	c.applicant.submitted("api_entreprise", "Marchés publics")
@@ -52,7 +52,7 @@ func TestListRequests(t *testing.T) {
 	for range 10 {
 		list := decodeAs[api.RequestList](t, c.admin.do("GET", "/requests?status=submitted&definition=api_particulier&limit=2&after="+next, nil), http.StatusOK)
 		for _, r := range list.Requests {
-			paged = append(paged, r.ID)
+			paged = append(paged, r.ID.String())
 		}
 		if list.Next == nil {
 			break
@@ -108,7 +108,7 @@ func TestAudit(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
 	var entries []instruct.AuditEntry
 	after := "0"
 	for range 10 {
@@ -141,7 +141,7 @@ func TestLogs(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
-	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindRefuse, "Motif confidentiel"), http.StatusCreated)
+	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindRefuse, "Motif confidentiel"), http.StatusCreated)
 	logs := e.logs.String()
 	for _, want := range []string{`"route":"POST /api/v1/requests/{id}/decisions"`, `"status":201`, `"user_id":"` + c.instructor.user.ID + `"`, `"request_id":"`, `"duration_ms":`} {
 		if !strings.Contains(logs, want) {

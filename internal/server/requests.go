@@ -20,7 +20,11 @@ const (
 // getRequest answers GET /requests/{id} with the request and its ETag;
 // a matching If-None-Match gets 304.
 func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, u instruct.User) error {
-	req, _, err := s.review.Visible(r.Context(), u, r.PathValue("id"))
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	req, _, err := s.review.Visible(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -37,12 +41,22 @@ func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, u instruct.U
 // requestEvents answers GET /requests/{id}/events, oldest first, without
 // internal notes for applicants.
 func (s *Server) requestEvents(w http.ResponseWriter, r *http.Request, u instruct.User) error {
-	events, err := s.review.Events(r.Context(), u, r.PathValue("id"))
+	id, err := pathRequestID(r)
+	if err != nil {
+		return err
+	}
+	events, err := s.review.Events(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, api.EventList{Events: events})
 	return nil
+}
+
+// pathRequestID reads the {id} of a request's path as a person may type
+// it (D1042 or 1042); anything else is not_found.
+func pathRequestID(r *http.Request) (instruct.RequestID, error) {
+	return instruct.ParseRequestIDInput(r.PathValue("id"))
 }
 
 // listRequests answers GET /requests: a keyset page of what u may see.
@@ -67,8 +81,7 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, u instruct
 	}
 	var next *string
 	if encoded.n < len(reqs) {
-		n, _ := instruct.ParseRequestID(shown[encoded.n-1].ID)
-		after := strconv.FormatInt(n, 10)
+		after := strconv.FormatInt(int64(shown[encoded.n-1].ID), 10)
 		next = &after
 	}
 	return encoded.write(w, member{"next", next})

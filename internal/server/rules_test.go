@@ -35,14 +35,14 @@ func TestScopesMustBeInTheCatalogue(t *testing.T) {
 	}
 	r := c.applicant.draft("api_particulier", "Cantine")
 	bad := []string{"cnaf_enfants", "pole_emploi_statut"}
-	pr := problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Scopes: &bad}, ifMatch(r.Version)),
+	pr := problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Scopes: &bad}, ifMatch(r.Version)),
 		http.StatusUnprocessableEntity, instruct.CodeInvalid)
 	checkScopeDetail(t, pr.Detail, "pole_emploi_statut")
 	if n := len(e.events(r.ID)); n != 1 {
 		t.Errorf("the refused edit left %d events, want the create only", n)
 	}
 	good := []string{"cnaf_enfants"}
-	edited := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Scopes: &good}, ifMatch(r.Version)), http.StatusOK)
+	edited := decodeAs[instruct.Request](t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Scopes: &good}, ifMatch(r.Version)), http.StatusOK)
 	if len(edited.Scopes) != 1 || edited.Scopes[0] != "cnaf_enfants" {
 		t.Errorf("scopes after a valid edit = %v, want [cnaf_enfants]", edited.Scopes)
 	}
@@ -74,22 +74,22 @@ func TestReviewerCannotDecideOwnRequest(t *testing.T) {
 	colleague := e.addUser("Paul Instructeur", "api_particulier:instructor")
 	own := c.instructor.submitted("api_particulier", "Test interne")
 	for _, k := range []instruct.Kind{instruct.KindApprove, instruct.KindRefuse, instruct.KindRequestChanges} {
-		pr := problem(t, c.instructor.decide(own.ID, own.Version, k, "Décision sur ma propre demande."), http.StatusForbidden, instruct.CodeForbidden)
-		if !strings.Contains(pr.Detail, "you filed "+own.ID) || !strings.Contains(pr.Detail, string(k)) {
+		pr := problem(t, c.instructor.decide(own.ID.String(), own.Version, k, "Décision sur ma propre demande."), http.StatusForbidden, instruct.CodeForbidden)
+		if !strings.Contains(pr.Detail, "you filed "+own.ID.String()) || !strings.Contains(pr.Detail, string(k)) {
 			t.Errorf("%s of one's own request: detail %q, want it to say the reviewer filed %s", k, pr.Detail, own.ID)
 		}
 	}
 	draft := c.admin.draft("api_particulier", "Brouillon de l'administratrice")
-	problem(t, c.admin.decide(draft.ID, draft.Version, instruct.KindArchive, ""), http.StatusForbidden, instruct.CodeForbidden)
-	if got := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+own.ID, nil), http.StatusOK); got.Version != own.Version || got.Status != instruct.StatusSubmitted {
+	problem(t, c.admin.decide(draft.ID.String(), draft.Version, instruct.KindArchive, ""), http.StatusForbidden, instruct.CodeForbidden)
+	if got := decodeAs[instruct.Request](t, c.reporter.do("GET", "/requests/"+own.ID.String(), nil), http.StatusOK); got.Version != own.Version || got.Status != instruct.StatusSubmitted {
 		t.Fatalf("after the refused decisions, %s is %s v%d, want submitted v%d", own.ID, got.Status, got.Version, own.Version)
 	}
 	for _, n := range []api.NoteInput{{Kind: instruct.KindNote, Comment: "Demande de test, à traiter par un collègue."}, {Kind: instruct.KindMessage, Comment: "Pour mémoire."}} {
-		decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+own.ID+"/notes", n, key(newKey())), http.StatusCreated)
+		decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+own.ID.String()+"/notes", n, key(newKey())), http.StatusCreated)
 	}
-	approved := decodeAs[api.DecisionResult](t, colleague.decide(own.ID, own.Version, instruct.KindApprove, ""), http.StatusCreated)
-	problem(t, c.instructor.decide(own.ID, approved.Request.Version, instruct.KindRevoke, "Je retire ma propre demande."), http.StatusForbidden, instruct.CodeForbidden)
-	decodeAs[api.DecisionResult](t, colleague.decide(own.ID, approved.Request.Version, instruct.KindRevoke, "Fin du test."), http.StatusCreated)
+	approved := decodeAs[api.DecisionResult](t, colleague.decide(own.ID.String(), own.Version, instruct.KindApprove, ""), http.StatusCreated)
+	problem(t, c.instructor.decide(own.ID.String(), approved.Request.Version, instruct.KindRevoke, "Je retire ma propre demande."), http.StatusForbidden, instruct.CodeForbidden)
+	decodeAs[api.DecisionResult](t, colleague.decide(own.ID.String(), approved.Request.Version, instruct.KindRevoke, "Fin du test."), http.StatusCreated)
 }
 
 // TestBlankCommentsRefused: a refusal, a request for changes, a
@@ -102,9 +102,9 @@ func TestBlankCommentsRefused(t *testing.T) {
 	blanks := []string{"\u3000\u3000", "\u2003 \u00a0\t\n", "\u200b\u200d\ufeff\u2060", "\u2028\u2029\u205f\u202f"}
 	for _, b := range blanks {
 		for _, k := range []instruct.Kind{instruct.KindRefuse, instruct.KindRequestChanges} {
-			problem(t, c.instructor.decide(r.ID, r.Version, k, b), http.StatusUnprocessableEntity, instruct.CodeCommentRequired)
+			problem(t, c.instructor.decide(r.ID.String(), r.Version, k, b), http.StatusUnprocessableEntity, instruct.CodeCommentRequired)
 		}
-		problem(t, c.instructor.do("POST", "/requests/"+r.ID+"/notes", api.NoteInput{Kind: instruct.KindNote, Comment: b}, key(newKey())),
+		problem(t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindNote, Comment: b}, key(newKey())),
 			http.StatusUnprocessableEntity, instruct.CodeCommentRequired)
 	}
 	if n := len(e.events(r.ID)); n != 2 {
@@ -126,7 +126,7 @@ func TestApplicantIsTheFilingAccount(t *testing.T) {
 			if r.Applicant != want {
 				t.Errorf("%s's request has applicant %+v, want their account %+v", who.user.Name, r.Applicant, want)
 			}
-			got := decodeAs[instruct.Request](t, c.admin.do("GET", "/requests/"+r.ID, nil), http.StatusOK)
+			got := decodeAs[instruct.Request](t, c.admin.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK)
 			if got.Applicant != want {
 				t.Errorf("stored applicant of %s = %+v, want %+v", r.ID, got.Applicant, want)
 			}
@@ -138,11 +138,11 @@ func TestApplicantIsTheFilingAccount(t *testing.T) {
 			t.Errorf("detail %q does not say the applicant comes from the account", pr.Detail)
 		}
 		r := c.applicant.draft("api_particulier", "Cantine")
-		problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Applicant: spoofed.Applicant}, ifMatch(r.Version)),
+		problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Applicant: spoofed.Applicant}, ifMatch(r.Version)),
 			http.StatusUnprocessableEntity, instruct.CodeInvalid)
-		problem(t, c.applicant.do("PATCH", "/requests/"+r.ID, rawBody(`{"applicant":{"name":"","email":""}}`), ifMatch(r.Version)),
+		problem(t, c.applicant.do("PATCH", "/requests/"+r.ID.String(), rawBody(`{"applicant":{"name":"","email":""}}`), ifMatch(r.Version)),
 			http.StatusUnprocessableEntity, instruct.CodeInvalid)
-		if got := decodeAs[instruct.Request](t, c.applicant.do("GET", "/requests/"+r.ID, nil), http.StatusOK); got.Version != r.Version || got.Applicant.Email != c.applicant.user.Email {
+		if got := decodeAs[instruct.Request](t, c.applicant.do("GET", "/requests/"+r.ID.String(), nil), http.StatusOK); got.Version != r.Version || got.Applicant.Email != c.applicant.user.Email {
 			t.Errorf("after the refused edits %s is v%d by %q, want v%d by %q", r.ID, got.Version, got.Applicant.Email, r.Version, c.applicant.user.Email)
 		}
 		list := decodeAs[api.RequestList](t, c.admin.do("GET", "/requests?q=prefet", nil), http.StatusOK)

@@ -98,7 +98,7 @@ func (s *soak) decide(c *caller, n int) {
 			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
 				due := s.start.Add(time.Duration(float64(i) / soakRate * float64(time.Second)))
 				time.Sleep(time.Until(due))
-				if !postApproval(s.e, c, instruct.FormatRequestID(1000+i)) {
+				if !postApproval(s.e, c, instruct.RequestID(1000+i).String()) {
 					s.failures.Add(1)
 				}
 				s.answered(time.Since(due))

@@ -124,7 +124,7 @@ func announceChanges(t *testing.T, e *testEnv, requests []instruct.Request) []in
 	watch := openStream(t, admin)
 	var seqs []int64
 	for _, r := range requests {
-		res := admin.do("POST", "/requests/"+r.ID+"/notes", api.NoteInput{Kind: instruct.KindMessage, Comment: "Votre demande est en cours d'instruction."}, key(newKey()))
+		res := admin.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindMessage, Comment: "Votre demande est en cours d'instruction."}, key(newKey()))
 		ev := decodeAs[api.NoteResult](t, res, http.StatusCreated).Event
 		if !watch.waitSeq(ev.Seq) {
 			t.Fatalf("the administrator's stream never announced seq %d", ev.Seq)

@@ -20,7 +20,7 @@ func TestStreamAnnouncesChanges(t *testing.T) {
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	s := openStream(t, c.reporter)
-	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
 	if !s.waitSeq(d.Event.Seq) {
 		t.Fatalf("stream never announced the decision (seq %d)", d.Event.Seq)
 	}
@@ -42,13 +42,13 @@ func TestStreamOtherInstance(t *testing.T) {
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	s := openStream(t, c.reporter)
 	other := otherInstance(t, e)
-	res := other.do(c.instructor, "POST", "/requests/"+r.ID+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(newKey()), ifMatch(r.Version))
+	res := other.do(c.instructor, "POST", "/requests/"+r.ID.String()+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(newKey()), ifMatch(r.Version))
 	d := decodeAs[api.DecisionResult](t, res, http.StatusCreated)
 	if !s.waitSeq(d.Event.Seq) {
 		t.Fatalf("stream never announced the other instance's decision (seq %d)", d.Event.Seq)
 	}
 	outsider := openStream(t, c.outsider)
-	n := decodeAs[api.NoteResult](t, other.do(c.instructor, "POST", "/requests/"+r.ID+"/notes",
+	n := decodeAs[api.NoteResult](t, other.do(c.instructor, "POST", "/requests/"+r.ID.String()+"/notes",
 		api.NoteInput{Kind: instruct.KindNote, Comment: "RAS"}, key(newKey())), http.StatusCreated)
 	if !s.waitSeq(n.Event.Seq) {
 		t.Fatalf("stream never announced the note (seq %d)", n.Event.Seq)
@@ -65,7 +65,7 @@ func TestStreamResume(t *testing.T) {
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	before := r.Version
-	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID, before, instruct.KindApprove, ""), http.StatusCreated)
+	d := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), before, instruct.KindApprove, ""), http.StatusCreated)
 	s := openStream(t, c.reporter, header("Last-Event-ID", itoa(d.Event.Seq-1)))
 	if !s.waitSeq(d.Event.Seq) {
 		t.Fatalf("resumed stream never announced seq %d", d.Event.Seq)

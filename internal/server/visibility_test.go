@@ -76,12 +76,12 @@ func TestVisibilityMatrix(t *testing.T) {
 func checkVisibility(t *testing.T, u matrixUser, r instruct.Request, sees, decides bool) {
 	c := u.caller
 	wantGet := map[bool]int{true: http.StatusOK, false: http.StatusNotFound}[sees]
-	for _, path := range []string{"/requests/" + r.ID, "/requests/" + r.ID + "/events"} {
+	for _, path := range []string{"/requests/" + r.ID.String(), "/requests/" + r.ID.String() + "/events"} {
 		if got := c.do("GET", path, nil).status; got != wantGet {
 			t.Errorf("GET %s = %d, want %d", path, got, wantGet)
 		}
 	}
-	queries := []string{"", "q=" + url.QueryEscape(r.Title), "q=" + r.ID, "definition=" + r.Definition}
+	queries := []string{"", "q=" + url.QueryEscape(r.Title), "q=" + r.ID.String(), "definition=" + r.Definition}
 	for _, q := range queries {
 		list := decodeAs[api.RequestList](t, c.do("GET", "/requests?"+q, nil), http.StatusOK)
 		if got := slices.ContainsFunc(list.Requests, func(x instruct.Request) bool { return x.ID == r.ID }); got != sees {
@@ -109,15 +109,15 @@ func checkWrites(t *testing.T, u matrixUser, r instruct.Request, sees, decides b
 		}
 		return allowed
 	}
-	stale := c.do("POST", "/requests/"+r.ID+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(newKey()), ifMatch(99))
+	stale := c.do("POST", "/requests/"+r.ID.String()+"/decisions", api.DecisionInput{Kind: instruct.KindApprove}, key(newKey()), ifMatch(99))
 	if stale.status != status(http.StatusPreconditionFailed) {
 		t.Errorf("decision = %d, want %d", stale.status, status(http.StatusPreconditionFailed))
 	}
-	note := c.do("POST", "/requests/"+r.ID+"/notes", api.NoteInput{Kind: instruct.KindNote}, key(newKey()))
+	note := c.do("POST", "/requests/"+r.ID.String()+"/notes", api.NoteInput{Kind: instruct.KindNote}, key(newKey()))
 	if note.status != status(http.StatusUnprocessableEntity) {
 		t.Errorf("note = %d, want %d", note.status, status(http.StatusUnprocessableEntity))
 	}
-	edit := c.do("PATCH", "/requests/"+r.ID, instruct.RequestPatch{Title: ptr("Autre")}, ifMatch(99))
+	edit := c.do("PATCH", "/requests/"+r.ID.String(), instruct.RequestPatch{Title: ptr("Autre")}, ifMatch(99))
 	wantEdit := map[bool]int{true: http.StatusForbidden, false: http.StatusNotFound}[sees]
 	if u.name == "creator" {
 		wantEdit = http.StatusPreconditionFailed

@@ -28,7 +28,7 @@ type desk struct {
 	// refused holds the refused operations, oldest first.
 	refused []instruct.Operation
 	// drafts holds the unsent comments by request ID.
-	drafts  map[string]instruct.Draft
+	drafts  map[instruct.RequestID]instruct.Draft
 	screens map[*listener]struct{}
 }
 
@@ -49,7 +49,7 @@ func (p *desks) of(id string) *desk {
 	defer p.mu.Unlock()
 	d, ok := p.byUser[id]
 	if !ok {
-		d = &desk{hub: p.hub, drafts: map[string]instruct.Draft{}, screens: map[*listener]struct{}{}}
+		d = &desk{hub: p.hub, drafts: map[instruct.RequestID]instruct.Draft{}, screens: map[*listener]struct{}{}}
 		p.byUser[id] = d
 	}
 	return d
@@ -84,7 +84,7 @@ func (d *desk) refuse(op instruct.Operation) {
 
 // answered drops the refused decisions on request id, which a decision
 // the service accepted answers.
-func (d *desk) answered(id string) {
+func (d *desk) answered(id instruct.RequestID) {
 	var dropped bool
 	d.update(func() {
 		before := len(d.refused)
@@ -97,7 +97,7 @@ func (d *desk) answered(id string) {
 }
 
 // answeredBy matches the decisions on request id.
-func answeredBy(id string) func(instruct.Operation) bool {
+func answeredBy(id instruct.RequestID) func(instruct.Operation) bool {
 	return func(op instruct.Operation) bool { return op.RequestID == id && op.Kind.IsDecision() }
 }
 
@@ -118,7 +118,7 @@ func (d *desk) discard(id string) error {
 }
 
 // operations returns the refused operations on request id, newest first.
-func (d *desk) operations(id string) []instruct.Operation {
+func (d *desk) operations(id instruct.RequestID) []instruct.Operation {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []instruct.Operation
@@ -131,10 +131,10 @@ func (d *desk) operations(id string) []instruct.Operation {
 }
 
 // states returns the state of the latest refused operation per request.
-func (d *desk) states() map[string]instruct.OpState {
+func (d *desk) states() map[instruct.RequestID]instruct.OpState {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := make(map[string]instruct.OpState, len(d.refused))
+	out := make(map[instruct.RequestID]instruct.OpState, len(d.refused))
 	for _, op := range d.refused {
 		out[op.RequestID] = op.State
 	}
@@ -189,7 +189,7 @@ func (d *desk) saveDraft(draft instruct.Draft) {
 }
 
 // draft returns the draft on request id, and whether there is one.
-func (d *desk) draft(id string) (instruct.Draft, bool) {
+func (d *desk) draft(id instruct.RequestID) (instruct.Draft, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	draft, ok := d.drafts[id]
@@ -197,4 +197,4 @@ func (d *desk) draft(id string) (instruct.Draft, bool) {
 }
 
 // deleteDraft forgets the draft on request id.
-func (d *desk) deleteDraft(id string) { d.update(func() { delete(d.drafts, id) }) }
+func (d *desk) deleteDraft(id instruct.RequestID) { d.update(func() { delete(d.drafts, id) }) }

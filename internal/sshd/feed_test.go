@@ -18,7 +18,7 @@ func TestFeedPagesEverythingAndRefusesForeignCursors(t *testing.T) {
 	ctx := context.Background()
 	applicant := w.addUser("camille-martin")
 	admin := w.addUser("paul-leroy", instruct.Grant{Definition: "*", Role: instruct.RoleAdmin})
-	var ids []string
+	var ids []instruct.RequestID
 	for i, def := range []string{"api_particulier", "api_entreprise", "api_particulier", "api_entreprise", "api_particulier"} {
 		r := w.submitted(applicant, def, "Demande "+string(rune('A'+i)))
 		ids = append(ids, r.ID)
@@ -34,7 +34,7 @@ func TestFeedPagesEverythingAndRefusesForeignCursors(t *testing.T) {
 			t.Fatalf("Changes(%q) = %v", cursor, err)
 		}
 		for _, it := range page.Changes {
-			seen[it.Request.ID] = true
+			seen[it.Request.ID.String()] = true
 			for _, e := range it.Events {
 				if e.Kind == instruct.KindNote {
 					notes++
@@ -50,7 +50,7 @@ func TestFeedPagesEverythingAndRefusesForeignCursors(t *testing.T) {
 		}
 	}
 	for _, id := range ids {
-		if !seen[id] {
+		if !seen[id.String()] {
 			t.Errorf("the feed never brought %s", id)
 		}
 	}

@@ -20,9 +20,9 @@ type ReadModel interface {
 	// applying q's definition and text but not its statuses.
 	CountsFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (map[instruct.Status]int, error)
 	// Request returns a request; not_found when the cache lacks it.
-	Request(ctx context.Context, id string) (instruct.Request, error)
+	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error)
 	// Events returns a request's events, oldest first.
-	Events(ctx context.Context, id string) ([]instruct.Event, error)
+	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 	// Definitions returns the API catalogue.
 	Definitions(ctx context.Context) ([]instruct.Definition, error)
 	// Cursor returns the feed cursor of the last page applied, in the
@@ -49,10 +49,10 @@ type Engine interface {
 // decision or a note goes through its rules in the name of the session's
 // user.
 type Reviews interface {
-	Decide(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment string, pre review.Precondition) (instruct.Outcome, error)
-	Note(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error)
-	Claim(ctx context.Context, u instruct.User, id string, force bool, idempotencyKey string) (instruct.Outcome, error)
-	Release(ctx context.Context, u instruct.User, id string, force bool, idempotencyKey string) (instruct.Outcome, error)
+	Decide(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment string, pre review.Precondition) (instruct.Outcome, error)
+	Note(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error)
+	Claim(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
+	Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
 }
 
 // catchUpWait bounds how long a decision waits for the read model to

@@ -81,7 +81,7 @@ func TestRecordConflictShowsAsInTheTUI(t *testing.T) {
 		if len(ops) != 1 || ops[0].ID != op.ID || ops[0].State != instruct.OpConflict {
 			t.Errorf("%s: Operations(%s) = %+v, want the conflict", name, r.ID, ops)
 		}
-		items, _ := s.Queue(ctx, instruct.QueueQuery{Text: r.ID})
+		items, _ := s.Queue(ctx, instruct.QueueQuery{Text: r.ID.String()})
 		if len(items) != 1 || items[0].Op != instruct.OpConflict {
 			t.Errorf("%s: queue row of %s = %+v, want marked conflict", name, r.ID, items)
 		}
@@ -125,7 +125,7 @@ type cutAfterCommit struct {
 	cut bool
 }
 
-func (c *cutAfterCommit) Note(ctx context.Context, u instruct.User, id string, k instruct.Kind, comment, key string) (instruct.Outcome, error) {
+func (c *cutAfterCommit) Note(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment, key string) (instruct.Outcome, error) {
 	out, err := c.Service.Note(ctx, u, id, k, comment, key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -184,7 +184,7 @@ func TestRejectionShowsAsInTheTUI(t *testing.T) {
 	if err != nil || op.State != instruct.OpRejected || op.Reason == "" {
 		t.Fatalf("Record(approve) of one's own request = %+v, %v; want rejected with the reason", op, err)
 	}
-	items, _ := v.Queue(ctx, instruct.QueueQuery{Text: r.ID})
+	items, _ := v.Queue(ctx, instruct.QueueQuery{Text: r.ID.String()})
 	if len(items) != 1 || items[0].Op != instruct.OpRejected || items[0].Status != instruct.StatusSubmitted {
 		t.Errorf("queue row = %+v, want submitted, marked rejected", items)
 	}
@@ -250,32 +250,32 @@ func TestDraftsFollowTheUserNotTheSession(t *testing.T) {
 	paul := w.addUser("paul-leroy", instruct.Grant{Definition: "*", Role: instruct.RoleManager})
 	first, again, other := w.view(marie), w.view(marie), w.view(paul)
 	const comment = "La base légale citée ne couvre pas"
-	if err := first.SaveDraft(ctx, "1042", instruct.KindRefuse, comment); err != nil {
+	if err := first.SaveDraft(ctx, 1042, instruct.KindRefuse, comment); err != nil {
 		t.Fatal(err)
 	}
-	if d, ok, err := again.Draft(ctx, "D1042"); err != nil || !ok || d.Comment != comment || d.Kind != instruct.KindRefuse {
+	if d, ok, err := again.Draft(ctx, 1042); err != nil || !ok || d.Comment != comment || d.Kind != instruct.KindRefuse {
 		t.Errorf("Draft(D1042) in another session of the user = %+v, %v, %v; want the refusal's comment", d, ok, err)
 	}
-	if d, ok, _ := other.Draft(ctx, "D1042"); ok {
+	if d, ok, _ := other.Draft(ctx, 1042); ok {
 		t.Errorf("another user's Draft(D1042) = %+v, want none", d)
 	}
-	if err := again.SaveDraft(ctx, "D1042", instruct.KindRefuse, " \u200b"); err != nil {
+	if err := again.SaveDraft(ctx, 1042, instruct.KindRefuse, " \u200b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := first.Draft(ctx, "D1042"); ok {
+	if _, ok, _ := first.Draft(ctx, 1042); ok {
 		t.Error("a blank draft kept the draft, want it deleted")
 	}
 	long := strings.Repeat("é", instruct.MaxCommentLength+1)
-	if err := first.SaveDraft(ctx, "D1042", instruct.KindNote, long); instruct.ErrorCode(err) != instruct.CodeTooLarge {
+	if err := first.SaveDraft(ctx, 1042, instruct.KindNote, long); instruct.ErrorCode(err) != instruct.CodeTooLarge {
 		t.Errorf("SaveDraft of %d characters = %v, want too_large", instruct.MaxCommentLength+1, err)
 	}
-	if err := first.SaveDraft(ctx, "D1042", instruct.KindNote, "À revoir"); err != nil {
+	if err := first.SaveDraft(ctx, 1042, instruct.KindNote, "À revoir"); err != nil {
 		t.Fatal(err)
 	}
-	if err := again.DeleteDraft(ctx, "D1042"); err != nil {
+	if err := again.DeleteDraft(ctx, 1042); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := first.Draft(ctx, "D1042"); ok {
+	if _, ok, _ := first.Draft(ctx, 1042); ok {
 		t.Error("DeleteDraft left the draft")
 	}
 }

@@ -57,6 +57,10 @@ type Config struct {
 	// Language picks a session's language ("fr" or "en") from its
 	// environment as the client sent it; nil means locale.Language.
 	Language func(getenv func(string) string) string
+	// Zone picks the time zone a session's screen shows dates in, from
+	// its environment as the client sent it; nil means the server's
+	// (time.Local).
+	Zone func(getenv func(string) string) *time.Location
 	// Now is the clock of the screens; nil means time.Now.
 	Now func() time.Time
 }
@@ -74,6 +78,7 @@ type Server struct {
 	// accessCheck is Config.AccessCheck.
 	accessCheck time.Duration
 	language    func(getenv func(string) string) string
+	zone        func(getenv func(string) string) *time.Location
 	now         func() time.Time
 
 	// live maps a running session to its state, for the program handler.
@@ -91,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("sshd: Users, Model, Engine, Reviews and HostKey are required")
 	}
 	s := &Server{users: cfg.Users, reviews: cfg.Reviews, log: cfg.Logger, idle: cfg.IdleTimeout,
-		accessCheck: cfg.AccessCheck, language: cfg.Language, now: cfg.Now}
+		accessCheck: cfg.AccessCheck, language: cfg.Language, zone: cfg.Zone, now: cfg.Now}
 	s.withDefaults()
 	srv, err := wish.NewServer(
 		withHostKey(cfg.HostKey),
@@ -125,6 +130,9 @@ func (s *Server) withDefaults() {
 	}
 	if s.language == nil {
 		s.language = locale.Language
+	}
+	if s.zone == nil {
+		s.zone = func(func(string) string) *time.Location { return time.Local }
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -20,6 +20,7 @@ type session struct {
 	user    instruct.User
 	fp      string
 	lang    string
+	loc     *time.Location
 	msgs    messages
 	noColor bool
 	pty     ssh.Pty
@@ -67,7 +68,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 func (s *Server) begin(sess ssh.Session) (*session, error) {
 	getenv := environ(sess.Environ())
 	st := &session{conn: shortID(sess.Context().SessionID()), lang: s.language(getenv),
-		noColor: getenv("NO_COLOR") != "", start: time.Now()}
+		loc: s.zone(getenv), noColor: getenv("NO_COLOR") != "", start: time.Now()}
 	st.msgs = messagesFor(st.lang)
 	var err error
 	if st.user, st.fp, err = s.identify(sess); err != nil {
@@ -143,7 +144,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	st := v.(*session)
-	model := ui.New(ui.Options{Cache: st.view, Syncer: st.listen, Lang: st.lang,
+	model := ui.New(ui.Options{Cache: st.view, Syncer: st.listen, Lang: st.lang, Location: st.loc,
 		Logger: s.log.With("user", st.user.ID, "conn", st.conn), NoColor: st.noColor,
 		Context: st.ctx, Now: s.now})
 	// These follow MakeOptions' and replace its size and its filter.

@@ -37,21 +37,21 @@ type view struct {
 	retries map[attempt]string
 	// seen holds the requests the session opened: their applicant's
 	// messages are read (the read model's own marks are everyone's).
-	seen map[string]bool
+	seen map[instruct.RequestID]bool
 }
 
 var _ ui.Cache = (*view)(nil)
 
 // attempt is what a decision or note asked, on which version.
 type attempt struct {
-	requestID string
+	requestID instruct.RequestID
 	kind      instruct.Kind
 	comment   string
 	version   int64
 }
 
 func newView(m *model, reviews Reviews, d *desk, u instruct.User, now func() time.Time) *view {
-	v := &view{model: m, reviews: reviews, desk: d, now: now, retries: map[attempt]string{}, seen: map[string]bool{}}
+	v := &view{model: m, reviews: reviews, desk: d, now: now, retries: map[attempt]string{}, seen: map[instruct.RequestID]bool{}}
 	v.user.Store(&u)
 	return v
 }
@@ -119,13 +119,9 @@ func (v *view) markRead(items []instruct.QueueItem) {
 }
 
 // MarkSeen records that the session opened request id.
-func (v *view) MarkSeen(_ context.Context, id string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
+func (v *view) MarkSeen(_ context.Context, id instruct.RequestID) error {
 	v.mu.Lock()
-	v.seen[instruct.FormatRequestID(n)] = true
+	v.seen[id] = true
 	v.mu.Unlock()
 	return nil
 }
@@ -136,7 +132,7 @@ func (v *view) MarkSeen(_ context.Context, id string) error {
 // service's *instruct.ClaimedError, which the screen turns into its
 // question; any other refusal is returned as it is. Once done, it waits
 // (briefly) for the read model to show it.
-func (v *view) Claim(ctx context.Context, id string, kind instruct.Kind, force bool) (instruct.Operation, error) {
+func (v *view) Claim(ctx context.Context, id instruct.RequestID, kind instruct.Kind, force bool) (instruct.Operation, error) {
 	if !kind.IsClaim() {
 		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a claim or a release", kind)
 	}
@@ -174,10 +170,10 @@ func (v *view) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.
 
 // Request returns request id if the user may see it; not_found
 // otherwise, as when it doesn't exist.
-func (v *view) Request(ctx context.Context, id string) (instruct.Request, error) {
+func (v *view) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {
 	r, err := v.model.cache.Request(ctx, id)
 	if err == nil && !v.me().Viewer().Sees(r, "") {
-		err = instruct.Errorf(instruct.CodeNotFound, "no request %.40s", id)
+		err = instruct.Errorf(instruct.CodeNotFound, "no request %s", id)
 	}
 	return r, err
 }
@@ -185,7 +181,7 @@ func (v *view) Request(ctx context.Context, id string) (instruct.Request, error)
 // Events returns the history of request id as the user may read it:
 // not_found when they may not see the request, internal notes for
 // reviewers only.
-func (v *view) Events(ctx context.Context, id string) ([]instruct.Event, error) {
+func (v *view) Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error) {
 	if _, err := v.Request(ctx, id); err != nil {
 		return nil, err
 	}
@@ -198,7 +194,7 @@ func (v *view) Events(ctx context.Context, id string) ([]instruct.Event, error) 
 
 // Operations returns the user's refused operations on request id,
 // newest first.
-func (v *view) Operations(_ context.Context, id string) ([]instruct.Operation, error) {
+func (v *view) Operations(_ context.Context, id instruct.RequestID) ([]instruct.Operation, error) {
 	return v.desk.operations(id), nil
 }
 
@@ -215,15 +211,10 @@ func (v *view) Discard(_ context.Context, id string) error { return v.desk.disca
 
 // SaveDraft keeps the comment the user is writing on request id on their
 // desk, in place of any earlier one; a blank comment deletes it.
-func (v *view) SaveDraft(_ context.Context, id string, kind instruct.Kind, comment string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
+func (v *view) SaveDraft(_ context.Context, id instruct.RequestID, kind instruct.Kind, comment string) error {
 	if size := len([]rune(comment)); size > instruct.MaxCommentLength {
 		return instruct.Errorf(instruct.CodeTooLarge, "the draft is %d characters long, the limit is %d", size, instruct.MaxCommentLength)
 	}
-	id = instruct.FormatRequestID(n)
 	if instruct.IsBlank(comment) {
 		v.desk.deleteDraft(id)
 		return nil
@@ -234,22 +225,14 @@ func (v *view) SaveDraft(_ context.Context, id string, kind instruct.Kind, comme
 
 // Draft returns the user's unsent comment on request id, and whether
 // there is one.
-func (v *view) Draft(_ context.Context, id string) (instruct.Draft, bool, error) {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return instruct.Draft{}, false, err
-	}
-	d, ok := v.desk.draft(instruct.FormatRequestID(n))
+func (v *view) Draft(_ context.Context, id instruct.RequestID) (instruct.Draft, bool, error) {
+	d, ok := v.desk.draft(id)
 	return d, ok, nil
 }
 
 // DeleteDraft forgets the user's draft on request id.
-func (v *view) DeleteDraft(_ context.Context, id string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
-	v.desk.deleteDraft(instruct.FormatRequestID(n))
+func (v *view) DeleteDraft(_ context.Context, id instruct.RequestID) error {
+	v.desk.deleteDraft(id)
 	return nil
 }
 
@@ -262,7 +245,7 @@ func (v *view) DeleteDraft(_ context.Context, id string) error {
 // operation, shown as the TUI shows them; a failure that may pass (the
 // database out of reach) is returned, and trying the same again reuses
 // the key.
-func (v *view) Record(ctx context.Context, id string, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (v *view) Record(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
 	u := v.me()
 	r, err := v.check(ctx, u, id, kind, comment)
 	if err != nil {
@@ -297,7 +280,7 @@ func (v *view) Record(ctx context.Context, id string, kind instruct.Kind, commen
 // request the user may not see (not_found, as if it did not exist), a
 // role that doesn't allow deciding, a blank comment where one is needed,
 // a decision the status doesn't allow.
-func (v *view) check(ctx context.Context, u instruct.User, id string, kind instruct.Kind, comment string) (instruct.Request, error) {
+func (v *view) check(ctx context.Context, u instruct.User, id instruct.RequestID, kind instruct.Kind, comment string) (instruct.Request, error) {
 	if !kind.IsDecision() && !kind.IsNote() {
 		return instruct.Request{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a decision, a note or a message", kind)
 	}

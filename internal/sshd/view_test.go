@@ -88,7 +88,7 @@ func checkView(t *testing.T, v *view, r instruct.Request, sees, decides bool) {
 	if _, err := v.Events(ctx, r.ID); instruct.ErrorCode(err) != wantCode {
 		t.Errorf("Events(%s) = %v, want code %q", r.ID, err, wantCode)
 	}
-	queries := []instruct.QueueQuery{{}, {Text: r.Title}, {Text: r.ID}, {Definition: r.Definition},
+	queries := []instruct.QueueQuery{{}, {Text: r.Title}, {Text: r.ID.String()}, {Definition: r.Definition},
 		{Statuses: []instruct.Status{instruct.StatusSubmitted}, Limit: 10}}
 	for _, q := range queries {
 		items, err := v.Queue(ctx, q)
@@ -96,7 +96,7 @@ func checkView(t *testing.T, v *view, r instruct.Request, sees, decides bool) {
 			t.Errorf("Queue(%+v) lists %s: %v (%v), want %v", q, r.ID, got, err, sees)
 		}
 	}
-	counts, err := v.Counts(ctx, instruct.QueueQuery{Text: r.ID})
+	counts, err := v.Counts(ctx, instruct.QueueQuery{Text: r.ID.String()})
 	if want := map[bool]int{true: 1, false: 0}[sees]; err != nil || counts[instruct.StatusSubmitted] != want {
 		t.Errorf("Counts(%s) = %v, %v; want %d submitted", r.ID, counts, err, want)
 	}

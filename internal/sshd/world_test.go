@@ -142,10 +142,9 @@ func ptr[T any](v T) *T { return &v }
 
 // decisions returns the decision and note events of request id in the
 // ledger.
-func (w *world) decisions(id string) []instruct.Event {
+func (w *world) decisions(id instruct.RequestID) []instruct.Event {
 	w.t.Helper()
-	n, _ := instruct.ParseRequestID(id)
-	events, err := w.ledger.Events(context.Background(), n)
+	events, err := w.ledger.Events(context.Background(), id)
 	if err != nil {
 		w.t.Fatal(err)
 	}

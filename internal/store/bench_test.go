@@ -156,14 +156,13 @@ func barePage(ctx context.Context, db *sql.DB, items []instruct.FeedItem) error 
 		return err
 	}
 	for _, item := range items {
-		n, _ := instruct.ParseRequestID(item.Request.ID)
 		body, _ := json.Marshal(item.Request)
-		if _, err := putReq.ExecContext(ctx, n, body); err != nil {
+		if _, err := putReq.ExecContext(ctx, item.Request.ID, body); err != nil {
 			return err
 		}
 		for _, e := range item.Events {
 			body, _ := json.Marshal(e)
-			if _, err := putEvent.ExecContext(ctx, e.Seq, n, body); err != nil {
+			if _, err := putEvent.ExecContext(ctx, e.Seq, item.Request.ID, body); err != nil {
 				return err
 			}
 		}
@@ -409,7 +408,7 @@ func BenchmarkRecord(b *testing.B) {
 	ctx := context.Background()
 	reqs := make([]instruct.Request, 1000)
 	for i := range reqs {
-		reqs[i] = request(int64(i+1), "Ville de Lyon", i%60)
+		reqs[i] = request(instruct.RequestID(i+1), "Ville de Lyon", i%60)
 	}
 	for b.Loop() {
 		b.StopTimer()
@@ -464,7 +463,7 @@ func BenchmarkPushAnswers(b *testing.B) {
 func recordRound(b *testing.B, s *Store, round int64) ([]instruct.Operation, []instruct.Request) {
 	reqs := make([]instruct.Request, 1000)
 	for i := range reqs {
-		reqs[i] = request(round*1000+int64(i)+1, "Ville de Lyon", i%60)
+		reqs[i] = request(instruct.RequestID(round*1000+int64(i)+1), "Ville de Lyon", i%60)
 	}
 	mustApply(b, s, reqs...)
 	ops := make([]instruct.Operation, len(reqs))

@@ -15,6 +15,8 @@ const (
 	metaCursor = "cursor"
 	metaMe     = "me"
 	metaLabels = "search_labels"
+	// metaLastSync is when a sync last succeeded, RFC 3339 in UTC.
+	metaLastSync = "last_sync"
 )
 
 func readMeta(ctx context.Context, q execer, key string) ([]byte, error) {

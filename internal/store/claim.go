@@ -19,20 +19,16 @@ import (
 // nobody holds (invalid_transition). A claim or release the server
 // refused before is replaced by the new one. The queue shows the claim at
 // once.
-func (s *Store) Claim(ctx context.Context, requestID string, kind instruct.Kind, force bool) (instruct.Operation, error) {
+func (s *Store) Claim(ctx context.Context, id instruct.RequestID, kind instruct.Kind, force bool) (instruct.Operation, error) {
 	if !kind.IsClaim() {
 		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a claim or a release", kind)
 	}
-	n, err := instruct.ParseRequestID(requestID)
-	if err != nil {
-		return instruct.Operation{}, err
-	}
-	op, err := s.newOperation(n, kind, "")
+	op, err := s.newOperation(id, kind, "")
 	if err != nil {
 		return instruct.Operation{}, err
 	}
 	op.Force = force
-	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordClaimTx(ctx, tx, n, op) })
+	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordClaimTx(ctx, tx, int64(id), op) })
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("record %s of %s: %w", kind, op.RequestID, err)
 	}
@@ -151,13 +147,10 @@ func serverClaim(ctx context.Context, tx *writeTx, n int64) (*instruct.Claim, er
 // MarkSeen records that the reviewer opened request id and saw its
 // history up to now: the applicant's messages so far are no longer
 // unread.
-func (s *Store) MarkSeen(ctx context.Context, id string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
+func (s *Store) MarkSeen(ctx context.Context, id instruct.RequestID) error {
+	n := int64(id)
 	var unread bool
-	err = s.read.QueryRowContext(ctx, "SELECT coalesce((SELECT seen_seq < message_seq FROM requests WHERE id = ?), 0)", n).Scan(&unread)
+	err := s.read.QueryRowContext(ctx, "SELECT coalesce((SELECT seen_seq < message_seq FROM requests WHERE id = ?), 0)", n).Scan(&unread)
 	if err != nil || !unread {
 		return err
 	}
@@ -167,7 +160,7 @@ func (s *Store) MarkSeen(ctx context.Context, id string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("mark %s seen: %w", instruct.FormatRequestID(n), err)
+		return fmt.Errorf("mark %s seen: %w", id, err)
 	}
 	return nil
 }

@@ -14,6 +14,24 @@ var (
 	jean  = instruct.Actor{ID: "u-jean", Name: "Jean Martin"}
 )
 
+// beforeClaims are the statements that take a cache back to what it was
+// before migration 0005 (claims), for the tests of earlier migrations.
+var beforeClaims = []string{
+	"ALTER TABLE requests DROP COLUMN seq",
+	"ALTER TABLE requests DROP COLUMN claim_id",
+	"ALTER TABLE requests DROP COLUMN claim_name",
+	"ALTER TABLE requests DROP COLUMN claim_at",
+	"ALTER TABLE requests DROP COLUMN applicant_id",
+	"ALTER TABLE requests DROP COLUMN decision_seq",
+	"ALTER TABLE requests DROP COLUMN decider_id",
+	"ALTER TABLE requests DROP COLUMN decider_name",
+	"ALTER TABLE requests DROP COLUMN decision_at",
+	"ALTER TABLE requests DROP COLUMN note_seq",
+	"ALTER TABLE requests DROP COLUMN message_seq",
+	"ALTER TABLE requests DROP COLUMN seen_seq",
+	"ALTER TABLE outbox DROP COLUMN force",
+}
+
 // claimedBy returns r held by a since at, one feed position later.
 func claimedBy(r instruct.Request, a instruct.Actor, at time.Time) instruct.Request {
 	r.Claim = &instruct.Claim{User: a, At: at}
@@ -22,7 +40,7 @@ func claimedBy(r instruct.Request, a instruct.Actor, at time.Time) instruct.Requ
 
 // queueRowOf returns the row of request id in the queue q selects,
 // failing the test when it has none.
-func queueRowOf(t *testing.T, s *Store, q instruct.QueueQuery, id string) instruct.QueueItem {
+func queueRowOf(t *testing.T, s *Store, q instruct.QueueQuery, id instruct.RequestID) instruct.QueueItem {
 	t.Helper()
 	items, err := s.Queue(context.Background(), q)
 	if err != nil {
@@ -47,7 +65,7 @@ func TestClaimRecordedOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustApply(t, s, request(1001, "Ville de Lyon", 3), request(1002, "CCAS de Brest", 9))
-	op, err := s.Claim(ctx, "D1001", instruct.KindClaim, false)
+	op, err := s.Claim(ctx, 1001, instruct.KindClaim, false)
 	if err != nil || op.State != instruct.OpPending || op.Kind != instruct.KindClaim {
 		t.Fatalf("Claim(D1001) = %+v, %v; want a pending claim", op, err)
 	}
@@ -55,26 +73,26 @@ func TestClaimRecordedOffline(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].ID != op.ID {
 		t.Fatalf("Pending() = %+v, %v; want the claim", pending, err)
 	}
-	it := queueItem(t, s, "D1001")
+	it := queueItem(t, s, 1001)
 	if !it.Claim.HeldBy(marie.ID) || it.Claim.User.Name != "Marie Dupont" || it.Op != instruct.OpPending {
 		t.Errorf("queue row = claim %+v, op %q; want Marie Dupont holding it, pending", it.Claim, it.Op)
 	}
 	mineQ := instruct.QueueQuery{Mine: marie.ID}
 	items, err := s.Queue(ctx, mineQ)
-	if err != nil || len(items) != 1 || items[0].ID != "D1001" {
+	if err != nil || len(items) != 1 || items[0].ID != 1001 {
 		t.Errorf("Queue(mine) = %v, %v; want D1001 alone", ids(items), err)
 	}
 	counts, err := s.Counts(ctx, mineQ)
 	if err != nil || counts[instruct.StatusSubmitted] != 1 {
 		t.Errorf("Counts(mine) = %v, %v; want one submitted", counts, err)
 	}
-	if _, err := s.Claim(ctx, "D1001", instruct.KindClaim, false); instruct.ErrorCode(err) != instruct.CodeInvalidTransition {
+	if _, err := s.Claim(ctx, 1001, instruct.KindClaim, false); instruct.ErrorCode(err) != instruct.CodeInvalidTransition {
 		t.Errorf("Claim(D1001 again) = %v, want invalid_transition", err)
 	}
-	if _, err := s.Claim(ctx, "D1001", instruct.KindRelease, false); err != nil {
+	if _, err := s.Claim(ctx, 1001, instruct.KindRelease, false); err != nil {
 		t.Fatalf("Claim(release D1001) = %v", err)
 	}
-	if it := queueItem(t, s, "D1001"); it.Claim != nil {
+	if it := queueItem(t, s, 1001); it.Claim != nil {
 		t.Errorf("after the release: claim %+v, want none", it.Claim)
 	}
 }
@@ -89,12 +107,12 @@ func TestClaimHeldByAnother(t *testing.T) {
 	}
 	at := base.Add(time.Hour)
 	mustApply(t, s, claimedBy(request(1001, "Ville de Lyon", 3), jean, at))
-	_, err := s.Claim(ctx, "D1001", instruct.KindClaim, false)
+	_, err := s.Claim(ctx, 1001, instruct.KindClaim, false)
 	var claimed *instruct.ClaimedError
 	if !errors.As(err, &claimed) || claimed.Claim.User != jean || !claimed.Claim.At.Equal(at) {
 		t.Errorf("Claim(held by Jean) = %v, want a ClaimedError naming Jean since %v", err, at)
 	}
-	if _, err := s.Claim(ctx, "D1001", instruct.KindClaim, true); instruct.ErrorCode(err) != instruct.CodeForbidden {
+	if _, err := s.Claim(ctx, 1001, instruct.KindClaim, true); instruct.ErrorCode(err) != instruct.CodeForbidden {
 		t.Errorf("Claim(force, as an instructor) = %v, want forbidden", err)
 	}
 	manager := marie
@@ -102,13 +120,13 @@ func TestClaimHeldByAnother(t *testing.T) {
 	if err := s.PutMe(ctx, manager); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Claim(ctx, "D1001", instruct.KindClaim, true); err != nil {
+	if _, err := s.Claim(ctx, 1001, instruct.KindClaim, true); err != nil {
 		t.Fatalf("Claim(force, as a manager) = %v", err)
 	}
-	if it := queueItem(t, s, "D1001"); !it.Claim.HeldBy(marie.ID) {
+	if it := queueItem(t, s, 1001); !it.Claim.HeldBy(marie.ID) {
 		t.Errorf("after taking it: claim %+v, want Marie's", it.Claim)
 	}
-	ops, err := s.Operations(ctx, "D1001")
+	ops, err := s.Operations(ctx, 1001)
 	if err != nil || len(ops) != 1 || !ops[0].Force {
 		t.Errorf("Operations(D1001) = %+v, %v; want one forced claim", ops, err)
 	}
@@ -156,7 +174,7 @@ func TestClaimRefusedByServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustApply(t, s, request(1001, "Ville de Lyon", 3))
-	op, err := s.Claim(ctx, "D1001", instruct.KindClaim, false)
+	op, err := s.Claim(ctx, 1001, instruct.KindClaim, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,17 +182,17 @@ func TestClaimRefusedByServer(t *testing.T) {
 	if err := s.SetClaimed(ctx, op.ID, held, "Jean Martin holds D1001"); err != nil {
 		t.Fatalf("SetClaimed() = %v", err)
 	}
-	ops, err := s.Operations(ctx, "D1001")
+	ops, err := s.Operations(ctx, 1001)
 	if err != nil || len(ops) != 1 || ops[0].State != instruct.OpConflict || ops[0].Claim == nil || ops[0].Claim.User != jean || ops[0].Conflict != nil {
 		t.Fatalf("Operations() = %+v, %v; want the claim in conflict naming Jean", ops, err)
 	}
-	if it := queueRowOf(t, s, instruct.QueueQuery{Mine: marie.ID}, "D1001"); it.Op != instruct.OpConflict || it.Claim != nil {
+	if it := queueRowOf(t, s, instruct.QueueQuery{Mine: marie.ID}, 1001); it.Op != instruct.OpConflict || it.Claim != nil {
 		t.Errorf("queue row = op %q, claim %+v; want the conflict, nobody shown holding it until the feed says", it.Op, it.Claim)
 	}
-	if _, err := s.Claim(ctx, "D1001", instruct.KindClaim, true); err != nil {
+	if _, err := s.Claim(ctx, 1001, instruct.KindClaim, true); err != nil {
 		t.Fatalf("Claim(force) = %v", err)
 	}
-	if ops, _ := s.Operations(ctx, "D1001"); len(ops) != 1 || !ops[0].Force || ops[0].State != instruct.OpPending {
+	if ops, _ := s.Operations(ctx, 1001); len(ops) != 1 || !ops[0].Force || ops[0].State != instruct.OpPending {
 		t.Errorf("Operations() after taking it = %+v, want the forced claim alone", ops)
 	}
 }

@@ -11,21 +11,17 @@ import (
 
 // SaveDraft keeps the comment the reviewer is writing on request id, in
 // place of any earlier one; a blank comment deletes the draft.
-func (s *Store) SaveDraft(ctx context.Context, id string, kind instruct.Kind, comment string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
+func (s *Store) SaveDraft(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) error {
 	if n := len([]rune(comment)); n > instruct.MaxCommentLength {
 		return instruct.Errorf(instruct.CodeTooLarge, "the draft is %d characters long, the limit is %d", n, instruct.MaxCommentLength)
 	}
 	if instruct.IsBlank(comment) {
 		return s.DeleteDraft(ctx, id)
 	}
-	err = s.inTx(ctx, durable, func(tx *writeTx) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO drafts (request, kind, comment, saved_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (request) DO UPDATE SET kind = excluded.kind, comment = excluded.comment, saved_at = excluded.saved_at`,
-			n, kind, comment, micros(s.now()))
+			id, kind, comment, micros(s.now()))
 		return err
 	})
 	if err != nil {
@@ -36,14 +32,10 @@ func (s *Store) SaveDraft(ctx context.Context, id string, kind instruct.Kind, co
 
 // Draft returns the reviewer's unsent comment on request id, and whether
 // there is one.
-func (s *Store) Draft(ctx context.Context, id string) (instruct.Draft, bool, error) {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return instruct.Draft{}, false, err
-	}
-	d := instruct.Draft{RequestID: instruct.FormatRequestID(n)}
+func (s *Store) Draft(ctx context.Context, id instruct.RequestID) (instruct.Draft, bool, error) {
+	d := instruct.Draft{RequestID: id}
 	var saved int64
-	err = s.read.QueryRowContext(ctx, "SELECT kind, comment, saved_at FROM drafts WHERE request = ?", n).
+	err := s.read.QueryRowContext(ctx, "SELECT kind, comment, saved_at FROM drafts WHERE request = ?", id).
 		Scan(&d.Kind, &d.Comment, &saved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return instruct.Draft{}, false, nil
@@ -56,13 +48,9 @@ func (s *Store) Draft(ctx context.Context, id string) (instruct.Draft, bool, err
 }
 
 // DeleteDraft forgets the draft on request id, once sent or thrown away.
-func (s *Store) DeleteDraft(ctx context.Context, id string) error {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, durable, func(tx *writeTx) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM drafts WHERE request = ?", n)
+func (s *Store) DeleteDraft(ctx context.Context, id instruct.RequestID) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM drafts WHERE request = ?", id)
 		return err
 	})
 	if err != nil {

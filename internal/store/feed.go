@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,14 +101,14 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	if err != nil {
 		return feedItem{}, err
 	}
-	events, err := eventBodies(row.id, item.Events)
+	row.deciders = deciders(item.Events)
+	events, err := eventBodies(item.Request.ID, item.Events)
 	if err != nil {
 		return feedItem{}, err
 	}
 	row.seq = item.Seq
 	row.derive(item.Events)
 	r := item.Request
-	r.ID = instruct.FormatRequestID(row.id)
 	body, err := json.Marshal(r)
 	if err != nil {
 		return feedItem{}, fmt.Errorf("encode request %s: %w", r.ID, err)
@@ -157,7 +158,7 @@ type pageWriter struct {
 
 func newPageWriter(known map[int64]requestRow) *pageWriter {
 	return &pageWriter{known: known, pending: map[int64]bool{},
-		requests: rowInserter{head: upsertRequests, cols: 26, tail: upsertRequestsTail, rows: batchRows},
+		requests: rowInserter{head: upsertRequests, cols: 27, tail: upsertRequestsTail, rows: batchRows},
 		bodies:   rowInserter{head: "INSERT INTO request_bodies (id, body) VALUES", cols: 2, tail: " ON CONFLICT (id) DO UPDATE SET body = excluded.body", rows: batchRows},
 		index:    newIndexInserter(),
 		events:   rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
@@ -167,7 +168,7 @@ func newPageWriter(known map[int64]requestRow) *pageWriter {
 const upsertRequests = `INSERT INTO requests (id, definition, status, shown_status, op_state, version, title,
 	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at,
 	seq, claim_id, claim_name, claim_at, applicant_id, decision_seq, decider_id, decider_name,
-	decision_at, note_seq, message_seq) VALUES`
+	decision_at, note_seq, message_seq, deciders) VALUES`
 
 // upsertRequestsTail replaces a cached row but for seen_seq, the
 // reviewer's own; the derived columns come merged with the cached ones
@@ -181,7 +182,8 @@ const upsertRequestsTail = ` ON CONFLICT (id) DO UPDATE SET definition = exclude
 	claim_name = excluded.claim_name, claim_at = excluded.claim_at, applicant_id = excluded.applicant_id,
 	decision_seq = excluded.decision_seq, decider_id = excluded.decider_id,
 	decider_name = excluded.decider_name, decision_at = excluded.decision_at,
-	note_seq = excluded.note_seq, message_seq = excluded.message_seq`
+	note_seq = excluded.note_seq, message_seq = excluded.message_seq,
+	deciders = excluded.deciders`
 
 // add gathers the rows of one item. When a page holds a request twice,
 // the rows gathered so far are written before the second, keeping the
@@ -213,10 +215,11 @@ func (w *pageWriter) addRequest(ctx context.Context, tx *writeTx, it feedItem, c
 	} else {
 		row.merge(requestRow{})
 	}
+	row.deciders = joinNames(cached.deciders, row.deciders)
 	w.requests.add(row.id, row.definition, row.status, row.status, "", row.version, row.title,
 		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt,
 		row.seq, row.claimID, row.claimName, row.claimAt, row.applicantID, row.decisionSeq, row.deciderID,
-		row.deciderName, row.decisionAt, row.noteSeq, row.messageSeq)
+		row.deciderName, row.decisionAt, row.noteSeq, row.messageSeq, row.deciders)
 	w.bodies.add(row.id, it.body)
 	if !found || row.searchChanged(cached) {
 		if found {
@@ -309,13 +312,13 @@ func valueRows(n, cols int) string {
 func cachedRows(ctx context.Context, tx *writeTx, ids []int64) (map[int64]requestRow, error) {
 	known := make(map[int64]requestRow, len(ids))
 	query := `SELECT id, version, definition, title, org_name, siret, applicant_email, scopes,
-		seq, applicant_id, decision_seq, decider_id, decider_name, decision_at, note_seq, message_seq, seen_seq
+		seq, applicant_id, decision_seq, decider_id, decider_name, decision_at, note_seq, message_seq, seen_seq, deciders
 		FROM requests WHERE id`
 	err := eachByID(ctx, tx, query, ids, func(rows *sql.Rows) error {
 		var r requestRow
 		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes,
 			&r.seq, &r.applicantID, &r.decisionSeq, &r.deciderID, &r.deciderName, &r.decisionAt,
-			&r.noteSeq, &r.messageSeq, &r.seenSeq)
+			&r.noteSeq, &r.messageSeq, &r.seenSeq, &r.deciders)
 		known[r.id] = r
 		return err
 	})
@@ -388,6 +391,9 @@ type requestRow struct {
 	scopes                                                   string
 	submittedAt                                              sql.NullInt64
 	ageKey, updatedAt                                        int64
+	// deciders are the names of who decided on the request, one a line
+	// (for search; derived holds the latest decision, for display).
+	deciders string
 	// seq is the feed position of the state; the claim is the server's.
 	seq                int64
 	claimID, claimName string
@@ -460,14 +466,13 @@ const neverSubmitted = math.MaxInt64
 
 // newRequestRow checks a request from the server and returns its row.
 func newRequestRow(r instruct.Request) (requestRow, error) {
-	n, err := instruct.ParseRequestID(r.ID)
-	if err != nil {
-		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent a request with ID %q", oneLine(r.ID))
+	if r.ID <= 0 {
+		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent a request without an ID")
 	}
 	if !r.Status.Valid() {
 		return requestRow{}, instruct.Errorf(instruct.CodeInvalid, "the server sent %s with status %q", r.ID, oneLine(string(r.Status)))
 	}
-	row := requestRow{id: n, version: r.Version, definition: r.Definition, status: string(r.Status),
+	row := requestRow{id: int64(r.ID), version: r.Version, definition: r.Definition, status: string(r.Status),
 		title: r.Title, orgName: r.Organization.Name, orgKey: sortKey(r.Organization.Name),
 		siret: r.Organization.SIRET, email: r.Applicant.Email, scopes: strings.Join(r.Scopes, " "),
 		ageKey: neverSubmitted, updatedAt: micros(r.UpdatedAt)}
@@ -486,7 +491,7 @@ func newRequestRow(r instruct.Request) (requestRow, error) {
 // laid over (refreshOverlay reads those back).
 func (r requestRow) queueRow() queueRow {
 	q := queueRow{n: r.id, age: r.ageKey, org: r.orgKey}
-	q.item = instruct.QueueItem{ID: instruct.FormatRequestID(r.id), Definition: r.definition,
+	q.item = instruct.QueueItem{ID: instruct.RequestID(r.id), Definition: r.definition,
 		Title: r.title, Organization: r.orgName, Status: instruct.Status(r.status),
 		ServerStatus: instruct.Status(r.status), Version: r.version, UpdatedAt: fromMicros(r.updatedAt)}
 	if r.submittedAt.Valid {
@@ -520,7 +525,34 @@ func decisionOf(id, name string, at sql.NullInt64) (*instruct.Actor, *time.Time)
 // searchChanged reports whether the fields the search index covers differ.
 func (r requestRow) searchChanged(old requestRow) bool {
 	return r.definition != old.definition || r.title != old.title || r.orgName != old.orgName ||
-		r.siret != old.siret || r.email != old.email || r.scopes != old.scopes
+		r.siret != old.siret || r.email != old.email || r.scopes != old.scopes || r.deciders != old.deciders
+}
+
+// deciders returns the names of who made the decisions among events,
+// sorted, one a line.
+func deciders(events []instruct.Event) string {
+	var names []string
+	for _, e := range events {
+		if e.Kind.IsDecision() && e.Actor.Name != "" {
+			names = append(names, e.Actor.Name)
+		}
+	}
+	return joinNames(names...)
+}
+
+// joinNames returns the names of lists (each one name a line) once each,
+// sorted, one a line.
+func joinNames(lists ...string) string {
+	var names []string
+	for _, l := range lists {
+		for n := range strings.SplitSeq(l, "\n") {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(slices.Compact(names), "\n")
 }
 
 type eventBody struct {
@@ -529,16 +561,16 @@ type eventBody struct {
 }
 
 // eventBodies checks that the events belong to request n and encodes them.
-func eventBodies(n int64, events []instruct.Event) ([]eventBody, error) {
+func eventBodies(n instruct.RequestID, events []instruct.Event) ([]eventBody, error) {
 	out := make([]eventBody, 0, len(events))
 	for _, e := range events {
 		if e.Seq <= 0 {
-			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent an event of %s without a sequence number", instruct.FormatRequestID(n))
+			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent an event of %s without a sequence number", n)
 		}
-		if m, err := instruct.ParseRequestID(e.RequestID); e.RequestID != "" && (err != nil || m != n) {
-			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent event %d of %q with request %s", e.Seq, oneLine(e.RequestID), instruct.FormatRequestID(n))
+		if e.RequestID != 0 && e.RequestID != n {
+			return nil, instruct.Errorf(instruct.CodeInvalid, "the server sent event %d of %s with request %s", e.Seq, e.RequestID, n)
 		}
-		e.RequestID = instruct.FormatRequestID(n)
+		e.RequestID = n
 		body, err := json.Marshal(e)
 		if err != nil {
 			return nil, fmt.Errorf("encode event %d: %w", e.Seq, err)

@@ -21,7 +21,7 @@ func TestApplyPageUpserts(t *testing.T) {
 	// The request changed: a newer version with one more event.
 	newer := r
 	newer.Version, newer.Title, newer.Status = 3, "Restauration scolaire et périscolaire", instruct.StatusChangesRequested
-	changes := instruct.Event{Seq: 10500, RequestID: "D1042", Kind: instruct.KindRequestChanges, Comment: "Précisez la base légale.", At: base}
+	changes := instruct.Event{Seq: 10500, RequestID: 1042, Kind: instruct.KindRequestChanges, Comment: "Précisez la base légale.", At: base}
 	next := []instruct.FeedItem{{Seq: 10500, Request: newer, Events: append(page[0].Events, changes)}}
 	if err := s.ApplyPage(ctx, next, "10500"); err != nil {
 		t.Fatalf("ApplyPage(newer) = %v", err)
@@ -30,18 +30,18 @@ func TestApplyPageUpserts(t *testing.T) {
 	if err := s.ApplyPage(ctx, page, "10501"); err != nil {
 		t.Fatalf("ApplyPage(older) = %v", err)
 	}
-	got, err := s.Request(ctx, "1042")
+	got, err := s.Request(ctx, 1042)
 	if err != nil || got.Version != 3 || got.Title != newer.Title || got.Status != instruct.StatusChangesRequested {
 		t.Errorf("Request(1042) = v%d %q %s, %v, want v3 %q changes_requested", got.Version, got.Title, got.Status, err, newer.Title)
 	}
-	events, err := s.Events(ctx, "D1042")
+	events, err := s.Events(ctx, 1042)
 	if err != nil || len(events) != 3 || events[2].Comment != changes.Comment {
 		t.Errorf("Events() = %+v, %v, want 3 events without duplicates, oldest first", events, err)
 	}
 	if c, _ := s.Cursor(ctx); c != "10501" {
 		t.Errorf("Cursor() = %q, want 10501", c)
 	}
-	if it := queueItem(t, s, "D1042"); it.Title != newer.Title || it.Status != instruct.StatusChangesRequested {
+	if it := queueItem(t, s, 1042); it.Title != newer.Title || it.Status != instruct.StatusChangesRequested {
 		t.Errorf("Queue() D1042 = %+v, want the newer title and status", it)
 	}
 	if items, _ := s.Queue(ctx, instruct.QueueQuery{Text: "restauration"}); len(items) != 1 {
@@ -58,9 +58,9 @@ func TestApplyPageIsAtomic(t *testing.T) {
 		name string
 		bad  func() instruct.FeedItem
 	}{
-		{"malformed request ID", func() instruct.FeedItem {
+		{"request without an ID", func() instruct.FeedItem {
 			r := request(2, "CCAS de Brest", 3)
-			r.ID = "Z-2"
+			r.ID = 0
 			return instruct.FeedItem{Request: r}
 		}},
 		{"unknown status", func() instruct.FeedItem {
@@ -71,7 +71,7 @@ func TestApplyPageIsAtomic(t *testing.T) {
 		{"event of another request", func() instruct.FeedItem {
 			r := request(2, "CCAS de Brest", 3)
 			evs := events(r, 50)
-			evs[1].RequestID = "D3"
+			evs[1].RequestID = 3
 			return instruct.FeedItem{Request: r, Events: evs}
 		}},
 		{"event without sequence", func() instruct.FeedItem {
@@ -93,7 +93,7 @@ func TestApplyPageIsAtomic(t *testing.T) {
 			if instruct.ErrorCode(err) != instruct.CodeInvalid {
 				t.Fatalf("ApplyPage() = %v, want invalid", err)
 			}
-			if _, err := s.Request(ctx, "D1"); instruct.ErrorCode(err) != instruct.CodeNotFound {
+			if _, err := s.Request(ctx, 1); instruct.ErrorCode(err) != instruct.CodeNotFound {
 				t.Errorf("Request(D1) = %v after a failed page, want not_found", err)
 			}
 			if c, _ := s.Cursor(ctx); c != "90" {
@@ -111,14 +111,14 @@ func TestResetFeedKeepsOutbox(t *testing.T) {
 	s := openTemp(t)
 	r := request(1042, "Ville de Lyon", 12)
 	mustApply(t, s, r, request(7, "CCAS de Brest", 2))
-	op := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	op := mustRecord(t, s, 1042, instruct.KindApprove, "")
 	if err := s.ResetFeed(ctx); err != nil {
 		t.Fatalf("ResetFeed() = %v", err)
 	}
 	if c, _ := s.Cursor(ctx); c != "" {
 		t.Errorf("Cursor() = %q after ResetFeed, want \"\"", c)
 	}
-	if _, err := s.Request(ctx, "D1042"); instruct.ErrorCode(err) != instruct.CodeNotFound {
+	if _, err := s.Request(ctx, 1042); instruct.ErrorCode(err) != instruct.CodeNotFound {
 		t.Errorf("Request() = %v after ResetFeed, want not_found", err)
 	}
 	if items, _ := s.Queue(ctx, instruct.QueueQuery{}); len(items) != 0 {
@@ -127,7 +127,7 @@ func TestResetFeedKeepsOutbox(t *testing.T) {
 	if items, _ := s.Queue(ctx, instruct.QueueQuery{Text: "lyon"}); len(items) != 0 {
 		t.Errorf("Queue(lyon) = %v after ResetFeed, want empty", ids(items))
 	}
-	if events, _ := s.Events(ctx, "D1042"); len(events) != 0 {
+	if events, _ := s.Events(ctx, 1042); len(events) != 0 {
 		t.Errorf("Events() = %v after ResetFeed, want none", events)
 	}
 	pending, err := s.Pending(ctx)
@@ -142,7 +142,7 @@ func TestResetFeedKeepsOutbox(t *testing.T) {
 	}
 	// Pulling again from 0 brings the request back with the decision laid over.
 	mustApply(t, s, r)
-	if it := queueItem(t, s, "D1042"); it.Status != instruct.StatusValidated || it.Op != instruct.OpPending {
+	if it := queueItem(t, s, 1042); it.Status != instruct.StatusValidated || it.Op != instruct.OpPending {
 		t.Errorf("Queue() D1042 = %s/%q after the resync, want validated/pending", it.Status, it.Op)
 	}
 }
@@ -203,7 +203,7 @@ func TestApplyPageLargerThanAQuery(t *testing.T) {
 	}
 	reqs := make([]instruct.Request, 2*maxIDsPerQuery+500)
 	for i := range reqs {
-		reqs[i] = request(int64(i+1), "Ville de Lyon", i%90)
+		reqs[i] = request(instruct.RequestID(i+1), "Ville de Lyon", i%90)
 	}
 	mustApply(t, s, reqs...)
 	for i := range reqs {
@@ -228,15 +228,15 @@ func TestApplyPageWithARequestTwice(t *testing.T) {
 	older := request(1042, "Ville de Lyon", 12)
 	newer := older
 	newer.Version, newer.Title = 3, "Restauration scolaire"
-	changes := instruct.Event{Seq: 10500, RequestID: "D1042", Kind: instruct.KindNote, Comment: "Titre précisé.", At: base}
+	changes := instruct.Event{Seq: 10500, RequestID: 1042, Kind: instruct.KindNote, Comment: "Titre précisé.", At: base}
 	page := append(feed(older), instruct.FeedItem{Seq: 10500, Request: newer, Events: []instruct.Event{changes}})
 	if err := s.ApplyPage(ctx, page, "10500"); err != nil {
 		t.Fatalf("ApplyPage() = %v", err)
 	}
-	if got, err := s.Request(ctx, "D1042"); err != nil || got.Version != 3 {
+	if got, err := s.Request(ctx, 1042); err != nil || got.Version != 3 {
 		t.Errorf("Request(D1042) = v%d, %v, want v3", got.Version, err)
 	}
-	if events, err := s.Events(ctx, "D1042"); err != nil || len(events) != 3 {
+	if events, err := s.Events(ctx, 1042); err != nil || len(events) != 3 {
 		t.Errorf("Events(D1042) = %d events, %v, want 3", len(events), err)
 	}
 	if items, _ := s.Queue(ctx, instruct.QueueQuery{Text: "restauration"}); len(items) != 1 {

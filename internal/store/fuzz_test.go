@@ -35,18 +35,20 @@ func FuzzSearchText(f *testing.F) {
 // is either stored whole, readable back, or refused as invalid leaving the
 // cursor where it was.
 func FuzzApplyPage(f *testing.F) {
-	f.Add("D1042", "submitted", "Cantine", "Ville de Lyon", "a@b.fr", "cnaf_enfants", int64(3), "D1042", int64(10))
-	f.Add("1042", "draft", "", "", "", "", int64(0), "", int64(1))
-	f.Add("X1", "submitted", "t", "o", "e", "s", int64(1), "D1", int64(2))
-	f.Add("D5", "lost", "t", "o", "e", "s", int64(1), "D5", int64(3))
-	f.Add("D6", "validated", "\x00\"'*", "(", "-", "AND", int64(-4), "D7", int64(-1))
+	f.Add(int64(1042), "submitted", "Cantine", "Ville de Lyon", "a@b.fr", "cnaf_enfants", int64(3), int64(1042), int64(10))
+	f.Add(int64(1042), "draft", "", "", "", "", int64(0), int64(0), int64(1))
+	f.Add(int64(0), "submitted", "t", "o", "e", "s", int64(1), int64(1), int64(2))
+	f.Add(int64(-1), "submitted", "t", "o", "e", "s", int64(1), int64(-1), int64(2))
+	f.Add(int64(5), "lost", "t", "o", "e", "s", int64(1), int64(5), int64(3))
+	f.Add(int64(6), "validated", "\x00\"'*", "(", "-", "AND", int64(-4), int64(7), int64(-1))
 	s := openTemp(f)
-	f.Fuzz(func(t *testing.T, id, status, title, org, email, scope string, version int64, eventRequest string, seq int64) {
+	f.Fuzz(func(t *testing.T, number int64, status, title, org, email, scope string, version, eventRequest, seq int64) {
 		ctx := context.Background()
+		id := instruct.RequestID(number)
 		r := instruct.Request{ID: id, Definition: "api_particulier", Status: instruct.Status(status), Version: version,
 			Title: title, Organization: instruct.Organization{Name: org}, Applicant: instruct.Person{Email: email},
 			Scopes: []string{scope}, SubmittedAt: &base, UpdatedAt: base}
-		e := instruct.Event{Seq: seq, RequestID: eventRequest, Kind: instruct.KindNote, Comment: title, At: base}
+		e := instruct.Event{Seq: seq, RequestID: instruct.RequestID(eventRequest), Kind: instruct.KindNote, Comment: title, At: base}
 		before, _ := s.Cursor(ctx)
 		err := s.ApplyPage(ctx, []instruct.FeedItem{{Seq: seq, Request: r, Events: []instruct.Event{e}}}, "next")
 		if err != nil {

@@ -42,10 +42,10 @@ func testDefinitions() []instruct.Definition {
 
 // request returns a submitted request n of API Particulier, submitted
 // days before base.
-func request(n int64, org string, days int) instruct.Request {
+func request(n instruct.RequestID, org string, days int) instruct.Request {
 	submitted := base.Add(-time.Duration(days) * 24 * time.Hour)
 	return instruct.Request{
-		ID: instruct.FormatRequestID(n), Definition: "api_particulier", Status: instruct.StatusSubmitted,
+		ID: n, Definition: "api_particulier", Status: instruct.StatusSubmitted,
 		Version: 2, Title: "Inscription à la cantine scolaire",
 		Organization: instruct.Organization{SIRET: "21690123100011", Name: org, City: "Lyon"},
 		Applicant:    instruct.Person{Name: "Marie Dupont", Email: "marie.dupont@mairie-lyon.fr"},
@@ -69,8 +69,8 @@ func events(r instruct.Request, seq int64) []instruct.Event {
 func feed(reqs ...instruct.Request) []instruct.FeedItem {
 	items := make([]instruct.FeedItem, len(reqs))
 	for i, r := range reqs {
-		n, _ := instruct.ParseRequestID(r.ID)
-		items[i] = instruct.FeedItem{Seq: n * 10, Request: r, Events: events(r, n*10)}
+		seq := int64(r.ID) * 10
+		items[i] = instruct.FeedItem{Seq: seq, Request: r, Events: events(r, seq)}
 	}
 	return items
 }
@@ -84,7 +84,7 @@ func mustApply(t testing.TB, s *Store, reqs ...instruct.Request) {
 }
 
 // mustRecord records an operation and fails the test on error.
-func mustRecord(t testing.TB, s *Store, id string, kind instruct.Kind, comment string) instruct.Operation {
+func mustRecord(t testing.TB, s *Store, id instruct.RequestID, kind instruct.Kind, comment string) instruct.Operation {
 	t.Helper()
 	op, err := s.Record(context.Background(), id, kind, comment)
 	if err != nil {
@@ -97,7 +97,7 @@ func mustRecord(t testing.TB, s *Store, id string, kind instruct.Kind, comment s
 func ids(items []instruct.QueueItem) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
-		out[i] = it.ID
+		out[i] = it.ID.String()
 	}
 	return out
 }

@@ -14,9 +14,12 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// outboxColumns are the columns scanOperation reads, in its order: those
-// of every schema, which a broken file's salvage reads too.
-const outboxColumns = "id, request, kind, comment, base_version, state, reason, conflict, created_at, updated_at"
+// outboxFirstColumns are the outbox's columns since its first version;
+// outboxColumns all those scanOperation reads, in its order.
+const (
+	outboxFirstColumns = "id, request, kind, comment, base_version, state, reason, conflict, created_at, updated_at"
+	outboxColumns      = outboxFirstColumns + ", reason_code"
+)
 
 // opColumns are outboxColumns and those added since, which scanOp reads.
 const opColumns = outboxColumns + ", force"
@@ -56,11 +59,11 @@ func scanWith(row scanner, more ...any) (instruct.Operation, error) {
 	var n, created, updated int64
 	var conflict []byte
 	err := row.Scan(append([]any{&op.ID, &n, &op.Kind, &op.Comment, &op.BaseVersion, &op.State,
-		&op.Reason, &conflict, &created, &updated}, more...)...)
+		&op.Reason, &conflict, &created, &updated, &op.ReasonCode}, more...)...)
 	if err != nil {
 		return op, fmt.Errorf("read outbox: %w", err)
 	}
-	op.RequestID = instruct.FormatRequestID(n)
+	op.RequestID = instruct.RequestID(n)
 	op.CreatedAt, op.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if conflict != nil {
 		var c conflictJSON
@@ -107,17 +110,13 @@ type execer interface {
 }
 
 func insertOperation(ctx context.Context, tx execer, op instruct.Operation) error {
-	n, err := instruct.ParseRequestID(op.RequestID)
-	if err != nil {
-		return err
-	}
 	conflict, err := encodeAnswer(op.Conflict, op.Claim)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+opColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		op.ID, n, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
-		micros(op.CreatedAt), micros(op.UpdatedAt), op.Force)
+	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+opColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		op.ID, op.RequestID, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
+		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode, op.Force)
 	if err != nil {
 		return fmt.Errorf("insert operation: %w", err)
 	}
@@ -133,35 +132,31 @@ func insertOperation(ctx context.Context, tx execer, op instruct.Operation) erro
 // again is how the reviewer answers them. The operation's ID is a UUIDv7,
 // the Idempotency-Key of its push; BaseVersion is the cached request's
 // version (its If-Match), 0 for notes and messages.
-func (s *Store) Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (s *Store) Record(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
 	if !kind.IsDecision() && !kind.IsNote() {
 		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a decision, a note or a message", kind)
 	}
 	if err := instruct.CheckComment(kind, comment); err != nil {
 		return instruct.Operation{}, err
 	}
-	n, err := instruct.ParseRequestID(requestID)
+	op, err := s.newOperation(id, kind, comment)
 	if err != nil {
 		return instruct.Operation{}, err
 	}
-	op, err := s.newOperation(n, kind, comment)
-	if err != nil {
-		return instruct.Operation{}, err
-	}
-	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordTx(ctx, tx, n, &op) })
+	err = s.inTx(ctx, durable, func(tx *writeTx) error { return recordTx(ctx, tx, int64(id), &op) })
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("record %s on %s: %w", kind, op.RequestID, err)
 	}
 	return op, nil
 }
 
-func (s *Store) newOperation(n int64, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (s *Store) newOperation(request instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return instruct.Operation{}, fmt.Errorf("new operation id: %w", err)
 	}
 	now := fromMicros(micros(s.now()))
-	return instruct.Operation{ID: id.String(), RequestID: instruct.FormatRequestID(n), Kind: kind,
+	return instruct.Operation{ID: id.String(), RequestID: request, Kind: kind,
 		Comment: comment, State: instruct.OpPending, CreatedAt: now, UpdatedAt: now}, nil
 }
 
@@ -221,7 +216,7 @@ func checkDecision(ctx context.Context, tx execer, n int64, shown instruct.Statu
 		n, instruct.OpPending, instruct.OpSending).Scan(&open)
 	if err == nil {
 		return instruct.Errorf(instruct.CodeInvalidTransition,
-			"%s already has a decision waiting to be sent (%s); it must reach the server before another one", instruct.FormatRequestID(n), open)
+			"%s already has a decision waiting to be sent (%s); it must reach the server before another one", instruct.RequestID(n), open)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read open decisions: %w", err)
@@ -258,12 +253,8 @@ func (s *Store) Pending(ctx context.Context) ([]instruct.Operation, error) {
 
 // Operations returns the operations recorded on a request, newest first,
 // with the server's account of what happened first for conflicts.
-func (s *Store) Operations(ctx context.Context, requestID string) ([]instruct.Operation, error) {
-	n, err := instruct.ParseRequestID(requestID)
-	if err != nil {
-		return nil, err
-	}
-	return s.operations(ctx, "WHERE request = ? ORDER BY created_at DESC, id DESC", n)
+func (s *Store) Operations(ctx context.Context, id instruct.RequestID) ([]instruct.Operation, error) {
+	return s.operations(ctx, "WHERE request = ? ORDER BY created_at DESC, id DESC", id)
 }
 
 func (s *Store) operations(ctx context.Context, where string, args ...any) ([]instruct.Operation, error) {
@@ -329,6 +320,26 @@ func (s *Store) setOpState(ctx context.Context, id string, state instruct.OpStat
 	return nil
 }
 
+// Reject records that the server refused operation id for good, with
+// the API error code it answered and its own words (reason): the screen
+// says why from the code, show and the log keep the words.
+func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
+	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+		n, err := updateOperation(ctx, tx, id, instruct.OpRejected, reason, nil, s.now())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET reason_code = ? WHERE id = ?", code, id); err != nil {
+			return fmt.Errorf("update operation: %w", err)
+		}
+		return refreshOverlay(ctx, tx, n)
+	})
+	if err != nil {
+		return fmt.Errorf("reject operation %s: %w", id, err)
+	}
+	return nil
+}
+
 func knownOpState(s instruct.OpState) bool {
 	switch s {
 	case instruct.OpPending, instruct.OpSending, instruct.OpAccepted, instruct.OpConflict, instruct.OpRejected:
@@ -340,7 +351,7 @@ func knownOpState(s instruct.OpState) bool {
 // updateOperation sets an operation's state and returns its request number.
 func updateOperation(ctx context.Context, tx execer, id string, state instruct.OpState, reason string, conflict []byte, now time.Time) (int64, error) {
 	var n int64
-	err := tx.QueryRowContext(ctx, "UPDATE outbox SET state = ?, reason = ?, conflict = ?, updated_at = ? WHERE id = ? RETURNING request",
+	err := tx.QueryRowContext(ctx, "UPDATE outbox SET state = ?, reason = ?, reason_code = '', conflict = ?, updated_at = ? WHERE id = ? RETURNING request",
 		state, reason, conflict, micros(now), id).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, instruct.Errorf(instruct.CodeNotFound, "no operation %s in the outbox", id)
@@ -356,7 +367,7 @@ func updateOperation(ctx context.Context, tx execer, id string, state instruct.O
 // the position of that state in the feed, 0 when unknown (then only a
 // higher version makes it newer).
 func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, seq int64, events []instruct.Event) error {
-	if r.ID == "" {
+	if r.ID == 0 {
 		return nil
 	}
 	items, err := encodeItems([]instruct.FeedItem{{Seq: seq, Request: r, Events: events}})

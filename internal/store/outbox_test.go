@@ -12,7 +12,7 @@ import (
 )
 
 // queueItem returns the queue row of request id.
-func queueItem(t *testing.T, s *Store, id string) instruct.QueueItem {
+func queueItem(t *testing.T, s *Store, id instruct.RequestID) instruct.QueueItem {
 	t.Helper()
 	items, err := s.Queue(context.Background(), instruct.QueueQuery{})
 	if err != nil {
@@ -49,13 +49,13 @@ func TestOverlay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTemp(t)
 			mustApply(t, s, request(1042, "Ville de Lyon", 12))
-			op := mustRecord(t, s, "D1042", tt.kind, tt.comment)
+			op := mustRecord(t, s, 1042, tt.kind, tt.comment)
 			if tt.state != "" {
 				if err := s.SetOpState(ctx, op.ID, tt.state, "", nil); err != nil {
 					t.Fatalf("SetOpState() = %v", err)
 				}
 			}
-			it := queueItem(t, s, "D1042")
+			it := queueItem(t, s, 1042)
 			if it.Status != tt.wantStatus || it.Op != tt.wantOp || it.ServerStatus != instruct.StatusSubmitted {
 				t.Errorf("Queue() D1042 = status %s op %q server %s, want status %s op %q server submitted",
 					it.Status, it.Op, it.ServerStatus, tt.wantStatus, tt.wantOp)
@@ -73,13 +73,13 @@ func TestOverlayFollowsServerStatus(t *testing.T) {
 	s := openTemp(t)
 	r := request(1042, "Ville de Lyon", 12)
 	mustApply(t, s, r)
-	mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	mustRecord(t, s, 1042, instruct.KindApprove, "")
 	// Someone else refused first; the feed brings it before the push.
 	r.Status, r.Version = instruct.StatusRefused, 3
 	if err := s.ApplyPage(ctx, []instruct.FeedItem{{Seq: 99, Request: r}}, "99"); err != nil {
 		t.Fatalf("ApplyPage() = %v", err)
 	}
-	it := queueItem(t, s, "D1042")
+	it := queueItem(t, s, 1042)
 	if it.Status != instruct.StatusRefused || it.Op != instruct.OpPending {
 		t.Errorf("Queue() D1042 = %s/%q, want refused/pending (the approve no longer applies)", it.Status, it.Op)
 	}
@@ -91,34 +91,33 @@ func TestRecordChecks(t *testing.T) {
 	tests := []struct {
 		name    string
 		setup   func(t *testing.T, s *Store)
-		id      string
+		id      instruct.RequestID
 		kind    instruct.Kind
 		comment string
 		want    instruct.Code
 	}{
-		{"refusal without comment", nil, "D1042", instruct.KindRefuse, "  \n\t", instruct.CodeCommentRequired},
-		{"request for changes without comment", nil, "D1042", instruct.KindRequestChanges, "", instruct.CodeCommentRequired},
-		{"note without comment", nil, "D1042", instruct.KindNote, "", instruct.CodeCommentRequired},
-		{"approving a validated request", nil, "D2000", instruct.KindApprove, "", instruct.CodeInvalidTransition},
-		{"revoking a submitted request", nil, "D1042", instruct.KindRevoke, "Fin du service.", instruct.CodeInvalidTransition},
+		{"refusal without comment", nil, 1042, instruct.KindRefuse, "  \n\t", instruct.CodeCommentRequired},
+		{"request for changes without comment", nil, 1042, instruct.KindRequestChanges, "", instruct.CodeCommentRequired},
+		{"note without comment", nil, 1042, instruct.KindNote, "", instruct.CodeCommentRequired},
+		{"approving a validated request", nil, 2000, instruct.KindApprove, "", instruct.CodeInvalidTransition},
+		{"revoking a submitted request", nil, 1042, instruct.KindRevoke, "Fin du service.", instruct.CodeInvalidTransition},
 		{"second open decision", func(t *testing.T, s *Store) {
-			mustRecord(t, s, "D1042", instruct.KindApprove, "")
-		}, "D1042", instruct.KindRefuse, "Finalement non.", instruct.CodeInvalidTransition},
+			mustRecord(t, s, 1042, instruct.KindApprove, "")
+		}, 1042, instruct.KindRefuse, "Finalement non.", instruct.CodeInvalidTransition},
 		{"decision after an approve being sent", func(t *testing.T, s *Store) {
-			op := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+			op := mustRecord(t, s, 1042, instruct.KindApprove, "")
 			if err := s.SetOpState(context.Background(), op.ID, instruct.OpSending, "", nil); err != nil {
 				t.Fatal(err)
 			}
-		}, "D1042", instruct.KindApprove, "", instruct.CodeInvalidTransition},
-		{"not a decision", nil, "D1042", instruct.KindSubmit, "", instruct.CodeInvalid},
-		{"unknown request", nil, "D9999", instruct.KindApprove, "", instruct.CodeNotFound},
-		{"malformed ID", nil, "X'1", instruct.KindApprove, "", instruct.CodeNotFound},
+		}, 1042, instruct.KindApprove, "", instruct.CodeInvalidTransition},
+		{"not a decision", nil, 1042, instruct.KindSubmit, "", instruct.CodeInvalid},
+		{"unknown request", nil, 9999, instruct.KindApprove, "", instruct.CodeNotFound},
 		{"reporter may not decide", func(t *testing.T, s *Store) {
 			me := instruct.User{ID: "u1", Name: "Support", Roles: []instruct.Grant{{Definition: "*", Role: instruct.RoleReporter}}}
 			if err := s.PutMe(context.Background(), me); err != nil {
 				t.Fatal(err)
 			}
-		}, "D1042", instruct.KindApprove, "", instruct.CodeForbidden},
+		}, 1042, instruct.KindApprove, "", instruct.CodeForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,14 +143,14 @@ func TestRecordFields(t *testing.T) {
 	r := request(1042, "Ville de Lyon", 12)
 	r.Version = 7
 	mustApply(t, s, r)
-	approve := mustRecord(t, s, "1042", instruct.KindApprove, "Conforme.")
-	note := mustRecord(t, s, "D1042", instruct.KindNote, "Vérifié avec le DPO.")
+	approve := mustRecord(t, s, 1042, instruct.KindApprove, "Conforme.")
+	note := mustRecord(t, s, 1042, instruct.KindNote, "Vérifié avec le DPO.")
 	for _, op := range []instruct.Operation{approve, note} {
 		id, err := uuid.Parse(op.ID)
 		if err != nil || id.Version() != 7 {
 			t.Errorf("Record() ID = %q (%v), want a UUIDv7", op.ID, err)
 		}
-		if op.State != instruct.OpPending || op.RequestID != "D1042" || op.CreatedAt.IsZero() {
+		if op.State != instruct.OpPending || op.RequestID != 1042 || op.CreatedAt.IsZero() {
 			t.Errorf("Record() = %+v, want pending on D1042 with a creation time", op)
 		}
 	}
@@ -172,7 +171,7 @@ func TestRecordIsDurableAcrossReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
-	op := mustRecord(t, s, "D1042", instruct.KindRefuse, "Le cadre juridique ne couvre pas ces données.")
+	op := mustRecord(t, s, 1042, instruct.KindRefuse, "Le cadre juridique ne couvre pas ces données.")
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
@@ -198,12 +197,12 @@ func TestNewDecisionReplacesConflict(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
-	first := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	first := mustRecord(t, s, 1042, instruct.KindApprove, "")
 	if err := s.SetOpState(ctx, first.ID, instruct.OpConflict, "", &instruct.StaleError{}); err != nil {
 		t.Fatal(err)
 	}
-	second := mustRecord(t, s, "D1042", instruct.KindRequestChanges, "Merci de joindre la délibération.")
-	ops, err := s.Operations(ctx, "D1042")
+	second := mustRecord(t, s, 1042, instruct.KindRequestChanges, "Merci de joindre la délibération.")
+	ops, err := s.Operations(ctx, 1042)
 	if err != nil || len(ops) != 1 || ops[0].ID != second.ID {
 		t.Errorf("Operations() = %+v, %v, want only the new decision", ops, err)
 	}
@@ -217,24 +216,24 @@ func TestSetOpStateConflict(t *testing.T) {
 	s := openTemp(t)
 	r := request(1042, "Ville de Lyon", 12)
 	mustApply(t, s, r)
-	op := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	op := mustRecord(t, s, 1042, instruct.KindApprove, "")
 	current := r
 	current.Status, current.Version = instruct.StatusRefused, 3
-	refusal := instruct.Event{Seq: 500, RequestID: "D1042", Kind: instruct.KindRefuse,
+	refusal := instruct.Event{Seq: 500, RequestID: 1042, Kind: instruct.KindRefuse,
 		Actor: instruct.Actor{ID: "u2", Name: "Paul Martin"}, Comment: "Hors périmètre.", At: base}
 	conflict := &instruct.StaleError{Current: current, EventsSince: []instruct.Event{refusal}}
 	if err := s.SetOpState(ctx, op.ID, instruct.OpConflict, "", conflict); err != nil {
 		t.Fatalf("SetOpState(conflict) = %v", err)
 	}
-	ops, err := s.Operations(ctx, "D1042")
+	ops, err := s.Operations(ctx, 1042)
 	if err != nil || len(ops) != 1 || ops[0].Conflict == nil || ops[0].Conflict.EventsSince[0].Comment != "Hors périmètre." {
 		t.Fatalf("Operations() = %+v, %v, want the conflict with what happened since", ops, err)
 	}
-	got, err := s.Request(ctx, "D1042")
+	got, err := s.Request(ctx, 1042)
 	if err != nil || got.Status != instruct.StatusRefused || got.Version != 3 {
 		t.Errorf("Request() = %s v%d, %v, want the server's current state (refused v3)", got.Status, got.Version, err)
 	}
-	if it := queueItem(t, s, "D1042"); it.Status != instruct.StatusRefused || it.Op != instruct.OpConflict {
+	if it := queueItem(t, s, 1042); it.Status != instruct.StatusRefused || it.Op != instruct.OpConflict {
 		t.Errorf("Queue() D1042 = %s/%q, want refused/conflict", it.Status, it.Op)
 	}
 	if sum, _ := s.Summary(ctx); sum.Conflicts != 1 || sum.Pending != 0 {
@@ -253,10 +252,10 @@ func TestAccept(t *testing.T) {
 	s := openTemp(t)
 	r := request(1042, "Ville de Lyon", 12)
 	mustApply(t, s, r)
-	op := mustRecord(t, s, "D1042", instruct.KindApprove, "Conforme.")
+	op := mustRecord(t, s, 1042, instruct.KindApprove, "Conforme.")
 	decided := r
 	decided.Status, decided.Version = instruct.StatusValidated, 3
-	e := instruct.Event{Seq: 20000, RequestID: "D1042", Kind: instruct.KindApprove,
+	e := instruct.Event{Seq: 20000, RequestID: 1042, Kind: instruct.KindApprove,
 		Actor: instruct.Actor{ID: "me", Name: "Marie Curie"}, Comment: "Conforme.", At: base}
 	if err := s.Accept(ctx, op.ID, decided, e); err != nil {
 		t.Fatalf("Accept() = %v", err)
@@ -264,13 +263,13 @@ func TestAccept(t *testing.T) {
 	if pending, _ := s.Pending(ctx); len(pending) != 0 {
 		t.Errorf("Pending() = %+v after Accept, want none", pending)
 	}
-	if ops, _ := s.Operations(ctx, "D1042"); len(ops) != 1 || ops[0].State != instruct.OpAccepted {
+	if ops, _ := s.Operations(ctx, 1042); len(ops) != 1 || ops[0].State != instruct.OpAccepted {
 		t.Errorf("Operations() = %+v, want the accepted approve", ops)
 	}
-	if it := queueItem(t, s, "D1042"); it.Status != instruct.StatusValidated || it.ServerStatus != instruct.StatusValidated || it.Op != "" || it.Version != 3 {
+	if it := queueItem(t, s, 1042); it.Status != instruct.StatusValidated || it.ServerStatus != instruct.StatusValidated || it.Op != "" || it.Version != 3 {
 		t.Errorf("Queue() D1042 = %+v, want validated v3 without marker", it)
 	}
-	events, err := s.Events(ctx, "D1042")
+	events, err := s.Events(ctx, 1042)
 	if err != nil || len(events) != 3 || events[2].Seq != 20000 || events[2].Comment != "Conforme." {
 		t.Errorf("Events() = %+v, %v, want create, submit and the approve", events, err)
 	}
@@ -278,7 +277,7 @@ func TestAccept(t *testing.T) {
 	if err := s.Accept(ctx, op.ID, r, e); err != nil {
 		t.Fatalf("Accept(again) = %v", err)
 	}
-	if got, _ := s.Request(ctx, "D1042"); got.Version != 3 {
+	if got, _ := s.Request(ctx, 1042); got.Version != 3 {
 		t.Errorf("Request() version = %d after an older Accept, want 3", got.Version)
 	}
 	if err := s.Accept(ctx, uuid.NewString(), decided, e); instruct.ErrorCode(err) != instruct.CodeNotFound {
@@ -290,15 +289,15 @@ func TestAcceptNote(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
-	op := mustRecord(t, s, "D1042", instruct.KindMessage, "Merci de compléter le dossier.")
-	e := instruct.Event{Seq: 20001, RequestID: "D1042", Kind: instruct.KindMessage, Comment: op.Comment, At: base}
+	op := mustRecord(t, s, 1042, instruct.KindMessage, "Merci de compléter le dossier.")
+	e := instruct.Event{Seq: 20001, RequestID: 1042, Kind: instruct.KindMessage, Comment: op.Comment, At: base}
 	if err := s.Accept(ctx, op.ID, instruct.Request{}, e); err != nil {
 		t.Fatalf("Accept(note, zero request) = %v", err)
 	}
-	if got, _ := s.Request(ctx, "D1042"); got.Version != 2 {
+	if got, _ := s.Request(ctx, 1042); got.Version != 2 {
 		t.Errorf("Request() version = %d, want 2 (a message changes no version)", got.Version)
 	}
-	if events, _ := s.Events(ctx, "D1042"); len(events) != 3 || events[2].Kind != instruct.KindMessage {
+	if events, _ := s.Events(ctx, 1042); len(events) != 3 || events[2].Kind != instruct.KindMessage {
 		t.Errorf("Events() = %+v, want the message last", events)
 	}
 }
@@ -307,21 +306,21 @@ func TestDiscard(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	mustApply(t, s, request(1042, "Ville de Lyon", 12), request(1043, "Ville de Lyon", 3))
-	rejected := mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	rejected := mustRecord(t, s, 1042, instruct.KindApprove, "")
 	if err := s.SetOpState(ctx, rejected.ID, instruct.OpRejected, "forbidden: your role does not allow it", nil); err != nil {
 		t.Fatal(err)
 	}
-	pending := mustRecord(t, s, "D1043", instruct.KindApprove, "")
+	pending := mustRecord(t, s, 1043, instruct.KindApprove, "")
 	if err := s.Discard(ctx, pending.ID); instruct.ErrorCode(err) != instruct.CodeInvalidTransition {
 		t.Errorf("Discard(pending) = %v, want invalid_transition", err)
 	}
 	if err := s.Discard(ctx, rejected.ID); err != nil {
 		t.Fatalf("Discard(rejected) = %v", err)
 	}
-	if ops, _ := s.Operations(ctx, "D1042"); len(ops) != 0 {
+	if ops, _ := s.Operations(ctx, 1042); len(ops) != 0 {
 		t.Errorf("Operations() = %+v after Discard, want none", ops)
 	}
-	if it := queueItem(t, s, "D1042"); it.Op != "" || it.Status != instruct.StatusSubmitted {
+	if it := queueItem(t, s, 1042); it.Op != "" || it.Status != instruct.StatusSubmitted {
 		t.Errorf("Queue() D1042 = %s/%q, want submitted without marker", it.Status, it.Op)
 	}
 	if err := s.Discard(ctx, rejected.ID); instruct.ErrorCode(err) != instruct.CodeNotFound {
@@ -334,10 +333,10 @@ func TestSummary(t *testing.T) {
 	s := openTemp(t)
 	mustApply(t, s, request(1, "A", 1), request(2, "B", 2), request(3, "C", 3), request(4, "D", 4))
 	ops := []instruct.Operation{
-		mustRecord(t, s, "D1", instruct.KindApprove, ""),
-		mustRecord(t, s, "D2", instruct.KindApprove, ""),
-		mustRecord(t, s, "D3", instruct.KindApprove, ""),
-		mustRecord(t, s, "D4", instruct.KindApprove, ""),
+		mustRecord(t, s, 1, instruct.KindApprove, ""),
+		mustRecord(t, s, 2, instruct.KindApprove, ""),
+		mustRecord(t, s, 3, instruct.KindApprove, ""),
+		mustRecord(t, s, 4, instruct.KindApprove, ""),
 	}
 	for i, st := range []instruct.OpState{instruct.OpSending, instruct.OpConflict, instruct.OpRejected} {
 		if err := s.SetOpState(ctx, ops[i+1].ID, st, "", nil); err != nil {
@@ -356,10 +355,49 @@ func TestOperationsNewestFirst(t *testing.T) {
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
 	clock := base
 	s.now = func() time.Time { clock = clock.Add(time.Minute); return clock }
-	first := mustRecord(t, s, "D1042", instruct.KindNote, "Premier passage.")
-	second := mustRecord(t, s, "D1042", instruct.KindNote, "Second passage.")
-	ops, err := s.Operations(context.Background(), "D1042")
+	first := mustRecord(t, s, 1042, instruct.KindNote, "Premier passage.")
+	second := mustRecord(t, s, 1042, instruct.KindNote, "Second passage.")
+	ops, err := s.Operations(context.Background(), 1042)
 	if err != nil || len(ops) != 2 || ops[0].ID != second.ID || ops[1].ID != first.ID {
 		t.Errorf("Operations() = %+v, %v, want the second note first", ops, err)
+	}
+}
+
+// TestRejectKeepsTheCode: a rejection keeps the server's error code beside
+// its words, in the file; a cache made before the code was kept (schema
+// version 2) opens with its rejected operation whole and no code.
+func TestRejectKeepsTheCode(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "instruct.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, request(1042, "Ville de Lyon", 12))
+	op := mustRecord(t, s, 1042, instruct.KindApprove, "")
+	const words = "forbidden: you filed D1042"
+	if err := s.Reject(ctx, op.ID, instruct.CodeForbidden, words); err != nil {
+		t.Fatalf("Reject() = %v", err)
+	}
+	s.Close()
+	reopen := func() instruct.Operation {
+		t.Helper()
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ops, err := s.Operations(ctx, 1042)
+		if err != nil || len(ops) != 1 {
+			t.Fatalf("Operations() = %+v, %v; want the rejected one", ops, err)
+		}
+		return ops[0]
+	}
+	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != instruct.CodeForbidden || got.Reason != words {
+		t.Errorf("after reopening: %s, code %q, reason %q; want rejected, %q, %q", got.State, got.ReasonCode, got.Reason, instruct.CodeForbidden, words)
+	}
+	execSQL(t, path, append(beforeClaims, "ALTER TABLE outbox DROP COLUMN reason_code", "ALTER TABLE requests DROP COLUMN deciders", "PRAGMA user_version = 2")...)
+	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != "" || got.Reason != words {
+		t.Errorf("a version 2 cache migrated: %s, code %q, reason %q; want rejected, no code, %q", got.State, got.ReasonCode, got.Reason, words)
 	}
 }

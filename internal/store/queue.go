@@ -15,37 +15,28 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// Request returns the cached server state of a request; id may be "D1042"
-// or "1042". not_found when the cache doesn't hold it.
-func (s *Store) Request(ctx context.Context, id string) (instruct.Request, error) {
-	n, err := instruct.ParseRequestID(id)
-	if err != nil {
-		return instruct.Request{}, err
-	}
+// Request returns the cached server state of request id; not_found when the cache doesn't hold it.
+func (s *Store) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {
 	var body []byte
-	err = s.read.QueryRowContext(ctx, "SELECT body FROM request_bodies WHERE id = ?", n).Scan(&body)
+	err := s.read.QueryRowContext(ctx, "SELECT body FROM request_bodies WHERE id = ?", id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return instruct.Request{}, instruct.Errorf(instruct.CodeNotFound, "no request %s in the local cache", instruct.FormatRequestID(n))
+		return instruct.Request{}, instruct.Errorf(instruct.CodeNotFound, "no request %s in the local cache", id)
 	}
 	if err != nil {
-		return instruct.Request{}, fmt.Errorf("read request %s: %w", instruct.FormatRequestID(n), err)
+		return instruct.Request{}, fmt.Errorf("read request %s: %w", id, err)
 	}
 	var r instruct.Request
 	if err := json.Unmarshal(body, &r); err != nil {
-		return instruct.Request{}, fmt.Errorf("decode request %s: %w", instruct.FormatRequestID(n), err)
+		return instruct.Request{}, fmt.Errorf("decode request %s: %w", id, err)
 	}
 	return r, nil
 }
 
 // Events returns the cached events of a request, oldest first.
-func (s *Store) Events(ctx context.Context, id string) ([]instruct.Event, error) {
-	n, err := instruct.ParseRequestID(id)
+func (s *Store) Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT body FROM events WHERE request = ? ORDER BY seq", id)
 	if err != nil {
-		return nil, err
-	}
-	rows, err := s.read.QueryContext(ctx, "SELECT body FROM events WHERE request = ? ORDER BY seq", n)
-	if err != nil {
-		return nil, fmt.Errorf("read events of %s: %w", instruct.FormatRequestID(n), err)
+		return nil, fmt.Errorf("read events of %s: %w", id, err)
 	}
 	defer rows.Close()
 	var events []instruct.Event

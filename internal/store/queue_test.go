@@ -96,7 +96,7 @@ func TestSearchHostileInput(t *testing.T) {
 	// Punctuation around a word is no syntax: the word is still searched.
 	for _, text := range []string{`"lyon`, `lyon"`, `(lyon`, `lyon)`, `lyon*`, `^lyon`, `- lyon`, `+lyon`, `"D1042"*`} {
 		items, err := s.Queue(context.Background(), instruct.QueueQuery{Text: text})
-		if err != nil || len(items) != 1 || items[0].ID != "D1042" {
+		if err != nil || len(items) != 1 || items[0].ID != 1042 {
 			t.Errorf("Queue(Text: %q) = %v, %v, want D1042", text, ids(items), err)
 		}
 	}
@@ -138,14 +138,14 @@ func TestQueueOrdersFiltersAndWindows(t *testing.T) {
 
 func TestQueueItemFields(t *testing.T) {
 	s := catalogueCache(t)
-	it := queueItem(t, s, "D1042")
+	it := queueItem(t, s, 1042)
 	want := request(1042, "Ville de Lyon", 12)
 	if it.Definition != want.Definition || it.Title != want.Title || it.Organization != want.Organization.Name ||
 		it.Version != want.Version || it.SubmittedAt == nil || !it.SubmittedAt.Equal(*want.SubmittedAt) ||
 		!it.UpdatedAt.Equal(want.UpdatedAt) || it.Status != instruct.StatusSubmitted || it.Op != "" {
 		t.Errorf("Queue() D1042 = %+v, want the fields of %s", it, want.ID)
 	}
-	if draft := queueItem(t, s, "D1050"); draft.SubmittedAt != nil {
+	if draft := queueItem(t, s, 1050); draft.SubmittedAt != nil {
 		t.Errorf("Queue() D1050 SubmittedAt = %v, want nil for a draft", draft.SubmittedAt)
 	}
 }
@@ -161,7 +161,7 @@ func TestQueueRefusesBadQueries(t *testing.T) {
 
 func TestCounts(t *testing.T) {
 	s := catalogueCache(t)
-	mustRecord(t, s, "D1039", instruct.KindRefuse, "Hors du périmètre de l'API.")
+	mustRecord(t, s, 1039, instruct.KindRefuse, "Hors du périmètre de l'API.")
 	tests := []struct {
 		name string
 		q    instruct.QueueQuery
@@ -218,7 +218,7 @@ func TestQueueSeesOtherProcesses(t *testing.T) {
 	if items, _ := tui.Queue(ctx, instruct.QueueQuery{}); len(items) != 1 {
 		t.Fatalf("Queue() = %v, want D1042", ids(items))
 	}
-	mustRecord(t, cli, "D1042", instruct.KindApprove, "")
+	mustRecord(t, cli, 1042, instruct.KindApprove, "")
 	if err := cli.ApplyPage(ctx, feed(request(7, "CCAS de Brest", 2)), "70"); err != nil {
 		t.Fatal(err)
 	}
@@ -226,8 +226,8 @@ func TestQueueSeesOtherProcesses(t *testing.T) {
 	if err != nil || !slices.Equal(ids(items), []string{"D1042", "D7"}) || items[0].Status != instruct.StatusValidated {
 		t.Errorf("Queue() after another process wrote = %+v, %v, want D1042 validated and D7", items, err)
 	}
-	mustRecord(t, tui, "D7", instruct.KindNote, "À revoir lundi.")
-	if it := queueItem(t, cli, "D7"); it.Op != instruct.OpPending {
+	mustRecord(t, tui, 7, instruct.KindNote, "À revoir lundi.")
+	if it := queueItem(t, cli, 7); it.Op != instruct.OpPending {
 		t.Errorf("other process: Queue() D7 op = %q, want pending", it.Op)
 	}
 }
@@ -251,7 +251,7 @@ func TestQueueFollowsOwnWrites(t *testing.T) {
 		do   func() error
 	}{
 		{"first page", func() error { return s.ApplyPage(ctx, feed(lyon, request(7, "CCAS de Brest", 2)), "1") }},
-		{"record", func() error { _, err := s.Record(ctx, "D7", instruct.KindApprove, ""); return err }},
+		{"record", func() error { _, err := s.Record(ctx, 7, instruct.KindApprove, ""); return err }},
 		{"newer state", func() error {
 			newer := lyon
 			newer.Version, newer.Title, newer.UpdatedAt = 3, "Portail famille", base
@@ -264,13 +264,13 @@ func TestQueueFollowsOwnWrites(t *testing.T) {
 			return s.SetOpState(ctx, ops[0].ID, instruct.OpConflict, "", &instruct.StaleError{Current: current})
 		}},
 		{"accept", func() error {
-			op, err := s.Record(ctx, "D1042", instruct.KindRequestChanges, "Joindre la délibération.")
+			op, err := s.Record(ctx, 1042, instruct.KindRequestChanges, "Joindre la délibération.")
 			if err != nil {
 				return err
 			}
 			decided := lyon
 			decided.Status, decided.Version = instruct.StatusChangesRequested, 4
-			return s.Accept(ctx, op.ID, decided, instruct.Event{Seq: 12000, RequestID: "D1042", Kind: instruct.KindRequestChanges, At: base})
+			return s.Accept(ctx, op.ID, decided, instruct.Event{Seq: 12000, RequestID: 1042, Kind: instruct.KindRequestChanges, At: base})
 		}},
 		{"definitions", func() error { return s.PutDefinitions(ctx, testDefinitions()) }},
 		{"reset", func() error { return s.ResetFeed(ctx) }},
@@ -339,7 +339,7 @@ func TestQueueResultsAreTheCallers(t *testing.T) {
 func TestQueueBeforeTheSnapshot(t *testing.T) {
 	ctx := context.Background()
 	s := catalogueCache(t)
-	mustRecord(t, s, "D1039", instruct.KindRefuse, "Hors périmètre.")
+	mustRecord(t, s, 1039, instruct.KindRefuse, "Hors périmètre.")
 	submitted := []instruct.Status{instruct.StatusSubmitted, instruct.StatusRefused}
 	queries := []instruct.QueueQuery{
 		{Limit: 2}, {Limit: 3, Offset: 1, Sort: instruct.SortUpdated}, {Limit: 10, Sort: instruct.SortOrganization},

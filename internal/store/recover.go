@@ -319,7 +319,9 @@ func salvageOutbox(ctx context.Context, path string) ([]salvagedOp, error) {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE state <> 'accepted' ORDER BY created_at, id")
+	// A file older than reason_code has not that column: the first
+	// columns are read, the code left empty.
+	rows, err := db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '' FROM outbox WHERE state <> 'accepted' ORDER BY created_at, id")
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -346,7 +348,7 @@ func salvageable(op instruct.Operation) bool {
 	if _, err := uuid.Parse(op.ID); err != nil {
 		return false
 	}
-	if _, err := instruct.ParseRequestID(op.RequestID); err != nil {
+	if op.RequestID <= 0 {
 		return false
 	}
 	if !op.Kind.IsDecision() && !op.Kind.IsNote() {

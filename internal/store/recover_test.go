@@ -26,11 +26,11 @@ func cacheWithOutbox(t *testing.T, path string, requests int) instruct.Operation
 	for page := 0; page*100 < requests; page++ {
 		var reqs []instruct.Request
 		for i := page * 100; i < min(requests, (page+1)*100); i++ {
-			reqs = append(reqs, request(int64(i+1), "Ville de Lyon", i%50))
+			reqs = append(reqs, request(instruct.RequestID(i+1), "Ville de Lyon", i%50))
 		}
 		mustApply(t, s, reqs...)
 	}
-	op = mustRecord(t, s, "D1", instruct.KindRefuse, "Le cadre juridique ne couvre pas les données.")
+	op = mustRecord(t, s, 1, instruct.KindRefuse, "Le cadre juridique ne couvre pas les données.")
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -180,8 +180,8 @@ func checkWorks(t *testing.T, s *Store) {
 		t.Errorf("Cursor() = %q, %v, want \"\" so the next sync pulls everything", c, err)
 	}
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
-	mustRecord(t, s, "D1042", instruct.KindApprove, "")
-	if it := queueItem(t, s, "D1042"); it.Status != instruct.StatusValidated {
+	mustRecord(t, s, 1042, instruct.KindApprove, "")
+	if it := queueItem(t, s, 1042); it.Status != instruct.StatusValidated {
 		t.Errorf("Queue() D1042 = %s, want validated", it.Status)
 	}
 	if items, err := s.Queue(ctx, instruct.QueueQuery{Text: "lyon"}); err != nil || len(items) != 1 {
@@ -322,7 +322,7 @@ func writeAndCloseUntil(stop <-chan struct{}, path string) error {
 		}
 		var reqs []instruct.Request
 		for i := n; i < n+50; i++ {
-			reqs = append(reqs, request(i, "Commune de Brest", int(i%40)))
+			reqs = append(reqs, request(instruct.RequestID(i), "Commune de Brest", int(i%40)))
 		}
 		if err := s.ApplyPage(ctx, feed(reqs...), fmt.Sprint(n)); err != nil {
 			s.Close()

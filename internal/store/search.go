@@ -63,10 +63,10 @@ func loadScopeLabels(ctx context.Context, q execer) (scopeLabels, error) {
 
 // searchDoc returns the text the search index holds for a request: its ID
 // with and without the letter, title, organisation, SIRET, applicant
-// e-mail and the labels of its scopes.
+// e-mail, the labels of its scopes and who decided on it.
 func searchDoc(r requestRow, labels scopeLabels) string {
 	var b strings.Builder
-	b.WriteString(instruct.FormatRequestID(r.id))
+	b.WriteString(instruct.RequestID(r.id).String())
 	b.WriteByte(' ')
 	b.WriteString(strconv.FormatInt(r.id, 10))
 	for _, s := range []string{r.title, r.orgName, r.siret, r.email} {
@@ -76,6 +76,10 @@ func searchDoc(r requestRow, labels scopeLabels) string {
 	for _, scope := range strings.Fields(r.scopes) {
 		b.WriteByte(' ')
 		b.WriteString(labels.label(r.definition, scope))
+	}
+	for name := range strings.SplitSeq(r.deciders, "\n") {
+		b.WriteByte(' ')
+		b.WriteString(name)
 	}
 	return b.String()
 }
@@ -195,7 +199,7 @@ func reindexAll(ctx context.Context, tx *writeTx, labels scopeLabels) error {
 // searchRows reads the indexed fields of up to 5,000 requests after
 // number after.
 func searchRows(ctx context.Context, tx *writeTx, after int64) ([]requestRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, definition, title, org_name, siret, applicant_email, scopes
+	rows, err := tx.QueryContext(ctx, `SELECT id, definition, title, org_name, siret, applicant_email, scopes, deciders
 		FROM requests WHERE id > ? ORDER BY id LIMIT 5000`, after)
 	if err != nil {
 		return nil, fmt.Errorf("read requests: %w", err)
@@ -204,12 +208,32 @@ func searchRows(ctx context.Context, tx *writeTx, after int64) ([]requestRow, er
 	var out []requestRow
 	for rows.Next() {
 		var r requestRow
-		if err := rows.Scan(&r.id, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes); err != nil {
+		if err := rows.Scan(&r.id, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes, &r.deciders); err != nil {
 			return nil, fmt.Errorf("read requests: %w", err)
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// reindexIfAsked rebuilds the search index of a cache holding a catalogue
+// but no fingerprint of the labels the index was built with: a migration
+// deletes it to have the index rebuilt with what it now covers. It reads
+// only, when there is nothing to do.
+func (s *Store) reindexIfAsked(ctx context.Context) error {
+	_, err := readMeta(ctx, s.read, metaLabels)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	defs, err := readDefinitions(ctx, s.read)
+	if err != nil || len(defs) == 0 {
+		return err
+	}
+	err = s.inTx(ctx, refetchable, func(tx *writeTx) error { return refreshLabels(ctx, tx, defs) })
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	return nil
 }
 
 // refreshLabels rebuilds the search index when the definitions' scope

@@ -393,7 +393,7 @@ func decodeQueueRow(v []driver.Value, blocks *rowBlocks) (queueRow, error) {
 		return r, fmt.Errorf("malformed queue row %d", r.n)
 	}
 	it := &r.item
-	it.ID = instruct.FormatRequestID(r.n)
+	it.ID = instruct.RequestID(r.n)
 	it.Status, it.ServerStatus, it.Op, it.Definition = instruct.Status(short[0]), instruct.Status(short[1]), instruct.OpState(short[2]), short[3]
 	it.Title, _ = v[2].(string)
 	it.Organization, _ = v[3].(string)

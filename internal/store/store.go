@@ -98,6 +98,9 @@ func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
+	if err := s.reindexIfAsked(ctx); err != nil {
+		return err
+	}
 	return s.restoreOutbox(ctx, salvaged)
 }
 

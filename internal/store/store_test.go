@@ -31,7 +31,7 @@ func TestDurabilityPerTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustApply(t, s, request(1042, "Ville de Lyon", 12))
-	mustRecord(t, s, "D1042", instruct.KindApprove, "")
+	mustRecord(t, s, 1042, instruct.KindApprove, "")
 	if got := level(); got != 2 {
 		t.Errorf("synchronous after Record = %d, want 2 (FULL)", got)
 	}
@@ -57,7 +57,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	var reqs []instruct.Request
 	for i := range 40 {
-		reqs = append(reqs, request(int64(i+1), "Ville de Lyon", i))
+		reqs = append(reqs, request(instruct.RequestID(i+1), "Ville de Lyon", i))
 	}
 	mustApply(t, stores[0], reqs...)
 	var wg sync.WaitGroup
@@ -74,7 +74,7 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- stores[i].ApplyPage(ctx, feed(request(int64(100+i), "CCAS de Brest", 1)), fmt.Sprint(i))
+			errs <- stores[i].ApplyPage(ctx, feed(request(instruct.RequestID(100+i), "CCAS de Brest", 1)), fmt.Sprint(i))
 		}()
 	}
 	wg.Wait()

@@ -16,7 +16,7 @@ import (
 // reviewer holds; replaces is the reviewer's claim the server refused
 // because of them, if any, which leaving the request discards.
 type claimAsk struct {
-	requestID string
+	requestID instruct.RequestID
 	holder    instruct.Claim
 	replaces  *instruct.Operation
 }
@@ -24,7 +24,7 @@ type claimAsk struct {
 // claimedMsg reports a claim or release written to the outbox, or why
 // not.
 type claimedMsg struct {
-	requestID string
+	requestID instruct.RequestID
 	kind      instruct.Kind
 	replaces  *instruct.Operation
 	err       error
@@ -66,7 +66,7 @@ func (m Model) claim() (Model, tea.Cmd, bool) {
 // askOrRefuse asks a manager whether to take request id from its
 // holder, and tells anyone else who holds it (dropping the reviewer's
 // refused claim, which they cannot press).
-func (m Model) askOrRefuse(id, definition string, holder instruct.Claim, replaces *instruct.Operation) (Model, tea.Cmd, bool) {
+func (m Model) askOrRefuse(id instruct.RequestID, definition string, holder instruct.Claim, replaces *instruct.Operation) (Model, tea.Cmd, bool) {
 	if m.user != nil && m.user.CanManage(definition) {
 		m.ask = &claimAsk{requestID: id, holder: holder, replaces: replaces}
 		return m, nil, true
@@ -75,7 +75,7 @@ func (m Model) askOrRefuse(id, definition string, holder instruct.Claim, replace
 	if d, ok := m.defByID[definition]; ok {
 		api = d.Name
 	}
-	m.notice, m.noticeBad = m.claims.OnlyManager(holder.User.Name, id, m.since(holder), api), true
+	m.notice, m.noticeBad = m.claims.OnlyManager(holder.User.Name, id.String(), m.since(holder), api), true
 	if replaces != nil {
 		return m, m.leaveCmd(*replaces, ""), true
 	}
@@ -84,7 +84,7 @@ func (m Model) askOrRefuse(id, definition string, holder instruct.Claim, replace
 
 // refusedClaim returns the reviewer's claim on request id that the server
 // refused because someone else holds it, when the review shows it.
-func (m Model) refusedClaim(id string) *instruct.Operation {
+func (m Model) refusedClaim(id instruct.RequestID) *instruct.Operation {
 	d := m.review.Detail()
 	if d == nil || d.Request.ID != id || d.Op == nil {
 		return nil
@@ -105,7 +105,7 @@ func (m Model) askKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.claimCmd(ask.requestID, instruct.KindClaim, true, ask.replaces)
 	case key.Matches(k, m.keys.GoBack):
 		m.ask = nil
-		m.notice, m.noticeBad = m.claims.LeftTo(ask.requestID, ask.holder.User.Name), false
+		m.notice, m.noticeBad = m.claims.LeftTo(ask.requestID.String(), ask.holder.User.Name), false
 		if ask.replaces != nil {
 			return m, m.leaveCmd(*ask.replaces, ask.holder.User.Name)
 		}
@@ -115,7 +115,7 @@ func (m Model) askKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // askLine is the footer while the question waits.
 func (m Model) askLine() string {
-	q := m.claims.Ask(m.ask.holder.User.Name, m.ask.requestID, m.since(m.ask.holder))
+	q := m.claims.Ask(m.ask.holder.User.Name, m.ask.requestID.String(), m.since(m.ask.holder))
 	return m.theme.Notice.Paint(frame.Fit(" "+q+"  "+m.claims.AskHint, m.width))
 }
 
@@ -126,7 +126,7 @@ func (m Model) since(c instruct.Claim) string {
 
 // claimCmd records a claim or release in the outbox and asks the sync
 // engine to push it.
-func (m Model) claimCmd(id string, kind instruct.Kind, force bool, replaces *instruct.Operation) tea.Cmd {
+func (m Model) claimCmd(id instruct.RequestID, kind instruct.Kind, force bool, replaces *instruct.Operation) tea.Cmd {
 	ctx, cache, syncer := m.ctx, m.opts.Cache, m.opts.Syncer
 	return func() tea.Msg {
 		_, err := cache.Claim(ctx, id, kind, force)
@@ -158,7 +158,7 @@ func (m Model) onLeft(msg leftMsg) (tea.Model, tea.Cmd) {
 	m = mm.(Model)
 	m.notice, m.noticeBad = notice, bad
 	if msg.holder != "" {
-		m.notice, m.noticeBad = m.claims.LeftTo(msg.discarded.requestID, msg.holder), false
+		m.notice, m.noticeBad = m.claims.LeftTo(msg.discarded.requestID.String(), msg.holder), false
 	}
 	return m, cmd
 }
@@ -180,16 +180,16 @@ func (m Model) onClaimed(msg claimedMsg) (tea.Model, tea.Cmd) {
 		m.fail(fmt.Errorf("%s %s: %w", msg.kind, msg.requestID, msg.err))
 		return m, nil
 	case msg.kind == instruct.KindClaim:
-		m.notice, m.noticeBad = m.claims.Taken(msg.requestID), false
+		m.notice, m.noticeBad = m.claims.Taken(msg.requestID.String()), false
 	default:
-		m.notice, m.noticeBad = m.claims.Left(msg.requestID), false
+		m.notice, m.noticeBad = m.claims.Left(msg.requestID.String()), false
 	}
 	m.markClaim(msg.requestID, msg.kind)
 	return m.refresh(msg.requestID)
 }
 
 // markClaim shows the claim or release at once, before the reload.
-func (m *Model) markClaim(id string, kind instruct.Kind) {
+func (m *Model) markClaim(id instruct.RequestID, kind instruct.Kind) {
 	i := m.queue.Index(id)
 	if i < 0 || m.user == nil {
 		return

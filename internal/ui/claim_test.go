@@ -36,7 +36,7 @@ func TestClaimTakesAndLeaves(t *testing.T) {
 	})
 	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
 	d.selectRequest(it.ID)
-	if row := queueRow(d.screen(), it.ID); strings.Contains(row, "●") {
+	if row := queueRow(d.screen(), it.ID.String()); strings.Contains(row, "●") {
 		t.Fatalf("before C the row is marked held: %q", row)
 	}
 	d.keys("C")
@@ -45,10 +45,10 @@ func TestClaimTakesAndLeaves(t *testing.T) {
 		t.Fatalf("after C: Operations(%s) = %+v, want one pending claim", it.ID, ops)
 	}
 	screen := d.screen()
-	if row := queueRow(screen, it.ID); !strings.Contains(row, "●") {
+	if row := queueRow(screen, it.ID.String()); !strings.Contains(row, "●") {
 		t.Errorf("after C the row reads %q, want ●", row)
 	}
-	if !strings.Contains(screen, it.ID+": you take it") {
+	if !strings.Contains(screen, it.ID.String()+": you take it") {
 		t.Errorf("after C the footer does not say it:\n%s", screen)
 	}
 	d.keys("enter")
@@ -59,7 +59,7 @@ func TestClaimTakesAndLeaves(t *testing.T) {
 	if ops := operations(t, f, it.ID); len(ops) != 2 || ops[0].Kind != instruct.KindRelease {
 		t.Errorf("after C again: Operations(%s) = %+v, want a release on top", it.ID, ops)
 	}
-	if row := lineWith(d.screen(), " "+it.ID+" "); strings.Contains(row, "●") {
+	if row := lineWith(d.screen(), " "+it.ID.String()+" "); strings.Contains(row, "●") {
 		t.Errorf("after leaving it the row still reads %q", row)
 	}
 }
@@ -77,7 +77,7 @@ func TestClaimHeldByAnother(t *testing.T) {
 	d := newDriver(t, Options{Cache: f.st}, 120, 40)
 	d.selectRequest(it.ID)
 	d.keys("C")
-	if foot := lineWith(d.screen(), "seul un responsable"); !strings.Contains(foot, holder+" a pris "+it.ID+" depuis") {
+	if foot := lineWith(d.screen(), "seul un responsable"); !strings.Contains(foot, holder+" a pris "+it.ID.String()+" depuis") {
 		t.Errorf("C on %s held by %s: footer %q, want who holds it and that only a manager may take it:\n%s", it.ID, holder, foot, d.screen())
 	}
 	if ops := operations(t, f, it.ID); len(ops) != 0 {
@@ -94,7 +94,7 @@ func TestClaimHeldByAnother(t *testing.T) {
 	d = newDriver(t, Options{Cache: f.st}, 120, 40)
 	d.selectRequest(it.ID)
 	d.keys("C")
-	if ask := lineWith(d.screen(), "la lui reprendre ?"); !strings.Contains(ask, holder+" a pris "+it.ID+" depuis") || !strings.Contains(ask, "y : la prendre") {
+	if ask := lineWith(d.screen(), "la lui reprendre ?"); !strings.Contains(ask, holder+" a pris "+it.ID.String()+" depuis") || !strings.Contains(ask, "y : la prendre") {
 		t.Errorf("a manager's C: footer %q, want the question naming %s", ask, holder)
 	}
 	d.keys("n")
@@ -106,7 +106,7 @@ func TestClaimHeldByAnother(t *testing.T) {
 	if len(ops) != 1 || ops[0].Kind != instruct.KindClaim || !ops[0].Force {
 		t.Fatalf("after C y: Operations(%s) = %+v, want one forced claim", it.ID, ops)
 	}
-	if row := queueRow(d.screen(), it.ID); !strings.Contains(row, "●") {
+	if row := queueRow(d.screen(), it.ID.String()); !strings.Contains(row, "●") {
 		t.Errorf("after taking it the row reads %q, want ●", row)
 	}
 }
@@ -149,11 +149,11 @@ func TestUnreadMessageMark(t *testing.T) {
 	it := findItem(t, f, func(it instruct.QueueItem) bool { return it.Unread })
 	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
 	d.selectRequest(it.ID)
-	if row := queueRow(d.screen(), it.ID); !strings.Contains(row, "@") {
+	if row := queueRow(d.screen(), it.ID.String()); !strings.Contains(row, "@") {
 		t.Fatalf("row of %s with an unread answer reads %q, want @", it.ID, row)
 	}
 	d.keys("enter", "esc")
-	if row := lineWith(d.screen(), " "+it.ID+" "); strings.Contains(row, "@") {
+	if row := lineWith(d.screen(), " "+it.ID.String()+" "); strings.Contains(row, "@") {
 		t.Errorf("after opening %s its row still reads %q", it.ID, row)
 	}
 }
@@ -168,7 +168,7 @@ func TestUnreadMarkSurvivesARestart(t *testing.T) {
 	d.keys("enter")
 	d = newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
 	d.selectRequest(it.ID)
-	if row := queueRow(d.screen(), it.ID); strings.Contains(row, "@") {
+	if row := queueRow(d.screen(), it.ID.String()); strings.Contains(row, "@") {
 		t.Errorf("after a restart the row of %s, read before, reads %q", it.ID, row)
 	}
 }

@@ -82,7 +82,7 @@ func (m Model) countsCmd(gen int) tea.Cmd {
 
 // detailCmd loads a request, its events and the reviewer's operations,
 // checks the request against its definition and sanitises it all.
-func (m Model) detailCmd(id string) tea.Cmd {
+func (m Model) detailCmd(id instruct.RequestID) tea.Cmd {
 	ctx, cache, defs := m.ctx, m.opts.Cache, m.defByID
 	return func() tea.Msg {
 		r, err := cache.Request(ctx, id)
@@ -158,7 +158,7 @@ func (m Model) meCmd() tea.Cmd {
 // recordCmd writes a decision into the outbox; when it supersedes an
 // operation the server refused, that one is discarded once the new one is
 // safe. It then asks the sync engine to push.
-func (m Model) recordCmd(id string, kind instruct.Kind, comment, replaces string) tea.Cmd {
+func (m Model) recordCmd(id instruct.RequestID, kind instruct.Kind, comment, replaces string) tea.Cmd {
 	ctx, cache, syncer := m.ctx, m.opts.Cache, m.opts.Syncer
 	return func() tea.Msg {
 		msg := recordedMsg{requestID: id, kind: kind}

@@ -55,7 +55,12 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.closeForm()
-	m.notice, m.noticeBad = m.msgs.Recorded(msg.kind, msg.requestID), false
+	m.notice, m.noticeBad = m.msgs.Recorded(msg.kind, msg.requestID.String()), false
+	m.waiting = m.notice
+	if s, ok := m.status.Sync(); ok { // counted before the engine says so
+		s.Pending++
+		m.status.SetSync(s)
+	}
 	m.markPending(msg.requestID, msg.kind)
 	next := m.nextID(msg.requestID, msg.kind)
 	m.queue.Select(m.queue.Index(next))
@@ -65,7 +70,7 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 }
 
 // markPending shows the decision as pending at once, before the reload.
-func (m *Model) markPending(id string, kind instruct.Kind) {
+func (m *Model) markPending(id instruct.RequestID, kind instruct.Kind) {
 	i := m.queue.Index(id)
 	if i < 0 {
 		return
@@ -81,7 +86,7 @@ func (m *Model) markPending(id string, kind instruct.Kind) {
 // nextID is where the cursor goes after a decision on id: the following
 // request, or the one before at the end of the list. A note leaves the
 // cursor where it is.
-func (m Model) nextID(id string, kind instruct.Kind) string {
+func (m Model) nextID(id instruct.RequestID, kind instruct.Kind) instruct.RequestID {
 	i := m.queue.Index(id)
 	if kind.IsNote() || i < 0 {
 		return id
@@ -97,7 +102,7 @@ func (m Model) nextID(id string, kind instruct.Kind) string {
 }
 
 // statusOf returns the status the reviewer sees of request id.
-func (m Model) statusOf(id string) instruct.Status {
+func (m Model) statusOf(id instruct.RequestID) instruct.Status {
 	if i := m.queue.Index(id); i >= 0 {
 		return m.queue.Items()[i].Status
 	}
@@ -111,7 +116,7 @@ func (m Model) onDiscarded(msg discardedMsg) (tea.Model, tea.Cmd) {
 		m.fail(msg.err)
 		return m, nil
 	}
-	m.notice, m.noticeBad = m.msgs.Discarded(msg.requestID), false
+	m.notice, m.noticeBad = m.msgs.Discarded(msg.requestID.String()), false
 	if s, ok := m.status.Sync(); ok {
 		switch msg.state {
 		case instruct.OpConflict:

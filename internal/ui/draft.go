@@ -25,12 +25,12 @@ type draftState struct {
 	saving, dirty bool
 	// forget names a request whose draft must go once the save under
 	// way lands: it was sent or thrown away meanwhile.
-	forget string
+	forget instruct.RequestID
 }
 
 // draftMsg carries the draft of request id, if any.
 type draftMsg struct {
-	id    string
+	id    instruct.RequestID
 	draft instruct.Draft
 	ok    bool
 	err   error
@@ -40,7 +40,7 @@ type draftMsg struct {
 type draftSavedMsg struct{ err error }
 
 // draftCmd loads the draft of request id.
-func (m Model) draftCmd(id string) tea.Cmd {
+func (m Model) draftCmd(id instruct.RequestID) tea.Cmd {
 	ctx, cache := m.ctx, m.opts.Cache
 	return func() tea.Msg {
 		d, ok, err := cache.Draft(ctx, id)
@@ -81,8 +81,8 @@ func (m Model) onDraftSaved(msg draftSavedMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
 		m.fail(msg.err)
 	}
-	if id := m.draft.forget; id != "" {
-		m.draft.forget = ""
+	if id := m.draft.forget; id != 0 {
+		m.draft.forget = 0
 		return m, m.deleteDraftCmd(id)
 	}
 	if m.draft.dirty && m.overlay == overlayForm {
@@ -93,7 +93,7 @@ func (m Model) onDraftSaved(msg draftSavedMsg) (Model, tea.Cmd) {
 
 // forgetDraft deletes the draft of request id, sent or thrown away; a
 // save still under way is deleted once it lands.
-func (m Model) forgetDraft(id string) (Model, tea.Cmd) {
+func (m Model) forgetDraft(id instruct.RequestID) (Model, tea.Cmd) {
 	m.draft.dirty = false
 	if m.draft.saving {
 		m.draft.forget = id
@@ -102,7 +102,7 @@ func (m Model) forgetDraft(id string) (Model, tea.Cmd) {
 }
 
 // deleteDraftCmd forgets the draft of request id.
-func (m Model) deleteDraftCmd(id string) tea.Cmd {
+func (m Model) deleteDraftCmd(id instruct.RequestID) tea.Cmd {
 	ctx, cache := m.ctx, m.opts.Cache
 	return func() tea.Msg {
 		if err := cache.DeleteDraft(ctx, id); err != nil {

@@ -16,10 +16,10 @@ type fixture struct {
 	// flagged is a submitted request raising two flags or more; resubmitted
 	// one resubmitted after a request for changes; conflicted one whose
 	// approval lost to another reviewer's request for changes.
-	flagged, resubmitted, conflicted string
+	flagged, resubmitted, conflicted instruct.RequestID
 	// decidable is a submitted request the reviewer may decide on, not the
 	// last of its tab.
-	decidable string
+	decidable instruct.RequestID
 	winner    instruct.Event
 }
 
@@ -40,21 +40,21 @@ func newFixture(t testing.TB) fixture {
 	defs := definitions(t, f.st)
 	me := reviewer(t)
 	for i, it := range items {
-		if f.decidable == "" && i > 0 && it.Status == instruct.StatusSubmitted && me.CanDecide(it.Definition) {
+		if f.decidable == 0 && i > 0 && it.Status == instruct.StatusSubmitted && me.CanDecide(it.Definition) {
 			f.decidable = it.ID
 		}
 		r, err := f.st.Request(ctx, it.ID)
 		if err != nil {
 			t.Fatalf("Request(%s): %v", it.ID, err)
 		}
-		if f.flagged == "" && it.Status == instruct.StatusSubmitted && len(r.Flags(defs[r.Definition])) >= 2 {
+		if f.flagged == 0 && it.Status == instruct.StatusSubmitted && len(r.Flags(defs[r.Definition])) >= 2 {
 			f.flagged = it.ID
 		}
-		if f.resubmitted == "" && it.Status == instruct.StatusSubmitted && resubmitted(t, f.st, it.ID) {
+		if f.resubmitted == 0 && it.Status == instruct.StatusSubmitted && resubmitted(t, f.st, it.ID) {
 			f.resubmitted = it.ID
 		}
 	}
-	if f.flagged == "" || f.resubmitted == "" {
+	if f.flagged == 0 || f.resubmitted == 0 {
 		t.Fatalf("the demo data has no flagged (%q) or resubmitted (%q) request", f.flagged, f.resubmitted)
 	}
 	f.conflict(t, items)
@@ -75,7 +75,7 @@ func definitions(t testing.TB, st *store.Store) map[string]instruct.Definition {
 
 // resubmitted reports whether request id was submitted again after a
 // request for changes, with changes.
-func resubmitted(t testing.TB, st *store.Store, id string) bool {
+func resubmitted(t testing.TB, st *store.Store, id instruct.RequestID) bool {
 	events, err := st.Events(context.Background(), id)
 	if err != nil {
 		t.Fatalf("Events(%s): %v", id, err)
@@ -128,7 +128,7 @@ func (f *fixture) conflict(t testing.TB, items []instruct.QueueItem) {
 
 // selectRequest moves the queue's cursor to request id with j, switching
 // tabs until it shows.
-func (d *driver) selectRequest(id string) {
+func (d *driver) selectRequest(id instruct.RequestID) {
 	d.t.Helper()
 	for range len(tabStatuses()) + 1 {
 		if i := d.m.queue.Index(id); i >= 0 {

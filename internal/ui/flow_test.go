@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/form"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 )
 
 func TestSearchNarrowsQueueAsYouType(t *testing.T) {
@@ -47,7 +49,7 @@ func TestRefuseConfirmedWithYOnlyRecordsAndMovesOn(t *testing.T) {
 	d.typeText("Merci de fournir la délibération.")
 	d.keys("ctrl+s")
 	screen := d.screen()
-	for _, want := range []string{"Refuser la demande " + it.ID, it.Organization, "Entrée ne confirme pas"} {
+	for _, want := range []string{"Refuser la demande " + it.ID.String(), it.Organization, "Entrée ne confirme pas"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the confirmation does not say %q:\n%s", want, screen)
 		}
@@ -65,12 +67,12 @@ func TestRefuseConfirmedWithYOnlyRecordsAndMovesOn(t *testing.T) {
 	if got := d.m.queue.SelectedID(); got != next {
 		t.Errorf("after the decision the cursor is on %s, want the next request %s", got, next)
 	}
-	if d.m.overlay != overlayNone || !strings.Contains(d.screen(), it.ID+" : refus enregistré") {
+	if d.m.overlay != overlayNone || !strings.Contains(d.screen(), it.ID.String()+" : refus enregistré") {
 		t.Errorf("after the decision the form is still open or the notice is missing:\n%s", d.screen())
 	}
 	d.keys("esc", "tab", "tab", "tab")
 	d.selectRequest(it.ID)
-	if row := queueRow(d.screen(), it.ID); !strings.Contains(row, "⧗ en attente") {
+	if row := queueRow(d.screen(), it.ID.String()); !strings.Contains(row, "⧗ en attente") {
 		t.Errorf("in the Refused tab the decided request reads %q, want it marked pending", row)
 	}
 }
@@ -109,7 +111,10 @@ func TestRecordRefusalShownInForm(t *testing.T) {
 	}
 }
 
-func TestTemplatesInsertAndCycle(t *testing.T) {
+// TestTemplatesPickedFromList: ctrl+t lists the API's refusal templates
+// by title with the list's keys in the footer; the one picked goes in as
+// a paragraph of its own after what was typed, and is kept as the draft.
+func TestTemplatesPickedFromList(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st}, 120, 40)
 	d.selectRequest(f.decidable)
@@ -119,17 +124,24 @@ func TestTemplatesInsertAndCycle(t *testing.T) {
 		t.Fatalf("%s has %d refusal templates, want 2 or more", it.Definition, len(templates))
 	}
 	d.keys("x")
-	d.typeText("Bonjour, ")
+	d.typeText("Bonjour,")
 	d.keys("ctrl+t")
-	if got, want := d.m.form.Comment(), "Bonjour, "+templates[0].Body; got != want {
-		t.Errorf("after ctrl+t the comment is %q, want %q", got, want)
+	screen := d.screen()
+	for _, tp := range templates {
+		if !strings.Contains(screen, tp.Title) {
+			t.Errorf("the list of templates does not show %q:\n%s", tp.Title, screen)
+		}
 	}
-	d.keys("ctrl+t")
-	if got, want := d.m.form.Comment(), "Bonjour, "+templates[1].Body; got != want {
-		t.Errorf("after ctrl+t twice the comment is %q, want %q", got, want)
+	if foot := lastLine(screen); !strings.Contains(foot, "insérer") {
+		t.Errorf("the footer reads %q, want the list's keys", foot)
 	}
-	if !strings.Contains(d.screen(), "modèle 2/") {
-		t.Errorf("the form does not say which template is shown")
+	d.keys("down", "enter")
+	want := "Bonjour,\n\n" + strings.Trim(templates[1].Body, " \n")
+	if got := d.m.form.Comment(); got != want {
+		t.Errorf("after picking the second template the comment is %q, want %q", got, want)
+	}
+	if dr, ok, _ := f.st.Draft(context.Background(), f.decidable); !ok || dr.Comment != want {
+		t.Errorf("the draft is %q (kept %v), want %q", dr.Comment, ok, want)
 	}
 }
 
@@ -137,7 +149,7 @@ func TestConflictShowsWinnerAndDiscards(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st}, 200, 50)
 	d.selectRequest(f.conflicted)
-	if row := queueRow(d.screen(), f.conflicted); !strings.Contains(row, "! conflit") {
+	if row := queueRow(d.screen(), f.conflicted.String()); !strings.Contains(row, "! conflit") {
 		t.Errorf("the queue row of %s reads %q, want it marked in conflict", f.conflicted, row)
 	}
 	d.keys("enter")
@@ -148,7 +160,7 @@ func TestConflictShowsWinnerAndDiscards(t *testing.T) {
 		}
 	}
 	d.keys("D")
-	if q := lastLine(d.screen()); !strings.Contains(q, "Abandonner votre décision « valider » sur "+f.conflicted+" ?") {
+	if q := lastLine(d.screen()); !strings.Contains(q, "Abandonner votre décision « valider » sur "+f.conflicted.String()+" ?") {
 		t.Errorf("D does not ask before discarding; the footer reads %q", q)
 	}
 	if ops := operations(t, f, f.conflicted); len(ops) != 1 {
@@ -219,7 +231,7 @@ func TestTabsSortAndFilter(t *testing.T) {
 			t.Fatalf("sorted by update, %s (%v) comes after %s (%v)", items[i].ID, items[i].UpdatedAt, items[i-1].ID, items[i-1].UpdatedAt)
 		}
 	}
-	d.keys("f")
+	d.keys("f", "down", "enter")
 	api := d.m.query.api
 	if api == "" || !strings.Contains(d.screen(), "API: "+shortName(d.m.defByID[api])) {
 		t.Fatalf("f did not filter by an API")
@@ -259,7 +271,7 @@ func TestQuit(t *testing.T) {
 }
 
 // operations returns the reviewer's operations on request id.
-func operations(t *testing.T, f fixture, id string) []instruct.Operation {
+func operations(t *testing.T, f fixture, id instruct.RequestID) []instruct.Operation {
 	t.Helper()
 	ops, err := f.st.Operations(context.Background(), id)
 	if err != nil {
@@ -297,7 +309,7 @@ func TestFormKeepsTheRequestInView(t *testing.T) {
 			d.keys("enter", "x")
 			d.typeText("Motif")
 			screen := d.screen()
-			if !strings.Contains(screen, "Refuser · "+f.decidable) {
+			if !strings.Contains(screen, "Refuser · "+f.decidable.String()) {
 				t.Fatalf("the refusal form is not open:\n%s", screen)
 			}
 			for _, pane := range []string{"Cadre juridique", "Données demandées"} {
@@ -310,5 +322,64 @@ func TestFormKeepsTheRequestInView(t *testing.T) {
 				t.Errorf("terminal cursor at (%d,%d) %v, want it on the comment line", x, y, ok)
 			}
 		})
+	}
+}
+
+// TestConflictTimesInTheReviewersZone: the conflict view dates what a
+// colleague did in the reviewer's zone, with its offset from UTC, and
+// names the zone, in French and in English.
+func TestConflictTimesInTheReviewersZone(t *testing.T) {
+	f := newFixture(t)
+	ops := operations(t, f, f.conflicted)
+	if len(ops) != 1 || ops[0].Conflict == nil || len(ops[0].Conflict.EventsSince) == 0 {
+		t.Fatalf("Operations(%s) = %+v, want one in conflict with what happened since", f.conflicted, ops)
+	}
+	at := ops[0].Conflict.EventsSince[0].At
+	for _, zone := range []string{"Europe/Paris", "America/Cayenne", "UTC"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"fr", "en"} {
+			d := newDriver(t, Options{Cache: f.st, Lang: lang, Location: loc}, 200, 50)
+			d.selectRequest(f.conflicted)
+			d.keys("enter")
+			msgs := i18n.For(lang)
+			local := at.In(loc)
+			for _, want := range []string{msgs.ZoneNote(zone), msgs.DateTime(local) + " " + i18n.UTCOffset(local)} {
+				if !strings.Contains(d.screen(), want) {
+					t.Errorf("%s, %s: the conflict view lacks %q:\n%s", zone, lang, want, d.screen())
+				}
+			}
+		}
+	}
+}
+
+// TestRejectionSaysWhyInTheReviewersLanguage: a decision the server
+// rejected shows why from its error code, in French or in English, never
+// the server's own (English) words.
+func TestRejectionSaysWhyInTheReviewersLanguage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	op, err := f.st.Record(ctx, f.decidable, instruct.KindApprove, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const words = "invalid_transition: the request was revoked on the server"
+	if err := f.st.Reject(ctx, op.ID, instruct.CodeInvalidTransition, words); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		d := newDriver(t, Options{Cache: f.st, Lang: lang}, 200, 50)
+		d.selectRequest(f.decidable)
+		d.keys("enter")
+		msgs := i18n.For(lang)
+		screen := d.screen()
+		if !strings.Contains(screen, msgs.RejectedWhy(instruct.CodeInvalidTransition, f.decidable.String())) {
+			t.Errorf("%s: the rejected decision does not say why in the reviewer's words:\n%s", lang, screen)
+		}
+		if strings.Contains(screen, "revoked on the server") {
+			t.Errorf("%s: the screen shows the server's words:\n%s", lang, screen)
+		}
 	}
 }

@@ -111,6 +111,9 @@ func newDriver(t testing.TB, opts Options, w, h int) *driver {
 	if opts.Lang == "" {
 		opts.Lang = "fr"
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC // goldens alike on every machine
+	}
 	opts.NoColor = true
 	d := &driver{t: t, m: New(opts), timeout: cmdTimeout}
 	if opts.Syncer == nil {

@@ -31,6 +31,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch m.overlay {
 	case overlayHelp:
 		return m.helpKey(k)
+	case overlayPicker:
+		return m.pickerKey(k)
 	case overlayForm:
 		return m.formKey(k)
 	case overlayTimeline:
@@ -89,7 +91,7 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(k, m.keys.Sync):
 		m.syncNow()
 	case key.Matches(k, m.keys.Filter):
-		return m.withReload((*Model).nextAPI)
+		return m.openAPIs()
 	case key.Matches(k, m.keys.Sort):
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
@@ -141,6 +143,9 @@ func (m Model) withReload(change func(*Model)) (Model, tea.Cmd, bool) {
 func (m Model) queueKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Open):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.setFocus(focusReview)
 		return m, nil
 	case key.Matches(k, m.keys.NextTab):
@@ -176,7 +181,7 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
 	n := tabCount()
 	m.query.tab = (m.query.tab + delta + n) % n
-	return m.reload("")
+	return m.reload(0)
 }
 
 // searchKey edits the search as it is typed; every change runs the query.
@@ -184,6 +189,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	text := []rune(m.query.text)
 	switch {
 	case key.Matches(k, m.keys.SearchDone):
+		if mm, cmd, ok := m.jumpToMatches(); ok {
+			return mm, cmd
+		}
 		m.query.searching = false
 		return m, nil
 	case key.Matches(k, m.keys.SearchClear):
@@ -205,23 +213,7 @@ func (m Model) searchKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	return m.reload("")
-}
-
-func (m *Model) nextAPI() {
-	ids := []string{""}
-	for _, d := range m.defs {
-		if m.user == nil || m.user.CanSee(d.ID) {
-			ids = append(ids, d.ID)
-		}
-	}
-	for i, id := range ids {
-		if id == m.query.api {
-			m.query.api = ids[(i+1)%len(ids)]
-			return
-		}
-	}
-	m.query.api = ""
+	return m.reload(0)
 }
 
 func (m *Model) nextSort() {
@@ -250,7 +242,7 @@ func (m *Model) syncNow() {
 // request's ID. The text is the sanitised one the screen shows.
 func (m Model) copyText() (Model, tea.Cmd, bool) {
 	id := m.selectedID()
-	if id == "" {
+	if id == 0 {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
@@ -260,13 +252,13 @@ func (m Model) copyText() (Model, tea.Cmd, bool) {
 			return m, tea.SetClipboard(e.Comment), true
 		}
 	}
-	m.notice = m.msgs.CopiedID(id)
-	return m, tea.SetClipboard(id), true
+	m.notice = m.msgs.CopiedID(id.String())
+	return m, tea.SetClipboard(id.String()), true
 }
 
 // openTimeline shows the history of the selected request.
 func (m Model) openTimeline() (Model, tea.Cmd, bool) {
-	if m.queue.SelectedID() == "" {
+	if m.queue.SelectedID() == 0 {
 		m.notice = m.msgs.NoSelection
 		return m, nil, true
 	}
@@ -299,7 +291,7 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 
 // refusedOp returns the reviewer's operation on request id that the server
 // refused, when the review shows it.
-func (m Model) refusedOp(id string) *instruct.Operation {
+func (m Model) refusedOp(id instruct.RequestID) *instruct.Operation {
 	d := m.review.Detail()
 	if d == nil || d.Request.ID != id || d.Op == nil || !conflict.Needs(*d.Op) {
 		return nil

@@ -79,7 +79,7 @@ func (r rect) contains(x, y int) bool {
 func (m Model) regions() (queueRect, area rect) {
 	bodyH := m.height - chromeRows
 	full := rect{0, bodyTop, m.width, bodyH}
-	browsing := m.focus == focusQueue && (m.overlay == overlayNone || m.overlay == overlayHelp)
+	browsing := m.focus == focusQueue && (m.overlay == overlayNone || m.overlay == overlayHelp || m.overlay == overlayPicker)
 	switch m.class() {
 	case wide:
 		qw := min(queueMaxWidth, max(queueMinWidth, m.width*34/100))
@@ -134,6 +134,9 @@ func (m *Model) layout() {
 		m.review.SetSize(area.w, reviewH, m.class() == narrow)
 		m.timeline.SetSize(area.w, area.h)
 		m.form.SetSize(area.w, formH)
+	}
+	if p := m.pickerRect(); m.overlay == overlayPicker {
+		m.apis.SetSize(p.w-2, p.h-3)
 	}
 }
 

@@ -28,7 +28,7 @@ type countsMsg struct {
 
 // detailMsg carries a request as the review shows it, with its history.
 type detailMsg struct {
-	id     string
+	id     instruct.RequestID
 	detail *review.Detail
 	events []instruct.Event
 	err    error
@@ -48,7 +48,7 @@ type meMsg struct {
 
 // recordedMsg reports a decision written to the outbox, or why not.
 type recordedMsg struct {
-	requestID string
+	requestID instruct.RequestID
 	kind      instruct.Kind
 	op        instruct.Operation
 	err       error
@@ -56,7 +56,7 @@ type recordedMsg struct {
 
 // discardedMsg reports a refused decision discarded.
 type discardedMsg struct {
-	requestID string
+	requestID instruct.RequestID
 	state     instruct.OpState
 	err       error
 }

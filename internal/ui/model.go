@@ -23,6 +23,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
+	"github.com/instruct-dev/instruct/internal/ui/picker"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 	"github.com/instruct-dev/instruct/internal/ui/review"
 	"github.com/instruct-dev/instruct/internal/ui/statusbar"
@@ -36,30 +37,30 @@ type Cache interface {
 	// Counts returns the number of requests per status as the reviewer
 	// sees them, applying q's definition and text but not its statuses.
 	Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error)
-	Request(ctx context.Context, id string) (instruct.Request, error)
-	Events(ctx context.Context, id string) ([]instruct.Event, error)
+	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error)
+	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 	// Operations returns the reviewer's operations on a request, newest
 	// first.
-	Operations(ctx context.Context, requestID string) ([]instruct.Operation, error)
+	Operations(ctx context.Context, requestID instruct.RequestID) ([]instruct.Operation, error)
 	Definitions(ctx context.Context) ([]instruct.Definition, error)
 	Me(ctx context.Context) (instruct.User, error)
 	// Record writes a decision or note into the outbox, durably, after
 	// checking its comment and transition.
-	Record(ctx context.Context, requestID string, kind instruct.Kind, comment string) (instruct.Operation, error)
+	Record(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error)
 	Discard(ctx context.Context, opID string) error
 	// SaveDraft keeps the reviewer's unsent comment on a request (a
 	// blank one deletes it); Draft returns it, DeleteDraft forgets it.
-	SaveDraft(ctx context.Context, requestID string, kind instruct.Kind, comment string) error
-	Draft(ctx context.Context, requestID string) (instruct.Draft, bool, error)
-	DeleteDraft(ctx context.Context, requestID string) error
+	SaveDraft(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, comment string) error
+	Draft(ctx context.Context, requestID instruct.RequestID) (instruct.Draft, bool, error)
+	DeleteDraft(ctx context.Context, requestID instruct.RequestID) error
 	// Claim writes into the outbox that the reviewer takes (kind claim)
 	// or leaves (kind release) a request; force takes it from another
 	// reviewer. Another's claim without force fails with a
 	// *instruct.ClaimedError naming them.
-	Claim(ctx context.Context, requestID string, kind instruct.Kind, force bool) (instruct.Operation, error)
+	Claim(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, force bool) (instruct.Operation, error)
 	// MarkSeen records that the reviewer opened a request: its
 	// applicant's messages so far are read.
-	MarkSeen(ctx context.Context, requestID string) error
+	MarkSeen(ctx context.Context, requestID instruct.RequestID) error
 }
 
 // Syncer is the sync engine, as far as the screen is concerned: a way to
@@ -78,6 +79,9 @@ type Options struct {
 	Syncer Syncer
 	// Lang is "fr" or "en" (any "fr_…" locale means French).
 	Lang string
+	// Location is the reviewer's time zone, which every date and time is
+	// shown in; nil means the system's (time.Local, which follows TZ).
+	Location *time.Location
 	// Logger receives errors in detail; the screen shows them in plain
 	// words. Nil discards them.
 	Logger *slog.Logger
@@ -122,6 +126,8 @@ const (
 	overlayTimeline
 	overlayForm
 	overlayHelp
+	// overlayPicker lists the APIs to filter the queue by.
+	overlayPicker
 )
 
 // Model is the reviewer's screen.
@@ -147,17 +153,23 @@ type Model struct {
 	defByID  map[string]instruct.Definition
 	user     *instruct.User
 	lastSync time.Time
+	// waiting is the notice that a decision is recorded and waiting to
+	// be sent, while it is shown: it goes once the outbox is empty.
+	waiting string
 
 	queue    queue.Model
 	review   review.Model
 	timeline timeline.Model
 	form     form.Model
+	apis     picker.Model
+	// apiIDs are the definitions the list of APIs offers, "" for all.
+	apiIDs   []string
 	status   statusbar.Model
 	help     help.Model
 	helpFor  keymap.Help
 	focus    focus
 	overlay  overlay
-	detailID string
+	detailID instruct.RequestID
 	draft    draftState
 	// discarding is the decision in conflict D asks to discard, until
 	// the reviewer answers.
@@ -178,7 +190,7 @@ type queryState struct {
 	api       string
 	sort      instruct.Sort
 	gen       int
-	keepID    string
+	keepID    instruct.RequestID
 	// ctx bounds the cache calls of generation gen; cancel stops them when
 	// a newer query replaces it, such as the next keystroke of a search.
 	ctx    context.Context
@@ -199,7 +211,10 @@ func New(opts Options) Model {
 	if opts.FirstWindow <= 0 {
 		opts.FirstWindow = DefaultFirstWindow
 	}
-	msgs := i18n.For(opts.Lang)
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	msgs := i18n.For(opts.Lang).InZone(opts.Location)
 	keys := keymap.New(msgs.Keys)
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, claims: msgs.Claims(), keys: &keys, mine: -1,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
@@ -247,6 +262,7 @@ func (m *Model) applyTheme() {
 	m.review.SetTheme(m.theme)
 	m.timeline.SetTheme(m.theme)
 	m.form.SetTheme(m.theme)
+	m.apis.SetTheme(m.theme)
 	m.status.SetTheme(m.theme)
 	m.help.Styles = m.theme.Help
 }

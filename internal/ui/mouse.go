@@ -6,7 +6,7 @@ import (
 
 // onMouse scrolls what is under the wheel and selects the clicked row.
 func (m Model) onMouse(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if m.class() == tooSmall || m.overlay == overlayHelp || m.overlay == overlayForm {
+	if m.class() == tooSmall || m.overlay == overlayHelp || m.overlay == overlayForm || m.overlay == overlayPicker {
 		return m, nil
 	}
 	q, area := m.regions()

@@ -18,7 +18,7 @@ func (m Model) forbidden(it instruct.QueueItem, kind instruct.Kind) string {
 		return ""
 	}
 	if waiting(it) {
-		return m.msgs.ErrWaiting(it.ID)
+		return m.msgs.ErrWaiting(it.ID.String())
 	}
 	if _, err := instruct.Transition(it.Status, kind); err != nil {
 		return m.msgs.ErrTransition(kind, it.Status)

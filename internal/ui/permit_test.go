@@ -13,7 +13,7 @@ import (
 
 // withStatus sets request id to status in the cache, as a sync would
 // bring it, and returns its ID.
-func withStatus(t *testing.T, f fixture, id string, status instruct.Status, seq int64) string {
+func withStatus(t *testing.T, f fixture, id instruct.RequestID, status instruct.Status, seq int64) instruct.RequestID {
 	t.Helper()
 	ctx := context.Background()
 	r, err := f.st.Request(ctx, id)
@@ -29,7 +29,7 @@ func withStatus(t *testing.T, f fixture, id string, status instruct.Status, seq 
 
 // firstWithStatus returns a request in status that the reviewer may
 // decide on.
-func firstWithStatus(t *testing.T, f fixture, status instruct.Status) string {
+func firstWithStatus(t *testing.T, f fixture, status instruct.Status) instruct.RequestID {
 	t.Helper()
 	items, err := f.st.Queue(context.Background(), instruct.QueueQuery{Statuses: []instruct.Status{status}, Sort: instruct.SortAge})
 	if err != nil {
@@ -42,7 +42,7 @@ func firstWithStatus(t *testing.T, f fixture, status instruct.Status) string {
 		}
 	}
 	t.Fatalf("no %s request the reviewer may decide on", status)
-	return ""
+	return 0
 }
 
 // TestForbiddenDecisionSaysWhyAtOnce presses the key of every decision on
@@ -55,7 +55,7 @@ func TestForbiddenDecisionSaysWhyAtOnce(t *testing.T) {
 	revoked := withStatus(t, f, firstWithStatus(t, f, instruct.StatusRefused), instruct.StatusRevoked, 1<<43)
 	cases := []struct {
 		name   string
-		id     string
+		id     instruct.RequestID
 		status instruct.Status
 		key    string
 		kind   instruct.Kind
@@ -110,7 +110,7 @@ func TestSecondDecisionWhileOneWaitsSaysSo(t *testing.T) {
 	d.keys("tab", "tab") // the Validated tab, where the approval shows
 	d.selectRequest(f.decidable)
 	d.keys("R")
-	want := i18n.French().ErrWaiting(f.decidable)
+	want := i18n.French().ErrWaiting(f.decidable.String())
 	if d.m.overlay == overlayForm || !strings.Contains(lastLine(d.screen()), want) {
 		t.Errorf("R on a request whose approval waits opened the form or did not say why:\n%s", d.screen())
 	}
@@ -126,12 +126,12 @@ func lastLine(screen string) string {
 // English error.
 type brokenCache struct {
 	Cache
-	broken string
+	broken instruct.RequestID
 }
 
 const driverError = "sqlite: database disk image is malformed (11)"
 
-func (c brokenCache) Request(ctx context.Context, id string) (instruct.Request, error) {
+func (c brokenCache) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {
 	if id == c.broken {
 		return instruct.Request{}, errors.New(driverError)
 	}

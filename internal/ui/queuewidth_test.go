@@ -17,7 +17,7 @@ func queueRows(d *driver) (rows []string, items []instruct.QueueItem) {
 	all := d.m.queue.Items()
 	for i := d.m.queue.Offset(); i < len(all); i++ {
 		for _, l := range lines {
-			if strings.Contains(l, " "+all[i].ID+" ") {
+			if strings.Contains(l, " "+all[i].ID.String()+" ") {
 				rows, items = append(rows, l), append(items, all[i])
 				break
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 // events returns the cached history of request id.
-func events(t *testing.T, f fixture, id string) []instruct.Event {
+func events(t *testing.T, f fixture, id instruct.RequestID) []instruct.Event {
 	t.Helper()
 	evs, err := f.st.Events(context.Background(), id)
 	if err != nil {
@@ -51,7 +51,7 @@ func TestClearingSearchKeepsTheRequestFound(t *testing.T) {
 	d.typeText("cantine")
 	d.keys("down")
 	found := d.m.queue.SelectedID()
-	if found == "" || d.m.queue.Cursor() == 0 {
+	if found == 0 || d.m.queue.Cursor() == 0 {
 		t.Fatalf("the search found too little to move in: %d rows", d.m.queue.Len())
 	}
 	d.keys("esc")
@@ -120,10 +120,10 @@ func TestYCopiesTheIDOrTheCommentInView(t *testing.T) {
 	f := newFixture(t)
 	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
 	d.selectRequest(f.resubmitted)
-	if got := clipboard(t, d); got != f.resubmitted {
+	if got := clipboard(t, d); got != f.resubmitted.String() {
 		t.Errorf("y in the queue copies %q, want the ID %s", got, f.resubmitted)
 	}
-	if !strings.Contains(d.screen(), f.resubmitted+" copied") {
+	if !strings.Contains(d.screen(), f.resubmitted.String()+" copied") {
 		t.Errorf("y does not say what it copied:\n%s", d.screen())
 	}
 	d.keys("t", "g")
@@ -136,5 +136,34 @@ func TestYCopiesTheIDOrTheCommentInView(t *testing.T) {
 	}
 	if got := clipboard(t, d); got != sanitize.Text(want.Comment) || got == "" {
 		t.Errorf("y at the top of the history copies %q, want the first comment %q", got, want.Comment)
+	}
+}
+
+// TestSearchSaysWhichTabsHoldItsMatches: a search with no match in the
+// current tab says how many requests match in which other tabs, in the
+// reviewer's language, and Enter goes to the first of them, the search
+// kept and the match selected.
+func TestSearchSaysWhichTabsHoldItsMatches(t *testing.T) {
+	f := newFixture(t)
+	approved := firstWithStatus(t, f, instruct.StatusValidated)
+	wants := map[string]string{
+		"en": "No match in this tab · 1 in Approved · enter: go to Approved",
+		"fr": "Aucun résultat dans cet onglet · 1 dans « Validées » · entrée : aller à « Validées »",
+	}
+	for lang, want := range wants {
+		d := newDriver(t, Options{Cache: f.st, Lang: lang}, 120, 40)
+		d.keys("/")
+		d.typeText(approved.String())
+		if d.m.queue.Len() != 0 {
+			t.Fatalf("%s: searching %s in the first tab found %d requests, want none", lang, approved, d.m.queue.Len())
+		}
+		if screen := d.screen(); !strings.Contains(screen, want) {
+			t.Errorf("%s: the empty search result does not say %q:\n%s", lang, want, screen)
+		}
+		d.keys("enter")
+		if d.m.query.tab != 2 || d.m.queue.SelectedID() != approved || d.m.query.text != approved.String() {
+			t.Errorf("%s: after enter the tab is %d with %s selected (search %q), want tab 2 with %s and the search kept",
+				lang, d.m.query.tab, d.m.queue.SelectedID(), d.m.query.text, approved)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/ui/i18n"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
@@ -113,6 +114,41 @@ func TestDecisionTriggersSync(t *testing.T) {
 	}
 }
 
+// TestWaitingToSyncGoesOnceSent: the notice that a decision waits to be
+// sent stays while the sync engine still holds it (syncing, or offline
+// with it pending), and goes as soon as a sync has emptied the outbox,
+// with no key pressed.
+func TestWaitingToSyncGoesOnceSent(t *testing.T) {
+	f := newFixture(t)
+	s := &syncer{ch: make(chan instruct.SyncStatus)}
+	t.Cleanup(func() { close(s.ch) })
+	d := newDriver(t, Options{Cache: f.st, Syncer: s}, 120, 40)
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow.Add(-time.Minute)}})
+	d.selectRequest(f.decidable)
+	d.keys("a", "ctrl+s", "y")
+	waiting := i18n.French().Recorded(instruct.KindApprove, f.decidable.String())
+	if foot := lastLine(d.screen()); !strings.Contains(foot, waiting) {
+		t.Fatalf("after recording, the footer reads %q, want %q", foot, waiting)
+	}
+	if bar, _, _ := strings.Cut(d.screen(), "\n"); !strings.Contains(bar, "1 en attente") {
+		t.Errorf("after recording, the status bar reads %q, want the decision counted at once", bar)
+	}
+	for _, st := range []instruct.SyncStatus{
+		{Online: true, Syncing: true, Pending: 1},
+		{Online: false, Pending: 1, LastError: "offline", LastErrorCode: instruct.CodeUnavailable},
+	} {
+		d.send(syncMsg{status: st})
+		if foot := lastLine(d.screen()); !strings.Contains(foot, waiting) {
+			t.Errorf("with the sync status %+v the footer reads %q, want still %q", st, foot, waiting)
+		}
+	}
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow, Pending: 0}})
+	screen := d.screen()
+	if strings.Contains(screen, "en attente") {
+		t.Errorf("after a sync that emptied the outbox the screen still says it waits:\n%s", screen)
+	}
+}
+
 func TestHostileTextIsShownNotObeyed(t *testing.T) {
 	st := openStore(t, 0)
 	h := hostileHistory(t)
@@ -147,7 +183,7 @@ func TestHostileTextIsShownNotObeyed(t *testing.T) {
 // escapes everywhere, and a 5 MB description.
 func hostileHistory(t testing.TB) instruct.History {
 	submitted := testNow.Add(-48 * time.Hour)
-	r := instruct.Request{ID: "D9001", Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
+	r := instruct.Request{ID: 9001, Definition: "api_particulier", Status: instruct.StatusSubmitted, Version: 2,
 		Title:        "Cantine\x1b]52;c;cm0gLXJmIH4=\x07 scolaire",
 		Description:  "Début\x1b[2J" + strings.Repeat("Une description très longue. ", 5<<20/30),
 		Organization: instruct.Organization{SIRET: "21690123100011", Name: "Ville de \u202eNOYL", City: "Lyon\r"},

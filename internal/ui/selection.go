@@ -2,6 +2,7 @@ package ui
 
 import (
 	tea "charm.land/bubbletea/v2"
+	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // The screen names one request at a time: the selected one. Its ID is
@@ -12,7 +13,7 @@ import (
 
 // selectedID returns the request everything on screen is about: the one
 // the open form decides on, or else the one under the queue's cursor.
-func (m Model) selectedID() string {
+func (m Model) selectedID() instruct.RequestID {
 	if m.overlay == overlayForm {
 		return m.form.Target().RequestID
 	}
@@ -32,8 +33,8 @@ func (m Model) needsDetail() bool {
 // up, and until the details arrive it shows none.
 func (m Model) follow() (Model, tea.Cmd) {
 	id := m.selectedID()
-	if id == "" {
-		m.detailID = ""
+	if id == 0 {
+		m.detailID = 0
 		m.review.SetDetail(nil)
 		return m, nil
 	}
@@ -48,7 +49,7 @@ func (m Model) follow() (Model, tea.Cmd) {
 // still loading keeps the cursor on that new choice, not on the one made
 // before it started.
 func (m Model) cursorMoved() (Model, tea.Cmd) {
-	if m.query.keepID != "" {
+	if m.query.keepID != 0 {
 		m.query.keepID = m.queue.SelectedID()
 	}
 	return m, nil

@@ -44,7 +44,7 @@ func TestResizeShowsTheHighlightedRequest(t *testing.T) {
 	want := d.m.queue.SelectedID()
 	d.send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	header, highlighted := shownIDs(d.screen())
-	if header != want || highlighted != want {
+	if header != want.String() || highlighted != want.String() {
 		t.Fatalf("after the resize the header names %q and the queue highlights %q, want both %s:\n%s", header, highlighted, want, d.screen())
 	}
 	if got := d.m.review.Detail(); got == nil || got.Request.ID != want {
@@ -84,7 +84,7 @@ func walkSelection(t *testing.T, f fixture, rnd *rand.Rand, n int) {
 		if m.overlay == overlayForm {
 			want = m.form.Target().RequestID
 		}
-		if header, _ := shownIDs(m.View().Content); header != "" && header != want {
+		if header, _ := shownIDs(m.View().Content); header != "" && header != want.String() {
 			t.Fatalf("after %v a drawable frame names %s in the header while %s is selected:\n%s", trail, header, want, m.View().Content)
 		}
 	}
@@ -104,11 +104,11 @@ func checkSelection(t *testing.T, d *driver, trail []string) {
 	screen := d.screen()
 	selected := d.m.queue.SelectedID()
 	header, highlighted := shownIDs(screen)
-	if highlighted != "" && highlighted != selected {
+	if highlighted != "" && highlighted != selected.String() {
 		t.Fatalf("after %v the queue highlights %s, the cursor is on %s:\n%s", trail, highlighted, selected, screen)
 	}
-	reviewing := d.m.reviewVisible() && selected != "" && d.m.overlay == overlayNone
-	if reviewing && header != selected {
+	reviewing := d.m.reviewVisible() && selected != 0 && d.m.overlay == overlayNone
+	if reviewing && header != selected.String() {
 		t.Fatalf("after %v the review's header names %q, want the selected %s:\n%s", trail, header, selected, screen)
 	}
 	if d := d.m.review.Detail(); reviewing && (d == nil || d.Request.ID != selected) {

@@ -4,8 +4,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/instruct-dev/instruct/internal/instruct"
+	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 )
 
@@ -83,4 +84,54 @@ func (m Model) queryLine(compact bool) string {
 		parts = append(parts, m.theme.Muted.Paint(m.msgs.SortBy(m.query.sort)))
 	}
 	return strings.Join(parts, m.theme.Muted.Paint(" · ")) + " "
+}
+
+// tabMatches is a tab and how many requests of the search it holds.
+type tabMatches struct{ tab, n int }
+
+// matchesElsewhere returns the status tabs other than the current one
+// that hold requests of the query, in tab order, or else the All tab when
+// only statuses without a tab (revoked, archived) hold them. It reads the
+// counts per status, which apply the search and filter but not the tab.
+func (m Model) matchesElsewhere() []tabMatches {
+	if m.counts == nil || m.query.tab == len(tabStatuses()) {
+		return nil
+	}
+	var out []tabMatches
+	inTabs, total := 0, 0
+	for i, st := range tabStatuses() {
+		n := m.counts[st]
+		inTabs += n
+		if i != m.query.tab && n > 0 {
+			out = append(out, tabMatches{i, n})
+		}
+	}
+	for _, n := range m.counts {
+		total += n
+	}
+	if len(out) == 0 && total > inTabs {
+		out = append(out, tabMatches{len(tabStatuses()), total})
+	}
+	return out
+}
+
+// tabName returns the name of tab i.
+func (m Model) tabName(i int) string {
+	if st := tabStatuses(); i < len(st) {
+		return m.msgs.Tab(st[i])
+	}
+	return m.msgs.TabAll
+}
+
+// jumpToMatches goes to the first other tab holding requests of the
+// search when the current one has none; ok is false otherwise.
+func (m Model) jumpToMatches() (Model, tea.Cmd, bool) {
+	elsewhere := m.matchesElsewhere()
+	if m.query.text == "" || m.queue.Len() > 0 || len(elsewhere) == 0 {
+		return m, nil, false
+	}
+	m.query.searching = false
+	m.query.tab = elsewhere[0].tab
+	mm, cmd := m.reload(0)
+	return mm, cmd, true
 }

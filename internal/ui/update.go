@@ -106,13 +106,21 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 	if !msg.done {
 		cmds = append(cmds, m.queueCmd(msg.gen, msg.offset+len(msg.items), 0))
 	} else {
-		m.query.keepID = ""
+		m.query.keepID = 0
 	}
 	return m, tea.Batch(cmds...)
 }
 
-// emptyText says why the queue is empty.
+// emptyText says why the queue is empty: for a search with matches in
+// other tabs, where they are and where Enter goes.
 func (m Model) emptyText() string {
+	if elsewhere := m.matchesElsewhere(); m.query.text != "" && len(elsewhere) > 0 {
+		places := make([]string, len(elsewhere))
+		for i, t := range elsewhere {
+			places[i] = m.msgs.MatchesIn(t.n, m.tabName(t.tab))
+		}
+		return m.msgs.NoMatchHere(places, m.tabName(elsewhere[0].tab))
+	}
 	if m.query.text != "" || m.query.api != "" {
 		return m.msgs.NoMatch
 	}
@@ -131,6 +139,7 @@ func (m Model) onCounts(msg countsMsg) Model {
 	if msg.mine >= 0 { // counted before the user was known: keep the last count
 		m.mine = msg.mine
 	}
+	m.queue.SetEmptyText(m.emptyText())
 	return m
 }
 
@@ -155,7 +164,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 	}
 	msg.detail.Now = m.now
 	m.review.SetDetail(msg.detail)
-	m.timeline.SetEvents(msg.detail.Request.ID, msg.events)
+	m.timeline.SetEvents(msg.detail.Request.ID, msg.events, msg.detail.Definition)
 	m.offerConflict()
 	return m
 }
@@ -178,7 +187,7 @@ func (m Model) onDefinitions(msg definitionsMsg) (Model, tea.Cmd) {
 	if m.user != nil {
 		m.status.SetUser(*m.user, m.defs)
 	}
-	if m.detailID != "" {
+	if m.detailID != 0 {
 		return m, m.detailCmd(m.detailID)
 	}
 	return m, nil
@@ -221,9 +230,11 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	s := msg.status
+	before, _ := m.status.Sync()
 	m.status.SetSync(s)
+	m.sent(s)
 	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
-	if !s.LastSync.Equal(m.lastSync) {
+	if !s.LastSync.Equal(m.lastSync) || outboxChanged(before, s) {
 		m.lastSync = s.LastSync
 		var refresh tea.Cmd
 		m, refresh = m.refresh(m.queue.SelectedID())
@@ -232,6 +243,25 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, refresh, m.definitionsCmd(), m.meCmd())
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// sent takes the notice that a decision waits to be sent off the screen
+// once a sync has emptied the outbox.
+func (m *Model) sent(s instruct.SyncStatus) {
+	if m.waiting == "" || s.Syncing || s.Pending > 0 {
+		return
+	}
+	if m.notice == m.waiting {
+		m.notice = ""
+	}
+	m.waiting = ""
+}
+
+// outboxChanged reports whether the outbox's counts differ between two
+// statuses: a push changed the operations' marks, even when the pull
+// after it failed and the last sync stayed as it was.
+func outboxChanged(a, b instruct.SyncStatus) bool {
+	return a.Pending != b.Pending || a.Conflicts != b.Conflicts || a.Rejected != b.Rejected
 }
 
 // fail logs err and shows it in plain words, in the reviewer's language:
@@ -249,7 +279,7 @@ func (m Model) mixesStatuses() bool {
 
 // reload runs a changed query (tab, search, filter, sort) as a new
 // generation: a first window of rows comes at once, the rest after.
-func (m Model) reload(keepID string) (Model, tea.Cmd) {
+func (m Model) reload(keepID instruct.RequestID) (Model, tea.Cmd) {
 	m.queue.SetLoading(true)
 	return m.requery(keepID, m.opts.FirstWindow)
 }
@@ -257,14 +287,14 @@ func (m Model) reload(keepID string) (Model, tea.Cmd) {
 // refresh runs the same query again after the data changed (a sync, a
 // decision): the whole list loads in one piece and replaces the one on
 // screen at once, so the cursor never jumps to a first window.
-func (m Model) refresh(keepID string) (Model, tea.Cmd) {
+func (m Model) refresh(keepID instruct.RequestID) (Model, tea.Cmd) {
 	return m.requery(keepID, 0)
 }
 
 // requery starts a new generation of the query, loading limit rows first
 // (0: all), keeping the cursor on keepID, and reloads the request on
 // screen. The cache calls of the generation it replaces are cancelled.
-func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
+func (m Model) requery(keepID instruct.RequestID, limit int) (Model, tea.Cmd) {
 	m.query.cancel()
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
@@ -273,7 +303,7 @@ func (m Model) requery(keepID string, limit int) (Model, tea.Cmd) {
 	m.layout()
 	m.queue.SetView(m.queueView())
 	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
-	if m.detailID != "" {
+	if m.detailID != 0 {
 		cmds = append(cmds, m.detailCmd(m.detailID))
 	}
 	return m, tea.Batch(cmds...)

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/ui/form"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/keymap"
 )
@@ -61,6 +62,13 @@ func (m Model) body() []string {
 		return m.helpView(m.width, bodyH)
 	}
 	q, area := m.regions()
+	if m.overlay == overlayPicker {
+		p := m.pickerRect()
+		if m.class() == wide {
+			return frame.Pad(frame.Join(m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len())), m.pickerView(p)), m.width, bodyH)
+		}
+		return frame.Pad(m.pickerView(p), m.width, bodyH)
+	}
 	var queueLines, areaLines []string
 	if !q.empty() {
 		queueLines = m.queue.View(m.now, m.msgs.QueueTitle(m.queue.Len()))
@@ -94,7 +102,7 @@ func (m Model) areaView(h int) []string {
 // reviewView draws the review of the selected request: its details once
 // they are loaded, its ID alone until then, never another request's.
 func (m Model) reviewView() []string {
-	if id := m.selectedID(); id != "" && !m.shown() {
+	if id := m.selectedID(); id != 0 && !m.shown() {
 		return m.review.Loading(id)
 	}
 	return m.review.View(m.now)
@@ -125,7 +133,11 @@ func (m Model) currentHelp() keymap.Help {
 // screenHelp returns every key of what has the keyboard.
 func (m Model) screenHelp() keymap.Help {
 	switch {
-	case m.overlay == overlayForm && m.form.Stage() != 0:
+	case m.overlay == overlayPicker:
+		return m.apis.Keys().Help()
+	case m.overlay == overlayForm && m.form.Stage() == form.Picking:
+		return m.keys.ForTemplates()
+	case m.overlay == overlayForm && m.form.Stage() != form.Editing:
 		return m.keys.ForConfirm()
 	case m.overlay == overlayForm:
 		return m.keys.ForForm()
@@ -145,7 +157,7 @@ func (m Model) footer() string {
 		return m.askLine()
 	}
 	if m.discarding != nil {
-		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID), m.width))
+		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID.String()), m.width))
 	}
 	if m.notice != "" {
 		pen := m.theme.Notice

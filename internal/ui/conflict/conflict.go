@@ -1,7 +1,8 @@
 // Package conflict draws what the reviewer must know about a decision the
 // server did not apply: in a conflict, what happened to the request first
-// (who decided what, with their comment); when rejected, the server's
-// reason. Both say how to discard the decision or decide again.
+// (who decided what, with their comment); when rejected, why, in the
+// reviewer's words from the server's error code. Both say how to discard
+// the decision or decide again.
 package conflict
 
 import (
@@ -29,7 +30,7 @@ func Needs(op instruct.Operation) bool {
 // its conflict are already sanitised.
 func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH int) []string {
 	body := Body(op, msgs, th, w-2)
-	title := "! " + msgs.ConflictTitle
+	title := "! " + msgs.ConflictTitle + " · " + msgs.ZoneNote(msgs.Zone)
 	if op.State == instruct.OpRejected {
 		title = "✗ " + msgs.RejectedTitle
 	}
@@ -46,7 +47,7 @@ func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH i
 func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	var lines []string
 	if op.State == instruct.OpRejected {
-		lines = frame.Wrap(op.Reason, w)
+		lines = frame.Wrap(msgs.RejectedWhy(op.ReasonCode, op.RequestID.String()), w)
 		return append(lines, th.Key.Paint(frame.Fit(msgs.RejectedHint, w)))
 	}
 	lines = frame.Wrap(msgs.YourDecision(op.Kind), w)
@@ -61,7 +62,7 @@ func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []
 // event draws one thing that happened first: who did it, when, and the
 // start of their comment.
 func event(e instruct.Event, msgs *i18n.Messages, th *theme.Theme, w int) []string {
-	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.DateTime(e.At))
+	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.Stamp(e.At))
 	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
 	if strings.TrimSpace(e.Comment) == "" && e.Kind != instruct.KindNote {
 		return lines

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -73,17 +74,37 @@ func TestEditorStopsAtLimit(t *testing.T) {
 	}
 }
 
-func TestEditorWrapsAndFollowsCursor(t *testing.T) {
+// TestEditorWrapsAtWordBoundaries: a long sentence wraps between words,
+// never inside one, and every row fits the field.
+func TestEditorWrapsAtWordBoundaries(t *testing.T) {
+	e := newEditor()
+	e.SetSize(20, 5)
+	text := "Le cadre juridique cité ne couvre pas les données fiscales demandées."
+	press(&e, text)
+	lines, _, _ := e.View()
+	var words []string
+	for _, l := range lines {
+		if w := cells.Width(l); w > 20 {
+			t.Errorf("row %q is %d cells wide, the field 20", l, w)
+		}
+		words = append(words, strings.Fields(l)...)
+	}
+	if got, want := strings.Join(words, " "), text; got != want {
+		t.Errorf("the rows %q split words: read back %q, want %q", lines, got, want)
+	}
+	if len(lines) < 4 || strings.TrimSpace(lines[0]) != "Le cadre juridique" {
+		t.Errorf("rows %q: want the sentence wrapped after \"juridique\"", lines)
+	}
+}
+
+// TestEditorFollowsCursor: in a field two rows high, the rows shown are
+// the cursor's, and the cursor is on the last one, after what was typed.
+func TestEditorFollowsCursor(t *testing.T) {
 	e := newEditor()
 	e.SetSize(10, 2)
-	press(&e, "aaaaaaaaa", "bbbbbbbbb", "ccc")
+	press(&e, "un", "enter", "deux", "enter", "trois", "enter", "quatre")
 	lines, x, y := e.View()
-	if len(lines) != 2 || y != 1 || x != 3 {
-		t.Errorf("View() = %q, cursor (%d,%d), want the last 2 rows and the cursor at (3,1)", lines, x, y)
-	}
-	for _, l := range lines {
-		if len([]rune(l)) > 9 {
-			t.Errorf("row %q is wider than the field allows", l)
-		}
+	if len(lines) != 2 || strings.TrimSpace(lines[0]) != "trois" || strings.TrimSpace(lines[1]) != "quatre" || y != 1 || x != 6 {
+		t.Errorf("View() = %q, cursor (%d,%d), want the rows trois, quatre and the cursor at (6,1)", lines, x, y)
 	}
 }

@@ -1,12 +1,14 @@
 // Package form is the decision form: a multi-line comment for approving,
 // refusing, requesting changes or writing an internal note, with the
-// definition's message templates at hand, then a confirmation that names
+// definition's message templates picked by title from a list (ctrl+t) and
+// inserted as paragraphs of their own, then a confirmation that names
 // the request, its organisation and the decision and is answered with y
 // only — Enter alone never confirms.
 package form
 
 import (
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -28,6 +30,8 @@ const (
 	Sending
 	// Leaving asks before throwing away what was written.
 	Leaving
+	// Picking lists the templates of the decision by title.
+	Picking
 )
 
 // Action is what the form asks of its owner after a message.
@@ -46,7 +50,7 @@ const (
 
 // Target is the request a decision is about, sanitised.
 type Target struct {
-	RequestID    string
+	RequestID    instruct.RequestID
 	Organization string
 	Templates    []instruct.Template
 	// Replaces is the ID of the reviewer's operation in conflict that this
@@ -62,10 +66,9 @@ type Model struct {
 	stage  Stage
 	err    string
 
-	template      int
-	cycling       bool
+	// pick is the template highlighted while Picking.
+	pick          int
 	note          string
-	before, after string
 	width, height int
 
 	theme *theme.Theme
@@ -75,7 +78,7 @@ type Model struct {
 
 // New opens a form for a decision of kind k on t.
 func New(k instruct.Kind, t Target, th *theme.Theme, msgs *i18n.Messages, keys *keymap.KeyMap) Model {
-	return Model{kind: k, target: t, editor: newEditor(), template: -1, theme: th, msgs: msgs, keys: keys}
+	return Model{kind: k, target: t, editor: newEditor(), theme: th, msgs: msgs, keys: keys}
 }
 
 // Kind returns the decision's kind.
@@ -99,7 +102,7 @@ func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }
 // SetSize sets the outer size of the form's box.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.editor.SetSize(w-4, max(1, h-6))
+	m.editor.SetSize(w-5, max(1, h-6))
 }
 
 // Restore puts back a comment written before (a draft, or the comment of
@@ -131,6 +134,8 @@ func (m Model) Update(msg tea.Msg) (Model, Action) {
 		return m.confirming(msg)
 	case Leaving:
 		return m.leaving(msg)
+	case Picking:
+		return m.picking(msg)
 	case Sending:
 		return m, None
 	}
@@ -167,15 +172,13 @@ func (m Model) editing(msg tea.Msg) (Model, Action) {
 		m.stage = Leaving
 		return m, None
 	case isKey && key.Matches(k, m.keys.Send):
-		m.cycling = false
 		m.send()
 		return m, None
 	case isKey && key.Matches(k, m.keys.Template):
-		m.insertTemplate()
+		m.openTemplates()
 		return m, None
 	}
 	if m.editor.Update(msg) {
-		m.cycling = false
 		m.err = ""
 	}
 	return m, None
@@ -205,24 +208,55 @@ func (m Model) confirming(msg tea.Msg) (Model, Action) {
 	return m, None
 }
 
-// insertTemplate puts the next template of the decision's kind at the
-// cursor; pressed again at once, it replaces it with the following one.
-func (m *Model) insertTemplate() {
-	list := m.templates()
-	if len(list) == 0 {
+// openTemplates lists the templates of the decision's kind to pick from.
+func (m *Model) openTemplates() {
+	if len(m.templates()) == 0 {
 		m.err = m.msgs.NoTemplates
 		return
 	}
-	if !m.cycling {
-		m.before, m.after = m.editor.Split()
-		m.template = -1
+	m.err, m.pick, m.stage = "", 0, Picking
+}
+
+// picking moves through the templates; Enter inserts the highlighted one,
+// Esc goes back to the comment untouched.
+func (m Model) picking(msg tea.Msg) (Model, Action) {
+	k, ok := msg.(tea.KeyPressMsg)
+	list := m.templates()
+	switch {
+	case !ok:
+	case key.Matches(k, m.keys.Up):
+		m.pick = max(0, m.pick-1)
+	case key.Matches(k, m.keys.Down):
+		m.pick = min(len(list)-1, m.pick+1)
+	case key.Matches(k, m.keys.Pick):
+		m.stage = Editing
+		m.insertTemplate(list[m.pick])
+		m.note = m.msgs.TemplateInserted(list[m.pick].Title)
+		return m, Changed
+	case key.Matches(k, m.keys.GoBack):
+		m.stage = Editing
 	}
-	m.template = (m.template + 1) % len(list)
-	m.cycling = true
-	m.editor.SetValue(m.before + list[m.template].Body)
-	row, col := m.editor.Cursor()
-	m.editor.Insert(m.after)
-	m.editor.SetCursor(row, col)
+	return m, None
+}
+
+// insertTemplate puts t's body at the cursor as a paragraph of its own:
+// a blank line separates it from any text before and after it, and the
+// cursor ends after it.
+func (m *Model) insertTemplate(t instruct.Template) {
+	before, after := m.editor.Split()
+	if strings.TrimSpace(before) == "" {
+		before = ""
+	} else {
+		before = strings.TrimRight(before, " \n") + "\n\n"
+	}
+	if strings.TrimSpace(after) == "" {
+		after = ""
+	} else {
+		after = "\n\n" + strings.TrimLeft(after, " \n")
+	}
+	m.editor.SetValue(after)
+	m.editor.Home()
+	m.editor.Insert(before + strings.Trim(t.Body, " \n"))
 	m.err = ""
 }
 
@@ -248,10 +282,13 @@ func (m Model) Cursor() (x, y int, ok bool) {
 
 // View draws the form's box.
 func (m Model) View() []string {
-	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID + " · " + m.target.Organization
+	title := m.msgs.Decision(m.kind) + " · " + m.target.RequestID.String() + " · " + m.target.Organization
 	st := m.theme.Box(true)
-	if m.stage == Leaving {
+	switch m.stage {
+	case Leaving:
 		return frame.Box(st, title, "", m.leaveBody(m.width-2), m.width, m.height)
+	case Picking:
+		return frame.Box(st, title, "", m.pickBody(m.width-2), m.width, m.height)
 	}
 	if m.stage != Editing {
 		return frame.Box(st, title, "", m.confirmBody(m.width-2), m.width, m.height)
@@ -287,17 +324,31 @@ func (m Model) status(w int) string {
 	if m.note != "" {
 		return m.theme.Accent.Paint(frame.Fit(" "+m.note, w))
 	}
-	list := m.templates()
-	if m.cycling && m.template >= 0 && m.template < len(list) {
-		return m.theme.Accent.Paint(frame.Fit(" "+m.msgs.TemplateOf(m.template+1, len(list), list[m.template].Title), w))
-	}
 	return ""
+}
+
+// pickBody lists the templates by title, the highlighted one marked, the
+// list scrolled to keep it in view.
+func (m Model) pickBody(w int) []string {
+	out := []string{"", m.theme.Title.Paint(frame.Fit(" "+m.msgs.PickTemplate, w)), ""}
+	list := m.templates()
+	rows := max(1, m.height-7)
+	first := max(0, min(m.pick-rows+1, len(list)-rows))
+	for i := first; i < len(list) && i < first+rows; i++ {
+		line := "   " + list[i].Title
+		if i == m.pick {
+			out = append(out, m.theme.Cursor.Paint(frame.Fit(" ▶ "+list[i].Title, w)))
+			continue
+		}
+		out = append(out, frame.Fit(line, w))
+	}
+	return append(out, "", m.theme.Key.Paint(frame.Fit(" "+m.msgs.PickHint, w)))
 }
 
 // confirmBody names the request, the organisation and the decision, and
 // shows the start of the comment.
 func (m Model) confirmBody(w int) []string {
-	question := m.msgs.Confirm(m.kind, m.target.RequestID, m.target.Organization)
+	question := m.msgs.Confirm(m.kind, m.target.RequestID.String(), m.target.Organization)
 	out := []string{""}
 	out = append(out, paint(m.theme.Title, frame.Indent(" ", question, w))...)
 	out = append(out, "")

@@ -16,7 +16,7 @@ func newTestForm(k instruct.Kind) Model {
 	msgs := i18n.French()
 	keys := keymap.New(msgs.Keys)
 	th := theme.New(true)
-	m := New(k, Target{RequestID: "D1042", Organization: "Ville de Lyon"}, &th, &msgs, &keys)
+	m := New(k, Target{RequestID: 1042, Organization: "Ville de Lyon"}, &th, &msgs, &keys)
 	m.SetSize(60, 12)
 	return m
 }
@@ -45,5 +45,111 @@ func TestFormRefusesBlankComment(t *testing.T) {
 		if m, _ = m.Update(send); m.Stage() != Confirming {
 			t.Errorf("%s with a one-word comment: stage %d, error %q; want the confirmation", k, m.Stage(), m.Err())
 		}
+	}
+}
+
+func keyPress(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "ctrl+t":
+		return tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func typeIn(m Model, keys ...string) (Model, Action) {
+	var act Action
+	for _, k := range keys {
+		if len([]rune(k)) > 1 && k != "enter" && k != "esc" && k != "up" && k != "down" && k != "end" && k != "ctrl+t" {
+			m, act = typeIn(m, strings.Split(k, "")...)
+			continue
+		}
+		m, act = m.Update(keyPress(k))
+	}
+	return m, act
+}
+
+func formWithTemplates(k instruct.Kind) Model {
+	m := newTestForm(k)
+	m.target.Templates = []instruct.Template{
+		{Kind: instruct.KindRefuse, Title: "Base légale insuffisante", Body: "Le cadre juridique cité ne couvre pas les données demandées.\n"},
+		{Kind: instruct.KindApprove, Title: "Validation standard", Body: "Demande conforme."},
+		{Kind: instruct.KindRefuse, Title: "Durée de conservation", Body: "La durée de conservation dépasse 36 mois sans justification."},
+	}
+	return m
+}
+
+// TestTemplatesPickedByTitle: ctrl+t lists the templates of the decision's
+// kind by title; Enter inserts the highlighted one as a paragraph of its
+// own after what was typed, and the draft is told of the change.
+func TestTemplatesPickedByTitle(t *testing.T) {
+	m := formWithTemplates(instruct.KindRefuse)
+	m, _ = typeIn(m, "Bonjour,", "ctrl+t")
+	if m.Stage() != Picking {
+		t.Fatalf("after ctrl+t stage %d, want the list of templates", m.Stage())
+	}
+	screen := strings.Join(m.View(), "\n")
+	if !strings.Contains(screen, "Base légale insuffisante") || !strings.Contains(screen, "Durée de conservation") || strings.Contains(screen, "Validation standard") {
+		t.Errorf("the list shows:\n%s\nwant the two refusal templates by title, not the approval's", screen)
+	}
+	m, act := typeIn(m, "down", "enter")
+	want := "Bonjour,\n\nLa durée de conservation dépasse 36 mois sans justification."
+	if m.Stage() != Editing || act != Changed || m.Comment() != want {
+		t.Errorf("after down, enter: stage %d, action %d, comment %q; want editing, Changed, %q", m.Stage(), act, m.Comment(), want)
+	}
+	if !strings.Contains(strings.Join(m.View(), "\n"), "modèle inséré : Durée de conservation") {
+		t.Errorf("the form does not say which template went in:\n%s", strings.Join(m.View(), "\n"))
+	}
+}
+
+// TestTemplateIsOwnParagraph: inserted in the middle of the text, a
+// template is set apart by blank lines from what is before and after it,
+// and typing goes on right after it.
+func TestTemplateIsOwnParagraph(t *testing.T) {
+	m := formWithTemplates(instruct.KindRefuse)
+	m, _ = typeIn(m, "Bonjour,", "enter", "Cordialement.", "up", "end", "ctrl+t", "enter", "!")
+	want := "Bonjour,\n\nLe cadre juridique cité ne couvre pas les données demandées.!\n\nCordialement."
+	if m.Comment() != want {
+		t.Errorf("comment %q, want %q", m.Comment(), want)
+	}
+}
+
+// TestTemplateListEscKeepsComment: Esc closes the list and leaves the
+// comment as it was; with no template for the decision, ctrl+t says so.
+func TestTemplateListEscKeepsComment(t *testing.T) {
+	m := formWithTemplates(instruct.KindRefuse)
+	m, _ = typeIn(m, "Non.", "ctrl+t", "down", "esc")
+	if m.Stage() != Editing || m.Comment() != "Non." {
+		t.Errorf("after Esc in the list: stage %d, comment %q; want editing, %q", m.Stage(), m.Comment(), "Non.")
+	}
+	m = formWithTemplates(instruct.KindNote)
+	m, _ = typeIn(m, "ctrl+t")
+	if msgs := i18n.French(); m.Stage() != Editing || m.Err() != msgs.NoTemplates {
+		t.Errorf("ctrl+t without templates: stage %d, error %q; want editing, %q", m.Stage(), m.Err(), msgs.NoTemplates)
+	}
+}
+
+// TestFormCommentLimit: a paste over the limit stops at
+// instruct.MaxCommentLength characters (not cells), and a template
+// inserted at the limit is cut there too.
+func TestFormCommentLimit(t *testing.T) {
+	m := formWithTemplates(instruct.KindRefuse)
+	m, _ = m.Update(tea.PasteMsg{Content: strings.Repeat("漢", instruct.MaxCommentLength-5)})
+	m, _ = typeIn(m, "ctrl+t", "enter")
+	if n := len([]rune(m.Comment())); n != instruct.MaxCommentLength {
+		t.Errorf("comment is %d characters, want the limit %d", n, instruct.MaxCommentLength)
+	}
+	if m, _ = m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}); m.Stage() != Confirming {
+		t.Errorf("a comment at the limit: stage %d, error %q; want the confirmation", m.Stage(), m.Err())
 	}
 }

@@ -40,7 +40,7 @@ func English() Messages {
 		"data_recipients": "Recipients", "retention_months": "Retention (months)",
 		"retention_justification": "Retention justification", "volumetry": "Expected volume",
 		"production_date": "Production date", "terms_accepted": "Terms accepted",
-		"dpo_informed": "DPO informed", "siret": "SIRET", "city": "City", "status": "Status",
+		"dpo_informed": "DPO informed", "siret": "SIRET", "city": "City", "name": "Name", "email": "E-mail", "status": "Status",
 		"created_at": "Created", "submitted_at": "Submitted", "updated_at": "Updated",
 		"version": "Version", "nature": "Text", "url": "Link", "document": "Attached document",
 		"retention": "Retention", "declarations": "Declarations", "reopening": "Reopening",
@@ -117,20 +117,27 @@ func English() Messages {
 		Loading:    "Loading…",
 		NoRequests: "No requests in this tab.",
 		NoMatch:    "No request matches the search.",
-		TabAll:     "All",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " in " + tab },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "No match in this tab · " + strings.Join(elsewhere, ", ") + " · enter: go to " + goTo
+		},
+		TabAll: "All",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "all APIs",
-		FilterBy:   func(api string) string { return "API: " + api },
-		SortBy:     func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
-		SearchHint: "ID, title, organisation, SIRET, e-mail, data",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "all APIs",
+		EveryAPI:      "All APIs",
+		PickAPI:       "Filter the queue by API",
+		CurrentFilter: "(current filter)",
+		FilterBy:      func(api string) string { return "API: " + api },
+		SortBy:        func(s instruct.Sort) string { return "sort: " + lookup(sorts, s) },
+		SearchHint:    "ID, title, organisation, SIRET, e-mail, data, who decided",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("your decision “%s”: %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},
@@ -163,9 +170,14 @@ func English() Messages {
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
 		InternalNote:  "INTERNAL NOTE · reviewers only, never sent to the applicant",
 		ChangedSince:  "Changed since changes were requested:",
+		DiffCut:       "(text cut in the history: the request holds it whole)",
+		ScopeOutside:  "outside the catalogue",
 		NoEvents:      "No events.",
 		DateTime:      func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 		Date:          func(t time.Time) string { return t.Format("2006-01-02") },
+		Stamp:         func(t time.Time) string { return t.Format("2006-01-02 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "time zone: " + zone },
 		Quote:         func(s string) string { return "“" + s + "”" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
@@ -184,8 +196,10 @@ func English() Messages {
 			}
 			return "Comment required: it becomes the message sent to the applicant."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("template %d/%d: %s", i, n, title) },
-		NoTemplates: "no template for this decision",
+		NoTemplates:      "no template for this decision",
+		PickTemplate:     "Insert a message template:",
+		PickHint:         "↑↓ choose · enter insert · esc back to the comment",
+		TemplateInserted: func(title string) string { return "template inserted: " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -237,6 +251,12 @@ func English() Messages {
 		ConflictHint:  "D: discard your decision · a x c n: decide again on the current version",
 		RejectedTitle: "Decision rejected by the server",
 		RejectedHint:  "D: dismiss this decision · a x c n: decide again",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "The server's reason is in `instruct show " + id + "`."
+			}
+			return "Reason: " + englishCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
@@ -264,9 +284,9 @@ func English() Messages {
 			Search: "search", Filter: "filter by API", Sort: "sort", Sync: "sync now", Help: "help", Quit: "quit",
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
-			Copy:  "copy ID or comment",
+			Copy: "copy ID or comment", Choose: "choose",
 			Claim: "take/leave",
-			Close: "close",
+			Close: "close", Pick: "insert",
 		},
 	}
 }

@@ -40,7 +40,7 @@ func French() Messages {
 		"data_recipients": "Destinataires", "retention_months": "Conservation (mois)",
 		"retention_justification": "Justification de la conservation", "volumetry": "Volumétrie",
 		"production_date": "Mise en production", "terms_accepted": "Conditions acceptées",
-		"dpo_informed": "DPD informé", "siret": "SIRET", "city": "Commune", "status": "Statut",
+		"dpo_informed": "DPD informé", "siret": "SIRET", "city": "Commune", "name": "Nom", "email": "Courriel", "status": "Statut",
 		"created_at": "Créée le", "submitted_at": "Soumise le", "updated_at": "Mise à jour le",
 		"version": "Version", "nature": "Texte", "url": "Lien", "document": "Document joint",
 		"retention": "Conservation", "declarations": "Déclarations", "reopening": "Réouverture",
@@ -118,20 +118,27 @@ func French() Messages {
 		Loading:    "Chargement…",
 		NoRequests: "Aucune demande dans cet onglet.",
 		NoMatch:    "Aucune demande ne correspond à la recherche.",
-		TabAll:     "Toutes",
-		Tab:        func(s instruct.Status) string { return lookup(tabs, s) },
+		MatchesIn:  func(n int, tab string) string { return strconv.Itoa(n) + " dans « " + tab + " »" },
+		NoMatchHere: func(elsewhere []string, goTo string) string {
+			return "Aucun résultat dans cet onglet · " + strings.Join(elsewhere, ", ") + " · entrée : aller à « " + goTo + " »"
+		},
+		TabAll: "Toutes",
+		Tab:    func(s instruct.Status) string { return lookup(tabs, s) },
 		TabShort: func(s instruct.Status) string {
 			if v, ok := short[s]; ok {
 				return v
 			}
 			return lookup(tabs, s)
 		},
-		AllAPIs:    "toutes les API",
-		FilterBy:   func(api string) string { return "API : " + api },
-		SortBy:     func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
-		SearchHint: "ID, intitulé, organisation, SIRET, e-mail, donnée",
-		Age:        ago,
-		Op:         func(s instruct.OpState) string { return lookup(ops, s) },
+		AllAPIs:       "toutes les API",
+		EveryAPI:      "Toutes les API",
+		PickAPI:       "Filtrer la file par API",
+		CurrentFilter: "(filtre actuel)",
+		FilterBy:      func(api string) string { return "API : " + api },
+		SortBy:        func(s instruct.Sort) string { return "tri : " + lookup(sorts, s) },
+		SearchHint:    "ID, intitulé, organisation, SIRET, e-mail, donnée, qui a décidé",
+		Age:           ago,
+		Op:            func(s instruct.OpState) string { return lookup(ops, s) },
 		OpOf: func(s instruct.OpState, k instruct.Kind) string {
 			return fmt.Sprintf("votre décision « %s » : %s", strings.ToLower(lookup(decisions, k)), lookup(ops, s))
 		},
@@ -164,9 +171,14 @@ func French() Messages {
 		Did:           func(k instruct.Kind) string { return lookup(did, k) },
 		InternalNote:  "NOTE INTERNE · instructeurs seulement, jamais envoyée au demandeur",
 		ChangedSince:  "Modifié depuis la demande de modifications :",
+		DiffCut:       "(texte coupé dans l'historique : la demande le contient en entier)",
+		ScopeOutside:  "hors catalogue",
 		NoEvents:      "Aucun événement.",
 		DateTime:      func(t time.Time) string { return t.Format("02/01/2006 15:04") },
 		Date:          func(t time.Time) string { return t.Format("02/01/2006") },
+		Stamp:         func(t time.Time) string { return t.Format("02/01/2006 15:04") + " " + UTCOffset(t) },
+		Zone:          "UTC",
+		ZoneNote:      func(zone string) string { return "fuseau horaire : " + zone },
 		Quote:         func(s string) string { return "« " + s + " »" },
 
 		Decision: func(k instruct.Kind) string { return lookup(decisions, k) },
@@ -185,8 +197,10 @@ func French() Messages {
 			}
 			return "Commentaire obligatoire : il devient le message envoyé au demandeur."
 		},
-		TemplateOf:  func(i, n int, title string) string { return fmt.Sprintf("modèle %d/%d : %s", i, n, title) },
-		NoTemplates: "aucun modèle pour cette décision",
+		NoTemplates:      "aucun modèle pour cette décision",
+		PickTemplate:     "Insérer un modèle de message :",
+		PickHint:         "↑↓ : choisir · Entrée : insérer · Échap : revenir au commentaire",
+		TemplateInserted: func(title string) string { return "modèle inséré : " + title },
 		Confirm: func(k instruct.Kind, id, org string) string {
 			switch k {
 			case instruct.KindNote:
@@ -238,6 +252,12 @@ func French() Messages {
 		ConflictHint:  "D : abandonner votre décision · a x c n : décider à nouveau sur la version actuelle",
 		RejectedTitle: "Décision rejetée par le serveur",
 		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",
+		RejectedWhy: func(c instruct.Code, id string) string {
+			if c == "" {
+				return "Le motif donné par le serveur est dans « instruct show " + id + " »."
+			}
+			return "Motif : " + frenchCode(c) + "."
+		},
 
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
@@ -265,9 +285,9 @@ func French() Messages {
 			Search: "chercher", Filter: "filtrer par API", Sort: "trier", Sync: "synchroniser", Help: "aide", Quit: "quitter",
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
-			Copy:  "copier l'ID ou le commentaire",
+			Copy: "copier l'ID ou le commentaire", Choose: "choisir",
 			Claim: "prendre/laisser",
-			Close: "fermer",
+			Close: "fermer", Pick: "insérer",
 		},
 	}
 }

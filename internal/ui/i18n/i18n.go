@@ -5,6 +5,7 @@
 package i18n
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -43,17 +44,27 @@ type Messages struct {
 	Loading    string
 	NoRequests string
 	NoMatch    string
-	TabAll     string
-	Tab        func(s instruct.Status) string
-	TabShort   func(s instruct.Status) string
-	AllAPIs    string
-	FilterBy   func(api string) string
-	SortBy     func(s instruct.Sort) string
-	SearchHint string
-	Age        func(d time.Duration) string
-	Op         func(s instruct.OpState) string
-	OpOf       func(s instruct.OpState, k instruct.Kind) string
-	Overdue    string
+	// MatchesIn counts the matches of a search in another tab;
+	// NoMatchHere says the tab has none, lists where they are and
+	// which tab Enter goes to.
+	MatchesIn   func(n int, tab string) string
+	NoMatchHere func(elsewhere []string, goTo string) string
+	TabAll      string
+	Tab         func(s instruct.Status) string
+	TabShort    func(s instruct.Status) string
+	AllAPIs     string
+	// EveryAPI, PickAPI and CurrentFilter are the list of APIs f
+	// opens: its first item, its title, the mark of the filter in force.
+	EveryAPI      string
+	PickAPI       string
+	CurrentFilter string
+	FilterBy      func(api string) string
+	SortBy        func(s instruct.Sort) string
+	SearchHint    string
+	Age           func(d time.Duration) string
+	Op            func(s instruct.OpState) string
+	OpOf          func(s instruct.OpState, k instruct.Kind) string
+	Overdue       string
 
 	// Review.
 	Status func(s instruct.Status) string
@@ -84,26 +95,41 @@ type Messages struct {
 	TimelineTitle func(id string) string
 	Did           func(k instruct.Kind) string
 	ChangedSince  string
+	// DiffCut says a value of a diff was stored cut; ScopeOutside marks
+	// a scope a diff names that the catalogue lacks.
+	DiffCut      string
+	ScopeOutside string
 	// InternalNote marks an internal note wherever it is shown.
 	InternalNote string
 	NoEvents     string
 	DateTime     func(t time.Time) string
 	Quote        func(s string) string
 	Date         func(t time.Time) string
+	// Stamp is a date and time as a legal record needs it: with its
+	// offset from UTC ("02/03/2026 10:15 UTC+01:00").
+	Stamp func(t time.Time) string
+	// Zone names the time zone dates and times are shown in (InZone);
+	// ZoneNote says so, where a record needs it.
+	Zone     string
+	ZoneNote func(zone string) string
 
 	// Decision form and confirmation.
-	Decision      func(k instruct.Kind) string
-	FormHint      func(k instruct.Kind) string
-	TemplateOf    func(i, n int, title string) string
-	NoTemplates   string
-	Confirm       func(k instruct.Kind, id, org string) string
-	ConfirmHint   string
-	EnterNever    string
-	Recording     string
-	ErrComment    func(k instruct.Kind) string
-	ErrTransition func(k instruct.Kind, s instruct.Status) string
-	ErrTooLong    func(n int) string
-	ErrNotFound   string
+	Decision    func(k instruct.Kind) string
+	FormHint    func(k instruct.Kind) string
+	NoTemplates string
+	// PickTemplate and PickHint head and end the list of templates;
+	// TemplateInserted names the one just put in the comment.
+	PickTemplate     string
+	PickHint         string
+	TemplateInserted func(title string) string
+	Confirm          func(k instruct.Kind, id, org string) string
+	ConfirmHint      string
+	EnterNever       string
+	Recording        string
+	ErrComment       func(k instruct.Kind) string
+	ErrTransition    func(k instruct.Kind, s instruct.Status) string
+	ErrTooLong       func(n int) string
+	ErrNotFound      string
 	// ErrWaiting says a decision on request id is still waiting to be
 	// sent, so another cannot follow yet.
 	ErrWaiting func(id string) string
@@ -132,6 +158,10 @@ type Messages struct {
 	ConflictHint  string
 	RejectedTitle string
 	RejectedHint  string
+	// RejectedWhy says why the server rejected a decision on request id,
+	// from the error code it answered; with none (an operation rejected
+	// before codes were kept), where its own words are.
+	RejectedWhy func(c instruct.Code, id string) string
 
 	// Notices.
 	Recorded      func(k instruct.Kind, id string) string
@@ -162,9 +192,11 @@ type KeyHelp struct {
 	Revoke, Archive, Message                            string
 	Search, Filter, Sort, Sync, Help, Quit              string
 	Discard, Send, Template, Cancel, Confirm, GoBack    string
+	Pick                                                string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
 	Claim                                               string
+	Choose                                              string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or
@@ -175,6 +207,46 @@ func For(lang string) Messages {
 		return French()
 	}
 	return English()
+}
+
+// InZone returns the catalogue with every date and time shown in loc
+// (the reviewer's zone), and Zone naming it.
+func (m Messages) InZone(loc *time.Location) Messages {
+	dt, d := m.DateTime, m.Date
+	m.DateTime = func(t time.Time) string { return dt(t.In(loc)) }
+	m.Date = func(t time.Time) string { return d(t.In(loc)) }
+	m.Stamp = func(t time.Time) string { return stamp(dt, t.In(loc)) }
+	m.Zone = ZoneName(loc)
+	return m
+}
+
+// ZoneName names loc by its IANA name ("Europe/Paris"); the system's zone
+// when Go only knows it as "Local" by its abbreviation now ("CET").
+func ZoneName(loc *time.Location) string {
+	if name := loc.String(); name != "Local" && name != "" {
+		return name
+	}
+	abbr, _ := time.Now().In(loc).Zone()
+	return abbr
+}
+
+// stamp writes t with dateTime and its offset from UTC.
+func stamp(dateTime func(time.Time) string, t time.Time) string {
+	return dateTime(t) + " " + UTCOffset(t)
+}
+
+// UTCOffset writes the offset of t's zone from UTC: "UTC", "UTC+01:00",
+// "UTC-03:00".
+func UTCOffset(t time.Time) string {
+	_, off := t.Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off%3600/60)
 }
 
 // lookup returns m[k], or the key itself when the catalogue lacks it.

@@ -15,7 +15,7 @@ var codes = []instruct.Code{instruct.CodeInvalid, instruct.CodeUnauthorized, ins
 	instruct.CodeNotFound, instruct.CodeInFlight, instruct.CodeCursorExpired, instruct.CodeStaleVersion,
 	instruct.CodeTooLarge, instruct.CodeCommentRequired, instruct.CodeInvalidTransition,
 	instruct.CodeIdempotencyKeyReused, instruct.CodePreconditionRequired, instruct.CodeRateLimited,
-	instruct.CodeInternal, instruct.CodeUnavailable, "some_future_code"}
+	instruct.CodeInternal, instruct.CodeUnavailable, "some_future_code", ""}
 
 // englishWord finds words of English that French never uses; a French
 // message holding one has English inside it.

@@ -70,6 +70,14 @@ func (k KeyMap) ForConfirm() Help {
 	}
 }
 
+// ForTemplates is the help of the list of templates.
+func (k KeyMap) ForTemplates() Help {
+	return Help{
+		Short: []key.Binding{k.Up, k.Down, k.Pick, k.GoBack},
+		Full:  [][]key.Binding{{k.Up, k.Down, k.Pick, k.GoBack}},
+	}
+}
+
 // ForSearch is the help while typing a search.
 func (k KeyMap) ForSearch() Help {
 	return Help{

@@ -25,8 +25,12 @@ type KeyMap struct {
 
 	Send, Template, Cancel key.Binding
 	Confirm, GoBack        key.Binding
+	Pick                   key.Binding
 
 	SearchDone, SearchClear, Close key.Binding
+
+	// Choose picks the highlighted item of a list, such as an API.
+	Choose key.Binding
 }
 
 // New returns the key map with help in the words of h.
@@ -79,9 +83,12 @@ func New(h i18n.KeyHelp) KeyMap {
 		Cancel:   b("esc", h.Cancel, "esc"),
 		Confirm:  b("y", h.Confirm, "y", "Y"),
 		GoBack:   b("n/esc", h.GoBack, "n", "N", "esc"),
+		Pick:     b("enter", h.Pick, "enter"),
 
 		SearchDone:  b("enter", h.SearchDone, "enter"),
 		SearchClear: b("esc", h.SearchClear, "esc"),
 		Close:       b("esc", h.Close, "esc", "t"),
+
+		Choose: b("enter", h.Choose, "enter"),
 	}
 }

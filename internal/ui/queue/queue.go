@@ -89,7 +89,7 @@ func (m *Model) SetLoading(loading bool) { m.loading = loading }
 
 // SetItems replaces the rows and puts the cursor on keepID when present,
 // otherwise keeps it at the same index.
-func (m *Model) SetItems(items []instruct.QueueItem, keepID string) {
+func (m *Model) SetItems(items []instruct.QueueItem, keepID instruct.RequestID) {
 	m.items = items
 	if i := m.Index(keepID); i >= 0 {
 		m.cursor = i
@@ -110,8 +110,8 @@ func (m Model) Items() []instruct.QueueItem { return m.items }
 func (m Model) Len() int { return len(m.items) }
 
 // Index returns the row of request id, or -1.
-func (m Model) Index(id string) int {
-	if id == "" {
+func (m Model) Index(id instruct.RequestID) int {
+	if id == 0 {
 		return -1
 	}
 	for i := range m.items {
@@ -136,8 +136,8 @@ func (m Model) Selected() (instruct.QueueItem, bool) {
 	return m.items[m.cursor], true
 }
 
-// SelectedID returns the ID of the selected row, or "".
-func (m Model) SelectedID() string {
+// SelectedID returns the ID of the selected row, or 0.
+func (m Model) SelectedID() instruct.RequestID {
 	it, _ := m.Selected()
 	return it.ID
 }

@@ -21,7 +21,7 @@ func items(n int) []instruct.QueueItem {
 	out := make([]instruct.QueueItem, n)
 	for i := range out {
 		submitted := now.Add(-time.Duration(i%60) * 24 * time.Hour)
-		out[i] = instruct.QueueItem{ID: instruct.FormatRequestID(int64(1000 + i)), Definition: "api_particulier",
+		out[i] = instruct.QueueItem{ID: instruct.RequestID(1000 + i), Definition: "api_particulier",
 			Organization: "Commune n°" + strconv.Itoa(i), Status: instruct.StatusSubmitted, SubmittedAt: &submitted}
 	}
 	return out
@@ -37,7 +37,7 @@ func newQueue(t testing.TB, th theme.Theme) Model {
 
 func TestViewDrawsOnlyTheRowsOnScreen(t *testing.T) {
 	m := newQueue(t, theme.Plain())
-	m.SetItems(items(100_000), "")
+	m.SetItems(items(100_000), 0)
 	m.SetLoading(false)
 	m.SetSize(80, 20)
 	m.Select(50_000)
@@ -63,7 +63,7 @@ func TestRowsSpellStatesWithoutColour(t *testing.T) {
 	list := items(4)
 	list[0].Op, list[1].Op, list[2].Op = instruct.OpPending, instruct.OpConflict, instruct.OpRejected
 	list[3].SubmittedAt = ptr(now.Add(-45 * 24 * time.Hour))
-	m.SetItems(list, "")
+	m.SetItems(list, 0)
 	m.SetSize(100, 8)
 	view := strings.Join(m.View(now, "File"), "\n")
 	for _, want := range []string{"⧗ en attente", "! conflit", "✗ rejetée", "⚑45 j"} {
@@ -75,7 +75,7 @@ func TestRowsSpellStatesWithoutColour(t *testing.T) {
 
 func TestKeysMoveTheCursor(t *testing.T) {
 	m := newQueue(t, theme.Plain())
-	m.SetItems(items(100), "")
+	m.SetItems(items(100), 0)
 	m.SetSize(80, 12)
 	tests := []struct {
 		key  tea.KeyPressMsg
@@ -98,20 +98,20 @@ func TestKeysMoveTheCursor(t *testing.T) {
 
 func TestSetItemsKeepsTheSelectedRequest(t *testing.T) {
 	m := newQueue(t, theme.Plain())
-	m.SetItems(items(10), "")
+	m.SetItems(items(10), 0)
 	m.SetSize(80, 12)
 	m.Select(5)
 	reordered := items(10)
 	reordered[0], reordered[5] = reordered[5], reordered[0]
-	m.SetItems(reordered, "D1005")
-	if got := m.SelectedID(); got != "D1005" {
+	m.SetItems(reordered, 1005)
+	if got := m.SelectedID(); got != 1005 {
 		t.Errorf("after a reload the cursor is on %s, want D1005", got)
 	}
 }
 
 func BenchmarkViewOf100000(b *testing.B) {
 	m := newQueue(b, theme.New(true))
-	m.SetItems(items(100_000), "")
+	m.SetItems(items(100_000), 0)
 	m.SetSize(60, 48)
 	for b.Loop() {
 		m.Move(1)

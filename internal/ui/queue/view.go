@@ -132,7 +132,11 @@ func (m Model) body(now time.Time, w int) []string {
 		if m.loading {
 			return []string{frame.Fit(" "+m.msgs.Loading, w)}
 		}
-		return []string{frame.Fit(" "+m.empty, w)}
+		lines := frame.Indent(" ", m.empty, w)
+		for i := range lines {
+			lines[i] = frame.Fit(lines[i], w)
+		}
+		return lines
 	}
 	cols := m.layout(w)
 	end := min(len(m.items), m.offset+m.rows())
@@ -153,7 +157,7 @@ func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now t
 	} else {
 		b.WriteString("  ")
 	}
-	m.cell(&b, it.ID, c.id, selected, m.theme.Text)
+	m.cell(&b, it.ID.String(), c.id, selected, m.theme.Text)
 	m.cell(&b, it.Organization, c.org, selected, m.theme.Text)
 	m.cell(&b, it.Title, c.title, selected, m.theme.Muted)
 	m.cell(&b, m.apiName(it.Definition), c.api, selected, m.theme.Muted)

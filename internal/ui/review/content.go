@@ -6,6 +6,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
+	"github.com/instruct-dev/instruct/internal/ui/link"
 )
 
 // paneContent returns the lines of pane p, wrapped to w cells.
@@ -120,7 +121,11 @@ func (m Model) legal(w int) []string {
 	b.field("nature", lb.Nature)
 	b.blank()
 	b.label(m.msgs.Field("url"))
-	b.source(lb.URL)
+	if link.Valid(lb.URL) {
+		b.lines = append(b.lines, indent+m.hyperlink(lb.URL, w-len(indent)))
+	} else {
+		b.source(lb.URL)
+	}
 	b.label(m.msgs.Field("document"))
 	doc := ""
 	if lb.Document != nil {

@@ -61,6 +61,7 @@ type Model struct {
 	focused       bool
 	width, height int
 	flags         []string
+	links         []string
 	conflict      []string
 
 	theme  *theme.Theme
@@ -168,6 +169,7 @@ func (m *Model) rebuild() {
 		return
 	}
 	m.flags = m.flagLines()
+	m.links = m.linkLines()
 	m.conflict = m.conflictLines()
 	widths := m.paneWidths()
 	h := m.paneHeight()
@@ -189,7 +191,7 @@ func (m Model) paneWidths() [paneCount]int {
 
 // paneHeight returns the outer height of the panes.
 func (m Model) paneHeight() int {
-	h := m.height - 1 - len(m.flags) - len(m.conflict)
+	h := m.height - 1 - len(m.flags) - len(m.links) - len(m.conflict)
 	if m.single {
 		h--
 	}

@@ -20,7 +20,7 @@ func detail() *Detail {
 		{ID: "cnaf_quotient_familial", Label: "Quotient familial CAF & MSA", Group: "API Quotient familial CAF & MSA"},
 		{ID: "cnaf_adresse", Label: "Adresse", Group: "API Quotient familial CAF & MSA"},
 	}}
-	r := instruct.Request{ID: "D1042", Definition: def.ID, Status: instruct.StatusSubmitted, Title: "Cantine scolaire",
+	r := instruct.Request{ID: 1042, Definition: def.ID, Status: instruct.StatusSubmitted, Title: "Cantine scolaire",
 		Organization:    instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
 		LegalBasis:      instruct.LegalBasis{Nature: "Code de l'éducation R531-52"},
 		Scopes:          []string{"cnaf_quotient_familial", "dgfip_rfr"},
@@ -120,4 +120,75 @@ func TestHeaderNamesStatusAndFirstSubmission(t *testing.T) {
 			t.Errorf("%s header = %q, want %q", tc.msgs.Lang, got, tc.want)
 		}
 	}
+}
+
+// legifrance is a legal basis link longer than a pane of the wide layout.
+const legifrance = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000045213315?etatTexte=VIGUEUR"
+
+// TestLinksAreNeverSplit: a legal basis link too long for its pane shows
+// whole on one line under the header, in colour as a hyperlink whose
+// target is the text shown, in the pane on one line (cut, never wrapped);
+// without colour, the same text without escapes.
+func TestLinksAreNeverSplit(t *testing.T) {
+	d := detail()
+	d.Request.LegalBasis.URL = legifrance
+	now := time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC)
+
+	m := newReview()
+	m.SetSize(150, 40, false)
+	m.SetDetail(d)
+	view := m.View(now)
+	if !hasLine(view, "Lien : "+legifrance) {
+		t.Errorf("no line shows the link whole:\n%s", strings.Join(view, "\n"))
+	}
+	for _, l := range m.PaneLines(Legal) {
+		if strings.Contains(l, "LEGIARTI") && !strings.Contains(l, "https://www.legifrance") {
+			t.Errorf("the legal pane splits the link: %q", l)
+		}
+	}
+	if text := strings.Join(view, "\n"); strings.Contains(text, "\x1b") {
+		t.Errorf("without colour the review holds escapes")
+	}
+
+	coloured, msgs := theme.New(true), i18n.French()
+	keys := keymap.New(msgs.Keys)
+	c := New(&coloured, &msgs, &keys)
+	c.SetSize(150, 40, false)
+	c.SetDetail(d)
+	want := "\x1b]8;;" + legifrance + "\x07" + legifrance + "\x1b]8;;\x07"
+	if text := strings.Join(c.View(now), "\n"); !strings.Contains(text, want) {
+		t.Errorf("in colour the link is not a hyperlink to itself, %q:\n%q", want, text)
+	}
+}
+
+// TestApplicantLinksThatFoolAreNotFollowable: a link with user info
+// before another host, or holding an escape, is shown as the text it is,
+// never made a hyperlink nor put on the links line.
+func TestApplicantLinksThatFoolAreNotFollowable(t *testing.T) {
+	for _, u := range []string{
+		"https://www.legifrance.gouv.fr@evil.example/codes/article_lc/LEGIARTI000045213315",
+		`https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000045213315^[]8;;https://evil.example^G`,
+	} {
+		d := detail()
+		d.Request.LegalBasis.URL = u
+		coloured, msgs := theme.New(true), i18n.French()
+		keys := keymap.New(msgs.Keys)
+		m := New(&coloured, &msgs, &keys)
+		m.SetSize(150, 40, false)
+		m.SetDetail(d)
+		text := strings.Join(m.View(time.Now()), "\n")
+		if strings.Contains(text, "\x1b]8;") || strings.Contains(text, "Lien : https") {
+			t.Errorf("%q is made a link:\n%q", u, text)
+		}
+	}
+}
+
+// hasLine reports whether a line of lines holds s.
+func hasLine(lines []string, s string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,7 @@ func (m Model) View(now time.Time) []string {
 	out := make([]string, 0, m.height)
 	out = append(out, m.title(now))
 	out = append(out, m.flags...)
+	out = append(out, m.links...)
 	out = append(out, m.conflict...)
 	if m.single {
 		out = append(out, m.tabs())
@@ -51,7 +52,7 @@ func (m Model) View(now time.Time) []string {
 // state of the reviewer's own decision.
 func (m Model) title(now time.Time) string {
 	r := m.detail.Request
-	parts := []string{r.ID, m.detail.Definition.Name, r.Organization.Name,
+	parts := []string{r.ID.String(), m.detail.Definition.Name, r.Organization.Name,
 		m.msgs.Labelled(m.msgs.Field("status"), m.msgs.Status(r.Status))}
 	if r.SubmittedAt != nil {
 		first := *r.SubmittedAt
@@ -130,7 +131,7 @@ func (m Model) pane(p Pane, w int) []string {
 
 // Loading draws the review of request id while its details load: the
 // header names id, and nothing of another request shows.
-func (m Model) Loading(id string) []string {
-	title := m.theme.Title.Paint(frame.Fit(id+" · "+m.msgs.Loading, m.width))
+func (m Model) Loading(id instruct.RequestID) []string {
+	title := m.theme.Title.Paint(frame.Fit(id.String()+" · "+m.msgs.Loading, m.width))
 	return frame.Pad([]string{title}, m.width, m.height)
 }

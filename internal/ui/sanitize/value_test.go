@@ -246,7 +246,7 @@ func TestValueKeepsLineBreaksOfMultilineFieldsOnly(t *testing.T) {
 func BenchmarkValueQueue(b *testing.B) {
 	items := make([]instruct.QueueItem, 10_000)
 	for i := range items {
-		items[i] = instruct.QueueItem{ID: "D1042", Definition: "api_particulier",
+		items[i] = instruct.QueueItem{ID: 1042, Definition: "api_particulier",
 			Title: "Inscription à la cantine scolaire", Organization: "Commune de Saint-Étienne-du-Rouvray"}
 	}
 	for b.Loop() {

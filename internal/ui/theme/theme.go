@@ -25,8 +25,10 @@ type Theme struct {
 	Online, Offline                    frame.Pen
 	Border, BorderFocused              frame.Pen
 	PaneTitle, PaneTitleFocused        frame.Pen
-	DiffOld, DiffNew                   frame.Pen
-	Key                                frame.Pen
+	// DiffOld and DiffNew paint what a change took out (struck out) and
+	// put in (underlined): told apart without their hue.
+	DiffOld, DiffNew frame.Pen
+	Key              frame.Pen
 
 	// Borders draws boxes, FocusedBorders the box that has focus: heavier
 	// lines, so focus shows without colour.
@@ -79,8 +81,8 @@ func New(isDark bool) Theme {
 		BorderFocused:    pen(accent),
 		PaneTitle:        pen(muted.Bold(true)),
 		PaneTitleFocused: pen(accent.Bold(true)),
-		DiffOld:          pen(red),
-		DiffNew:          pen(green),
+		DiffOld:          pen(red.Strikethrough(true)),
+		DiffNew:          pen(green.Underline(true)),
 		Key:              pen(accent.Bold(true)),
 	}
 	t.Borders, t.FocusedBorders = lipgloss.RoundedBorder(), lipgloss.ThickBorder()

@@ -4,8 +4,6 @@
 package timeline
 
 import (
-	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/instruct-dev/instruct/internal/compare"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/frame"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
@@ -20,20 +19,20 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/theme"
 )
 
-// maxValue caps a diff value shown, in cells.
-const maxValue = 240
-
-// Model is the history of one request. Events are already sanitised, their
-// diff values turned into strings by Value.
+// Model is the history of one request. Events are already sanitised,
+// their diffs' values included.
 type Model struct {
-	id string
+	id instruct.RequestID
 	// latest is the line the latest event starts on; atLatest asks the
 	// next rebuild to scroll there.
 	latest int
 	// starts holds the line each event starts on.
-	starts        []int
-	atLatest      bool
-	events        []instruct.Event
+	starts   []int
+	atLatest bool
+	events   []instruct.Event
+	// changes holds, by event index, what a resubmission changed since
+	// the request for changes, explained once when the events are set.
+	changes       map[int][]compare.Field
 	scroll        frame.Scroll
 	width, height int
 
@@ -63,13 +62,37 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // SetEvents shows the events of request id, at the latest event for
-// another request.
-func (m *Model) SetEvents(id string, events []instruct.Event) {
+// another request; def, the request's definition, names the scopes its
+// resubmissions add and remove.
+func (m *Model) SetEvents(id instruct.RequestID, events []instruct.Event, def instruct.Definition) {
 	if id != m.id {
 		m.atLatest = true
 	}
 	m.id, m.events = id, events
+	m.changes = Resubmissions(events, def)
 	m.rebuild()
+}
+
+// Resubmissions explains, by index in events (oldest first), what each
+// submission that follows a request for changes changed since: the
+// submission's diff, or else the updates' diffs merged.
+func Resubmissions(events []instruct.Event, def instruct.Definition) map[int][]compare.Field {
+	out := map[int][]compare.Field{}
+	var since instruct.Diff
+	asked := false
+	for i, e := range events {
+		switch {
+		case e.Kind == instruct.KindRequestChanges:
+			asked, since = true, instruct.Diff{}
+		case asked && e.Kind == instruct.KindUpdate:
+			merge(since, e.Diff)
+		case asked && e.Kind == instruct.KindSubmit:
+			merge(since, e.Diff)
+			out[i] = compare.Explain(since, def)
+			asked = false
+		}
+	}
+	return out
 }
 
 // ShowLatest scrolls to the latest event: its start at the top, or the
@@ -80,7 +103,7 @@ func (m *Model) ShowLatest() {
 }
 
 // ID returns the request shown.
-func (m Model) ID() string { return m.id }
+func (m Model) ID() instruct.RequestID { return m.id }
 
 // Lines returns every line of the history.
 func (m Model) Lines() []string { return m.scroll.Lines }
@@ -132,13 +155,19 @@ func (m *Model) Scroll(delta int) { m.scroll.By(delta) }
 // View draws the history's box.
 func (m Model) View() []string {
 	st := m.theme.Box(true)
-	return frame.BoxExact(st, m.msgs.TimelineTitle(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
+	return frame.BoxExact(st, m.title(m.id), m.scroll.Position(), m.scroll.Visible(), m.width, m.height)
 }
 
 // Loading draws the history's box for request id while its events load.
-func (m Model) Loading(id string) []string {
+func (m Model) Loading(id instruct.RequestID) []string {
 	body := []string{frame.Fit(m.msgs.Loading, m.width-2)}
-	return frame.BoxExact(m.theme.Box(true), m.msgs.TimelineTitle(id), "", body, m.width, m.height)
+	return frame.BoxExact(m.theme.Box(true), m.title(id), "", body, m.width, m.height)
+}
+
+// title names the history of request id and the time zone of its dates,
+// since it is a record.
+func (m Model) title(id instruct.RequestID) string {
+	return m.msgs.TimelineTitle(id.String()) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
 }
 
 func (m *Model) rebuild() {
@@ -162,24 +191,15 @@ func (m *Model) lines(w int) []string {
 		return []string{m.msgs.NoEvents}
 	}
 	var out []string
-	var since instruct.Diff
-	asked := false
-	for _, e := range m.events {
+	for i, e := range m.events {
 		if len(out) > 0 {
 			out = append(out, "")
 		}
 		m.latest = len(out)
 		m.starts = append(m.starts, len(out))
 		out = append(out, m.event(e, w)...)
-		switch {
-		case e.Kind == instruct.KindRequestChanges:
-			asked, since = true, instruct.Diff{}
-		case asked && e.Kind == instruct.KindUpdate:
-			merge(since, e.Diff)
-		case asked && e.Kind == instruct.KindSubmit:
-			merge(since, e.Diff)
-			out = append(out, m.diff(since, w)...)
-			asked = false
+		if fields, ok := m.changes[i]; ok {
+			out = append(out, m.diff(fields, w)...)
 		}
 	}
 	return out
@@ -188,7 +208,7 @@ func (m *Model) lines(w int) []string {
 // event draws one event's head line, its comment and, for an edit, the
 // fields it changed.
 func (m Model) event(e instruct.Event, w int) []string {
-	head := m.msgs.DateTime(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
+	head := m.msgs.Stamp(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
 	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
 	if e.Kind == instruct.KindNote {
 		return append(out, Internal(e.Comment, m.msgs, m.theme, w)...)
@@ -202,20 +222,6 @@ func (m Model) event(e instruct.Event, w int) []string {
 			names = append(names, m.msgs.Field(f))
 		}
 		out = append(out, m.theme.Muted.Paint(frame.Fit("  ("+strings.Join(names, ", ")+")", w)))
-	}
-	return out
-}
-
-// diff draws what a resubmission changed: field: old → new.
-func (m Model) diff(d instruct.Diff, w int) []string {
-	if len(d) == 0 {
-		return nil
-	}
-	out := []string{m.theme.Label.Paint(frame.Fit("  "+m.msgs.ChangedSince, w))}
-	for _, f := range sortedFields(d) {
-		old, cur := Value(d[f][0]), Value(d[f][1])
-		line := m.msgs.Field(f) + " : " + m.theme.DiffOld.Paint(old) + " → " + m.theme.DiffNew.Paint(cur)
-		out = append(out, frame.Indent("    ", line, w)...)
 	}
 	return out
 }
@@ -234,58 +240,6 @@ func merge(acc, next instruct.Diff) {
 
 func sortedFields(d instruct.Diff) []string {
 	return slices.Sorted(maps.Keys(d))
-}
-
-// Value writes a diff value as one line of text: strings as they are,
-// lists joined with commas, objects by their name when they have one (a
-// contact) or else their fields, nothing as "—", and anything longer than
-// a few lines cut.
-func Value(v any) string {
-	var s string
-	switch x := v.(type) {
-	case nil:
-		s = "—"
-	case string:
-		s = x
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = Value(e)
-		}
-		s = strings.Join(parts, ", ")
-	case map[string]any:
-		if name, ok := x["name"].(string); ok && name != "" {
-			s = name
-			break
-		}
-		parts := make([]string, 0, len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			parts = append(parts, k+": "+Value(x[k]))
-		}
-		s = strings.Join(parts, ", ")
-	case bool, float64, int, int64:
-		s = fmt.Sprint(x)
-	default:
-		s = jsonValue(x)
-	}
-	if frame.Width(s) > maxValue {
-		s = frame.Fit(s, maxValue)
-	}
-	return s
-}
-
-// jsonValue writes a typed value through its JSON form, as the cache would
-// return it.
-func jsonValue(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	var generic any
-	if json.Unmarshal(b, &generic) != nil {
-		return string(b)
-	}
-	return Value(generic)
 }
 
 // internalBar starts every line of an internal note.

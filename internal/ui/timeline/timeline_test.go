@@ -25,10 +25,10 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	keys := keymap.New(msgs.Keys)
 	m := New(&th, &msgs, &keys)
 	m.SetSize(100, 40)
-	m.SetEvents("D1042", events)
+	m.SetEvents(1042, events, instruct.Definition{})
 	text := strings.Join(m.Lines(), "\n")
 	for _, want := range []string{
-		"01/03/2026 11:00  Marie Dupont a demandé des modifications", "Conservation trop longue.",
+		"01/03/2026 11:00 UTC  Marie Dupont a demandé des modifications", "Conservation trop longue.",
 		"Modifié depuis la demande de modifications :", "Conservation (mois) : 60 → 12", "Intitulé : Cantine → Cantine scolaire",
 	} {
 		if !strings.Contains(text, want) {
@@ -40,21 +40,42 @@ func TestResubmissionShowsWhatChangedSinceTheRequestForChanges(t *testing.T) {
 	}
 }
 
-func TestValue(t *testing.T) {
+// TestTimesInTheReviewersZone: the history shows each time in the
+// reviewer's zone with its offset from UTC (summer time included), and
+// its title names the zone, in French and in English.
+func TestTimesInTheReviewersZone(t *testing.T) {
+	winter := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	summer := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	events := []instruct.Event{
+		{Kind: instruct.KindSubmit, Actor: instruct.Actor{Name: "Camille Martin"}, At: winter},
+		{Kind: instruct.KindApprove, Actor: instruct.Actor{Name: "Marie Dupont"}, At: summer},
+	}
 	tests := []struct {
-		name string
-		in   any
-		want string
+		zone, lang string
+		want       []string
 	}{
-		{"nil", nil, "—"},
-		{"list", []any{"cnaf_quotient_familial", "cnaf_adresse"}, "cnaf_quotient_familial, cnaf_adresse"},
-		{"contact", map[string]any{"name": "Inès Fontaine", "email": "i@x.fr"}, "Inès Fontaine"},
-		{"number", 36.0, "36"},
-		{"typed", instruct.LegalBasis{Nature: "CRPA L114-8", URL: "https://x"}, "document: —, nature: CRPA L114-8, url: https://x"},
+		{"Europe/Paris", "fr", []string{"fuseau horaire : Europe/Paris", "01/03/2026 10:00 UTC+01:00  Camille Martin", "01/07/2026 11:00 UTC+02:00  Marie Dupont"}},
+		{"America/Cayenne", "fr", []string{"fuseau horaire : America/Cayenne", "01/03/2026 06:00 UTC-03:00  Camille Martin", "01/07/2026 06:00 UTC-03:00  Marie Dupont"}},
+		{"UTC", "fr", []string{"fuseau horaire : UTC", "01/03/2026 09:00 UTC  Camille Martin", "01/07/2026 09:00 UTC  Marie Dupont"}},
+		{"Europe/Paris", "en", []string{"time zone: Europe/Paris", "2026-03-01 10:00 UTC+01:00  Camille Martin", "2026-07-01 11:00 UTC+02:00  Marie Dupont"}},
+		{"America/Cayenne", "en", []string{"time zone: America/Cayenne", "2026-03-01 06:00 UTC-03:00  Camille Martin", "2026-07-01 06:00 UTC-03:00  Marie Dupont"}},
+		{"UTC", "en", []string{"time zone: UTC", "2026-03-01 09:00 UTC  Camille Martin", "2026-07-01 09:00 UTC  Marie Dupont"}},
 	}
 	for _, tc := range tests {
-		if got := Value(tc.in); got != tc.want {
-			t.Errorf("Value(%s) = %q, want %q", tc.name, got, tc.want)
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, msgs := theme.Plain(), i18n.For(tc.lang).InZone(loc)
+		keys := keymap.New(msgs.Keys)
+		m := New(&th, &msgs, &keys)
+		m.SetSize(100, 20)
+		m.SetEvents(1042, events, instruct.Definition{})
+		screen := strings.Join(m.View(), "\n")
+		for _, want := range tc.want {
+			if !strings.Contains(screen, want) {
+				t.Errorf("%s, %s: the history lacks %q:\n%s", tc.zone, tc.lang, want, screen)
+			}
 		}
 	}
 }
@@ -83,7 +104,7 @@ func history(n int) []instruct.Event {
 // first, and again when it is opened after scrolling away.
 func TestHistoryOpensAtTheLatestEvent(t *testing.T) {
 	m := newTimeline(i18n.English(), 80, 12)
-	m.SetEvents("D1042", history(20))
+	m.SetEvents(1042, history(20), instruct.Definition{})
 	view := strings.Join(m.View(), "\n")
 	if !strings.Contains(view, "Dernier événement.") || strings.Contains(view, "Message numéro A") {
 		t.Errorf("the history does not open at its latest event:\n%s", view)
@@ -105,7 +126,7 @@ func TestInternalNoteIsMarked(t *testing.T) {
 	}
 	for _, msgs := range []i18n.Messages{i18n.English(), i18n.French()} {
 		m := newTimeline(msgs, 100, 30)
-		m.SetEvents("D1042", events)
+		m.SetEvents(1042, events, instruct.Definition{})
 		lines := m.Lines()
 		text := strings.Join(lines, "\n")
 		if !strings.Contains(text, msgs.InternalNote) {
@@ -124,4 +145,55 @@ func TestInternalNoteIsMarked(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWordDiffReadsWithoutHue: in colour, what a resubmission took out is
+// struck out and what it put in underlined, so the two differ by more
+// than their hue; without colour they are marked [-…-] and {+…+}.
+func TestWordDiffReadsWithoutHue(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	old := "Les données servent à calculer le tarif de la cantine scolaire à partir du quotient familial."
+	cur := "Les données servent à calculer le tarif de la cantine scolaire et du centre de loisirs à partir du quotient familial."
+	events := []instruct.Event{
+		{Kind: instruct.KindRequestChanges, Actor: instruct.Actor{Name: "Marie Dupont"}, At: at},
+		{Kind: instruct.KindSubmit, Actor: instruct.Actor{Name: "Camille Martin"}, At: at.Add(time.Hour),
+			Diff: instruct.Diff{"description": {old, cur}}},
+	}
+	msgs, keys := i18n.English(), keymap.New(i18n.English().Keys)
+	coloured := theme.New(true)
+	m := New(&coloured, &msgs, &keys)
+	m.SetSize(200, 30)
+	m.SetEvents(1042, events, instruct.Definition{})
+	text := strings.Join(m.Lines(), "\n")
+	added := coloured.DiffNew.Paint("et du centre de loisirs")
+	if !strings.Contains(text, added) || !sgrHas(added, "4") {
+		t.Errorf("the words put in are not underlined (%q):\n%q", added, text)
+	}
+	if removed := coloured.DiffOld.Paint("x"); !sgrHas(removed, "9") {
+		t.Errorf("what a change takes out is not struck out: %q", removed)
+	}
+	plain := newTimeline(msgs, 200, 30)
+	plain.SetEvents(1042, events, instruct.Definition{})
+	if text := strings.Join(plain.Lines(), "\n"); !strings.Contains(text, "scolaire {+et du centre de loisirs+} à partir") {
+		t.Errorf("without colour the words put in are not marked:\n%s", text)
+	}
+}
+
+// sgrHas reports whether the SGR sequence painted opens with sets
+// attribute attr ("4" underline, "9" crossed out), colour parameters
+// (38;2;r;g;b, 38;5;n) aside.
+func sgrHas(painted, attr string) bool {
+	open, _, _ := strings.Cut(strings.TrimPrefix(painted, "\x1b["), "m")
+	params := strings.Split(open, ";")
+	for i := 0; i < len(params); i++ {
+		switch p := params[i]; {
+		case (p == "38" || p == "48" || p == "58") && i+1 < len(params) && params[i+1] == "2":
+			i += 4
+		case (p == "38" || p == "48" || p == "58") && i+1 < len(params) && params[i+1] == "5":
+			i += 2
+		case p == attr:
+			return true
+		}
+	}
+	return false
 }
