@@ -91,6 +91,9 @@ func screenOn(ctx context.Context, e *env, st *store.Store, s settings, t tuiFla
 func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger, firstOf string) error {
 	limitMemory(e.getenv)
 	ctx, cancel := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() { warm(ctx, st, log); close(warmed) }()
+	defer func() { cancel(); <-warmed }()
 	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv), Location: t.loc,
 		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx})
 	program := tea.NewProgram(model, tea.WithContext(ctx))
@@ -118,6 +121,16 @@ func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Eng
 		return nil
 	}
 	return err
+}
+
+// warm loads the cache's in-memory queue beside the first screen, which
+// reads its first window with SQL meanwhile: the screen loads windows of
+// rows as the cursor moves and never the whole queue, which used to load
+// it.
+func warm(ctx context.Context, st *store.Store, log *slog.Logger) {
+	if err := st.Warm(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("load the in-memory queue", "err", err)
+	}
 }
 
 // screenMemoryLimit is the soft limit of the Go heap while the screen

@@ -19,6 +19,9 @@ type ReadModel interface {
 	// CountsFor returns the number of requests v may see per status,
 	// applying q's definition and text but not its statuses.
 	CountsFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (map[instruct.Status]int, error)
+	// PositionFor returns the index of request id in QueueFor's answer
+	// (without Offset and Limit), or -1 when it lacks the request.
+	PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (int, error)
 	// Request returns a request; not_found when the cache lacks it.
 	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error)
 	// Events returns a request's events, oldest first.

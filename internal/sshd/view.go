@@ -168,6 +168,12 @@ func (v *view) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.
 	return v.model.cache.CountsFor(ctx, v.me().Viewer(), q)
 }
 
+// Position returns the index of request id in the user's queue q, or -1
+// when the user may not see it or q does not select it.
+func (v *view) Position(ctx context.Context, q instruct.QueueQuery, id instruct.RequestID) (int, error) {
+	return v.model.cache.PositionFor(ctx, v.me().Viewer(), q, id)
+}
+
 // Request returns request id if the user may see it; not_found
 // otherwise, as when it doesn't exist.
 func (v *view) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {

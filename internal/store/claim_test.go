@@ -239,3 +239,37 @@ func TestQueueMarks(t *testing.T) {
 		t.Errorf("Queue(Jean's) = %v, want the request he decided", ids(items))
 	}
 }
+
+// TestPositionFollowsTheMineOrder: in the Mine tab, requests with an
+// operation the server has not accepted come first; Position, which a
+// screen loading the queue by windows keeps its cursor with, finds each
+// request where Queue lists it.
+func TestPositionFollowsTheMineOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	var page []instruct.FeedItem
+	for i, n := range []instruct.RequestID{1001, 1002, 1003, 1004} {
+		r := request(n, "Ville de Lyon", 40-10*i)
+		r.Status, r.Version = instruct.StatusChangesRequested, 3
+		seq := int64(10 * (i + 1))
+		evs := append(events(r, seq), instruct.Event{Seq: seq + 2, RequestID: n, Kind: instruct.KindRequestChanges,
+			Actor: jean, Comment: "Précisez.", At: base})
+		page = append(page, instruct.FeedItem{Seq: seq + 2, Request: r, Events: evs})
+	}
+	if err := s.ApplyPage(ctx, page, "c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Record(ctx, 1004, instruct.KindNote, "à voir"); err != nil {
+		t.Fatal(err)
+	}
+	q := instruct.QueueQuery{Mine: jean.ID, Sort: instruct.SortAge}
+	items, err := s.Queue(ctx, q)
+	if err != nil || len(items) != 4 || items[0].ID != 1004 {
+		t.Fatalf("Queue(Jean's) = %v, %v; want D1004, with its note waiting, first of four", ids(items), err)
+	}
+	for i, it := range items {
+		if pos, err := s.Position(ctx, q, it.ID); err != nil || pos != i {
+			t.Errorf("Position(%s) = %d, %v; want %d, where Queue lists it", it.ID, pos, err, i)
+		}
+	}
+}

@@ -62,9 +62,9 @@ func (s *Store) Events(ctx context.Context, id instruct.RequestID) ([]instruct.E
 // the state of their latest operation), filtered by q's statuses (as
 // shown), definition and text, in q's order, windowed by Offset and Limit
 // (0: no limit). The rows come from the in-memory snapshot, loaded by the
-// first whole list (or Warm); until then windows are read with SQL, so the
-// TUI's first screen does not wait for it. Text goes through the full-text
-// index.
+// first whole list or by Warm (both programs warm it beside the first
+// screen); until then windows are read with SQL, so the TUI's first
+// screen does not wait for it. Text goes through the full-text index.
 func (s *Store) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
 	return s.QueueFor(ctx, everything, q)
 }
@@ -135,6 +135,46 @@ func (sel selection) passes(q instruct.QueueQuery) []func(int) bool {
 // has an operation on it not yet accepted.
 func mine(it *instruct.QueueItem, id string) bool {
 	return it.Op != "" || it.Claim.HeldBy(id) || (it.DecidedBy != nil && it.DecidedBy.ID == id)
+}
+
+// Position returns the index of request id in the queue q selects
+// (ignoring its Offset and Limit), or -1 when q does not select it: where
+// a screen that loads the queue by windows finds the request it keeps
+// selected after the data or the query changed. It reads the in-memory
+// snapshot, loading it if need be.
+func (s *Store) Position(ctx context.Context, q instruct.QueueQuery, id instruct.RequestID) (int, error) {
+	return s.PositionFor(ctx, everything, q, id)
+}
+
+// PositionFor is Position among the requests viewer v may see (see
+// QueueFor).
+func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (int, error) {
+	if err := checkSort(q.Sort); err != nil {
+		return -1, err
+	}
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	sel, err := s.selection(ctx, v, q, true)
+	if err != nil {
+		return -1, err
+	}
+	target, ok := sel.snap.pos[int64(id)]
+	if !ok || !sel.keep(target) {
+		return -1, nil
+	}
+	pos := 0
+	for _, pass := range sel.passes(q) {
+		for _, i := range sel.inOrder(q.Sort) {
+			if !sel.keep(int(i)) || !pass(int(i)) {
+				continue
+			}
+			if int(i) == target {
+				return pos, nil
+			}
+			pos++
+		}
+	}
+	return -1, nil
 }
 
 // detachTimes points the items' times, claims and deciders to copies of

@@ -503,3 +503,50 @@ func TestSearchesOfSeveralScreens(t *testing.T) {
 	texts["cantine"], texts["portail"] = nil, []string{"D1042"}
 	check("after D1042 was renamed")
 }
+
+// TestPositionIsTheIndexInTheQueue: for each query, every request the
+// queue lists is found at its index, and one it does not list (another
+// status, API, text or viewer, or no such request) at -1.
+func TestPositionIsTheIndexInTheQueue(t *testing.T) {
+	ctx := context.Background()
+	s := catalogueCache(t)
+	submitted := []instruct.Status{instruct.StatusSubmitted}
+	queries := []instruct.QueueQuery{{}, {Sort: instruct.SortUpdated}, {Sort: instruct.SortOrganization},
+		{Statuses: submitted}, {Definition: "api_entreprise"}, {Text: "D10", Sort: instruct.SortUpdated},
+		{Statuses: submitted, Text: "brest"}, {Offset: 2, Limit: 1}}
+	all := []string{"D1031", "D1039", "D1042", "D1050", "D9999"}
+	for _, q := range queries {
+		whole := q
+		whole.Offset, whole.Limit = 0, 0
+		items, err := s.Queue(ctx, whole)
+		if err != nil {
+			t.Fatalf("Queue(%+v) = %v", whole, err)
+		}
+		listed := ids(items)
+		for _, id := range all {
+			got, err := s.Position(ctx, q, mustRequestID(t, id))
+			if want := slices.Index(listed, id); err != nil || got != want {
+				t.Errorf("Position(%+v, %s) = %d, %v; want %d (queue %v)", q, id, got, err, want, listed)
+			}
+		}
+	}
+	entreprise := instruct.Viewer{UserID: "u2", Definitions: []string{"api_entreprise"}}
+	for id, want := range map[string]int{"D1050": 0, "D1042": -1} {
+		if got, err := s.PositionFor(ctx, entreprise, instruct.QueueQuery{}, mustRequestID(t, id)); err != nil || got != want {
+			t.Errorf("PositionFor(API Entreprise's agent, %s) = %d, %v; want %d", id, got, err, want)
+		}
+	}
+	if _, err := s.Position(ctx, instruct.QueueQuery{Sort: "bogus"}, 1042); instruct.ErrorCode(err) != instruct.CodeInvalid {
+		t.Errorf("Position with an unknown sort = %v, want invalid", err)
+	}
+}
+
+// mustRequestID parses a request ID of the test's own.
+func mustRequestID(t *testing.T, id string) instruct.RequestID {
+	t.Helper()
+	n, err := instruct.ParseRequestID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

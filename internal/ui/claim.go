@@ -171,8 +171,8 @@ func (m Model) onClaimed(msg claimedMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case errors.As(msg.err, &claimed):
 		def := ""
-		if i := m.queue.Index(msg.requestID); i >= 0 {
-			def = m.queue.Items()[i].Definition
+		if it, ok := m.queue.Item(m.queue.Index(msg.requestID)); ok {
+			def = it.Definition
 		}
 		mm, cmd, _ := m.askOrRefuse(msg.requestID, def, claimed.Claim, msg.replaces)
 		return mm, cmd
@@ -190,11 +190,10 @@ func (m Model) onClaimed(msg claimedMsg) (tea.Model, tea.Cmd) {
 
 // markClaim shows the claim or release at once, before the reload.
 func (m *Model) markClaim(id instruct.RequestID, kind instruct.Kind) {
-	i := m.queue.Index(id)
-	if i < 0 || m.user == nil {
+	it, ok := m.queue.Item(m.queue.Index(id))
+	if !ok || m.user == nil {
 		return
 	}
-	it := m.queue.Items()[i]
 	it.Op, it.Claim = instruct.OpPending, nil
 	if kind == instruct.KindClaim {
 		it.Claim = &instruct.Claim{User: m.user.Actor(), At: m.now}

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -40,44 +42,140 @@ func (m Model) queueQuery() instruct.QueueQuery {
 	return q
 }
 
-// queueCmd loads limit rows (0: all the rest) of the queue from offset.
-func (m Model) queueCmd(gen, offset, limit int) tea.Cmd {
-	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
-	q.Offset, q.Limit = offset, limit
-	return func() tea.Msg {
-		items, err := cache.Queue(ctx, q)
-		if err != nil {
-			err = fmt.Errorf("load queue: %w", err)
-		}
-		items = sanitize.Value(items)
-		done := limit == 0 || len(items) < limit
-		return queueMsg{gen: gen, offset: offset, items: items, done: done, err: err}
-	}
+// windowSize is how many rows of the queue the screen holds: Window, or
+// five screenfuls on a tall screen (see queue.Model.Wanted).
+func (m Model) windowSize() int {
+	return max(m.opts.Window, 5*m.queue.Rows())
 }
 
-// countsCmd loads the number of requests per status.
-func (m Model) countsCmd(gen int) tea.Cmd {
-	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
-	q.Mine = ""
-	mineQ := q
-	if m.user != nil {
-		mineQ.Mine = m.user.ID
-	}
+// listCmd answers a new query, generation gen: its counts, the row of
+// keepID in it (else the cursor stays at its index), and the window of
+// rows around that row. The counts are read beside the rows.
+func (m Model) listCmd(gen int, keepID instruct.RequestID) tea.Cmd {
+	ctx, cache, q, me := m.query.ctx, m.opts.Cache, m.queueQuery(), m.mineID()
+	cursor, size := m.queue.Cursor(), m.windowSize()
 	return func() tea.Msg {
-		counts, err := cache.Counts(ctx, q)
-		if err != nil {
-			return countsMsg{gen: gen, err: fmt.Errorf("count queue: %w", err)}
+		type counted struct {
+			counts map[instruct.Status]int
+			mine   int
+			err    error
 		}
-		msg := countsMsg{gen: gen, counts: counts, mine: -1}
-		if mineQ.Mine != "" {
-			mine, err := cache.Counts(ctx, mineQ)
-			if err != nil {
-				return countsMsg{gen: gen, err: fmt.Errorf("count my requests: %w", err)}
-			}
-			msg.mine = sumCounts(mine)
+		countsDone := make(chan counted, 1)
+		go func() {
+			c, mine, err := countQueue(ctx, cache, q, me)
+			countsDone <- counted{c, mine, err}
+		}()
+		msg := loadList(ctx, cache, q, keepID, cursor, size)
+		c := <-countsDone
+		msg.gen, msg.counts, msg.mine = gen, c.counts, c.mine
+		if msg.err == nil && c.err != nil {
+			msg.err = c.err
+		}
+		total := countsTotal(c.counts, q.Statuses)
+		if q.Mine != "" {
+			total = max(c.mine, 0)
+		}
+		if msg.err == nil && len(msg.items) == 0 && msg.base > 0 {
+			// The cursor was past the end of the new list: show its end.
+			msg.base = max(0, total-size)
+			msg.items, msg.err = loadWindow(ctx, cache, q, msg.base, size)
+		}
+		msg.total = total
+		if len(msg.items) < size && (len(msg.items) > 0 || msg.base == 0) {
+			msg.total = msg.base + len(msg.items) // the rows read end the list
 		}
 		return msg
 	}
+}
+
+// countsCmd counts the queue again for query generation gen, once the
+// user is known: the Mine tab's count needs them.
+func (m Model) countsCmd(gen int) tea.Cmd {
+	ctx, cache, q, me := m.query.ctx, m.opts.Cache, m.queueQuery(), m.mineID()
+	return func() tea.Msg {
+		counts, mine, err := countQueue(ctx, cache, q, me)
+		return countsMsg{gen: gen, counts: counts, mine: mine, err: err}
+	}
+}
+
+// countQueue counts the requests q selects per status, q's Mine aside
+// (the numbers of the status tabs), and, when user me is known, those of
+// the Mine tab (-1 otherwise).
+func countQueue(ctx context.Context, cache Cache, q instruct.QueueQuery, me string) (map[instruct.Status]int, int, error) {
+	q.Mine = ""
+	counts, err := cache.Counts(ctx, q)
+	if err != nil {
+		return nil, -1, fmt.Errorf("count queue: %w", err)
+	}
+	if me == "" {
+		return counts, -1, nil
+	}
+	q.Mine = me
+	mine, err := cache.Counts(ctx, q)
+	if err != nil {
+		return nil, -1, fmt.Errorf("count my requests: %w", err)
+	}
+	return counts, sumCounts(mine), nil
+}
+
+// mineID is the user's ID for the Mine tab's count, "" before known.
+func (m Model) mineID() string {
+	if m.user == nil {
+		return ""
+	}
+	return m.user.ID
+}
+
+// loadList reads the row of keepID in q and the window of size rows
+// around it, or around row cursor when q lacks keepID.
+func loadList(ctx context.Context, cache Cache, q instruct.QueueQuery, keepID instruct.RequestID, cursor, size int) queueMsg {
+	msg := queueMsg{first: true, keepID: keepID, pos: -1}
+	if keepID != 0 {
+		pos, err := cache.Position(ctx, q, keepID)
+		if err != nil {
+			msg.err = fmt.Errorf("find %s in the queue: %w", keepID, err)
+			return msg
+		}
+		msg.pos = pos
+	}
+	if msg.pos >= 0 {
+		cursor = msg.pos
+	}
+	msg.base = max(0, cursor-size/2)
+	msg.items, msg.err = loadWindow(ctx, cache, q, msg.base, size)
+	return msg
+}
+
+// countsTotal is the number of requests of statuses (all of them when
+// none) in counts.
+func countsTotal(counts map[instruct.Status]int, statuses []instruct.Status) int {
+	n := 0
+	for st, c := range counts {
+		if len(statuses) == 0 || slices.Contains(statuses, st) {
+			n += c
+		}
+	}
+	return n
+}
+
+// windowCmd loads the window of size rows of the queue from row base,
+// for query generation gen.
+func (m Model) windowCmd(gen, base int) tea.Cmd {
+	ctx, cache, q, size := m.query.ctx, m.opts.Cache, m.queueQuery(), m.windowSize()
+	return func() tea.Msg {
+		items, err := loadWindow(ctx, cache, q, base, size)
+		return queueMsg{gen: gen, base: base, items: items, err: err}
+	}
+}
+
+// loadWindow reads size rows of q from row base, sanitised.
+func loadWindow(ctx context.Context, cache Cache, q instruct.QueueQuery, base, size int) ([]instruct.QueueItem, error) {
+	q.Offset, q.Limit = base, size
+	items, err := cache.Queue(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("load queue: %w", err)
+	}
+	return sanitize.Value(items), nil
 }
 
 // detailCmd loads a request, its events and the reviewer's operations,

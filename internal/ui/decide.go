@@ -71,11 +71,10 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 
 // markPending shows the decision as pending at once, before the reload.
 func (m *Model) markPending(id instruct.RequestID, kind instruct.Kind) {
-	i := m.queue.Index(id)
-	if i < 0 {
+	it, ok := m.queue.Item(m.queue.Index(id))
+	if !ok {
 		return
 	}
-	it := m.queue.Items()[i]
 	it.Op = instruct.OpPending
 	if to, err := instruct.Transition(it.Status, kind); err == nil {
 		it.Status = to
@@ -91,22 +90,19 @@ func (m Model) nextID(id instruct.RequestID, kind instruct.Kind) instruct.Reques
 	if kind.IsNote() || i < 0 {
 		return id
 	}
-	items := m.queue.Items()
-	switch {
-	case i+1 < len(items):
-		return items[i+1].ID
-	case i > 0:
-		return items[i-1].ID
+	if it, ok := m.queue.Item(i + 1); ok {
+		return it.ID
+	}
+	if it, ok := m.queue.Item(i - 1); ok {
+		return it.ID
 	}
 	return id
 }
 
 // statusOf returns the status the reviewer sees of request id.
 func (m Model) statusOf(id instruct.RequestID) instruct.Status {
-	if i := m.queue.Index(id); i >= 0 {
-		return m.queue.Items()[i].Status
-	}
-	return ""
+	it, _ := m.queue.Item(m.queue.Index(id))
+	return it.Status
 }
 
 // onDiscarded reloads after a refused decision was discarded; the status

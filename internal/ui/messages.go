@@ -8,21 +8,31 @@ import (
 // Messages from commands carry outside text already sanitised: commands
 // are where it enters the screen (see clean.go).
 
-// queueMsg carries rows of the queue for query generation gen, starting at
-// offset; done is false when more rows follow.
+// queueMsg carries a window of rows of the queue for query generation
+// gen, starting at row base. The first answer of a generation (first)
+// also carries the counts per status (and the Mine tab's, mine), the
+// queue's length, and the row of keepID, the request to keep selected (-1
+// when the queue lacks it).
 type queueMsg struct {
 	gen    int
-	offset int
+	base   int
 	items  []instruct.QueueItem
-	done   bool
+	first  bool
+	counts map[instruct.Status]int
+	mine   int // the Mine tab's count, -1 when unknown
+	total  int
+	keepID instruct.RequestID
+	pos    int
 	err    error
 }
 
-// countsMsg carries the counts per status for query generation gen.
+// countsMsg carries the counts per status and the Mine tab's count (-1
+// when unknown) for query generation gen, counted again once the user is
+// known.
 type countsMsg struct {
 	gen    int
 	counts map[instruct.Status]int
-	mine   int // the Mine tab's count, -1 when unknown
+	mine   int
 	err    error
 }
 

@@ -37,6 +37,9 @@ type Cache interface {
 	// Counts returns the number of requests per status as the reviewer
 	// sees them, applying q's definition and text but not its statuses.
 	Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error)
+	// Position returns the index of request id in the queue q selects
+	// (ignoring its Offset and Limit), or -1 when q does not select it.
+	Position(ctx context.Context, q instruct.QueueQuery, id instruct.RequestID) (int, error)
 	Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error)
 	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 	// Operations returns the reviewer's operations on a request, newest
@@ -95,9 +98,11 @@ type Options struct {
 	// Context bounds every cache call, such as an SSH session's; nil means
 	// context.Background().
 	Context context.Context
-	// FirstWindow is how many queue rows load before the rest; 0 means
-	// DefaultFirstWindow.
-	FirstWindow int
+	// Window is how many queue rows the screen holds at least, around
+	// those on screen; 0 means DefaultWindow. It holds at most the larger
+	// of Window and five screenfuls, however long the queue, and loads
+	// the next window as the cursor moves.
+	Window int
 }
 
 // The smallest window the screen draws in.
@@ -106,9 +111,9 @@ const (
 	MinHeight = 24
 )
 
-// DefaultFirstWindow is how many queue rows load first, enough to fill
-// any screen, so the first frame doesn't wait for the whole queue.
-const DefaultFirstWindow = 300
+// DefaultWindow is how many queue rows a screen holds: enough to fill
+// any screen and move a few pages before the next window is needed.
+const DefaultWindow = 300
 
 // focus is which part of the screen keys go to.
 type focus int
@@ -191,6 +196,11 @@ type queryState struct {
 	sort      instruct.Sort
 	gen       int
 	keepID    instruct.RequestID
+	// loading is set while generation gen's first answer is on its way;
+	// window is the first row of the window of rows asked last, -1 when
+	// none is on its way.
+	loading bool
+	window  int
 	// ctx bounds the cache calls of generation gen; cancel stops them when
 	// a newer query replaces it, such as the next keystroke of a search.
 	ctx    context.Context
@@ -208,8 +218,8 @@ func New(opts Options) Model {
 	if opts.Context == nil {
 		opts.Context = context.Background()
 	}
-	if opts.FirstWindow <= 0 {
-		opts.FirstWindow = DefaultFirstWindow
+	if opts.Window <= 0 {
+		opts.Window = DefaultWindow
 	}
 	if opts.Location == nil {
 		opts.Location = time.Local
@@ -218,7 +228,7 @@ func New(opts Options) Model {
 	keys := keymap.New(msgs.Keys)
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, claims: msgs.Claims(), keys: &keys, mine: -1,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
-	m.query = queryState{sort: instruct.SortAge, gen: 1}
+	m.query = queryState{sort: instruct.SortAge, gen: 1, loading: true, window: -1}
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.theme = m.pickTheme()
 	m.queue = queue.New(m.theme, m.msgs, m.keys)
@@ -230,13 +240,12 @@ func New(opts Options) Model {
 	return m
 }
 
-// Init loads the catalogue, the user and the first window of the queue,
-// asks the terminal for its background and starts listening to the sync
-// engine.
+// Init loads the catalogue, the user and the first window of the queue
+// with its counts, asks the terminal for its background and starts
+// listening to the sync engine.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
-		m.definitionsCmd(), m.meCmd(),
-		m.queueCmd(m.query.gen, 0, m.opts.FirstWindow), m.countsCmd(m.query.gen),
+		m.definitionsCmd(), m.meCmd(), m.listCmd(m.query.gen, 0),
 		tea.RequestBackgroundColor,
 	}
 	if m.opts.Syncer != nil {

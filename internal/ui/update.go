@@ -13,11 +13,27 @@ import (
 )
 
 // Update dispatches a message to its handler, then has the review follow
-// the selected request.
+// the selected request and the queue load the rows near those on screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.handle(msg)
 	mm, load := next.(Model).follow()
-	return mm, tea.Batch(cmd, load)
+	mm, rows := mm.loadNearRows()
+	return mm, tea.Batch(cmd, load, rows)
+}
+
+// loadNearRows asks for the window of rows around those on screen when
+// some near them are not loaded, unless that window is on its way, or the
+// first answer of a new query is.
+func (m Model) loadNearRows() (Model, tea.Cmd) {
+	if m.query.loading {
+		return m, nil
+	}
+	base, ok := m.queue.Wanted(m.windowSize())
+	if !ok || base == m.query.window {
+		return m, nil
+	}
+	m.query.window = base
+	return m, m.windowCmd(m.query.gen, base)
 }
 
 // handle dispatches a message to its handler.
@@ -81,34 +97,52 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// onQueue takes rows of the queue: the first window replaces the list and
-// asks for the rest; the rest is appended.
+// onQueue takes rows of the queue. The first answer of a query replaces
+// the list, its length and counts, and puts the cursor on the request to
+// keep (the one the reviewer moved to while it loaded, else the one the
+// query was asked with, else the same row); a later window replaces the
+// rows held.
 func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 	if msg.gen != m.query.gen {
 		return m, nil
 	}
+	if msg.base == m.query.window {
+		m.query.window = -1
+	}
 	if msg.err != nil {
 		m.fail(msg.err)
+		m.query.loading = false
 		m.queue.SetLoading(false)
 		return m, nil
 	}
-	if msg.offset == 0 {
-		m.queue.SetItems(msg.items, m.query.keepID)
-	} else {
-		m.queue.Append(msg.items)
-		if i := m.queue.Index(m.query.keepID); i >= 0 && m.queue.SelectedID() != m.query.keepID {
-			m.queue.Select(i)
-		}
+	if !msg.first {
+		m.queue.SetWindow(msg.base, msg.items, windowTotal(m.queue.Len(), msg, m.windowSize()))
+		return m, nil
 	}
-	m.queue.SetLoading(!msg.done)
+	m.counts = msg.counts
+	if msg.mine >= 0 { // counted before the user was known: keep the last count
+		m.mine = msg.mine
+	}
+	m.queue.SetWindow(msg.base, msg.items, msg.total)
+	switch i := m.queue.Index(m.query.keepID); {
+	case i >= 0:
+		m.queue.Select(i)
+	case msg.pos >= 0 && msg.keepID == m.query.keepID:
+		m.queue.Select(msg.pos)
+	}
+	m.query.keepID, m.query.loading = 0, false
+	m.queue.SetLoading(false)
 	m.queue.SetEmptyText(m.emptyText())
-	var cmds []tea.Cmd
-	if !msg.done {
-		cmds = append(cmds, m.queueCmd(msg.gen, msg.offset+len(msg.items), 0))
-	} else {
-		m.query.keepID = 0
+	return m, nil
+}
+
+// windowTotal is the queue's length after a window of size rows: the same,
+// unless the window ends it sooner (requests left the queue since).
+func windowTotal(total int, msg queueMsg, size int) int {
+	if len(msg.items) < size && (len(msg.items) > 0 || msg.base == 0) {
+		return min(total, msg.base+len(msg.items))
 	}
-	return m, tea.Batch(cmds...)
+	return total
 }
 
 // emptyText says why the queue is empty: for a search with matches in
@@ -153,8 +187,7 @@ func (m Model) onDetail(msg detailMsg) Model {
 		return m
 	}
 	msg.detail.Claim = msg.detail.Request.Claim
-	if i := m.queue.Index(msg.id); i >= 0 {
-		it := m.queue.Items()[i]
+	if it, ok := m.queue.Item(m.queue.Index(msg.id)); ok {
 		msg.detail.Claim = it.Claim
 		it.Unread = false // loading the detail marked its messages read
 		m.queue.SetItem(it)
@@ -278,31 +311,32 @@ func (m Model) mixesStatuses() bool {
 }
 
 // reload runs a changed query (tab, search, filter, sort) as a new
-// generation: a first window of rows comes at once, the rest after.
+// generation; the queue says it is loading until the first window comes.
 func (m Model) reload(keepID instruct.RequestID) (Model, tea.Cmd) {
 	m.queue.SetLoading(true)
-	return m.requery(keepID, m.opts.FirstWindow)
+	return m.requery(keepID)
 }
 
 // refresh runs the same query again after the data changed (a sync, a
-// decision): the whole list loads in one piece and replaces the one on
-// screen at once, so the cursor never jumps to a first window.
+// decision): the new window replaces the one on screen at once, with the
+// cursor on keepID wherever it now is.
 func (m Model) refresh(keepID instruct.RequestID) (Model, tea.Cmd) {
-	return m.requery(keepID, 0)
+	return m.requery(keepID)
 }
 
-// requery starts a new generation of the query, loading limit rows first
-// (0: all), keeping the cursor on keepID, and reloads the request on
-// screen. The cache calls of the generation it replaces are cancelled.
-func (m Model) requery(keepID instruct.RequestID, limit int) (Model, tea.Cmd) {
+// requery starts a new generation of the query, keeping the cursor on
+// keepID, and reloads the request on screen. The cache calls of the
+// generation it replaces are cancelled.
+func (m Model) requery(keepID instruct.RequestID) (Model, tea.Cmd) {
 	m.query.cancel()
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.query.gen++
 	m.query.keepID = keepID
+	m.query.loading, m.query.window = true, -1
 	m.queue.SetShowStatus(m.mixesStatuses())
 	m.layout()
 	m.queue.SetView(m.queueView())
-	cmds := []tea.Cmd{m.queueCmd(m.query.gen, 0, limit), m.countsCmd(m.query.gen)}
+	cmds := []tea.Cmd{m.listCmd(m.query.gen, keepID)}
 	if m.detailID != 0 {
 		cmds = append(cmds, m.detailCmd(m.detailID))
 	}

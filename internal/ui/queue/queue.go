@@ -1,8 +1,10 @@
 // Package queue is the reviewer's list of requests: one line per request
 // with its ID, organisation, API, age against the review deadline and the
-// state of the reviewer's own pending decision. It holds the whole list in
-// memory and draws only the rows on screen, so 100,000 requests scroll as
-// fast as ten.
+// state of the reviewer's own pending decision. It knows the list's length
+// but holds only a window of its rows around those on screen (the screen
+// loads the next window as the cursor moves, see Wanted), and draws only
+// the rows on screen: 100,000 requests scroll as fast as ten, and cost a
+// screen no more memory.
 package queue
 
 import (
@@ -25,7 +27,10 @@ type API struct {
 
 // Model is the queue. Items are already sanitised.
 type Model struct {
+	// items are the loaded rows: rows base to base+len(items)-1 of a list
+	// of total rows. The cursor and offset count rows of the whole list.
 	items          []instruct.QueueItem
+	base, total    int
 	cursor, offset int
 	width, height  int
 	focused        bool
@@ -87,40 +92,68 @@ func (m *Model) SetEmptyText(s string) { m.empty = s }
 // SetLoading marks the list as still arriving.
 func (m *Model) SetLoading(loading bool) { m.loading = loading }
 
-// SetItems replaces the rows and puts the cursor on keepID when present,
-// otherwise keeps it at the same index.
+// SetItems replaces the list with items, all loaded, and puts the cursor
+// on keepID when present, otherwise keeps it at the same index.
 func (m *Model) SetItems(items []instruct.QueueItem, keepID instruct.RequestID) {
-	m.items = items
+	m.SetWindow(0, items, len(items))
 	if i := m.Index(keepID); i >= 0 {
-		m.cursor = i
+		m.Select(i)
 	}
+}
+
+// SetWindow replaces the loaded rows with items, rows base onwards of a
+// list of total rows, keeping the cursor at the same index.
+func (m *Model) SetWindow(base int, items []instruct.QueueItem, total int) {
+	m.base, m.items, m.total = base, items, max(total, base+len(items))
 	m.clampCursor()
 	m.scrollToCursor()
 }
 
-// Append adds rows at the end of the list.
-func (m *Model) Append(items []instruct.QueueItem) {
-	m.items = append(m.items, items...)
-}
-
-// Items returns the rows.
+// Items returns the loaded rows, Base onwards.
 func (m Model) Items() []instruct.QueueItem { return m.items }
 
-// Len returns the number of rows.
-func (m Model) Len() int { return len(m.items) }
+// Base returns the index of the first loaded row.
+func (m Model) Base() int { return m.base }
 
-// Index returns the row of request id, or -1.
+// Len returns the number of rows of the list, loaded or not.
+func (m Model) Len() int { return m.total }
+
+// Item returns row i, if it is loaded.
+func (m Model) Item(i int) (instruct.QueueItem, bool) {
+	if i < m.base || i >= m.base+len(m.items) {
+		return instruct.QueueItem{}, false
+	}
+	return m.items[i-m.base], true
+}
+
+// Index returns the row of request id among the loaded rows, or -1.
 func (m Model) Index(id instruct.RequestID) int {
 	if id == 0 {
 		return -1
 	}
 	for i := range m.items {
 		if m.items[i].ID == id {
-			return i
+			return m.base + i
 		}
 	}
 	return -1
 }
+
+// Wanted reports whether rows near those on screen are not loaded: the
+// rows on screen and a screenful either side. It returns the first row
+// of the size rows to load then, centred on the rows on screen.
+func (m Model) Wanted(size int) (int, bool) {
+	rows := max(1, m.rows())
+	lo, hi := max(0, m.offset-rows), min(m.total, m.offset+2*rows)
+	if lo >= m.base && hi <= m.base+len(m.items) {
+		return 0, false
+	}
+	start := m.offset + rows/2 - size/2
+	return max(0, min(start, m.total-size)), true
+}
+
+// Rows returns the number of rows the box shows.
+func (m Model) Rows() int { return m.rows() }
 
 // Offset returns the index of the first row on screen.
 func (m Model) Offset() int { return m.offset }
@@ -128,12 +161,9 @@ func (m Model) Offset() int { return m.offset }
 // Cursor returns the index of the selected row.
 func (m Model) Cursor() int { return m.cursor }
 
-// Selected returns the selected row, if any.
+// Selected returns the selected row, if any is loaded.
 func (m Model) Selected() (instruct.QueueItem, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.items) {
-		return instruct.QueueItem{}, false
-	}
-	return m.items[m.cursor], true
+	return m.Item(m.cursor)
 }
 
 // SelectedID returns the ID of the selected row, or 0.
@@ -152,10 +182,10 @@ func (m *Model) Select(i int) {
 // Move moves the cursor by delta rows.
 func (m *Model) Move(delta int) { m.Select(m.cursor + delta) }
 
-// SetItem replaces the row of it.ID, if present.
+// SetItem replaces the row of it.ID, if loaded.
 func (m *Model) SetItem(it instruct.QueueItem) {
 	if i := m.Index(it.ID); i >= 0 {
-		m.items[i] = it
+		m.items[i-m.base] = it
 	}
 }
 
@@ -170,7 +200,7 @@ func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
 	case key.Matches(msg, m.keys.Top):
 		m.Select(0)
 	case key.Matches(msg, m.keys.Bottom):
-		m.Select(len(m.items) - 1)
+		m.Select(m.total - 1)
 	case key.Matches(msg, m.keys.PageUp):
 		m.Move(-max(1, m.rows()-1))
 	case key.Matches(msg, m.keys.PageDown):
@@ -184,7 +214,7 @@ func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
 // RowAt returns the index of the row drawn at line y of the box, or -1.
 func (m Model) RowAt(y int) int {
 	i := m.offset + y - 1
-	if y < 1 || y > m.rows() || i >= len(m.items) {
+	if y < 1 || y > m.rows() || i >= m.total {
 		return -1
 	}
 	return i
@@ -192,7 +222,7 @@ func (m Model) RowAt(y int) int {
 
 // Scroll moves the window by delta rows, keeping the cursor inside it.
 func (m *Model) Scroll(delta int) {
-	m.offset = max(0, min(m.offset+delta, len(m.items)-m.rows()))
+	m.offset = max(0, min(m.offset+delta, m.total-m.rows()))
 	m.cursor = max(m.offset, min(m.cursor, m.offset+m.rows()-1))
 	m.clampCursor()
 }
@@ -201,7 +231,7 @@ func (m *Model) Scroll(delta int) {
 func (m Model) rows() int { return max(0, m.height-2) }
 
 func (m *Model) clampCursor() {
-	m.cursor = max(0, min(m.cursor, len(m.items)-1))
+	m.cursor = max(0, min(m.cursor, m.total-1))
 }
 
 func (m *Model) scrollToCursor() {
@@ -215,5 +245,5 @@ func (m *Model) scrollToCursor() {
 	if m.cursor >= m.offset+rows {
 		m.offset = m.cursor - rows + 1
 	}
-	m.offset = max(0, min(m.offset, len(m.items)-rows))
+	m.offset = max(0, min(m.offset, m.total-rows))
 }

@@ -117,8 +117,8 @@ func (m Model) View(now time.Time, title string) []string {
 	st := m.theme.Box(m.focused)
 	inner := m.width - 2
 	right := ""
-	if len(m.items) > 0 {
-		right = strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.items))
+	if m.total > 0 {
+		right = strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(m.total)
 	}
 	if m.loading {
 		right = m.msgs.Loading
@@ -126,9 +126,10 @@ func (m Model) View(now time.Time, title string) []string {
 	return frame.BoxExact(st, title, right, m.body(now, inner), m.width, m.height)
 }
 
-// body draws the rows on screen, and only those.
+// body draws the rows on screen, and only those; a row not loaded yet
+// (the next window is on its way) is blank.
 func (m Model) body(now time.Time, w int) []string {
-	if len(m.items) == 0 {
+	if m.total == 0 {
 		if m.loading {
 			return []string{frame.Fit(" "+m.msgs.Loading, w)}
 		}
@@ -139,10 +140,15 @@ func (m Model) body(now time.Time, w int) []string {
 		return lines
 	}
 	cols := m.layout(w)
-	end := min(len(m.items), m.offset+m.rows())
+	end := min(m.total, m.offset+m.rows())
 	lines := make([]string, 0, end-m.offset)
 	for i := m.offset; i < end; i++ {
-		lines = append(lines, m.row(m.items[i], i == m.cursor, cols, w, now))
+		it, ok := m.Item(i)
+		if !ok {
+			lines = append(lines, strings.Repeat(" ", w))
+			continue
+		}
+		lines = append(lines, m.row(it, i == m.cursor, cols, w, now))
 	}
 	return lines
 }
