@@ -45,7 +45,8 @@ const (
 const ProblemContentType = "application/problem+json"
 
 // Problem is an RFC 9457 problem details answer. Current and EventsSince
-// are set for stale_version; RequestID for internal errors.
+// are set for stale_version; Claim, the claim as it stands, for claimed;
+// RequestID for internal errors.
 type Problem struct {
 	Type        string            `json:"type"`
 	Title       string            `json:"title"`
@@ -55,6 +56,7 @@ type Problem struct {
 	RequestID   string            `json:"request_id,omitempty"`
 	Current     *instruct.Request `json:"current,omitempty"`
 	EventsSince []instruct.Event  `json:"events_since,omitempty"`
+	Claim       *instruct.Claim   `json:"claim,omitempty"`
 }
 
 // Health is the answer of /healthz.
@@ -113,6 +115,21 @@ type NoteInput struct {
 // NoteResult is the answer to a note or message.
 type NoteResult struct {
 	Event instruct.Event `json:"event"`
+}
+
+// ClaimInput is the optional body of POST and DELETE
+// /requests/{id}/claim: Force takes or releases a claim another reviewer
+// holds, which only a manager of the request's definition may.
+type ClaimInput struct {
+	Force bool `json:"force"`
+}
+
+// ClaimResult is the answer to a claim or a release: the request as it
+// now stands, and the event recorded, or nil when nothing changed (taking
+// what one holds, releasing what nobody holds).
+type ClaimResult struct {
+	Request instruct.Request `json:"request"`
+	Event   *instruct.Event  `json:"event"`
 }
 
 // AuditPage is a page of the hash-chained event log.

@@ -133,6 +133,30 @@ func (c *Client) Note(ctx context.Context, key string, id instruct.RequestID, in
 	return decode[api.NoteResult](ans.body)
 }
 
+// Claim takes request id (release false) or leaves it (release true);
+// force takes or ends another reviewer's claim, as a manager. key is the
+// Idempotency-Key, as for Decide. A claim another holds fails with a
+// *instruct.ClaimedError naming it.
+func (c *Client) Claim(ctx context.Context, key string, id instruct.RequestID, release, force bool) (api.ClaimResult, error) {
+	k, err := postCall(requestPath(id)+"/claim", api.ClaimInput{Force: force}, retrySafe)
+	if err != nil {
+		return api.ClaimResult{}, err
+	}
+	if release {
+		k.method = http.MethodDelete
+	}
+	k.header.Set(api.HeaderIdempotencyKey, key)
+	ans, err := c.do(ctx, k)
+	if err != nil {
+		return api.ClaimResult{}, err
+	}
+	res, err := decode[api.ClaimResult](ans.body)
+	if err == nil && res.Request.ID == 0 {
+		err = instruct.Errorf(instruct.CodeInternal, "the server's answer to a claim lacks the request")
+	}
+	return res, err
+}
+
 // Create creates a draft from p. It is retried only when the server
 // surely did not receive it, so it never creates two drafts.
 func (c *Client) Create(ctx context.Context, p instruct.RequestPatch) (instruct.Request, error) {

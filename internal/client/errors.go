@@ -17,7 +17,8 @@ const maxDetail = 2000
 
 // problemError turns a non-2xx answer into a domain error: the problem's
 // code and detail, a *instruct.StaleError for stale_version with the
-// request's current state, or a code chosen by status when the body is
+// request's current state, a *instruct.ClaimedError for claimed with the
+// claim as it stands, or a code chosen by status when the body is
 // not a problem of the contract (a proxy's error page).
 func problemError(status int, body []byte) error {
 	p, ok := decodeProblem(body)
@@ -26,6 +27,9 @@ func problemError(status int, body []byte) error {
 	}
 	if p.Code == instruct.CodeStaleVersion && p.Current != nil {
 		return &instruct.StaleError{Current: *p.Current, EventsSince: p.EventsSince}
+	}
+	if p.Code == instruct.CodeClaimed && p.Claim != nil {
+		return &instruct.ClaimedError{Claim: *p.Claim}
 	}
 	return &instruct.Error{Code: p.Code, Message: problemMessage(p, status)}
 }
@@ -76,7 +80,7 @@ func knownCode(c instruct.Code) bool {
 		instruct.CodeStaleVersion, instruct.CodeTooLarge, instruct.CodeCommentRequired,
 		instruct.CodeInvalidTransition, instruct.CodeIdempotencyKeyReused,
 		instruct.CodePreconditionRequired, instruct.CodeRateLimited,
-		instruct.CodeInternal, instruct.CodeUnavailable:
+		instruct.CodeInternal, instruct.CodeUnavailable, instruct.CodeClaimed:
 		return true
 	}
 	return false

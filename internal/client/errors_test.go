@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -150,5 +151,32 @@ func TestLongDetailIsClipped(t *testing.T) {
 	}
 	if !utf8.ValidString(msg) {
 		t.Errorf("ErrorMessage() = %q, want valid UTF-8", msg[len(msg)-8:])
+	}
+}
+
+// TestClaimedDecoded: a 409 claimed becomes a *instruct.ClaimedError
+// naming the holder, sent once (never retried), and a release is a
+// DELETE of the same path with its key.
+func TestClaimedDecoded(t *testing.T) {
+	held := instruct.Claim{User: instruct.Actor{ID: "u-marie", Name: "Marie Dupont"}, At: time.Date(2026, 10, 5, 10, 5, 0, 0, time.UTC)}
+	var calls attempts
+	var seen []string
+	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.next()
+		seen = append(seen, r.Method+" "+r.URL.Path+" "+r.Header.Get(api.HeaderIdempotencyKey))
+		w.Header().Set("Content-Type", api.ProblemContentType)
+		writeJSON(w, http.StatusConflict, api.Problem{Status: 409, Code: instruct.CodeClaimed, Detail: "held", Claim: &held})
+	}, Options{})
+	_, err := c.Claim(context.Background(), "k1", 12, false, false)
+	var claimed *instruct.ClaimedError
+	if !errors.As(err, &claimed) || claimed.Claim != held {
+		t.Fatalf("Claim() = %v, want a *instruct.ClaimedError naming Marie Dupont's claim", err)
+	}
+	if calls.count() != 1 {
+		t.Errorf("Claim() sent %d times, want once: another's claim does not pass by waiting", calls.count())
+	}
+	c.Claim(context.Background(), "k2", 12, true, false)
+	if want := []string{"POST /api/v1/requests/D12/claim k1", "DELETE /api/v1/requests/D12/claim k2"}; !cmp.Equal(seen, want) {
+		t.Errorf("calls = %q, want %q", seen, want)
 	}
 }

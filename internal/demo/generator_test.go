@@ -135,7 +135,7 @@ func checkEvents(h instruct.History, def instruct.Definition, now time.Time) []e
 		} else {
 			status = next
 		}
-		if !e.Kind.IsNote() {
+		if e.Kind.ChangesVersion() {
 			version++
 		}
 		if err := instruct.CheckComment(e.Kind, e.Comment); err != nil {
@@ -144,8 +144,10 @@ func checkEvents(h instruct.History, def instruct.Definition, now time.Time) []e
 		if e.Seq != 0 || e.RequestID != h.Request.ID {
 			fail("event %d: seq %d, request %s; want 0 and %s", i, e.Seq, e.RequestID, h.Request.ID)
 		}
-		switch e.Kind {
-		case instruct.KindCreate, instruct.KindUpdate, instruct.KindSubmit:
+		switch {
+		case e.Kind == instruct.KindMessage && e.Actor.ID == h.CreatedBy:
+			// The applicant answers a request for changes.
+		case e.Kind == instruct.KindCreate, e.Kind == instruct.KindUpdate, e.Kind == instruct.KindSubmit:
 			if e.Actor.ID != h.CreatedBy {
 				fail("event %d (%s) by %s, want the applicant %s", i, e.Kind, e.Actor.ID, h.CreatedBy)
 			}
@@ -222,7 +224,7 @@ func checkTimes(h instruct.History, now time.Time) []error {
 		}
 	}
 	last := h.Events[len(h.Events)-1].At
-	if !r.CreatedAt.Equal(h.Events[0].At) || !r.UpdatedAt.Equal(last) || last.After(now) {
+	if !r.CreatedAt.Equal(h.Events[0].At) || !r.UpdatedAt.Equal(storyEnd(h)) || last.After(now) {
 		fail("created %v, updated %v, last event %v, now %v", r.CreatedAt, r.UpdatedAt, last, now)
 	}
 	if age := now.Sub(r.CreatedAt); age < day || age > 548*day {
@@ -472,7 +474,10 @@ func TestMessagesFitTheirMoment(t *testing.T) {
 				last = e.Kind
 			case instruct.KindMessage:
 				want := texts.acknowledgements
-				if last == instruct.KindRequestChanges {
+				switch {
+				case e.Actor.ID != "" && e.Actor.Name != "" && last == instruct.KindRequestChanges && slices.Contains(texts.answers, e.Comment):
+					want = texts.answers // the applicant answers
+				case last == instruct.KindRequestChanges:
 					want = texts.reminders
 				}
 				if !slices.Contains(want, e.Comment) {
@@ -485,4 +490,42 @@ func TestMessagesFitTheirMoment(t *testing.T) {
 	if seen[instruct.KindSubmit] == 0 || seen[instruct.KindRequestChanges] == 0 {
 		t.Errorf("messages after submissions %d, after requests for changes %d: want some of both", seen[instruct.KindSubmit], seen[instruct.KindRequestChanges])
 	}
+}
+
+// TestClaimsAndAnswersInTheDemo: some requests waiting for a decision are
+// held by a reviewer of their API (the claim on the request, its event
+// last), and some applicants answered a request for changes, so that the
+// queue's marks show in the demo.
+func TestClaimsAndAnswersInTheDemo(t *testing.T) {
+	g := newTestGenerator(t, 5)
+	held, answered := 0, 0
+	for _, h := range g.Histories(300) {
+		last := h.Events[len(h.Events)-1]
+		if c := h.Request.Claim; c != nil {
+			held++
+			if h.Request.Status != instruct.StatusSubmitted || last.Kind != instruct.KindClaim || last.Actor != c.User || !last.At.Equal(c.At) {
+				t.Errorf("%s: claim %+v on a %s request, last event %s by %v", h.Request.ID, c, h.Request.Status, last.Kind, last.Actor)
+			}
+		}
+		if last.Kind == instruct.KindMessage && h.Request.Status == instruct.StatusChangesRequested && h.CreatedBy == last.Actor.ID {
+			answered++
+		}
+	}
+	if held < 10 || answered < 5 {
+		t.Errorf("in 300 requests: %d held, %d answered by their applicant; want some of each", held, answered)
+	}
+}
+
+// storyEnd is when the story's last step happened: the events added
+// afterwards (a claim, an applicant's answer) leave updated_at as it is.
+func storyEnd(h instruct.History) time.Time {
+	events := h.Events
+	for len(events) > 1 {
+		e := events[len(events)-1]
+		if e.Kind != instruct.KindClaim && !(e.Kind == instruct.KindMessage && e.Actor.ID == h.CreatedBy) {
+			break
+		}
+		events = events[:len(events)-1]
+	}
+	return events[len(events)-1].At
 }

@@ -125,7 +125,9 @@ func (s *story) history() instruct.History {
 	s.skeleton()
 	s.schedule()
 	s.fill()
-	return s.replay()
+	h := s.replay()
+	s.afterwards(&h)
+	return h
 }
 
 // pickStatus draws the status the request ends in.
@@ -393,7 +395,7 @@ func (s *story) replay() instruct.History {
 			}
 			req.Status = next
 		}
-		if st.kind != instruct.KindNote && st.kind != instruct.KindMessage {
+		if st.kind.ChangesVersion() {
 			req.Version++
 		}
 		events = append(events, e)

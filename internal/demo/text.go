@@ -15,8 +15,10 @@ type texts struct {
 	// changes.
 	acknowledgements []string
 	reminders        []string
-	closings         []string
-	unknownScopes    map[string][]string
+	// answers are the applicants' messages after a request for changes.
+	answers       []string
+	closings      []string
+	unknownScopes map[string][]string
 }
 
 func newTexts() texts {
@@ -68,6 +70,11 @@ func newTexts() texts {
 		reminders: []string{
 			"Pour rappel, la demande reste en attente de vos modifications ; sans retour de votre part sous un mois, elle sera archivée.",
 			"Nous restons à votre disposition pour toute question sur les modifications demandées.",
+		},
+		answers: []string{
+			"Bonjour, la délibération du conseil municipal sera votée à la prochaine séance ; nous la joindrons dès sa publication.",
+			"Merci pour votre retour. Notre délégué à la protection des données relit la durée de conservation, nous revenons vers vous cette semaine.",
+			"Bonjour, pouvez-vous nous préciser quel article du code fonde le mieux notre démarche ? Nous corrigerons le dossier en conséquence.",
 		},
 		closings: []string{"Cordialement,", "Bien cordialement,", "Avec nos remerciements,"},
 		unknownScopes: map[string][]string{

@@ -34,13 +34,14 @@ func Decide(actor Actor, k Kind, comment string, t time.Time) Decision {
 }
 
 // Apply moves the request along the decision's transition; approvals,
-// refusals and revocations date its decided_at.
+// refusals and revocations date its decided_at. A decision releases the
+// request's claim, whoever held it: the work it announced is done.
 func (d Decision) Apply(r *Request) (Event, bool, error) {
 	to, err := Transition(r.Status, d.Kind)
 	if err != nil {
 		return Event{}, false, err
 	}
-	r.Status, r.UpdatedAt = to, d.At
+	r.Status, r.UpdatedAt, r.Claim = to, d.At, nil
 	if closesReview(d.Kind) {
 		r.DecidedAt = &d.At
 	}

@@ -27,6 +27,8 @@ const (
 	CodeRateLimited          Code = "rate_limited"
 	CodeInternal             Code = "internal"
 	CodeUnavailable          Code = "unavailable"
+	// CodeClaimed: another reviewer holds the request (*ClaimedError).
+	CodeClaimed Code = "claimed"
 )
 
 // Error is a domain error: a code and a message safe to show to a user.
@@ -51,8 +53,8 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error or *StaleError in err's
-// chain, CodeInternal for any other non-nil error, and "" for nil.
+// ErrorCode returns the code of the first *Error, *StaleError or
+// *ClaimedError in err's chain, CodeInternal for any other non-nil error, and "" for nil.
 func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
@@ -60,6 +62,10 @@ func ErrorCode(err error) Code {
 	var stale *StaleError
 	if errors.As(err, &stale) {
 		return CodeStaleVersion
+	}
+	var claimed *ClaimedError
+	if errors.As(err, &claimed) {
+		return CodeClaimed
 	}
 	var e *Error
 	if errors.As(err, &e) {
@@ -74,6 +80,10 @@ func ErrorMessage(err error) string {
 	var stale *StaleError
 	if errors.As(err, &stale) {
 		return stale.Error()
+	}
+	var claimed *ClaimedError
+	if errors.As(err, &claimed) {
+		return claimed.Error()
 	}
 	var e *Error
 	if errors.As(err, &e) && e.Message != "" {

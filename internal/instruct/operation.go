@@ -14,14 +14,18 @@ const (
 	OpRejected OpState = "rejected"
 )
 
-// Operation is a decision, note or message a reviewer recorded in the
-// client's outbox, waiting to be pushed to the server. ID is a UUIDv7 and
-// the Idempotency-Key of the push; BaseVersion its If-Match.
+// Operation is a decision, note, message, claim or release a reviewer
+// recorded in the client's outbox, waiting to be pushed to the server. ID
+// is a UUIDv7 and the Idempotency-Key of the push; BaseVersion its
+// If-Match (decisions only).
 type Operation struct {
-	ID          string    `json:"id"`
-	RequestID   RequestID `json:"request_id"`
-	Kind        Kind      `json:"kind"`
-	Comment     string    `json:"comment"`
+	ID        string    `json:"id"`
+	RequestID RequestID `json:"request_id"`
+	Kind      Kind      `json:"kind"`
+	Comment   string    `json:"comment"`
+	// Force, on a claim or a release, takes or ends another reviewer's
+	// claim (a manager's call).
+	Force       bool      `json:"force,omitempty"`
 	BaseVersion int64     `json:"base_version"`
 	State       OpState   `json:"state"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -33,6 +37,9 @@ type Operation struct {
 	ReasonCode Code   `json:"reason_code,omitempty"`
 	// Conflict holds what the server said happened first, for OpConflict.
 	Conflict *StaleError `json:"conflict,omitempty"`
+	// Claim, for a claim or release in OpConflict, is the claim of the
+	// reviewer who holds the request.
+	Claim *Claim `json:"claim,omitempty"`
 }
 
 // Open reports whether the operation is still to be pushed.

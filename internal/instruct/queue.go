@@ -24,7 +24,11 @@ type QueueQuery struct {
 	Definition string
 	// Text searches ID, title, organisation, SIRET, applicant e-mail and
 	// scope labels, matching word prefixes.
-	Text   string
+	Text string
+	// Mine, a user ID, keeps the requests that user holds, decided last,
+	// or has operations on that the server has not accepted (waiting,
+	// in conflict, rejected), those with operations first.
+	Mine   string
 	Sort   Sort
 	Offset int
 	// Limit caps the rows; 0 means all.
@@ -47,4 +51,14 @@ type QueueItem struct {
 	// Op is the state of the reviewer's latest operation on the request
 	// (pending, sending, conflict, rejected), or "" when none is open.
 	Op OpState
+	// Claim is who holds the request, with the reviewer's own claim or
+	// release waiting to sync laid over; nil when nobody does.
+	Claim *Claim
+	// DecidedAt and DecidedBy date and name the latest decision (approve,
+	// refuse, request changes, revoke, archive); nil before any.
+	DecidedAt *time.Time
+	DecidedBy *Actor
+	// Notes is set when the request has internal notes; Unread when its
+	// applicant wrote messages since the reviewer last opened it.
+	Notes, Unread bool
 }

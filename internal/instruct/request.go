@@ -31,6 +31,9 @@ type Request struct {
 	SubmittedAt            *time.Time   `json:"submitted_at"`
 	UpdatedAt              time.Time    `json:"updated_at"`
 	DecidedAt              *time.Time   `json:"decided_at"`
+	// Claim is who is on the request, nil when nobody is; it changes
+	// without changing Version.
+	Claim *Claim `json:"claim"`
 }
 
 // Organization is the organisation that files a request.

@@ -68,6 +68,10 @@ func (u User) CanSee(def string) bool { return u.RoleOn(def).rank() >= RoleRepor
 // requests of definition def.
 func (u User) CanDecide(def string) bool { return u.RoleOn(def).rank() >= RoleInstructor.rank() }
 
+// CanManage reports whether u is a manager (or an administrator) of
+// definition def, who may take a request from the reviewer holding it.
+func (u User) CanManage(def string) bool { return u.RoleOn(def).rank() >= RoleManager.rank() }
+
 // IsAdmin reports whether u is an administrator of every definition, which
 // reading users and the audit log requires.
 func (u User) IsAdmin() bool { return u.RoleOn(AllDefinitions) == RoleAdmin }

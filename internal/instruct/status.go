@@ -46,12 +46,14 @@ const (
 	KindArchive        Kind = "archive"
 	KindNote           Kind = "note"
 	KindMessage        Kind = "message"
+	KindClaim          Kind = "claim"
+	KindRelease        Kind = "release"
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindCreate, KindUpdate, KindSubmit, KindApprove, KindRefuse,
-		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage}
+		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage, KindClaim, KindRelease}
 }
 
 // DecisionKinds returns the kinds a reviewer may post as a decision.
@@ -71,6 +73,13 @@ func (k Kind) IsDecision() bool {
 
 // IsNote reports whether k is an internal note or a message to the applicant.
 func (k Kind) IsNote() bool { return k == KindNote || k == KindMessage }
+
+// IsClaim reports whether k takes or releases a request (see Claim).
+func (k Kind) IsClaim() bool { return k == KindClaim || k == KindRelease }
+
+// ChangesVersion reports whether an event of kind k moves the request's
+// version: everything but notes, messages, claims and releases.
+func (k Kind) ChangesVersion() bool { return !k.IsNote() && !k.IsClaim() }
 
 // NeedsComment reports whether an event of kind k must carry a non-blank
 // comment: refusals, requests for changes and revocations become the
@@ -99,11 +108,11 @@ var transitions = map[Kind]struct {
 
 // Transition returns the status a request in status from reaches when an
 // event of kind k is applied, or an invalid_transition error. Kinds that
-// don't change the status (notes, messages, updates) return from unchanged,
+// don't change the status (notes, messages, claims, updates) return from unchanged,
 // updates only where the applicant may still edit.
 func Transition(from Status, k Kind) (Status, error) {
 	switch k {
-	case KindNote, KindMessage:
+	case KindNote, KindMessage, KindClaim, KindRelease:
 		return from, nil
 	case KindUpdate:
 		if from == StatusDraft || from == StatusChangesRequested {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func testRequests() map[string]instruct.Request {
 	full.RetentionJustification = ptr(tricky)
 	full.SubmittedAt, full.DecidedAt = ptr(t0.Add(time.Hour)), ptr(t0.Add(49*time.Hour+time.Nanosecond))
 	full.Reopening = true
+	full.Claim = &instruct.Claim{User: instruct.Actor{ID: "u-1", Name: tricky}, At: t0.Add(2 * time.Hour)}
 	empty := instruct.Request{Contacts: []instruct.Contact{}, Scopes: []string{}}
 	offset := full
 	offset.CreatedAt = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600))
@@ -40,6 +42,12 @@ func TestDecodeRequestAgreesWithEncodingJSON(t *testing.T) {
 		if !ok {
 			t.Errorf("%s: readCanonicalRequest(%s) did not read the layout of json.Marshal", name, body)
 			continue
+		}
+		if r.Claim == nil {
+			// A body stored before claims existed has no claim field.
+			if old, ok := readCanonicalRequest(strings.Replace(string(body), `,"claim":null`, "", 1)); !ok || old.Claim != nil {
+				t.Errorf("%s: readCanonicalRequest(body without claim) = %v, ok %v", name, old.Claim, ok)
+			}
 		}
 		var want instruct.Request
 		if err := json.Unmarshal(body, &want); err != nil {

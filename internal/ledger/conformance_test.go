@@ -21,6 +21,8 @@ func runConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"CreateRefusesRequestWithoutDefinition", testCreateWithoutDefinition},
 		{"ApplyRecordsEventAndBumpsVersion", testApply},
 		{"ApplyNoteKeepsVersionButMovesSeq", testApplyNote},
+		{"ClaimsKeepVersionRefuseOthersAndReplay", testClaims},
+		{"DecisionReleasesClaim", testDecisionReleasesClaim},
 		{"ApplyUnknownRequestIsNotFound", testApplyNotFound},
 		{"ApplyRefusedKeepsNothing", testApplyRefused},
 		{"ApplyReplaysIdempotencyKey", testReplay},

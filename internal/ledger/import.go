@@ -170,12 +170,12 @@ func (im *importer) event(number instruct.RequestID, version int64, e instruct.E
 }
 
 // eventVersions returns the version of the request after each event:
-// every event but notes and messages bumps it, and the last one leaves it
+// every event but notes, messages, claims and releases bumps it, and the last one leaves it
 // at final (or at the count of bumps when final is 0).
 func eventVersions(events []instruct.Event, final int64) []int64 {
 	var bumps int64
 	for _, e := range events {
-		if !e.Kind.IsNote() {
+		if e.Kind.ChangesVersion() {
 			bumps++
 		}
 	}
@@ -185,7 +185,7 @@ func eventVersions(events []instruct.Event, final int64) []int64 {
 	versions := make([]int64, len(events))
 	v := final - bumps
 	for i, e := range events {
-		if !e.Kind.IsNote() {
+		if e.Kind.ChangesVersion() {
 			v++
 		}
 		versions[i] = v

@@ -74,7 +74,23 @@ func readRequestTail(r *reader, q *instruct.Request) {
 	q.UpdatedAt = r.time()
 	r.lit(`,"decided_at":`)
 	q.DecidedAt = r.timeOrNull()
+	if r.opt(`,"claim":`) { // bodies stored before claims have none
+		q.Claim = r.claimOrNull()
+	}
 	r.lit(`}`)
+}
+
+// claimOrNull reads a claim or null.
+func (r *reader) claimOrNull() *instruct.Claim {
+	if r.opt("null") {
+		return nil
+	}
+	r.lit(`{"user":{"id":`)
+	c := instruct.Claim{User: instruct.Actor{ID: r.str(), Name: r.field("name")}}
+	r.lit(`},"at":`)
+	c.At = r.time()
+	r.lit(`}`)
+	return &c
 }
 
 // field reads `,"name":` and the string after it.

@@ -1,5 +1,6 @@
 // Package replica is the sync engine between the client's cache and the
-// server: it pushes the cache's outbox of decisions, notes and messages,
+// server: it pushes the cache's outbox of decisions, notes, messages,
+// claims and releases,
 // oldest first, each with its Idempotency-Key and If-Match, then pulls the
 // server's change feed into the cache page by page. It keeps conflicts
 // and rejections visible in the outbox, backs off while the server is out
@@ -30,6 +31,9 @@ type Cache interface {
 	Pending(ctx context.Context) ([]instruct.Operation, error)
 	// SetOpState records where an operation stands.
 	SetOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error
+	// SetClaimed records a claim or release the server refused because
+	// another reviewer holds the request, with their claim.
+	SetClaimed(ctx context.Context, id string, claim instruct.Claim, reason string) error
 	// Reject records an operation the server refused for good, with the
 	// API error code it answered and its own words.
 	Reject(ctx context.Context, id string, code instruct.Code, reason string) error
@@ -79,6 +83,10 @@ type API interface {
 	Decide(ctx context.Context, key string, id instruct.RequestID, ifMatch int64, in api.DecisionInput) (api.DecisionResult, error)
 	// Note posts a note or a message with its Idempotency-Key.
 	Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error)
+	// Claim takes (or, with release, leaves) a request with its
+	// Idempotency-Key; another's claim fails with a
+	// *instruct.ClaimedError.
+	Claim(ctx context.Context, key string, id instruct.RequestID, release, force bool) (api.ClaimResult, error)
 }
 
 // Defaults of Options.

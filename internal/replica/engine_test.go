@@ -78,6 +78,10 @@ func (c *memCache) SetOpState(_ context.Context, id string, state instruct.OpSta
 	return instruct.Errorf(instruct.CodeNotFound, "no operation %s", id)
 }
 
+func (c *memCache) SetClaimed(ctx context.Context, id string, claim instruct.Claim, reason string) error {
+	return c.SetOpState(ctx, id, instruct.OpConflict, reason, nil)
+}
+
 func (c *memCache) Accept(ctx context.Context, id string, _ instruct.Request, _ instruct.Event) error {
 	return c.SetOpState(ctx, id, instruct.OpAccepted, "", nil)
 }
@@ -166,6 +170,15 @@ func (a *scriptedAPI) Decide(_ context.Context, key string, id instruct.RequestI
 func (a *scriptedAPI) Note(ctx context.Context, key string, id instruct.RequestID, in api.NoteInput) (api.NoteResult, error) {
 	res, err := a.Decide(ctx, key, id, 0, api.DecisionInput(in))
 	return api.NoteResult{Event: res.Event}, err
+}
+
+func (a *scriptedAPI) Claim(ctx context.Context, key string, id instruct.RequestID, release, _ bool) (api.ClaimResult, error) {
+	kind := instruct.KindClaim
+	if release {
+		kind = instruct.KindRelease
+	}
+	res, err := a.Decide(ctx, key, id, 0, api.DecisionInput{Kind: kind})
+	return api.ClaimResult{Request: res.Request, Event: &res.Event}, err
 }
 
 func (a *scriptedAPI) Changes(_ context.Context, cursor string, _ int) (api.ChangesPage, error) {

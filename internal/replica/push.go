@@ -142,9 +142,18 @@ func (e *Engine) record(ctx context.Context, a answered) error {
 	return e.refused(ctx, a.op, a.err)
 }
 
-// send posts op as a decision or as a note, with op.ID as its
-// Idempotency-Key, so that sending it again never applies it twice.
+// send posts op as a decision, a note, a claim or a release, with op.ID
+// as its Idempotency-Key, so that sending it again never applies it
+// twice.
 func (e *Engine) send(ctx context.Context, op instruct.Operation) (api.DecisionResult, error) {
+	if op.Kind.IsClaim() {
+		res, err := e.api.Claim(ctx, op.ID, op.RequestID, op.Kind == instruct.KindRelease, op.Force)
+		out := api.DecisionResult{Request: res.Request}
+		if res.Event != nil {
+			out.Event = *res.Event
+		}
+		return out, err
+	}
 	if op.Kind.IsNote() {
 		res, err := e.api.Note(ctx, op.ID, op.RequestID, api.NoteInput{Kind: op.Kind, Comment: op.Comment})
 		return api.DecisionResult{Event: res.Event}, err
@@ -154,8 +163,15 @@ func (e *Engine) send(ctx context.Context, op instruct.Operation) (api.DecisionR
 }
 
 // refused records an operation the server refused: a conflict with what
-// happened first, or a rejection with the server's reason.
+// happened first (or who holds the request), or a rejection with the
+// server's reason.
 func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) error {
+	var claimed *instruct.ClaimedError
+	if errors.As(err, &claimed) {
+		e.log.Info("push claimed", "request", op.RequestID, "op", op.ID)
+		named := instruct.ClaimedError{RequestID: op.RequestID, Claim: claimed.Claim}
+		return e.cache.SetClaimed(ctx, op.ID, claimed.Claim, named.Error())
+	}
 	var stale *instruct.StaleError
 	if errors.As(err, &stale) {
 		e.log.Info("push conflict", "request", op.RequestID, "op", op.ID, "server_version", stale.Current.Version)

@@ -14,7 +14,7 @@ func (s *Service) Visible(ctx context.Context, u instruct.User, id instruct.Requ
 	if instruct.ErrorCode(err) == instruct.CodeNotFound || (err == nil && !u.Viewer().Sees(req, createdBy)) {
 		return instruct.Request{}, "", notFound(id)
 	}
-	return req, createdBy, err
+	return RequestFor(u, req), createdBy, err
 }
 
 func notFound(id instruct.RequestID) error {
@@ -49,23 +49,29 @@ func (s *Service) reviewable(ctx context.Context, u instruct.User, id instruct.R
 }
 
 // EventsFor returns the events u may read: all for reviewers, all but
-// internal notes for applicants; never nil.
+// internal notes, claims and releases for applicants; never nil.
 func EventsFor(u instruct.User, events []instruct.Event) []instruct.Event {
 	out := make([]instruct.Event, 0, len(events))
 	for _, e := range events {
-		if e.Kind != instruct.KindNote || u.IsReviewer() {
+		if u.IsReviewer() || !reviewersOnly(e.Kind) {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
+// reviewersOnly reports whether events of kind k are the reviewers' own
+// business: internal notes, claims and releases.
+func reviewersOnly(k instruct.Kind) bool { return k == instruct.KindNote || k.IsClaim() }
+
 // ItemsFor shapes feed items for u: applicants don't read internal
-// notes, nor learn that a request changed only by one (an item always
-// has an event after the cursor, so one without any had only notes).
+// notes nor claims, nor learn that a request changed only by them (an
+// item always has an event after the cursor, so one without any had only
+// those).
 func ItemsFor(u instruct.User, items []instruct.FeedItem) []instruct.FeedItem {
 	out := make([]instruct.FeedItem, 0, len(items))
 	for _, it := range items {
+		it.Request = RequestFor(u, it.Request)
 		it.Events = EventsFor(u, it.Events)
 		if len(it.Events) == 0 && !u.IsReviewer() {
 			continue

@@ -76,9 +76,10 @@ func (h *hub) publish(c change) {
 }
 
 // sees reports whether the subscription's user may learn of change c: a
-// request they may see, and for applicants, not an internal note.
+// request they may see, and for applicants, not an internal note nor a
+// claim.
 func (sub *Subscription) sees(c change) bool {
-	if c.kind == instruct.KindNote && !sub.reviewer {
+	if reviewersOnly(c.kind) && !sub.reviewer {
 		return false
 	}
 	return sub.viewer.Sees(instruct.Request{Definition: c.definition}, c.createdBy)

@@ -24,7 +24,11 @@ func (s *Service) Events(ctx context.Context, u instruct.User, id instruct.Reque
 // request number, at most q.Limit.
 func (s *Service) List(ctx context.Context, u instruct.User, q instruct.ListQuery) ([]instruct.Request, error) {
 	q.Viewer = u.Viewer()
-	return s.store.Requests(ctx, q)
+	reqs, err := s.store.Requests(ctx, q)
+	for i := range reqs {
+		reqs[i] = RequestFor(u, reqs[i])
+	}
+	return reqs, err
 }
 
 // Changes returns what u may see of the requests changed after seq

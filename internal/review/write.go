@@ -204,18 +204,19 @@ func (s *Service) apply(ctx context.Context, u instruct.User, m instruct.Mutatio
 	if err != nil {
 		return out, staleFor(u, err)
 	}
+	out.Request = RequestFor(u, out.Request)
 	if !out.Replayed {
 		s.hub.publish(change{seq: out.Event.Seq, definition: out.Request.Definition, createdBy: createdBy, kind: out.Event.Kind})
 	}
 	return out, nil
 }
 
-// staleFor strips internal notes from the events of a stale_version error
+// staleFor strips internal notes and claims from a stale_version error
 // answered to an applicant.
 func staleFor(u instruct.User, err error) error {
 	var stale *instruct.StaleError
 	if !errors.As(err, &stale) || u.IsReviewer() {
 		return err
 	}
-	return &instruct.StaleError{Current: stale.Current, EventsSince: EventsFor(u, stale.EventsSince)}
+	return &instruct.StaleError{Current: RequestFor(u, stale.Current), EventsSince: EventsFor(u, stale.EventsSince)}
 }

@@ -121,6 +121,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"EventList": api.EventList{}, "ChangesPage": api.ChangesPage{}, "StreamChange": api.StreamChange{},
 		"DecisionInput": api.DecisionInput{}, "DecisionResult": api.DecisionResult{}, "NoteInput": api.NoteInput{},
 		"NoteResult": api.NoteResult{}, "AuditPage": api.AuditPage{},
+		"Claim": instruct.Claim{}, "ClaimInput": api.ClaimInput{}, "ClaimResult": api.ClaimResult{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]
@@ -140,7 +141,7 @@ func TestOpenAPISchemas(t *testing.T) {
 	codes := doc.Components.Schemas["Problem"].Properties["code"]
 	for _, code := range []instruct.Code{"invalid", "unauthorized", "forbidden", "not_found", "in_flight", "cursor_expired",
 		"stale_version", "too_large", "comment_required", "invalid_transition", "idempotency_key_reused",
-		"precondition_required", "rate_limited", "internal", "unavailable"} {
+		"precondition_required", "rate_limited", "internal", "unavailable", "claimed"} {
 		if !strings.Contains(string(codes), `"`+string(code)+`"`) {
 			t.Errorf("problem code %s is not documented", code)
 		}

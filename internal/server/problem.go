@@ -59,7 +59,7 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case instruct.CodeNotFound:
 		return http.StatusNotFound
-	case instruct.CodeInFlight:
+	case instruct.CodeInFlight, instruct.CodeClaimed:
 		return http.StatusConflict
 	case instruct.CodeCursorExpired:
 		return http.StatusGone
@@ -132,6 +132,10 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, err error)
 		p.Current = &stale.Current
 		p.EventsSince = stale.EventsSince
 		p.Detail = "the request changed since your version: it is now at version " + strconv.FormatInt(stale.Current.Version, 10)
+	}
+	var claimed *instruct.ClaimedError
+	if errors.As(err, &claimed) {
+		p.Claim = &claimed.Claim
 	}
 	w.Header().Set("Content-Type", api.ProblemContentType)
 	w.Header().Set("Cache-Control", "no-store")

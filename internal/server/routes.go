@@ -39,6 +39,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: v1 + "/requests/{id}/events", handler: s.requestEvents},
 		{method: "POST", path: v1 + "/requests/{id}/decisions", handler: s.decide},
 		{method: "POST", path: v1 + "/requests/{id}/notes", handler: s.note},
+		{method: "POST", path: v1 + "/requests/{id}/claim", handler: s.claim},
+		{method: "DELETE", path: v1 + "/requests/{id}/claim", handler: s.release},
 		{method: "GET", path: v1 + "/changes", handler: s.changes},
 		{method: "GET", path: v1 + "/stream", handler: s.stream},
 		{method: "GET", path: v1 + "/audit", handler: s.audit},

@@ -54,6 +54,8 @@ type Engine interface {
 type Reviews interface {
 	Decide(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment string, pre review.Precondition) (instruct.Outcome, error)
 	Note(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error)
+	Claim(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
+	Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
 }
 
 // catchUpWait bounds how long a decision waits for the read model to

@@ -35,6 +35,9 @@ type view struct {
 	// retries holds the Idempotency-Key of each attempt that failed in a
 	// way that may pass, so that trying it again can't apply it twice.
 	retries map[attempt]string
+	// seen holds the requests the session opened: their applicant's
+	// messages are read (the read model's own marks are everyone's).
+	seen map[instruct.RequestID]bool
 }
 
 var _ ui.Cache = (*view)(nil)
@@ -48,7 +51,7 @@ type attempt struct {
 }
 
 func newView(m *model, reviews Reviews, d *desk, u instruct.User, now func() time.Time) *view {
-	v := &view{model: m, reviews: reviews, desk: d, now: now, retries: map[attempt]string{}}
+	v := &view{model: m, reviews: reviews, desk: d, now: now, retries: map[attempt]string{}, seen: map[instruct.RequestID]bool{}}
 	v.user.Store(&u)
 	return v
 }
@@ -90,6 +93,7 @@ func (v *view) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.Que
 	if err != nil {
 		return nil, err
 	}
+	v.markRead(items)
 	states := v.desk.states()
 	if len(states) == 0 {
 		return items, nil
@@ -98,6 +102,65 @@ func (v *view) Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.Que
 		items[i].Op = states[items[i].ID]
 	}
 	return items, nil
+}
+
+// markRead clears the unread mark of the requests the session opened.
+func (v *view) markRead(items []instruct.QueueItem) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.seen) == 0 {
+		return
+	}
+	for i := range items {
+		if v.seen[items[i].ID] {
+			items[i].Unread = false
+		}
+	}
+}
+
+// MarkSeen records that the session opened request id.
+func (v *view) MarkSeen(_ context.Context, id instruct.RequestID) error {
+	v.mu.Lock()
+	v.seen[id] = true
+	v.mu.Unlock()
+	return nil
+}
+
+// Claim takes (kind claim) or leaves (kind release) request id through
+// the review service in the user's name, at once; force takes it from
+// another reviewer, as a manager. Another's claim fails with the
+// service's *instruct.ClaimedError, which the screen turns into its
+// question; any other refusal is returned as it is. Once done, it waits
+// (briefly) for the read model to show it.
+func (v *view) Claim(ctx context.Context, id instruct.RequestID, kind instruct.Kind, force bool) (instruct.Operation, error) {
+	if !kind.IsClaim() {
+		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a claim or a release", kind)
+	}
+	u := v.me()
+	r, err := v.Request(ctx, id)
+	if err != nil {
+		return instruct.Operation{}, err
+	}
+	op := instruct.Operation{RequestID: r.ID, Kind: kind, Force: force, State: instruct.OpAccepted, CreatedAt: v.now().UTC()}
+	a := attempt{requestID: r.ID, kind: kind, comment: fmt.Sprint(force)}
+	if op.ID, err = v.key(a); err != nil {
+		return instruct.Operation{}, err
+	}
+	call := v.reviews.Claim
+	if kind == instruct.KindRelease {
+		call = v.reviews.Release
+	}
+	out, err := call(ctx, u, r.ID, force, op.ID)
+	if err != nil && mayPass(ctx, err) {
+		return instruct.Operation{}, fmt.Errorf("%s %s: %w", kind, r.ID, err)
+	}
+	v.forget(a)
+	if err != nil {
+		return instruct.Operation{}, err
+	}
+	op.UpdatedAt = v.now().UTC()
+	v.model.caughtUp(ctx, out.Event.Seq)
+	return op, nil
 }
 
 // Counts returns the number of requests the user may see per status.

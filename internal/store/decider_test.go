@@ -112,7 +112,8 @@ func TestDecidersOfACacheFromBefore(t *testing.T) {
 }
 
 // downgrade makes the cache at path what schema 3 wrote: no deciders
-// column, an index without the deciders' names.
+// column (nor the claims' columns of schema 5), an index without the
+// deciders' names.
 func downgrade(t *testing.T, path string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
@@ -120,12 +121,12 @@ func downgrade(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, stmt := range []string{
+	for _, stmt := range append(beforeClaims,
 		"ALTER TABLE requests DROP COLUMN deciders",
 		"INSERT INTO search (search) VALUES ('delete-all')",
 		"INSERT INTO search (rowid, doc) SELECT id, 'D' || id || ' ' || id || ' ' || title || ' ' || org_name FROM requests",
 		"PRAGMA user_version = 3",
-	} {
+	) {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -105,6 +106,8 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	if err != nil {
 		return feedItem{}, err
 	}
+	row.seq = item.Seq
+	row.derive(item.Events)
 	r := item.Request
 	body, err := json.Marshal(r)
 	if err != nil {
@@ -155,7 +158,7 @@ type pageWriter struct {
 
 func newPageWriter(known map[int64]requestRow) *pageWriter {
 	return &pageWriter{known: known, pending: map[int64]bool{},
-		requests: rowInserter{head: upsertRequests, cols: 16, tail: upsertRequestsTail, rows: batchRows},
+		requests: rowInserter{head: upsertRequests, cols: 27, tail: upsertRequestsTail, rows: batchRows},
 		bodies:   rowInserter{head: "INSERT INTO request_bodies (id, body) VALUES", cols: 2, tail: " ON CONFLICT (id) DO UPDATE SET body = excluded.body", rows: batchRows},
 		index:    newIndexInserter(),
 		events:   rowInserter{head: "INSERT INTO events (seq, request, body) VALUES", cols: 3, tail: " ON CONFLICT (seq) DO NOTHING", rows: batchRows},
@@ -163,14 +166,24 @@ func newPageWriter(known map[int64]requestRow) *pageWriter {
 }
 
 const upsertRequests = `INSERT INTO requests (id, definition, status, shown_status, op_state, version, title,
-	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at, deciders) VALUES`
+	org_name, org_key, siret, applicant_email, scopes, submitted_at, age_key, updated_at,
+	seq, claim_id, claim_name, claim_at, applicant_id, decision_seq, decider_id, decider_name,
+	decision_at, note_seq, message_seq, deciders) VALUES`
 
+// upsertRequestsTail replaces a cached row but for seen_seq, the
+// reviewer's own; the derived columns come merged with the cached ones
+// (see requestRow.merge).
 const upsertRequestsTail = ` ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,
 	status = excluded.status, shown_status = excluded.shown_status, op_state = excluded.op_state,
 	version = excluded.version, title = excluded.title, org_name = excluded.org_name,
 	org_key = excluded.org_key, siret = excluded.siret, applicant_email = excluded.applicant_email,
 	scopes = excluded.scopes, submitted_at = excluded.submitted_at, age_key = excluded.age_key,
-	updated_at = excluded.updated_at, deciders = excluded.deciders`
+	updated_at = excluded.updated_at, seq = excluded.seq, claim_id = excluded.claim_id,
+	claim_name = excluded.claim_name, claim_at = excluded.claim_at, applicant_id = excluded.applicant_id,
+	decision_seq = excluded.decision_seq, decider_id = excluded.decider_id,
+	decider_name = excluded.decider_name, decision_at = excluded.decision_at,
+	note_seq = excluded.note_seq, message_seq = excluded.message_seq,
+	deciders = excluded.deciders`
 
 // add gathers the rows of one item. When a page holds a request twice,
 // the rows gathered so far are written before the second, keeping the
@@ -183,7 +196,7 @@ func (w *pageWriter) add(ctx context.Context, tx *writeTx, it feedItem) error {
 		}
 	}
 	w.pending[row.id] = true
-	if cached, found := w.known[row.id]; !found || cached.version < row.version {
+	if cached, found := w.known[row.id]; !found || row.newerThan(cached) {
 		if err := w.addRequest(ctx, tx, it, cached, found); err != nil {
 			return err
 		}
@@ -197,9 +210,16 @@ func (w *pageWriter) add(ctx context.Context, tx *writeTx, it feedItem) error {
 // addRequest gathers the rows of a request newer than the cache's.
 func (w *pageWriter) addRequest(ctx context.Context, tx *writeTx, it feedItem, cached requestRow, found bool) error {
 	row := it.row
+	if found {
+		row.merge(cached)
+	} else {
+		row.merge(requestRow{})
+	}
 	row.deciders = joinNames(cached.deciders, row.deciders)
 	w.requests.add(row.id, row.definition, row.status, row.status, "", row.version, row.title,
-		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt, row.deciders)
+		row.orgName, row.orgKey, row.siret, row.email, row.scopes, row.submittedAt, row.ageKey, row.updatedAt,
+		row.seq, row.claimID, row.claimName, row.claimAt, row.applicantID, row.decisionSeq, row.deciderID,
+		row.deciderName, row.decisionAt, row.noteSeq, row.messageSeq, row.deciders)
 	w.bodies.add(row.id, it.body)
 	if !found || row.searchChanged(cached) {
 		if found {
@@ -291,10 +311,14 @@ func valueRows(n, cols int) string {
 // needs them.
 func cachedRows(ctx context.Context, tx *writeTx, ids []int64) (map[int64]requestRow, error) {
 	known := make(map[int64]requestRow, len(ids))
-	query := "SELECT id, version, definition, title, org_name, siret, applicant_email, scopes, deciders FROM requests WHERE id"
+	query := `SELECT id, version, definition, title, org_name, siret, applicant_email, scopes,
+		seq, applicant_id, decision_seq, decider_id, decider_name, decision_at, note_seq, message_seq, seen_seq, deciders
+		FROM requests WHERE id`
 	err := eachByID(ctx, tx, query, ids, func(rows *sql.Rows) error {
 		var r requestRow
-		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes, &r.deciders)
+		err := rows.Scan(&r.id, &r.version, &r.definition, &r.title, &r.orgName, &r.siret, &r.email, &r.scopes,
+			&r.seq, &r.applicantID, &r.decisionSeq, &r.deciderID, &r.deciderName, &r.decisionAt,
+			&r.noteSeq, &r.messageSeq, &r.seenSeq, &r.deciders)
 		known[r.id] = r
 		return err
 	})
@@ -367,8 +391,73 @@ type requestRow struct {
 	scopes                                                   string
 	submittedAt                                              sql.NullInt64
 	ageKey, updatedAt                                        int64
-	// deciders are the names of who decided on the request, one a line.
+	// deciders are the names of who decided on the request, one a line
+	// (for search; derived holds the latest decision, for display).
 	deciders string
+	// seq is the feed position of the state; the claim is the server's.
+	seq                int64
+	claimID, claimName string
+	claimAt            sql.NullInt64
+	derived
+	// messages are the messages of the item being written, whose
+	// authors merge tells apart once the applicant is known.
+	messages []instruct.Event
+}
+
+// derived is what the requests table keeps of a request's events.
+type derived struct {
+	applicantID            string
+	decisionSeq            int64
+	deciderID, deciderName string
+	decisionAt             sql.NullInt64
+	noteSeq, messageSeq    int64
+	seenSeq                int64
+}
+
+// derive reads what the queue marks from events: the applicant who
+// created the request, the latest decision and who made it, the latest
+// internal note, and the messages (told apart in merge).
+func (r *requestRow) derive(events []instruct.Event) {
+	for _, e := range events {
+		switch {
+		case e.Kind == instruct.KindCreate:
+			r.applicantID = e.Actor.ID
+		case e.Kind.IsDecision() && e.Seq > r.decisionSeq:
+			r.decisionSeq, r.deciderID, r.deciderName = e.Seq, e.Actor.ID, e.Actor.Name
+			r.decisionAt = sql.NullInt64{Int64: micros(e.At), Valid: true}
+		case e.Kind == instruct.KindNote:
+			r.noteSeq = max(r.noteSeq, e.Seq)
+		case e.Kind == instruct.KindMessage:
+			r.messages = append(r.messages, e)
+		}
+	}
+}
+
+// merge completes r, derived from a page's events, with what the cache
+// derived from earlier ones: the latest of each, and the reviewer's
+// seen_seq as is.
+func (r *requestRow) merge(cached requestRow) {
+	if r.applicantID == "" {
+		r.applicantID = cached.applicantID
+	}
+	if cached.decisionSeq > r.decisionSeq {
+		r.decisionSeq, r.deciderID, r.deciderName, r.decisionAt = cached.decisionSeq, cached.deciderID, cached.deciderName, cached.decisionAt
+	}
+	r.noteSeq = max(r.noteSeq, cached.noteSeq)
+	r.messageSeq = cached.messageSeq
+	for _, e := range r.messages {
+		if r.applicantID != "" && e.Actor.ID == r.applicantID {
+			r.messageSeq = max(r.messageSeq, e.Seq)
+		}
+	}
+	r.seenSeq = cached.seenSeq
+}
+
+// newerThan reports whether r is a later state than cached: a higher
+// version, or the same one at a later feed position (claims and notes
+// leave the version as it is).
+func (r requestRow) newerThan(cached requestRow) bool {
+	return r.version > cached.version || (r.version == cached.version && r.seq > cached.seq)
 }
 
 // neverSubmitted is the age key of drafts, which sort after every
@@ -387,6 +476,10 @@ func newRequestRow(r instruct.Request) (requestRow, error) {
 		title: r.Title, orgName: r.Organization.Name, orgKey: sortKey(r.Organization.Name),
 		siret: r.Organization.SIRET, email: r.Applicant.Email, scopes: strings.Join(r.Scopes, " "),
 		ageKey: neverSubmitted, updatedAt: micros(r.UpdatedAt)}
+	if c := r.Claim; c != nil {
+		row.claimID, row.claimName = c.User.ID, c.User.Name
+		row.claimAt = sql.NullInt64{Int64: micros(c.At), Valid: true}
+	}
 	if r.SubmittedAt != nil {
 		row.submittedAt = sql.NullInt64{Int64: micros(*r.SubmittedAt), Valid: true}
 		row.ageKey = row.submittedAt.Int64
@@ -405,7 +498,28 @@ func (r requestRow) queueRow() queueRow {
 		t := fromMicros(r.submittedAt.Int64)
 		q.item.SubmittedAt = &t
 	}
+	q.item.Claim = claimOf(r.claimID, r.claimName, r.claimAt)
+	q.item.DecidedBy, q.item.DecidedAt = decisionOf(r.deciderID, r.deciderName, r.decisionAt)
+	q.item.Notes, q.item.Unread = r.noteSeq > 0, r.messageSeq > r.seenSeq
 	return q
+}
+
+// claimOf returns the claim of the claim columns, nil when empty.
+func claimOf(id, name string, at sql.NullInt64) *instruct.Claim {
+	if id == "" {
+		return nil
+	}
+	return &instruct.Claim{User: instruct.Actor{ID: id, Name: name}, At: fromMicros(at.Int64)}
+}
+
+// decisionOf returns who made the latest decision and when, nil before
+// any.
+func decisionOf(id, name string, at sql.NullInt64) (*instruct.Actor, *time.Time) {
+	if !at.Valid {
+		return nil, nil
+	}
+	t := fromMicros(at.Int64)
+	return &instruct.Actor{ID: id, Name: name}, &t
 }
 
 // searchChanged reports whether the fields the search index covers differ.

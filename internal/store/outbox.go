@@ -21,13 +21,19 @@ const (
 	outboxColumns      = outboxFirstColumns + ", reason_code"
 )
 
+// opColumns are outboxColumns and those added since, which scanOp reads.
+const opColumns = outboxColumns + ", force"
+
 // errBadConflict marks an outbox row whose conflict details don't decode.
 var errBadConflict = errors.New("conflict details unreadable")
 
-// conflictJSON is how a *instruct.StaleError is kept in the outbox.
+// conflictJSON is how what the server answered first is kept in the
+// outbox: a *instruct.StaleError (current and events since), or for a
+// claim, the claim that another reviewer holds.
 type conflictJSON struct {
 	Current     instruct.Request `json:"current"`
 	EventsSince []instruct.Event `json:"events_since"`
+	Claim       *instruct.Claim  `json:"claim,omitempty"`
 }
 
 // scanner is a row to scan: *sql.Row or *sql.Rows.
@@ -35,11 +41,25 @@ type scanner interface{ Scan(dest ...any) error }
 
 // scanOperation reads one outbox row selected with outboxColumns.
 func scanOperation(row scanner) (instruct.Operation, error) {
+	return scanWith(row)
+}
+
+// scanOp reads one outbox row selected with opColumns.
+func scanOp(row scanner) (instruct.Operation, error) {
+	var force bool
+	op, err := scanWith(row, &force)
+	op.Force = force
+	return op, err
+}
+
+// scanWith reads the outboxColumns of a row, and then the columns after
+// them into more.
+func scanWith(row scanner, more ...any) (instruct.Operation, error) {
 	var op instruct.Operation
 	var n, created, updated int64
 	var conflict []byte
-	err := row.Scan(&op.ID, &n, &op.Kind, &op.Comment, &op.BaseVersion, &op.State,
-		&op.Reason, &conflict, &created, &updated, &op.ReasonCode)
+	err := row.Scan(append([]any{&op.ID, &n, &op.Kind, &op.Comment, &op.BaseVersion, &op.State,
+		&op.Reason, &conflict, &created, &updated, &op.ReasonCode}, more...)...)
 	if err != nil {
 		return op, fmt.Errorf("read outbox: %w", err)
 	}
@@ -50,9 +70,25 @@ func scanOperation(row scanner) (instruct.Operation, error) {
 		if err := json.Unmarshal(conflict, &c); err != nil {
 			return op, fmt.Errorf("operation %s: %w: %v", op.ID, errBadConflict, err)
 		}
-		op.Conflict = &instruct.StaleError{Current: c.Current, EventsSince: c.EventsSince}
+		op.Claim = c.Claim
+		if c.Claim == nil {
+			op.Conflict = &instruct.StaleError{Current: c.Current, EventsSince: c.EventsSince}
+		}
 	}
 	return op, nil
+}
+
+// encodeAnswer encodes what the server answered first: a stale version,
+// or the claim another reviewer holds.
+func encodeAnswer(c *instruct.StaleError, claim *instruct.Claim) ([]byte, error) {
+	if claim != nil {
+		b, err := json.Marshal(conflictJSON{Claim: claim})
+		if err != nil {
+			return nil, fmt.Errorf("encode claim: %w", err)
+		}
+		return b, nil
+	}
+	return encodeConflict(c)
 }
 
 func encodeConflict(c *instruct.StaleError) ([]byte, error) {
@@ -74,13 +110,13 @@ type execer interface {
 }
 
 func insertOperation(ctx context.Context, tx execer, op instruct.Operation) error {
-	conflict, err := encodeConflict(op.Conflict)
+	conflict, err := encodeAnswer(op.Conflict, op.Claim)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+outboxColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+opColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		op.ID, op.RequestID, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
-		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode)
+		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode, op.Force)
 	if err != nil {
 		return fmt.Errorf("insert operation: %w", err)
 	}
@@ -222,14 +258,14 @@ func (s *Store) Operations(ctx context.Context, id instruct.RequestID) ([]instru
 }
 
 func (s *Store) operations(ctx context.Context, where string, args ...any) ([]instruct.Operation, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox "+where, args...)
+	rows, err := s.read.QueryContext(ctx, "SELECT "+opColumns+" FROM outbox "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
 	var ops []instruct.Operation
 	for rows.Next() {
-		op, err := scanOperation(rows)
+		op, err := scanOp(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -247,10 +283,22 @@ func (s *Store) operations(ctx context.Context, where string, args ...any) ([]in
 // current state of the request is cached when newer than the cache's, so
 // the reviewer sees what happened at once.
 func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError) error {
+	return s.setOpState(ctx, id, state, reason, conflict, nil)
+}
+
+// SetClaimed records that the server refused claim or release operation
+// id because another reviewer holds the request: a conflict, with that
+// claim, which the reviewer answers by taking it (a manager) or leaving
+// it.
+func (s *Store) SetClaimed(ctx context.Context, id string, claim instruct.Claim, reason string) error {
+	return s.setOpState(ctx, id, instruct.OpConflict, reason, nil, &claim)
+}
+
+func (s *Store) setOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError, claim *instruct.Claim) error {
 	if !knownOpState(state) {
 		return instruct.Errorf(instruct.CodeInvalid, "unknown operation state %q", state)
 	}
-	body, err := encodeConflict(conflict)
+	body, err := encodeAnswer(conflict, claim)
 	if err != nil {
 		return err
 	}
@@ -260,7 +308,7 @@ func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpStat
 			return err
 		}
 		if conflict != nil {
-			if err := cacheServerState(ctx, tx, conflict.Current, conflict.EventsSince); err != nil {
+			if err := cacheServerState(ctx, tx, conflict.Current, lastSeq(conflict.EventsSince), conflict.EventsSince); err != nil {
 				return err
 			}
 		}
@@ -315,12 +363,14 @@ func updateOperation(ctx context.Context, tx execer, id string, state instruct.O
 }
 
 // cacheServerState stores a request state and events the server sent
-// outside the feed, each only if newer than what the cache holds.
-func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, events []instruct.Event) error {
+// outside the feed, each only if newer than what the cache holds; seq is
+// the position of that state in the feed, 0 when unknown (then only a
+// higher version makes it newer).
+func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, seq int64, events []instruct.Event) error {
 	if r.ID == 0 {
 		return nil
 	}
-	items, err := encodeItems([]instruct.FeedItem{{Request: r, Events: events}})
+	items, err := encodeItems([]instruct.FeedItem{{Seq: seq, Request: r, Events: events}})
 	if err != nil {
 		return err
 	}
@@ -337,7 +387,7 @@ func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e ins
 		if err != nil {
 			return err
 		}
-		if err := cacheServerState(ctx, tx, r, nil); err != nil {
+		if err := cacheServerState(ctx, tx, r, e.Seq, eventIf(e)); err != nil {
 			return err
 		}
 		if err := insertEventIfCached(ctx, tx, n, e); err != nil {
@@ -349,6 +399,22 @@ func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e ins
 		return fmt.Errorf("accept operation %s: %w", id, err)
 	}
 	return nil
+}
+
+// lastSeq returns the seq of the last of events, 0 for none.
+func lastSeq(events []instruct.Event) int64 {
+	if len(events) == 0 {
+		return 0
+	}
+	return events[len(events)-1].Seq
+}
+
+// eventIf returns e alone, or nothing when the server recorded none.
+func eventIf(e instruct.Event) []instruct.Event {
+	if e.Seq <= 0 {
+		return nil
+	}
+	return []instruct.Event{e}
 }
 
 // insertEventIfCached stores e for request n when the request is cached
@@ -430,6 +496,12 @@ func (s *Store) Summary(ctx context.Context) (instruct.SyncStatus, error) {
 type openOp struct {
 	kind  instruct.Kind
 	state instruct.OpState
+	at    int64 // created_at, Unix microseconds
+}
+
+// open reports whether the operation is still to be pushed.
+func (op openOp) open() bool {
+	return op.state == instruct.OpPending || op.state == instruct.OpSending
 }
 
 // overlay returns the status the reviewer sees and the state of their
@@ -440,8 +512,7 @@ func overlay(server instruct.Status, ops []openOp) (instruct.Status, instruct.Op
 	shown, latest := server, instruct.OpState("")
 	for _, op := range ops {
 		latest = op.state
-		open := op.state == instruct.OpPending || op.state == instruct.OpSending
-		if !open || !op.kind.IsDecision() {
+		if !op.open() || !op.kind.IsDecision() {
 			continue
 		}
 		if to, err := instruct.Transition(server, op.kind); err == nil {
@@ -471,11 +542,11 @@ func refreshOverlay(ctx context.Context, tx *writeTx, n int64) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE requests SET shown_status = ?, op_state = ? WHERE id = ?", shown, state, n); err != nil {
 		return fmt.Errorf("update overlay: %w", err)
 	}
-	return nil
+	return refreshClaim(ctx, tx, n, ops)
 }
 
 func openOps(ctx context.Context, tx execer, n int64) ([]openOp, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT kind, state FROM outbox WHERE request = ? AND state <> ? ORDER BY created_at, id", n, instruct.OpAccepted)
+	rows, err := tx.QueryContext(ctx, "SELECT kind, state, created_at FROM outbox WHERE request = ? AND state <> ? ORDER BY created_at, id", n, instruct.OpAccepted)
 	if err != nil {
 		return nil, fmt.Errorf("read operations: %w", err)
 	}
@@ -483,7 +554,7 @@ func openOps(ctx context.Context, tx execer, n int64) ([]openOp, error) {
 	var ops []openOp
 	for rows.Next() {
 		var op openOp
-		if err := rows.Scan(&op.kind, &op.state); err != nil {
+		if err := rows.Scan(&op.kind, &op.state, &op.at); err != nil {
 			return nil, fmt.Errorf("read operations: %w", err)
 		}
 		ops = append(ops, op)

@@ -396,7 +396,7 @@ func TestRejectKeepsTheCode(t *testing.T) {
 	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != instruct.CodeForbidden || got.Reason != words {
 		t.Errorf("after reopening: %s, code %q, reason %q; want rejected, %q, %q", got.State, got.ReasonCode, got.Reason, instruct.CodeForbidden, words)
 	}
-	execSQL(t, path, "ALTER TABLE outbox DROP COLUMN reason_code", "ALTER TABLE requests DROP COLUMN deciders", "PRAGMA user_version = 2")
+	execSQL(t, path, append(beforeClaims, "ALTER TABLE outbox DROP COLUMN reason_code", "ALTER TABLE requests DROP COLUMN deciders", "PRAGMA user_version = 2")...)
 	if got := reopen(); got.State != instruct.OpRejected || got.ReasonCode != "" || got.Reason != words {
 		t.Errorf("a version 2 cache migrated: %s, code %q, reason %q; want rejected, no code, %q", got.State, got.ReasonCode, got.Reason, words)
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -98,21 +97,44 @@ func (s *Store) QueueFor(ctx context.Context, v instruct.Viewer, q instruct.Queu
 	}
 	out := make([]instruct.QueueItem, 0, capacity(q, sel.size()))
 	skip := q.Offset
-	for _, i := range sel.inOrder(q.Sort) {
-		if !sel.keep(int(i)) {
-			continue
-		}
-		if skip > 0 {
-			skip--
-			continue
-		}
-		out = append(out, sel.snap.items[i])
-		if q.Limit > 0 && len(out) == q.Limit {
-			break
+	for _, pass := range sel.passes(q) {
+		for _, i := range sel.inOrder(q.Sort) {
+			if !sel.keep(int(i)) || !pass(int(i)) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			out = append(out, sel.snap.items[i])
+			if q.Limit > 0 && len(out) == q.Limit {
+				detachTimes(out)
+				return out, nil
+			}
 		}
 	}
 	detachTimes(out)
 	return out, nil
+}
+
+// passes returns the groups the queue lists one after the other: for the
+// Mine tab, the requests with operations the server has not accepted,
+// then the others; otherwise all at once.
+func (sel selection) passes(q instruct.QueueQuery) []func(int) bool {
+	if q.Mine == "" {
+		return []func(int) bool{func(int) bool { return true }}
+	}
+	items := sel.snap.items
+	return []func(int) bool{
+		func(i int) bool { return items[i].Op != "" },
+		func(i int) bool { return items[i].Op == "" },
+	}
+}
+
+// mine reports whether user id holds it, made its latest decision, or
+// has an operation on it not yet accepted.
+func mine(it *instruct.QueueItem, id string) bool {
+	return it.Op != "" || it.Claim.HeldBy(id) || (it.DecidedBy != nil && it.DecidedBy.ID == id)
 }
 
 // Position returns the index of request id in the queue q selects
@@ -141,25 +163,38 @@ func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.Q
 		return -1, nil
 	}
 	pos := 0
-	for _, i := range sel.inOrder(q.Sort) {
-		if int(i) == target {
-			return pos, nil
-		}
-		if sel.keep(int(i)) {
+	for _, pass := range sel.passes(q) {
+		for _, i := range sel.inOrder(q.Sort) {
+			if !sel.keep(int(i)) || !pass(int(i)) {
+				continue
+			}
+			if int(i) == target {
+				return pos, nil
+			}
 			pos++
 		}
 	}
 	return -1, nil
 }
 
-// detachTimes points the items' submission times to a block of their
-// own, so that a caller changing one cannot reach the snapshot.
+// detachTimes points the items' times, claims and deciders to copies of
+// their own, so that a caller changing one cannot reach the snapshot.
 func detachTimes(items []instruct.QueueItem) {
-	times := make([]time.Time, 0, len(items))
+	var blocks rowBlocks
 	for i := range items {
-		if t := items[i].SubmittedAt; t != nil {
-			times = append(times, *t)
-			items[i].SubmittedAt = &times[len(times)-1]
+		it := &items[i]
+		if t := it.SubmittedAt; t != nil {
+			it.SubmittedAt = blocks.time(*t)
+		}
+		if t := it.DecidedAt; t != nil {
+			it.DecidedAt = blocks.time(*t)
+		}
+		if a := it.DecidedBy; a != nil {
+			it.DecidedBy = blocks.actor(*a)
+		}
+		if c := it.Claim; c != nil {
+			claim := *c
+			it.Claim = &claim
 		}
 	}
 }
@@ -177,8 +212,8 @@ func capacity(q instruct.QueueQuery, size int) int {
 }
 
 // Counts returns how many cached requests the reviewer sees in each
-// status (open decisions laid over), applying q's definition and text but
-// not its statuses: the numbers of the status tabs.
+// status (open decisions laid over), applying q's definition, text and
+// Mine but not its statuses: the numbers of the status tabs.
 func (s *Store) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct.Status]int, error) {
 	return s.CountsFor(ctx, everything, q)
 }
@@ -270,7 +305,8 @@ func (s *Store) selection(ctx context.Context, v instruct.Viewer, q instruct.Que
 		return (matched == nil || matched[i]) &&
 			(visible == nil || visible[snap.def[i]]) &&
 			(anyDef || (known && snap.def[i] == def)) &&
-			(anyStatus || statuses[snap.status[i]])
+			(anyStatus || statuses[snap.status[i]]) &&
+			(q.Mine == "" || mine(&snap.items[i], q.Mine))
 	}
 	return selection{snap: snap, keep: keep, matches: matches}, nil
 }

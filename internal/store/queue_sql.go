@@ -14,10 +14,15 @@ import (
 // the window's rows only, which costs a fraction of loading them all.
 func (s *Store) queueFromSQL(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
 	where, args := sqlFilter(v, q, true)
-	query := "SELECT " + queueColumns + " FROM requests" + where + " ORDER BY " + sqlOrder(q.Sort) + " LIMIT ? OFFSET ?"
+	order := sqlOrder(q.Sort)
+	if q.Mine != "" {
+		order = "op_state = '', " + order
+	}
+	query := "SELECT " + queueColumns + " FROM requests" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?"
 	out := make([]instruct.QueueItem, 0, q.Limit)
+	var blocks rowBlocks
 	err := s.rawQuery(ctx, query, append(args, q.Limit, q.Offset), func(v []driver.Value) error {
-		row, err := decodeQueueRow(v, nil)
+		row, err := decodeQueueRow(v, &blocks)
 		out = append(out, row.item)
 		return err
 	})
@@ -59,6 +64,10 @@ func sqlFilter(v instruct.Viewer, q instruct.QueueQuery, withStatuses bool) (str
 	if q.Definition != "" {
 		conds = append(conds, "definition = ?")
 		args = append(args, q.Definition)
+	}
+	if q.Mine != "" {
+		conds = append(conds, "(op_state <> '' OR claim_id = ? OR decider_id = ?)")
+		args = append(args, q.Mine, q.Mine)
 	}
 	if expr := matchExpr(q.Text); expr != "" {
 		conds = append(conds, "id IN (SELECT rowid FROM search WHERE search MATCH ?)")

@@ -77,10 +77,12 @@ type patch struct {
 // queueColumns are the columns decodeQueueRow reads: the request number,
 // the short fields packed in one string (shown status, server status,
 // operation state, definition), title, organisation, version, submission
-// and update times, and the age and organisation sort keys.
-const queueColumns = "id, shown_status || ' ' || status || ' ' || op_state || ' ' || definition, title, org_name, version, submitted_at, updated_at, age_key, org_key"
+// and update times, the age and organisation sort keys, the claim shown,
+// the latest decision, and the marks (notes, unread messages) as 0 or 1.
+const queueColumns = "id, shown_status || ' ' || status || ' ' || op_state || ' ' || definition, title, org_name, version, submitted_at, updated_at, age_key, org_key, " +
+	"claim_id, claim_name, claim_at, decider_id, decider_name, decision_at, (note_seq > 0) | ((message_seq > seen_seq) << 1)"
 
-const queueColumnCount = 9
+const queueColumnCount = 16
 
 // setSnapshot replaces the snapshot. Called with snapMu held.
 func (s *Store) setSnapshot(snap *snapshot) {
@@ -123,6 +125,7 @@ func readPatchRows(ctx context.Context, tx *writeTx) ([]queueRow, error) {
 		ids = append(ids, n)
 	}
 	var out []queueRow
+	var blocks rowBlocks
 	values := make([]any, queueColumnCount)
 	ptrs := make([]any, queueColumnCount)
 	for i := range values {
@@ -132,7 +135,7 @@ func readPatchRows(ctx context.Context, tx *writeTx) ([]queueRow, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		row, err := decodeQueueRow(asDriverValues(values), nil)
+		row, err := decodeQueueRow(asDriverValues(values), &blocks)
 		out = append(out, row)
 		return err
 	})
@@ -327,7 +330,7 @@ func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
 	snap := newSnapshot(0, nil)
 	snap.grow(hint)
 	snap.pos = make(map[int64]int, hint)
-	times := make([]time.Time, 0, hint) // submission times, in one block
+	blocks := rowBlocks{times: make([]time.Time, 0, hint)} // submission times, in one block
 	query := `SELECT g.value, ` + queueColumns + ` FROM
 		(SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0) AS value) AS g
 		LEFT JOIN requests ON true`
@@ -336,10 +339,7 @@ func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
 		if v[1] == nil {
 			return nil // no request at all
 		}
-		if len(times) == cap(times) {
-			times = make([]time.Time, 0, 1024)
-		}
-		row, err := decodeQueueRow(v[1:], &times)
+		row, err := decodeQueueRow(v[1:], &blocks)
 		snap.add(row)
 		return err
 	})
@@ -349,10 +349,39 @@ func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// decodeQueueRow decodes a row of queueColumns. With times non-nil, the
-// submission time is appended to it (it must have room) and points there,
-// saving an allocation per row.
-func decodeQueueRow(v []driver.Value, times *[]time.Time) (queueRow, error) {
+// rowBlocks holds what many queue rows point to, so that decoding them
+// allocates in blocks rather than once a row: their times, and the people
+// who decided them (a few, each the same pointer).
+type rowBlocks struct {
+	times  []time.Time
+	actors map[instruct.Actor]*instruct.Actor
+}
+
+// time returns a pointer to t, kept in the current block.
+func (b *rowBlocks) time(t time.Time) *time.Time {
+	if len(b.times) == cap(b.times) {
+		b.times = make([]time.Time, 0, 1024)
+	}
+	b.times = append(b.times, t)
+	return &b.times[len(b.times)-1]
+}
+
+// actor returns the one pointer to a.
+func (b *rowBlocks) actor(a instruct.Actor) *instruct.Actor {
+	if p, ok := b.actors[a]; ok {
+		return p
+	}
+	if b.actors == nil {
+		b.actors = map[instruct.Actor]*instruct.Actor{}
+	}
+	p := &a
+	b.actors[a] = p
+	return p
+}
+
+// decodeQueueRow decodes a row of queueColumns, its times and deciders
+// kept in blocks.
+func decodeQueueRow(v []driver.Value, blocks *rowBlocks) (queueRow, error) {
 	var r queueRow
 	if len(v) != queueColumnCount {
 		return r, fmt.Errorf("queue row has %d columns", len(v))
@@ -370,19 +399,31 @@ func decodeQueueRow(v []driver.Value, times *[]time.Time) (queueRow, error) {
 	it.Organization, _ = v[3].(string)
 	it.Version, _ = v[4].(int64)
 	if submitted, ok := v[5].(int64); ok {
-		t := fromMicros(submitted)
-		if times != nil {
-			*times = append(*times, t)
-			it.SubmittedAt = &(*times)[len(*times)-1]
-		} else {
-			it.SubmittedAt = &t
-		}
+		it.SubmittedAt = blocks.time(fromMicros(submitted))
 	}
 	updated, _ := v[6].(int64)
 	it.UpdatedAt = fromMicros(updated)
 	r.age, _ = v[7].(int64)
 	r.org, _ = v[8].(string)
+	decodeMarks(v[9:], it, blocks)
 	return r, nil
+}
+
+// decodeMarks decodes the claim, decision and marks columns of a queue
+// row into it.
+func decodeMarks(v []driver.Value, it *instruct.QueueItem, blocks *rowBlocks) {
+	if id, _ := v[0].(string); id != "" {
+		name, _ := v[1].(string)
+		at, _ := v[2].(int64)
+		it.Claim = &instruct.Claim{User: instruct.Actor{ID: id, Name: name}, At: fromMicros(at)}
+	}
+	if at, ok := v[5].(int64); ok {
+		id, _ := v[3].(string)
+		name, _ := v[4].(string)
+		it.DecidedBy, it.DecidedAt = blocks.actor(instruct.Actor{ID: id, Name: name}), blocks.time(fromMicros(at))
+	}
+	marks, _ := v[6].(int64)
+	it.Notes, it.Unread = marks&1 != 0, marks&2 != 0
 }
 
 // Warm loads the in-memory queue so that the first Queue answers at once;

@@ -13,11 +13,18 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
-// tabStatuses are the status tabs, in order; the last tab, "All", has none.
+// tabStatuses are the status tabs, in order; the two last tabs, "All"
+// and "Mine", have none.
 func tabStatuses() []instruct.Status {
 	return []instruct.Status{instruct.StatusSubmitted, instruct.StatusChangesRequested,
 		instruct.StatusValidated, instruct.StatusRefused}
 }
+
+// tabCount is the number of tabs: the statuses, All and Mine.
+func tabCount() int { return len(tabStatuses()) + 2 }
+
+// mineTab reports whether tab is Mine.
+func mineTab(tab int) bool { return tab == len(tabStatuses())+1 }
 
 // queueQuery returns the cache query for the current tab, search, filter
 // and sort.
@@ -25,6 +32,12 @@ func (m Model) queueQuery() instruct.QueueQuery {
 	q := instruct.QueueQuery{Definition: m.query.api, Text: m.query.text, Sort: m.query.sort}
 	if st := tabStatuses(); m.query.tab < len(st) {
 		q.Statuses = []instruct.Status{st[m.query.tab]}
+	}
+	if mineTab(m.query.tab) {
+		q.Mine = "-" // nobody's, until the user is known
+		if m.user != nil {
+			q.Mine = m.user.ID
+		}
 	}
 	return q
 }
@@ -39,25 +52,29 @@ func (m Model) windowSize() int {
 // keepID in it (else the cursor stays at its index), and the window of
 // rows around that row. The counts are read beside the rows.
 func (m Model) listCmd(gen int, keepID instruct.RequestID) tea.Cmd {
-	ctx, cache, q := m.query.ctx, m.opts.Cache, m.queueQuery()
+	ctx, cache, q, me := m.query.ctx, m.opts.Cache, m.queueQuery(), m.mineID()
 	cursor, size := m.queue.Cursor(), m.windowSize()
 	return func() tea.Msg {
 		type counted struct {
 			counts map[instruct.Status]int
+			mine   int
 			err    error
 		}
 		countsDone := make(chan counted, 1)
 		go func() {
-			c, err := cache.Counts(ctx, q)
-			countsDone <- counted{c, err}
+			c, mine, err := countQueue(ctx, cache, q, me)
+			countsDone <- counted{c, mine, err}
 		}()
 		msg := loadList(ctx, cache, q, keepID, cursor, size)
 		c := <-countsDone
-		msg.gen, msg.counts = gen, c.counts
+		msg.gen, msg.counts, msg.mine = gen, c.counts, c.mine
 		if msg.err == nil && c.err != nil {
-			msg.err = fmt.Errorf("count queue: %w", c.err)
+			msg.err = c.err
 		}
 		total := countsTotal(c.counts, q.Statuses)
+		if q.Mine != "" {
+			total = max(c.mine, 0)
+		}
 		if msg.err == nil && len(msg.items) == 0 && msg.base > 0 {
 			// The cursor was past the end of the new list: show its end.
 			msg.base = max(0, total-size)
@@ -69,6 +86,44 @@ func (m Model) listCmd(gen int, keepID instruct.RequestID) tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// countsCmd counts the queue again for query generation gen, once the
+// user is known: the Mine tab's count needs them.
+func (m Model) countsCmd(gen int) tea.Cmd {
+	ctx, cache, q, me := m.query.ctx, m.opts.Cache, m.queueQuery(), m.mineID()
+	return func() tea.Msg {
+		counts, mine, err := countQueue(ctx, cache, q, me)
+		return countsMsg{gen: gen, counts: counts, mine: mine, err: err}
+	}
+}
+
+// countQueue counts the requests q selects per status, q's Mine aside
+// (the numbers of the status tabs), and, when user me is known, those of
+// the Mine tab (-1 otherwise).
+func countQueue(ctx context.Context, cache Cache, q instruct.QueueQuery, me string) (map[instruct.Status]int, int, error) {
+	q.Mine = ""
+	counts, err := cache.Counts(ctx, q)
+	if err != nil {
+		return nil, -1, fmt.Errorf("count queue: %w", err)
+	}
+	if me == "" {
+		return counts, -1, nil
+	}
+	q.Mine = me
+	mine, err := cache.Counts(ctx, q)
+	if err != nil {
+		return nil, -1, fmt.Errorf("count my requests: %w", err)
+	}
+	return counts, sumCounts(mine), nil
+}
+
+// mineID is the user's ID for the Mine tab's count, "" before known.
+func (m Model) mineID() string {
+	if m.user == nil {
+		return ""
+	}
+	return m.user.ID
 }
 
 // loadList reads the row of keepID in q and the window of size rows
@@ -139,6 +194,9 @@ func (m Model) detailCmd(id instruct.RequestID) tea.Cmd {
 		ops, err := cache.Operations(ctx, id)
 		if err != nil {
 			return detailMsg{id: id, err: fmt.Errorf("load operations of %s: %w", id, err)}
+		}
+		if err := cache.MarkSeen(ctx, id); err != nil {
+			return detailMsg{id: id, err: fmt.Errorf("mark %s read: %w", id, err)}
 		}
 		d := newDetail(r, defs[r.Definition], ops)
 		d.FirstSubmittedAt = firstSubmission(events)
@@ -239,4 +297,13 @@ func waitSyncCmd(ch <-chan instruct.SyncStatus) tea.Cmd {
 // tickCmd wakes the screen every second, to keep relative times true.
 func tickCmd() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// sumCounts adds the counts of every status.
+func sumCounts(counts map[instruct.Status]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }

@@ -38,6 +38,8 @@ var screens = []struct {
 	{"conflict", func(d *driver, f fixture) { d.selectRequest(f.conflicted); d.keys("enter") }},
 	{"help", func(d *driver, f fixture) { d.keys("enter", "?") }},
 	{"search", func(d *driver, f fixture) { d.keys("/"); d.typeText("cantine") }},
+	{"mine", func(d *driver, f fixture) { d.keys("shift+tab") }},
+	{"approved", func(d *driver, f fixture) { d.keys("tab", "tab") }},
 }
 
 // tooSmall are windows below the minimum, one per golden size.

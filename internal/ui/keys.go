@@ -25,6 +25,9 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.ask != nil {
+		return m.askKey(k)
+	}
 	switch m.overlay {
 	case overlayHelp:
 		return m.helpKey(k)
@@ -97,6 +100,8 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.copyText()
 	case key.Matches(k, m.keys.Discard):
 		return m.discard()
+	case key.Matches(k, m.keys.Claim):
+		return m.claim()
 	default:
 		if kind, ok := m.decisionKind(k); ok {
 			return m.openForm(kind)
@@ -174,7 +179,7 @@ func (m Model) reviewKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // switchTab moves to the next or previous status tab.
 func (m Model) switchTab(delta int) (tea.Model, tea.Cmd) {
-	n := len(tabStatuses()) + 1
+	n := tabCount()
 	m.query.tab = (m.query.tab + delta + n) % n
 	return m.reload(0)
 }

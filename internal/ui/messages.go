@@ -10,17 +10,29 @@ import (
 
 // queueMsg carries a window of rows of the queue for query generation
 // gen, starting at row base. The first answer of a generation (first)
-// also carries the counts per status, the queue's length, and the row of
-// keepID, the request to keep selected (-1 when the queue lacks it).
+// also carries the counts per status (and the Mine tab's, mine), the
+// queue's length, and the row of keepID, the request to keep selected (-1
+// when the queue lacks it).
 type queueMsg struct {
 	gen    int
 	base   int
 	items  []instruct.QueueItem
 	first  bool
 	counts map[instruct.Status]int
+	mine   int // the Mine tab's count, -1 when unknown
 	total  int
 	keepID instruct.RequestID
 	pos    int
+	err    error
+}
+
+// countsMsg carries the counts per status and the Mine tab's count (-1
+// when unknown) for query generation gen, counted again once the user is
+// known.
+type countsMsg struct {
+	gen    int
+	counts map[instruct.Status]int
+	mine   int
 	err    error
 }
 

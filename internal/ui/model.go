@@ -57,6 +57,14 @@ type Cache interface {
 	SaveDraft(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, comment string) error
 	Draft(ctx context.Context, requestID instruct.RequestID) (instruct.Draft, bool, error)
 	DeleteDraft(ctx context.Context, requestID instruct.RequestID) error
+	// Claim writes into the outbox that the reviewer takes (kind claim)
+	// or leaves (kind release) a request; force takes it from another
+	// reviewer. Another's claim without force fails with a
+	// *instruct.ClaimedError naming them.
+	Claim(ctx context.Context, requestID instruct.RequestID, kind instruct.Kind, force bool) (instruct.Operation, error)
+	// MarkSeen records that the reviewer opened a request: its
+	// applicant's messages so far are read.
+	MarkSeen(ctx context.Context, requestID instruct.RequestID) error
 }
 
 // Syncer is the sync engine, as far as the screen is concerned: a way to
@@ -130,20 +138,23 @@ const (
 
 // Model is the reviewer's screen.
 type Model struct {
-	opts  Options
-	ctx   context.Context
-	log   *slog.Logger
-	msgs  *i18n.Messages
-	keys  *keymap.KeyMap
-	theme *theme.Theme
-	dark  bool
-	plain bool
+	opts   Options
+	ctx    context.Context
+	log    *slog.Logger
+	msgs   *i18n.Messages
+	claims i18n.ClaimWords
+	keys   *keymap.KeyMap
+	theme  *theme.Theme
+	dark   bool
+	plain  bool
 
 	width, height int
 	now           time.Time
 
-	query    queryState
-	counts   map[instruct.Status]int
+	query  queryState
+	counts map[instruct.Status]int
+	// mine is the number of requests in the Mine tab, -1 before known.
+	mine     int
 	defs     []instruct.Definition
 	defByID  map[string]instruct.Definition
 	user     *instruct.User
@@ -171,6 +182,9 @@ type Model struct {
 	discarding *instruct.Operation
 	notice     string
 	noticeBad  bool
+	// ask is the question C asks before taking a request from its
+	// holder, while it waits for an answer.
+	ask *claimAsk
 }
 
 // queryState is what selects the queue: tab, search, API filter and sort,
@@ -213,7 +227,7 @@ func New(opts Options) Model {
 	}
 	msgs := i18n.For(opts.Lang).InZone(opts.Location)
 	keys := keymap.New(msgs.Keys)
-	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, keys: &keys,
+	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, claims: msgs.Claims(), keys: &keys, mine: -1,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
 	m.query = queryState{sort: instruct.SortAge, gen: 1, loading: true, window: -1}
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)

@@ -11,15 +11,18 @@ import (
 )
 
 // tabsLine draws the status tabs with their counts, and at the right the
-// search, API filter and sort in force.
+// search, API filter and sort in force: the filter and sort leave out
+// their defaults before the tabs take their short names.
 func (m Model) tabsLine() string {
-	right := m.queryLine(false)
-	room := m.width - frame.Width(right) - 1
-	tabs := m.tabs(false)
-	if frame.Width(tabs) > room {
-		right = m.queryLine(true)
+	var tabs, right string
+	room := 0
+	for _, short := range []struct{ query, tabs bool }{{false, false}, {true, false}, {true, true}} {
+		right = m.queryLine(short.query)
 		room = m.width - frame.Width(right) - 1
-		tabs = m.tabs(true)
+		tabs = m.tabs(short.tabs)
+		if frame.Width(tabs) <= room {
+			break
+		}
 	}
 	return frame.Fit(frame.Fit(tabs, max(0, room))+" "+right, m.width)
 }
@@ -34,16 +37,19 @@ func (m Model) tabs(short bool) string {
 		total += n
 	}
 	statuses := tabStatuses()
-	for i := range len(statuses) + 1 {
+	for i := range tabCount() {
 		label := m.msgs.TabAll
 		n := total
-		if i < len(statuses) {
+		switch {
+		case i < len(statuses):
 			label, n = m.msgs.Tab(statuses[i]), m.counts[statuses[i]]
 			if short {
 				label = m.msgs.TabShort(statuses[i])
 			}
+		case mineTab(i):
+			label, n = m.claims.TabMine, m.mine
 		}
-		if m.counts != nil {
+		if m.counts != nil && n >= 0 {
 			label += " " + strconv.Itoa(n)
 		}
 		if i == m.query.tab {

@@ -67,12 +67,16 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case queueMsg:
 		return m.onQueue(msg)
+	case countsMsg:
+		return m.onCounts(msg), nil
 	case detailMsg:
 		return m.onDetail(msg), nil
 	case definitionsMsg:
 		return m.onDefinitions(msg)
 	case meMsg:
-		return m.onMe(msg), nil
+		// The Mine tab's count needs the user.
+		m = m.onMe(msg)
+		return m, m.countsCmd(m.query.gen)
 	case recordedMsg:
 		return m.onRecorded(msg)
 	case discardedMsg:
@@ -81,6 +85,10 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDraft(msg), nil
 	case draftSavedMsg:
 		return m.onDraftSaved(msg)
+	case claimedMsg:
+		return m.onClaimed(msg)
+	case leftMsg:
+		return m.onLeft(msg)
 	case syncMsg:
 		return m.onSync(msg)
 	case tickMsg:
@@ -112,6 +120,9 @@ func (m Model) onQueue(msg queueMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.counts = msg.counts
+	if msg.mine >= 0 { // counted before the user was known: keep the last count
+		m.mine = msg.mine
+	}
 	m.queue.SetWindow(msg.base, msg.items, msg.total)
 	switch i := m.queue.Index(m.query.keepID); {
 	case i >= 0:
@@ -150,6 +161,22 @@ func (m Model) emptyText() string {
 	return m.msgs.NoRequests
 }
 
+func (m Model) onCounts(msg countsMsg) Model {
+	if msg.gen != m.query.gen {
+		return m
+	}
+	if msg.err != nil {
+		m.fail(msg.err)
+		return m
+	}
+	m.counts = msg.counts
+	if msg.mine >= 0 { // counted before the user was known: keep the last count
+		m.mine = msg.mine
+	}
+	m.queue.SetEmptyText(m.emptyText())
+	return m
+}
+
 // onDetail shows a loaded request, if it is still the one selected.
 func (m Model) onDetail(msg detailMsg) Model {
 	if msg.id != m.detailID {
@@ -159,6 +186,16 @@ func (m Model) onDetail(msg detailMsg) Model {
 		m.fail(msg.err)
 		return m
 	}
+	msg.detail.Claim = msg.detail.Request.Claim
+	if it, ok := m.queue.Item(m.queue.Index(msg.id)); ok {
+		msg.detail.Claim = it.Claim
+		it.Unread = false // loading the detail marked its messages read
+		m.queue.SetItem(it)
+	}
+	if m.user != nil {
+		msg.detail.Me = m.user.ID
+	}
+	msg.detail.Now = m.now
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events, msg.detail.Definition)
 	m.offerConflict()
@@ -214,6 +251,7 @@ func (m Model) onMe(msg meMsg) Model {
 	}
 	m.user = &msg.user
 	m.status.SetUser(msg.user, m.defs)
+	m.queue.SetView(m.queueView())
 	return m
 }
 
@@ -267,9 +305,9 @@ func (m *Model) fail(err error) {
 }
 
 // mixesStatuses reports whether the queue holds requests of several
-// statuses: the All tab, and search results.
+// statuses: the All and Mine tabs, and search results.
 func (m Model) mixesStatuses() bool {
-	return m.query.tab == len(tabStatuses()) || m.query.text != ""
+	return m.query.tab >= len(tabStatuses()) || m.query.text != ""
 }
 
 // reload runs a changed query (tab, search, filter, sort) as a new
@@ -297,6 +335,7 @@ func (m Model) requery(keepID instruct.RequestID) (Model, tea.Cmd) {
 	m.query.loading, m.query.window = true, -1
 	m.queue.SetShowStatus(m.mixesStatuses())
 	m.layout()
+	m.queue.SetView(m.queueView())
 	cmds := []tea.Cmd{m.listCmd(m.query.gen, keepID)}
 	if m.detailID != 0 {
 		cmds = append(cmds, m.detailCmd(m.detailID))

@@ -158,6 +158,9 @@ func helpOf[C help.KeyMap](c C) keymap.Help {
 
 // footer is the last line: a notice, or the main keys of the screen.
 func (m Model) footer() string {
+	if m.ask != nil {
+		return m.askLine()
+	}
 	if m.discarding != nil {
 		return m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.DiscardQuestion(m.discarding.Kind, m.discarding.RequestID.String()), m.width))
 	}
@@ -249,6 +252,7 @@ func (m Model) helpView(w, h int) []string {
 		body = append(body, "")
 	}
 	body = append(body, frame.Indent(" ", m.msgs.Legend, w-2)...)
+	body = append(body, frame.Indent(" ", m.claims.Legend, w-2)...)
 	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
 }
 

@@ -112,6 +112,10 @@ func (c *longQueue) Draft(context.Context, instruct.RequestID) (instruct.Draft, 
 	return instruct.Draft{}, false, nil
 }
 func (c *longQueue) DeleteDraft(context.Context, instruct.RequestID) error { return nil }
+func (c *longQueue) Claim(context.Context, instruct.RequestID, instruct.Kind, bool) (instruct.Operation, error) {
+	return instruct.Operation{}, errReadOnly
+}
+func (c *longQueue) MarkSeen(context.Context, instruct.RequestID) error { return nil }
 
 // rowAt returns the cache's row i.
 func (c *longQueue) rowAt(i int) instruct.QueueItem {

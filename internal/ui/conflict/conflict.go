@@ -19,9 +19,11 @@ import (
 // request.
 const maxCommentLines = 3
 
-// Needs reports whether op is one the reviewer must look at.
+// Needs reports whether op is one the reviewer must look at here: a
+// rejection, or a decision in conflict (a claim another reviewer took
+// first is a question C asks instead).
 func Needs(op instruct.Operation) bool {
-	return op.State == instruct.OpConflict || op.State == instruct.OpRejected
+	return (op.State == instruct.OpConflict && !op.Kind.IsClaim()) || op.State == instruct.OpRejected
 }
 
 // View draws op in a box w cells wide and at most maxH lines high. op and

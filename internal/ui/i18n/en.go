@@ -55,11 +55,13 @@ func English() Messages {
 		instruct.KindRefuse: "refused", instruct.KindRequestChanges: "requested changes",
 		instruct.KindRevoke: "revoked", instruct.KindArchive: "archived",
 		instruct.KindNote: "wrote an internal note", instruct.KindMessage: "wrote to the applicant",
+		instruct.KindClaim: "took the request", instruct.KindRelease: "left the request",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
 		instruct.KindRequestChanges: "Request changes", instruct.KindNote: "Internal note",
 		instruct.KindRevoke: "Revoke", instruct.KindArchive: "Archive", instruct.KindMessage: "Message",
+		instruct.KindClaim: "Take", instruct.KindRelease: "Leave",
 		instruct.KindCreate: "Create", instruct.KindUpdate: "Update", instruct.KindSubmit: "Submit",
 	}
 	infinitive := map[instruct.Kind]string{
@@ -283,6 +285,7 @@ func English() Messages {
 			Discard: "discard my decision", Send: "send", Template: "template", Cancel: "cancel",
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Copy: "copy ID or comment", Choose: "choose",
+			Claim: "take/leave",
 			Close: "close", Pick: "insert",
 		},
 	}

@@ -55,11 +55,13 @@ func French() Messages {
 		instruct.KindRefuse: "a refusé", instruct.KindRequestChanges: "a demandé des modifications",
 		instruct.KindRevoke: "a révoqué", instruct.KindArchive: "a archivé",
 		instruct.KindNote: "a écrit une note interne", instruct.KindMessage: "a écrit au demandeur",
+		instruct.KindClaim: "a pris la demande", instruct.KindRelease: "a laissé la demande",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
 		instruct.KindRequestChanges: "Demander des modifications", instruct.KindNote: "Note interne",
 		instruct.KindRevoke: "Révoquer", instruct.KindArchive: "Archiver", instruct.KindMessage: "Message",
+		instruct.KindClaim: "Prendre", instruct.KindRelease: "Laisser",
 		instruct.KindCreate: "Créer", instruct.KindUpdate: "Modifier", instruct.KindSubmit: "Soumettre",
 	}
 	infinitive := map[instruct.Kind]string{
@@ -284,6 +286,7 @@ func French() Messages {
 			Discard: "abandonner ma décision", Send: "envoyer", Template: "modèle", Cancel: "annuler",
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Copy: "copier l'ID ou le commentaire", Choose: "choisir",
+			Claim: "prendre/laisser",
 			Close: "fermer", Pick: "insérer",
 		},
 	}

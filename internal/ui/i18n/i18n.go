@@ -195,6 +195,7 @@ type KeyHelp struct {
 	Pick                                                string
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
+	Claim                                               string
 	Choose                                              string
 }
 

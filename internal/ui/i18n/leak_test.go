@@ -195,3 +195,23 @@ func TestFrenchNamesTheOrganisationWithItsArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestFrenchClaimWordsHaveNoEnglish walks the claim words as
+// TestFrenchHasNoEnglish walks the catalogue.
+func TestFrenchClaimWordsHaveNoEnglish(t *testing.T) {
+	fr, en := reflect.ValueOf(French().Claims()), reflect.ValueOf(English().Claims())
+	for i := range fr.NumField() {
+		name := fr.Type().Field(i).Name
+		switch f := fr.Field(i); f.Kind() {
+		case reflect.String:
+			checkFrench(t, name, f.String(), en.Field(i).String())
+		case reflect.Func:
+			if name == "Since" {
+				continue // a time, the same in both languages
+			}
+			for _, args := range argSets(f.Type()) {
+				checkFrench(t, name, f.Call(args)[0].String(), en.Field(i).Call(args)[0].String())
+			}
+		}
+	}
+}

@@ -37,7 +37,7 @@ func (k KeyMap) ForSearch() Help {
 // Decisions returns the keys that decide, write or discard on a request:
 // what a read-only screen must not offer.
 func (k KeyMap) Decisions() []key.Binding {
-	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard}
+	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard, k.Claim}
 }
 
 // Without returns h without the bindings drop (matched by their keys), and

@@ -19,7 +19,7 @@ type KeyMap struct {
 	NextRequest, PrevRequest                      key.Binding
 
 	Approve, Refuse, RequestChanges, Note, Timeline, Discard key.Binding
-	Revoke, Archive, Message                                 key.Binding
+	Revoke, Archive, Message, Claim                          key.Binding
 	Search, Filter, Sort, Sync, Help, Quit, ForceQuit        key.Binding
 	Copy                                                     key.Binding
 
@@ -69,6 +69,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		Timeline:       b("t", h.Timeline, "t"),
 		Discard:        b("D", h.Discard, "D"),
 		Copy:           b("y", h.Copy, "y"),
+		Claim:          b("C", h.Claim, "C"),
 		Search:         b("/", h.Search, "/"),
 		Filter:         b("f", h.Filter, "f"),
 		Sort:           b("s", h.Sort, "s"),

@@ -39,17 +39,32 @@ type Model struct {
 	showStatus     bool
 	empty          string
 
-	apis  map[string]API
-	theme *theme.Theme
-	msgs  *i18n.Messages
-	keys  *keymap.KeyMap
+	// view is what the columns show for the tab and sort in force.
+	view View
+
+	apis   map[string]API
+	theme  *theme.Theme
+	msgs   *i18n.Messages
+	claims i18n.ClaimWords
+	keys   *keymap.KeyMap
+}
+
+// View is what the columns show: Decided shows who made the latest
+// decision and its date (the Approved and Refused tabs) instead of the
+// holder and the age; Sort is the order the list follows, whose time the
+// age column shows (since the last update for SortUpdated, since
+// submission otherwise); Me is the reviewer, whose claims are marked ●.
+type View struct {
+	Decided bool
+	Sort    instruct.Sort
+	Me      string
 }
 
 var _ component.Component = (*Model)(nil)
 
 // New returns an empty queue drawn and driven with env.
 func New(env component.Env) Model {
-	return Model{theme: env.Theme, msgs: env.Msgs, keys: env.Keys, focused: true, loading: true, empty: env.Msgs.NoRequests}
+	return Model{theme: env.Theme, msgs: env.Msgs, claims: env.Msgs.Claims(), keys: env.Keys, focused: true, loading: true, empty: env.Msgs.NoRequests}
 }
 
 // ShortHelp returns the queue's keys for the help line.
@@ -63,6 +78,9 @@ func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{append(k.Nav(), k.Open, k.NextTab, k.PrevTab), k.Decisions(), k.General()}
 }
+
+// SetView sets what the columns show.
+func (m *Model) SetView(v View) { m.view = v }
 
 // SetTheme changes the styles.
 func (m *Model) SetTheme(th *theme.Theme) { m.theme = th }

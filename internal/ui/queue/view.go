@@ -11,13 +11,13 @@ import (
 
 // columns are the widths of a row's cells for one inner width.
 type columns struct {
-	id, org, title, api, status, age, mark int
+	id, org, title, api, status, who, due, age, marks, mark int
 }
 
 // total is the width of a row drawn with c.
 func (c columns) total() int {
-	n := 2 + c.id + 1 + c.org + 1 + c.age + c.mark
-	for _, w := range []int{c.title, c.api, c.status} {
+	n := 2 + c.id + 1 + c.org + 1 + c.marks + c.age + c.mark
+	for _, w := range []int{c.title, c.api, c.status, c.who, c.due} {
 		if w > 0 {
 			n += w + 1
 		}
@@ -31,18 +31,29 @@ const (
 	apiNarrowWidth = 11
 	orgMaxWidth    = 32
 	orgMinWidth    = 24
-	titleMinWidth  = 30
+	titleMinWidth  = 27
 	keepAPIFrom    = 30 // the cells left for org and API from which the API shows in every tab
 	wordsOrgMin    = 16 // the organisation's cells a state spelled out must leave
+	dueWidth       = 14 // "due in 12 d", "12 d late"
+	dueFrom        = 50 // the cells left from which the deadline shows
+	whoWidth       = 16 // the holder, or who decided
+	whoFrom        = 45 // the cells left from which who shows
+	marksWidth     = 3  // a claim, notes, an unread message
+	dateWidth      = 10 // the decision's date, in the decided tabs
 )
 
-// layout shares w cells between the columns. The ID, age and mark always
-// show; the API and status show in every row of a queue that mixes
-// statuses (the All tab, search results), narrowed as needed; the rest
-// goes to the organisation and, with room for both, the title beside it.
+// layout shares w cells between the columns. The ID, marks, age and mark
+// always show; the API and status show in every row of a queue that mixes
+// statuses (the All tab, search results), narrowed as needed; then, where
+// there is room, the deadline and who holds the request (who decided, in
+// the decided tabs); the rest goes to the organisation and, with room for
+// both, the title beside it.
 func (m Model) layout(w int) columns {
-	c := columns{id: 7, age: 6, mark: 2}
-	avail := w - (2 + c.id + 1 + c.age + c.mark)
+	c := columns{id: 7, age: 6, mark: 2, marks: marksWidth}
+	if m.view.Decided {
+		c.age = dateWidth
+	}
+	avail := w - (2 + c.id + 1 + c.marks + c.age + c.mark)
 	if m.showStatus {
 		c.status = m.statusWidth()
 		avail -= c.status + 1
@@ -60,6 +71,7 @@ func (m Model) layout(w int) columns {
 		}
 		avail -= c.api + 1
 	}
+	avail = m.extras(&c, avail)
 	if avail-orgMinWidth-2 >= titleMinWidth {
 		c.org = min(orgMaxWidth, max(orgMinWidth, avail/3))
 		c.title = avail - c.org - 2
@@ -67,6 +79,28 @@ func (m Model) layout(w int) columns {
 	}
 	c.org = max(1, avail-1)
 	return c
+}
+
+// extras gives the deadline and who (holds it, or decided) their columns
+// from avail, the cells left, as far as they leave the title room when it
+// fits and the organisation room otherwise, and returns the cells left.
+func (m Model) extras(c *columns, avail int) int {
+	titleFits := avail-orgMinWidth-2 >= titleMinWidth
+	room := func(n, from int) bool {
+		if titleFits {
+			return avail-n-orgMinWidth-2 >= titleMinWidth
+		}
+		return avail >= from
+	}
+	if !m.view.Decided && room(dueWidth+1, dueFrom) {
+		c.due = dueWidth
+		avail -= c.due + 1
+	}
+	if room(whoWidth+1, whoFrom) {
+		c.who = whoWidth
+		avail -= c.who + 1
+	}
+	return avail
 }
 
 // statusWidth is the width of the status column: its longest short name.
@@ -135,6 +169,9 @@ func (m Model) row(it instruct.QueueItem, selected bool, c columns, w int, now t
 	m.cell(&b, it.Title, c.title, selected, m.theme.Muted)
 	m.cell(&b, m.apiName(it.Definition), c.api, selected, m.theme.Muted)
 	m.cell(&b, m.msgs.StatusShort(it.Status), c.status, selected, m.theme.Muted)
+	m.cell(&b, m.who(it), c.who, selected, m.theme.Muted)
+	m.cell(&b, m.due(it, now), c.due, selected, m.theme.Muted)
+	m.paint(&b, m.marks(it), selected, m.theme.Accent)
 	agePen := m.theme.Muted
 	if overdue {
 		agePen = m.theme.Overdue
@@ -173,20 +210,84 @@ func (m Model) paint(b *strings.Builder, s string, selected bool, pen frame.Pen)
 	b.WriteString(pen.Paint(s))
 }
 
-// age returns the time since submission and whether the request waits past
-// its definition's deadline.
+// age returns the time the sort follows (since the last update when
+// sorted by it, since submission otherwise), or in the decided tabs the
+// decision's date, and whether the request waits past its definition's
+// deadline.
 func (m Model) age(it instruct.QueueItem, now time.Time) (string, bool) {
-	since := it.UpdatedAt
-	if it.SubmittedAt != nil {
-		since = *it.SubmittedAt
+	if m.view.Decided {
+		if it.DecidedAt == nil {
+			return "", false
+		}
+		return m.msgs.Date(it.DecidedAt.In(now.Location())), false
 	}
-	d := now.Sub(since)
-	overdue := it.Status == instruct.StatusSubmitted && d > m.deadline(it.Definition)
+	waited := now.Sub(it.UpdatedAt)
+	if it.SubmittedAt != nil {
+		waited = now.Sub(*it.SubmittedAt)
+	}
+	overdue := it.Status == instruct.StatusSubmitted && waited > m.deadline(it.Definition)
+	d := waited
+	if m.view.Sort == instruct.SortUpdated {
+		d = now.Sub(it.UpdatedAt)
+	}
 	s := m.msgs.Age(d)
 	if overdue {
 		s = "⚑" + s
 	}
 	return s, overdue
+}
+
+// due says the deadline of a request waiting for a decision: the time
+// left, or how late it is.
+func (m Model) due(it instruct.QueueItem, now time.Time) string {
+	if it.Status != instruct.StatusSubmitted || it.SubmittedAt == nil {
+		return ""
+	}
+	left := it.SubmittedAt.Add(m.deadline(it.Definition)).Sub(now)
+	if left < 0 {
+		return m.claims.Late(-left)
+	}
+	return m.claims.DueIn(left)
+}
+
+// who names the holder of the request, or in the decided tabs who made
+// the latest decision.
+func (m Model) who(it instruct.QueueItem) string {
+	if m.view.Decided {
+		if it.DecidedBy == nil {
+			return ""
+		}
+		return it.DecidedBy.Name
+	}
+	if it.Claim == nil {
+		return ""
+	}
+	return it.Claim.User.Name
+}
+
+// marks draws the marks cell: ● held by the reviewer or ◆ by someone
+// else, ✎ internal notes, @ an unread message from the applicant.
+func (m Model) marks(it instruct.QueueItem) string {
+	claim, notes, unread := " ", " ", " "
+	if it.Claim != nil {
+		claim = HeldMark(it.Claim.HeldBy(m.view.Me))
+	}
+	if it.Notes {
+		notes = "✎"
+	}
+	if it.Unread {
+		unread = "@"
+	}
+	return claim + notes + unread
+}
+
+// HeldMark is the mark of a claim: ● when the reviewer holds the request,
+// ◆ when someone else does.
+func HeldMark(mine bool) string {
+	if mine {
+		return "●"
+	}
+	return "◆"
 }
 
 func (m Model) deadline(def string) time.Duration {

@@ -43,6 +43,14 @@ type Detail struct {
 	// FirstSubmittedAt is when the request was first submitted, from its
 	// history; nil when the history has no submission.
 	FirstSubmittedAt *time.Time
+	// Claim is who holds the request as the reviewer sees it (their own
+	// claim waiting to sync laid over), nil for nobody; Me is the
+	// reviewer's user ID.
+	Claim *instruct.Claim
+	Me    string
+	// Now is when the detail was loaded, which says "since 10:05" today
+	// and "since 2026-03-02" before.
+	Now time.Time
 }
 
 // Model is the review of the selected request.
@@ -57,16 +65,17 @@ type Model struct {
 	links         []string
 	conflict      []string
 
-	theme *theme.Theme
-	msgs  *i18n.Messages
-	keys  *keymap.KeyMap
+	theme  *theme.Theme
+	msgs   *i18n.Messages
+	claims i18n.ClaimWords
+	keys   *keymap.KeyMap
 }
 
 var _ component.Component = (*Model)(nil)
 
 // New returns a review showing nothing yet, drawn and driven with env.
 func New(env component.Env) Model {
-	return Model{theme: env.Theme, msgs: env.Msgs, keys: env.Keys}
+	return Model{theme: env.Theme, msgs: env.Msgs, claims: env.Msgs.Claims(), keys: env.Keys}
 }
 
 // ShortHelp returns the review's keys for the help line.
@@ -216,7 +225,8 @@ func (m Model) paneHeight() int {
 	return max(3, h)
 }
 
-// conflictLines draws the reviewer's refused decision, if any.
+// conflictLines draws the reviewer's refused decision, if any (a claim
+// another reviewer took first shows in the header).
 func (m Model) conflictLines() []string {
 	if m.detail == nil || m.detail.Op == nil || !conflict.Needs(*m.detail.Op) {
 		return nil

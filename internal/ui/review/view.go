@@ -10,12 +10,16 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 )
 
-// flagLines draws the flags under the header, one per line.
+// flagLines draws under the header who holds the request, then the
+// flags, one per line.
 func (m Model) flagLines() []string {
 	if m.detail == nil {
 		return nil
 	}
 	var lines []string
+	if held := m.held(m.detail.Now); held != "" {
+		lines = append(lines, m.theme.Accent.Paint(frame.Fit(held, m.width)))
+	}
 	for _, f := range m.detail.Flags {
 		text := m.msgs.Flag(f, m.detail.Request, m.detail.Unknown)
 		lines = append(lines, m.theme.Flag.Paint(frame.Fit("⚑ "+text, m.width)))
@@ -57,10 +61,39 @@ func (m Model) title(now time.Time) string {
 		}
 		parts = append(parts, m.msgs.Submissions(m.msgs.Date(first), now.Sub(*r.SubmittedAt), first.Before(*r.SubmittedAt)))
 	}
+	if due := m.due(now); due != "" {
+		parts = append(parts, due)
+	}
 	if op := m.detail.Op; op != nil && op.State != instruct.OpAccepted {
 		parts = append(parts, queue.Symbol(op.State)+" "+m.msgs.OpOf(op.State, op.Kind))
 	}
 	return m.theme.Title.Paint(frame.Fit(strings.Join(parts, " · "), m.width))
+}
+
+// due says the review deadline of a request waiting for a decision.
+func (m Model) due(now time.Time) string {
+	r := m.detail.Request
+	if r.Status != instruct.StatusSubmitted || r.SubmittedAt == nil {
+		return ""
+	}
+	left := r.SubmittedAt.Add(time.Duration(m.detail.Definition.Deadline()) * 24 * time.Hour).Sub(now)
+	if left < 0 {
+		return "⚑ " + m.claims.Late(-left)
+	}
+	return m.claims.DueIn(left)
+}
+
+// held says who holds the request and since when.
+func (m Model) held(now time.Time) string {
+	c := m.detail.Claim
+	if c == nil {
+		return ""
+	}
+	since := m.claims.Since(c.At.In(now.Location()), now)
+	if c.HeldBy(m.detail.Me) {
+		return queue.HeldMark(true) + " " + m.claims.HeldByYou(since)
+	}
+	return queue.HeldMark(false) + " " + m.claims.Held(c.User.Name, since)
 }
 
 // tabs is the pane bar of the narrow layout: 1 2 3 with the focused one
