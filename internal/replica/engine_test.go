@@ -148,7 +148,7 @@ func (a *scriptedAPI) Me(context.Context) (instruct.User, error) { return instru
 func (a *scriptedAPI) Definitions(context.Context) ([]instruct.Definition, error) {
 	return nil, nil
 }
-func (a *scriptedAPI) Stream(ctx context.Context, _ func(int64)) error {
+func (a *scriptedAPI) Stream(ctx context.Context, _ func(), _ func(int64)) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
