@@ -52,6 +52,10 @@ type Cache interface {
 	// it, the zero time if none has.
 	SetLastSync(ctx context.Context, t time.Time) error
 	LastSync(ctx context.Context) (time.Time, error)
+	// Heal replaces the cache file once a call found it damaged
+	// (instruct.ErrCacheDamaged), keeping its outbox; it returns how,
+	// or nil when no damage was found.
+	Heal(ctx context.Context) (*instruct.CacheRecovery, error)
 }
 
 // Feed is what the engine pulls from: the server's change feed over HTTP

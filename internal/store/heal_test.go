@@ -65,14 +65,14 @@ func writeLargeCache(path string) (instruct.Operation, error) {
 	for page := range 4 {
 		reqs := make([]instruct.Request, 500)
 		for i := range reqs {
-			reqs[i] = request(int64(page*500+i+1), "Ville de Lyon", i%50)
+			reqs[i] = request(instruct.RequestID(page*500+i+1), "Ville de Lyon", i%50)
 			reqs[i].Description = long
 		}
 		if err := s.ApplyPage(ctx, feed(reqs...), fmt.Sprint(page)); err != nil {
 			return instruct.Operation{}, err
 		}
 	}
-	op, err := s.Record(ctx, "D1", instruct.KindRefuse, "Le cadre juridique ne couvre pas les données.")
+	op, err := s.Record(ctx, 1, instruct.KindRefuse, "Le cadre juridique ne couvre pas les données.")
 	if err != nil {
 		return op, err
 	}
@@ -240,7 +240,7 @@ func TestHealNeverMovesAFileInUse(t *testing.T) {
 	if _, err := a.Pending(ctx); !errors.Is(err, instruct.ErrCacheDamaged) {
 		t.Errorf("a.Pending() after a failed Heal = %v, want a damaged-cache error", err)
 	}
-	op := mustRecord(t, b, "D2", instruct.KindApprove, "")
+	op := mustRecord(t, b, 2, instruct.KindApprove, "")
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -278,15 +278,15 @@ func TestDamagedHeaderKeepsTheOutbox(t *testing.T) {
 			s := mustOpen(t, path)
 			var reqs []instruct.Request
 			for i := range 300 {
-				reqs = append(reqs, request(int64(i+1), "Ville de Lyon", i%50))
+				reqs = append(reqs, request(instruct.RequestID(i+1), "Ville de Lyon", i%50))
 			}
 			mustApply(t, s, reqs...)
 			want := map[string]bool{}
 			for _, c := range []struct {
-				id      string
+				id      instruct.RequestID
 				kind    instruct.Kind
 				comment string
-			}{{"D7", instruct.KindRefuse, long}, {"D8", instruct.KindApprove, ""}, {"D9", instruct.KindNote, "Appel au DPO prévu lundi."}} {
+			}{{7, instruct.KindRefuse, long}, {8, instruct.KindApprove, ""}, {9, instruct.KindNote, "Appel au DPO prévu lundi."}} {
 				want[mustRecord(t, s, c.id, c.kind, c.comment).ID] = true
 			}
 			if tt.crash {
@@ -310,7 +310,7 @@ func TestDamagedHeaderKeepsTheOutbox(t *testing.T) {
 				t.Fatalf("Pending() = %d operations, %v, want 3", len(pending), err)
 			}
 			for _, op := range pending {
-				if !want[op.ID] || (op.RequestID == "D7" && op.Comment != long) {
+				if !want[op.ID] || (op.RequestID == 7 && op.Comment != long) {
 					t.Errorf("Pending() holds %s on %s (comment %d bytes), not one of those recorded whole", op.ID, op.RequestID, len(op.Comment))
 				}
 			}
@@ -392,7 +392,7 @@ func TestFullDiskIsSaidSo(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	mustApply(t, s, request(1, "Ville de Lyon", 3))
-	op := mustRecord(t, s, "D1", instruct.KindApprove, "")
+	op := mustRecord(t, s, 1, instruct.KindApprove, "")
 	var pages int64
 	if err := s.write.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)
@@ -402,7 +402,7 @@ func TestFullDiskIsSaidSo(t *testing.T) {
 	}
 	var reqs []instruct.Request
 	for i := range 500 {
-		reqs = append(reqs, request(int64(i+100), "Commune de Brest", i%40))
+		reqs = append(reqs, request(instruct.RequestID(i+100), "Commune de Brest", i%40))
 	}
 	err := s.ApplyPage(ctx, feed(reqs...), "500")
 	if !errors.Is(err, instruct.ErrDiskFull) || !strings.Contains(err.Error(), "disk full") {

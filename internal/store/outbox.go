@@ -291,8 +291,12 @@ func (s *Store) SetOpState(ctx context.Context, id string, state instruct.OpStat
 // Reject records that the server refused operation id for good, with
 // the API error code it answered and its own words (reason): the screen
 // says why from the code, show and the log keep the words.
-func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
-	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
 		n, err := updateOperation(ctx, tx, id, instruct.OpRejected, reason, nil, s.now())
 		if err != nil {
 			return err

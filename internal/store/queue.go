@@ -138,7 +138,11 @@ func (s *Store) Position(ctx context.Context, q instruct.QueueQuery, id instruct
 
 // PositionFor is Position among the requests viewer v may see (see
 // QueueFor).
-func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (int, error) {
+func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (_ int, err error) {
+	if err := s.enter(); err != nil {
+		return -1, err
+	}
+	defer s.leave(&err)
 	if err := checkSort(q.Sort); err != nil {
 		return -1, err
 	}

@@ -20,5 +20,8 @@ func ErrorText(msgs *i18n.Messages, k instruct.Kind, err error, status instruct.
 	case instruct.CodeNotFound:
 		return msgs.ErrNotFound
 	}
+	if f := instruct.FaultOf(err); f == instruct.FaultDiskFull || f == instruct.FaultCacheDamaged {
+		return msgs.ErrOther(msgs.Fault(f))
+	}
 	return msgs.ErrOther(msgs.ErrCode(instruct.ErrorCode(err)))
 }
