@@ -249,7 +249,6 @@ func definition(defs []instruct.Definition, id string) instruct.Definition {
 	return instruct.Definition{ID: id}
 }
 
-
 // shownRequest is the answer of "show --json".
 type shownRequest struct {
 	Request    instruct.Request     `json:"request"`
