@@ -195,7 +195,7 @@ func TestSyncSaysServerUnavailable(t *testing.T) {
 		{"C.UTF-8", "sync failed: server unavailable, decisions kept (1 operations kept in the outbox)"},
 		{"fr_FR.UTF-8", "échec de la synchronisation : serveur indisponible, décisions gardées (1 en attente dans la file d'envoi)"},
 	} {
-		res := box.with("LANG="+c.lang).run(append([]string{"sync"}, flags...)...)
+		res := box.with("LANG=" + c.lang).run(append([]string{"sync"}, flags...)...)
 		if res.code != 1 || strings.TrimSpace(res.stderr) != "instruct: "+c.want {
 			t.Errorf("LANG=%s sync against a server answering 503 = %s\nwant exit 1 and %q", c.lang, res, c.want)
 		}
@@ -214,7 +214,7 @@ func TestSyncSaysDiskFull(t *testing.T) {
 		{"C.UTF-8", "sync failed: disk full: free some space; decisions kept"},
 		{"fr_FR.UTF-8", "échec de la synchronisation : disque plein : libérez de la place ; décisions gardées"},
 	} {
-		res := box.with("LANG="+c.lang).run(append([]string{"sync"}, flags...)...)
+		res := box.with("LANG=" + c.lang).run(append([]string{"sync"}, flags...)...)
 		line := strings.TrimSpace(res.stderr)
 		if res.code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, c.want) || strings.Contains(line, "(13)") {
 			t.Errorf("LANG=%s sync onto a full disk = %s\nwant exit 1 and one line saying %q", c.lang, res, c.want)
