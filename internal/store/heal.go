@@ -34,6 +34,9 @@ var errHeldElsewhere = errors.New("another instruct process (a screen, a sync) s
 // them put in its place meanwhile. When they keep it open, Heal fails,
 // and every call fails with a *DamagedError until a later Heal succeeds.
 func (s *Store) Heal(ctx context.Context) (*instruct.CacheRecovery, error) {
+	if s.damage.Load() == nil {
+		return nil, nil // the common case, without stopping other calls
+	}
 	s.fileMu.Lock()
 	defer s.fileMu.Unlock()
 	known := s.damage.Load()
