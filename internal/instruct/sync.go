@@ -85,7 +85,6 @@ const (
 	CacheEmpty      CacheProblem = "empty"      // an empty file
 	CacheNotSQLite  CacheProblem = "not_sqlite" // not an SQLite database (or its header is damaged)
 	CacheForeign    CacheProblem = "foreign"    // another program's database
-	CacheNewer      CacheProblem = "newer"      // written by a newer version
 	CacheIncomplete CacheProblem = "incomplete" // its schema was never finished
 	CacheTruncated  CacheProblem = "truncated"  // shorter than its header says
 	CacheDamaged    CacheProblem = "damaged"    // SQLite found damaged pages

@@ -369,7 +369,6 @@ var cacheProblemsEN = map[instruct.CacheProblem]string{
 	instruct.CacheEmpty:      "empty",
 	instruct.CacheNotSQLite:  "unreadable (damaged header or another file)",
 	instruct.CacheForeign:    "of another program",
-	instruct.CacheNewer:      "of a newer instruct",
 	instruct.CacheIncomplete: "left incomplete",
 	instruct.CacheTruncated:  "truncated",
 	instruct.CacheDamaged:    "damaged",

@@ -414,7 +414,6 @@ var cacheProblemsFR = map[instruct.CacheProblem]string{
 	instruct.CacheEmpty:      "vide",
 	instruct.CacheNotSQLite:  "illisible (en-tête endommagé ou autre fichier)",
 	instruct.CacheForeign:    "appartenant à un autre programme",
-	instruct.CacheNewer:      "d'une version plus récente d'instruct",
 	instruct.CacheIncomplete: "inachevé",
 	instruct.CacheTruncated:  "tronqué",
 	instruct.CacheDamaged:    "endommagé",

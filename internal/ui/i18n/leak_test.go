@@ -107,7 +107,7 @@ func valuesOf(t reflect.Type) []reflect.Value {
 		vs = []any{instruct.FaultUnreachable, instruct.FaultServerUnavailable, instruct.FaultDiskFull, instruct.FaultCacheDamaged}
 	case reflect.TypeOf(instruct.CacheRecovery{}):
 		for _, p := range []instruct.CacheProblem{instruct.CacheEmpty, instruct.CacheNotSQLite, instruct.CacheForeign,
-			instruct.CacheNewer, instruct.CacheIncomplete, instruct.CacheTruncated, instruct.CacheDamaged, instruct.CacheElsewhere} {
+			instruct.CacheIncomplete, instruct.CacheTruncated, instruct.CacheDamaged, instruct.CacheElsewhere} {
 			vs = append(vs, instruct.CacheRecovery{Problem: p, MovedTo: "/home/marie/.cache/instruct/a.db.broken-1764650000", Saved: 2, Lost: 1})
 		}
 	case reflect.TypeOf(instruct.Request{}):
