@@ -295,7 +295,7 @@ func French() Messages {
 		Resynced:    "le cache local a été remplacé, puis rempli à nouveau depuis le serveur",
 		RunAgain:    "le cache local a été remplacé, puis rempli à nouveau depuis le serveur : relancez la commande",
 		Then:        " ; ",
-		NotResynced: "le nouveau cache reste vide jusqu'à la prochaine synchronisation : lancez instruct sync",
+		NotResynced: "le nouveau cache reste vide jusqu'à la prochaine synchronisation",
 
 		HelpTitle: "Aide",
 		Legend:    "⧗ décision en attente d'envoi · ! conflit · ✗ rejetée · ⚑ délai d'instruction dépassé",
