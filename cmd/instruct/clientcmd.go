@@ -181,7 +181,7 @@ func syncOnce(ctx context.Context, e *env, st *store.Store, s settings) error {
 	if rec := cmp.Or(engine.Status().Recovery, st.Recovery()); rec != nil {
 		said = append(said, recovered(e, rec))
 	}
-	if syncErr != nil && first && len(said) == 0 && ctx.Err() == nil {
+	if syncErr != nil && first && len(said) == 0 && ctx.Err() == nil && !localFault(syncErr) {
 		return firstSyncError{server: s.server, err: syncErr}
 	}
 	if syncErr != nil {
@@ -192,6 +192,13 @@ func syncOnce(ctx context.Context, e *env, st *store.Store, s settings) error {
 		return errors.New(strings.Join(append(said, w.Resynced), w.Then))
 	}
 	return nil
+}
+
+// localFault reports whether err is this computer's, not the server's
+// nor the token's: a full disk, a damaged cache.
+func localFault(err error) bool {
+	f := instruct.FaultOf(err)
+	return f == instruct.FaultDiskFull || f == instruct.FaultCacheDamaged
 }
 
 // oneLine returns err's user-safe message on one line.
