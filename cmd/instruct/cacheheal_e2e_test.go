@@ -54,14 +54,14 @@ func TestCommandsHealADamagedLargeCache(t *testing.T) {
 
 	// ls: the queue read meets the damage.
 	comment := "La finalité déclarée ne justifie pas ces données (cache réparé)."
-	box.must(append([]string{"decide", reqs[0].ID, "refuse", "--comment", comment}, flags...)...)
+	box.must(append([]string{"decide", reqs[0].ID.String(), "refuse", "--comment", comment}, flags...)...)
 	damageLeaves(t, cache, "requests")
 	res := box.run(append([]string{"ls"}, flags...)...)
 	checkHealedLine(t, "ls", res, cache, 1, "run the command again")
 	if n := countEvents(eventsOf(t, marie, reqs[0].ID), instruct.KindRefuse, comment); n != 1 {
 		t.Errorf("the refusal kept from the damaged cache is on the server %d times, want once", n)
 	}
-	if listed := box.must(append([]string{"ls"}, flags...)...); !strings.Contains(listed.stdout, reqs[1].ID) {
+	if listed := box.must(append([]string{"ls"}, flags...)...); !strings.Contains(listed.stdout, reqs[1].ID.String()) {
 		t.Errorf("ls after the repair does not list %s:\n%s", reqs[1].ID, listed.stdout)
 	}
 
@@ -70,7 +70,7 @@ func TestCommandsHealADamagedLargeCache(t *testing.T) {
 	other := newSandbox(t)
 	otherFlags := connFlags(srv.URL, srv.token(t, demo.InstructorID), other.path("cache.db"))
 	other.must(append([]string{"sync"}, otherFlags...)...)
-	other.must(append([]string{"decide", reqs[1].ID, "approve"}, otherFlags...)...)
+	other.must(append([]string{"decide", reqs[1].ID.String(), "approve"}, otherFlags...)...)
 	other.must(append([]string{"sync"}, otherFlags...)...)
 	res = box.run(append([]string{"sync"}, flags...)...)
 	checkHealedLine(t, "sync", res, cache, 0, "filled again from the server")
@@ -89,7 +89,7 @@ func TestCommandsHealADamagedLargeCache(t *testing.T) {
 func TestScreenHealsADamagedLargeCache(t *testing.T) {
 	srv, box, cache, flags, reqs := largeCacheSetUp(t)
 	comment2 := "Les données demandées dépassent la finalité (écran)."
-	box.must(append([]string{"decide", reqs[1].ID, "refuse", "--comment", comment2}, flags...)...)
+	box.must(append([]string{"decide", reqs[1].ID.String(), "refuse", "--comment", comment2}, flags...)...)
 	damageLeaves(t, cache, "requests")
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("serve exited %d after SIGTERM, want 0", code)
@@ -182,7 +182,7 @@ func TestSyncSaysServerUnavailable(t *testing.T) {
 	box := newSandbox(t)
 	cache := box.path("cache.db")
 	firstSync(t, box, srv, cache)
-	box.must(append([]string{"decide", req.ID, "approve"}, connFlags(srv.URL, srv.token(t, demo.InstructorID), cache)...)...)
+	box.must(append([]string{"decide", req.ID.String(), "approve"}, connFlags(srv.URL, srv.token(t, demo.InstructorID), cache)...)...)
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.Header().Set("Retry-After", "1")
