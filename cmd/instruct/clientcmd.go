@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,17 +23,10 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
-// openCache opens the cache the settings name, telling the user when a
-// bad cache file was set aside.
-func openCache(ctx context.Context, e *env, s settings) (*store.Store, error) {
-	st, err := store.Open(ctx, s.cache)
-	if err != nil {
-		return nil, err
-	}
-	if msg := st.Recovered(); msg != "" {
-		fmt.Fprintln(e.stderr, "instruct:", msg)
-	}
-	return st, nil
+// openCache opens the cache the settings name; Recovery tells when a bad
+// cache file was set aside.
+func openCache(ctx context.Context, s settings) (*store.Store, error) {
+	return store.Open(ctx, s.cache)
 }
 
 // existingCacheFor resolves the settings of a command that reads the
@@ -45,7 +39,7 @@ func existingCacheFor(ctx context.Context, e *env, s *settings) (*store.Store, e
 	if !exists(s.cache) {
 		return nil, fmt.Errorf("no cache at %s: run \"instruct sync\" first, or name one with --cache", s.cache)
 	}
-	return openCache(ctx, e, *s)
+	return openCache(ctx, *s)
 }
 
 // newEngine returns a sync engine between st and the configured server.
@@ -176,19 +170,35 @@ func syncOnce(ctx context.Context, e *env, st *store.Store, s settings) error {
 	if err != nil {
 		return err
 	}
-	syncErr := newEngine(st, s, slog.New(slog.DiscardHandler)).Sync(ctx)
+	engine := newEngine(st, s, slog.New(slog.DiscardHandler))
+	syncErr := engine.Sync(ctx)
+	w := words(e)
 	sum, err := st.Summary(ctx)
 	if err != nil {
 		return err
 	}
-	if syncErr != nil && first && ctx.Err() == nil {
+	var said []string // one line: what happened to the cache, then to the sync
+	if rec := cmp.Or(engine.Status().Recovery, st.Recovery()); rec != nil {
+		said = append(said, recovered(e, rec))
+	}
+	if syncErr != nil && first && len(said) == 0 && ctx.Err() == nil && !localFault(syncErr) {
 		return firstSyncError{server: s.server, err: syncErr}
 	}
 	if syncErr != nil {
-		return fmt.Errorf("sync failed: %s; %d operations kept in the outbox", oneLine(syncErr), sum.Pending)
+		return errors.New(strings.Join(append(said, w.SyncFailed(syncReason(w, syncErr), sum.Pending)), w.Then))
 	}
-	fmt.Fprintf(e.stdout, "synced: %d pending, %d in conflict, %d rejected\n", sum.Pending, sum.Conflicts, sum.Rejected)
+	fmt.Fprintln(e.stdout, w.Synced(sum.Pending, sum.Conflicts, sum.Rejected))
+	if len(said) > 0 {
+		return errors.New(strings.Join(append(said, w.Resynced), w.Then))
+	}
 	return nil
+}
+
+// localFault reports whether err is this computer's, not the server's
+// nor the token's: a full disk, a damaged cache.
+func localFault(err error) bool {
+	f := instruct.FaultOf(err)
+	return f == instruct.FaultDiskFull || f == instruct.FaultCacheDamaged
 }
 
 // oneLine returns err's user-safe message on one line.
@@ -213,17 +223,26 @@ func runDecide(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, rest); err != nil {
 		return err
 	}
-	st, err := existingCacheFor(ctx, e, &s)
-	if err != nil {
-		return err
+	return onCache(ctx, e, &s, func(st *store.Store) error {
+		op, err := st.Record(ctx, id, kind, *comment)
+		if errors.Is(err, instruct.ErrCacheDamaged) {
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("record %s of %s: %s", kind, id, recordReason(e, err))
+		}
+		fmt.Fprintf(e.stdout, "%s of %s recorded (operation %s, pending until the next sync)\n", kind, op.RequestID, op.ID)
+		return nil
+	})
+}
+
+// recordReason says why a decision was not recorded: a full disk in the
+// user's words, else the error on one line.
+func recordReason(e *env, err error) string {
+	if instruct.FaultOf(err) == instruct.FaultDiskFull {
+		return words(e).Fault(instruct.FaultDiskFull)
 	}
-	defer st.Close()
-	op, err := st.Record(ctx, id, kind, *comment)
-	if err != nil {
-		return fmt.Errorf("record %s of %s: %s", kind, id, oneLine(err))
-	}
-	fmt.Fprintf(e.stdout, "%s of %s recorded (operation %s, pending until the next sync)\n", kind, op.RequestID, op.ID)
-	return nil
+	return oneLine(err)
 }
 
 // decideArgs takes the ID and the decision from the front of args, so

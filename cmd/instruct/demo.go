@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stop()
-	st, err := openCache(ctx, e, s)
+	st, err := openCache(ctx, s)
 	if err != nil {
 		return err
 	}

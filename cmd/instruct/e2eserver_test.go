@@ -47,8 +47,9 @@ func runDemoServer(t *testing.T) *serverProc {
 }
 
 // startServer starts "instruct serve" on db, on a free loopback port; a
-// port another process took meanwhile is retried with another.
-func startServer(t *testing.T, db string, seed bool) *serverProc {
+// port another process took meanwhile is retried with another. extra
+// flags follow the others (such as --demo-count).
+func startServer(t *testing.T, db string, seed bool, extra ...string) *serverProc {
 	t.Helper()
 	var lastErr error
 	for range 5 {
@@ -56,7 +57,7 @@ func startServer(t *testing.T, db string, seed bool) *serverProc {
 		if err != nil {
 			t.Fatalf("find a free port: %v", err)
 		}
-		s, err := startServerAt(t, addr, db, seed)
+		s, err := startServerAt(t, addr, db, seed, extra...)
 		if err == nil {
 			return s
 		}
@@ -82,7 +83,7 @@ func freeAddr() (string, error) {
 // startServerAt starts "instruct serve" on addr and db (a SQLite file, or
 // a postgres:// DSN) and waits until it
 // answers /healthz. It returns an error if the process exits first.
-func startServerAt(t *testing.T, addr, db string, seed bool) (*serverProc, error) {
+func startServerAt(t *testing.T, addr, db string, seed bool, extra ...string) (*serverProc, error) {
 	t.Helper()
 	s := &serverProc{URL: "http://" + addr, addr: addr, db: db, logDir: t.TempDir(), exited: make(chan struct{})}
 	dbFlag := "--db"
@@ -93,6 +94,7 @@ func startServerAt(t *testing.T, addr, db string, seed bool) (*serverProc, error
 	if seed {
 		args = append(args, "--demo")
 	}
+	args = append(args, extra...)
 	if err := s.start(args); err != nil {
 		return nil, err
 	}

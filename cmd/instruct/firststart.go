@@ -92,7 +92,7 @@ func openNewCache(ctx context.Context, e *env, s *settings, suffixes ...string) 
 		return nil, newCache{}, err
 	}
 	fresh := noteCache(s.cache, suffixes...)
-	st, err := openCache(ctx, e, *s)
+	st, err := openCache(ctx, *s)
 	return st, fresh, err
 }
 

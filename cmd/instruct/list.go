@@ -39,24 +39,21 @@ func runList(ctx context.Context, e *env, args []string) error {
 		}
 		q.Statuses = []instruct.Status{instruct.Status(*status)}
 	}
-	st, err := existingCacheFor(ctx, e, &s)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	items, err := st.Queue(ctx, q)
-	if err != nil {
-		return err
-	}
-	if len(items) == 0 && q.Definition != "" {
-		if err := knownDefinition(ctx, st, q.Definition); err != nil {
+	return onCache(ctx, e, &s, func(st *store.Store) error {
+		items, err := st.Queue(ctx, q)
+		if err != nil {
 			return err
 		}
-	}
-	if *asJSON {
-		return writeJSON(e.stdout, queueJSON(items))
-	}
-	return printQueue(e.stdout, items, time.Now())
+		if len(items) == 0 && q.Definition != "" {
+			if err := knownDefinition(ctx, st, q.Definition); err != nil {
+				return err
+			}
+		}
+		if *asJSON {
+			return writeJSON(e.stdout, queueJSON(items))
+		}
+		return printQueue(e.stdout, items, time.Now())
+	})
 }
 
 // knownDefinition fails, naming def and the APIs the cache knows, when
@@ -209,12 +206,17 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("show: %w", err)
 	}
-	st, err := existingCacheFor(ctx, e, &s)
-	if err != nil {
+	return onCache(ctx, e, &s, func(st *store.Store) error {
+		return show(ctx, e, st, id, *asJSON, loc)
+	})
+}
+
+// show prints request id from the cache.
+func show(ctx context.Context, e *env, st *store.Store, id instruct.RequestID, asJSON bool, loc *time.Location) error {
+	r, err := st.Request(ctx, id)
+	if errors.Is(err, instruct.ErrCacheDamaged) {
 		return err
 	}
-	defer st.Close()
-	r, err := st.Request(ctx, id)
 	if err != nil {
 		return fmt.Errorf("show %s: %s", id, oneLine(err))
 	}
@@ -226,7 +228,7 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
 	}
 	defs, err := st.Definitions(ctx)

@@ -132,9 +132,11 @@ func (e *UnavailableError) Error() string {
 	return "unavailable: cannot reach the server: " + e.Cause.Error()
 }
 
-// Unwrap returns the domain error (code unavailable) and the cause.
+// Unwrap returns the domain error (code unavailable), the mark of a
+// server out of reach (instruct.ErrUnreachable) and the cause.
 func (e *UnavailableError) Unwrap() []error {
-	return []error{&instruct.Error{Code: instruct.CodeUnavailable, Message: "cannot reach the server"}, e.Cause}
+	return []error{&instruct.Error{Code: instruct.CodeUnavailable, Message: "cannot reach the server"},
+		instruct.ErrUnreachable, e.Cause}
 }
 
 // answerTooLargeError is an answer over the size the client reads.

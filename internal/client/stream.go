@@ -12,13 +12,14 @@ import (
 	"github.com/instruct-dev/instruct/internal/api"
 )
 
-// Stream listens to GET /stream and calls onChange with the seq of each
-// change the server announces. It returns when ctx ends (with ctx's
+// Stream listens to GET /stream, calls opened once the server accepted
+// the stream, and onChange with the seq of each change the server
+// announces. It returns when ctx ends (with ctx's
 // error) or when the stream breaks, ends, takes longer than
 // Options.Timeout to open or stays silent longer than Options.StreamIdle
 // (with an error of code unavailable); an error answer is mapped as for
 // other calls. It does not reconnect: that is the caller's policy.
-func (c *Client) Stream(ctx context.Context, onChange func(seq int64)) error {
+func (c *Client) Stream(ctx context.Context, opened func(), onChange func(seq int64)) error {
 	streamCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	dog := newWatchdog(c.opts.Timeout, cancel)
@@ -27,6 +28,7 @@ func (c *Client) Stream(ctx context.Context, onChange func(seq int64)) error {
 	if err == nil {
 		defer res.Body.Close()
 		dog.rearm(c.opts.StreamIdle)
+		opened()
 		err = c.readStream(&kickingReader{r: res.Body, dog: dog, every: c.opts.StreamIdle}, onChange)
 	}
 	switch {

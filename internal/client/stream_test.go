@@ -67,7 +67,7 @@ func TestStreamReportsChanges(t *testing.T) {
 		handler(w, r)
 	}, Options{})
 
-	err := c.Stream(context.Background(), got.add)
+	err := c.Stream(context.Background(), func() {}, got.add)
 	if code := instruct.ErrorCode(err); code != instruct.CodeUnavailable {
 		t.Errorf("Stream() = %v, want code unavailable when the server ends the stream", err)
 	}
@@ -88,7 +88,7 @@ func TestStreamEndsWithCaller(t *testing.T) {
 		_ = http.NewResponseController(w).Flush()
 		<-r.Context().Done()
 	}, Options{})
-	err := c.Stream(ctx, func(seq int64) {
+	err := c.Stream(ctx, func() {}, func(seq int64) {
 		got.add(seq)
 		cancel()
 	})
@@ -114,7 +114,7 @@ func TestStreamSilentTooLongIsBroken(t *testing.T) {
 		<-r.Context().Done()
 	}, Options{StreamIdle: 300 * time.Millisecond})
 	start := time.Now()
-	err := c.Stream(context.Background(), func(int64) {})
+	err := c.Stream(context.Background(), func() {}, func(int64) {})
 	if code := instruct.ErrorCode(err); code != instruct.CodeUnavailable || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("Stream() = %v, want an unavailable timeout", err)
 	}
@@ -127,7 +127,7 @@ func TestStreamRefused(t *testing.T) {
 	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusUnauthorized, instruct.CodeUnauthorized, "bad token")
 	}, Options{})
-	err := c.Stream(context.Background(), func(int64) {})
+	err := c.Stream(context.Background(), func() {}, func(int64) {})
 	if code := instruct.ErrorCode(err); code != instruct.CodeUnauthorized {
 		t.Errorf("Stream() = %v, want code unauthorized", err)
 	}
@@ -135,7 +135,7 @@ func TestStreamRefused(t *testing.T) {
 
 func TestStreamUnreachable(t *testing.T) {
 	c := New("http://"+freeAddress(t), "tok", Options{})
-	err := c.Stream(context.Background(), func(int64) {})
+	err := c.Stream(context.Background(), func() {}, func(int64) {})
 	if code := instruct.ErrorCode(err); code != instruct.CodeUnavailable {
 		t.Errorf("Stream() = %v, want code unavailable", err)
 	}

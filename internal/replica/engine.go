@@ -56,6 +56,10 @@ type Cache interface {
 	// it, the zero time if none has.
 	SetLastSync(ctx context.Context, t time.Time) error
 	LastSync(ctx context.Context) (time.Time, error)
+	// Heal replaces the cache file once a call found it damaged
+	// (instruct.ErrCacheDamaged), keeping its outbox; it returns how,
+	// or nil when no damage was found.
+	Heal(ctx context.Context) (*instruct.CacheRecovery, error)
 }
 
 // Feed is what the engine pulls from: the server's change feed over HTTP
@@ -69,9 +73,10 @@ type Feed interface {
 	// Changes returns the feed page after cursor; an expired cursor
 	// fails with code cursor_expired.
 	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
-	// Stream calls onChange for each change the server announces, until
-	// ctx ends or the stream breaks.
-	Stream(ctx context.Context, onChange func(seq int64)) error
+	// Stream calls opened once the server accepted the stream, then
+	// onChange for each change it announces, until ctx ends or the
+	// stream breaks.
+	Stream(ctx context.Context, opened func(), onChange func(seq int64)) error
 }
 
 // API is what the engine needs of the server (internal/client): its feed,

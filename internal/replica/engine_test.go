@@ -40,6 +40,9 @@ func (c *memCache) LastSync(context.Context) (time.Time, error) {
 	return c.last, nil
 }
 
+// Heal has nothing to heal: memory is never damaged.
+func (c *memCache) Heal(context.Context) (*instruct.CacheRecovery, error) { return nil, nil }
+
 func (c *memCache) Pending(context.Context) ([]instruct.Operation, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -152,7 +155,7 @@ func (a *scriptedAPI) Me(context.Context) (instruct.User, error) { return instru
 func (a *scriptedAPI) Definitions(context.Context) ([]instruct.Definition, error) {
 	return nil, nil
 }
-func (a *scriptedAPI) Stream(ctx context.Context, _ func(int64)) error {
+func (a *scriptedAPI) Stream(ctx context.Context, _ func(), _ func(int64)) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
@@ -310,7 +313,9 @@ func TestPlainErrors(t *testing.T) {
 		want string
 	}{
 		{"none", nil, ""},
-		{"offline", fmt.Errorf("push: %w", instruct.Errorf(instruct.CodeUnavailable, "x")), "the server is out of reach; decisions are kept and will be sent"},
+		{"offline", fmt.Errorf("push: %w", errors.Join(instruct.ErrUnreachable, instruct.Errorf(instruct.CodeUnavailable, "x"))), "the server is out of reach; decisions are kept and will be sent"},
+		{"server unavailable", fmt.Errorf("push: %w", instruct.Errorf(instruct.CodeUnavailable, "x")), "the server is unavailable for now; decisions are kept and will be sent"},
+		{"disk full", fmt.Errorf("apply feed page: %w", errors.Join(instruct.ErrDiskFull, errors.New("database or disk is full (13)"))), "disk full: free some space on this computer; recorded decisions are kept"},
 		{"token", instruct.Errorf(instruct.CodeUnauthorized, "x"), "the server refused the token; sign in again"},
 		{"interrupted", fmt.Errorf("push: %w", context.Canceled), "the sync was interrupted"},
 		{"server words", instruct.Errorf(instruct.CodeForbidden, "your role does not allow it"), "your role does not allow it"},

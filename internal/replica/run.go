@@ -7,32 +7,30 @@ import (
 	"github.com/instruct-dev/instruct/internal/backoff"
 )
 
-// streamHealthy is how long a stream must have lasted for its end to
-// reset the reconnection backoff.
-const streamHealthy = time.Minute
-
 // Run syncs until ctx ends: it first reports what the cache knows (the
 // outbox's counts, the last sync), then syncs at once, then whenever
 // Trigger is called, the server announces a change on its event stream,
-// or PollInterval passes.
-// After a failed sync it waits, backing off exponentially up to
-// MaxBackoff, before the next automatic one; Trigger always syncs at once.
+// the stream connects again after a break, or PollInterval passes. After
+// a failed sync it waits, backing off exponentially up to MaxBackoff,
+// before the next sync of the poll or of a retry; Trigger and the stream,
+// which show the server answering, always sync at once.
 func (e *Engine) Run(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	e.restore(ctx)
-	changed := make(chan struct{}, 1)
+	heard := make(chan struct{}, 1)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.listen(ctx, changed)
+		e.listen(ctx, heard)
 	}()
 	defer func() { <-done }()
-	e.loop(ctx, changed)
+	e.loop(ctx, heard)
 }
 
-// loop runs syncs when asked, on changes, on ticks and on retries.
-func (e *Engine) loop(ctx context.Context, changed <-chan struct{}) {
+// loop runs syncs when asked, when the stream speaks, on ticks and on
+// retries.
+func (e *Engine) loop(ctx context.Context, heard <-chan struct{}) {
 	poll := time.NewTicker(e.opts.PollInterval)
 	defer poll.Stop()
 	retry := time.NewTimer(0) // the first sync, at once
@@ -46,7 +44,8 @@ func (e *Engine) loop(ctx context.Context, changed <-chan struct{}) {
 			return
 		case <-e.trigger:
 			auto = false
-		case <-changed:
+		case <-heard:
+			auto = false
 		case <-poll.C:
 		case <-retry.C:
 		}
@@ -64,24 +63,29 @@ func (e *Engine) loop(ctx context.Context, changed <-chan struct{}) {
 	}
 }
 
-// listen follows the server's event stream, signalling changed on each
-// change, and reconnects with backoff when it breaks.
-func (e *Engine) listen(ctx context.Context, changed chan<- struct{}) {
+// listen follows the server's event stream, signalling heard when it
+// connects (changes may have been missed while it was away) and on each
+// change, and reconnects when it breaks: at once after a stream that
+// connected, as when the server restarts, then backing off while the
+// server stays out of reach.
+func (e *Engine) listen(ctx context.Context, heard chan<- struct{}) {
 	waits := backoff.Backoff{Min: e.opts.MinBackoff, Max: e.opts.MaxBackoff}
 	for ctx.Err() == nil {
-		start := time.Now()
-		err := e.feed.Stream(ctx, func(int64) { signal(changed) })
+		connected := false
+		err := e.feed.Stream(ctx, func() {
+			connected = true
+			signal(heard)
+		}, func(int64) { signal(heard) })
 		if ctx.Err() != nil {
 			return
 		}
-		if time.Since(start) > streamHealthy {
+		if connected {
 			waits.Reset()
 		}
 		e.log.Debug("event stream ended", "error", err)
 		if waitOrDone(ctx, waits.Next()) != nil {
 			return
 		}
-		signal(changed) // changes may have been missed while disconnected
 	}
 }
 

@@ -156,3 +156,48 @@ func TestLastSyncSurvivesARestart(t *testing.T) {
 		t.Errorf("status after the restart = %+v, want the last sync %v and 1 pending", st, syncedAt)
 	}
 }
+
+// TestStreamReconnectsAfterEveryRestart restarts the server again and
+// again, each time staying down long enough for the stream's attempts to
+// fail a few times. Every time, a change made once the server is back
+// reaches the reviewer within seconds: the stream's backoff starts over
+// once it connects, instead of growing from one restart to the next (the
+// poll, an hour here, can't be what brings the change).
+func TestStreamReconnectsAfterEveryRestart(t *testing.T) {
+	const restarts = 4
+	w := newWorld(t)
+	ids := w.seed(restarts)
+	_, aliceToken := w.reviewer("alice@dinum.gouv.fr")
+	_, bobToken := w.reviewer("bob@dinum.gouv.fr")
+	alice := newReplica(t, w.URL(), aliceToken, fastClient(), Options{PollInterval: time.Hour})
+	bob := newReplica(t, w.URL(), bobToken, fastClient(), Options{})
+	runEngine(t, alice)
+	waitStatus(t, alice.engine, "after the first sync", synced)
+	bob.sync(t)
+
+	for i, id := range ids {
+		w.stop()
+		time.Sleep(3 * time.Second) // the stream tries and fails meanwhile
+		w.start()
+		bob.record(t, id, instruct.KindRequestChanges, "Merci de préciser la durée de conservation.")
+		bob.sync(t)
+		if !waitUntil(10*time.Second, func() bool {
+			r, err := alice.cache.Request(context.Background(), id)
+			return err == nil && r.Status == instruct.StatusChangesRequested
+		}) {
+			t.Fatalf("restart %d: bob's decision on %s did not reach alice within 10 s; status %+v", i+1, id, alice.engine.Status())
+		}
+	}
+}
+
+// waitUntil polls ok until it holds or timeout passes.
+func waitUntil(timeout time.Duration, ok func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
+}

@@ -13,6 +13,10 @@ import (
 // server refused (conflict, rejection) is recorded in the outbox and
 // doesn't fail the sync. It waits for a sync under way, in this process
 // or another, to finish first.
+//
+// A cache found damaged, by this sync or by any other call, is healed
+// first (see Cache.Heal), and the sync runs again into the fresh cache,
+// pulling everything; the status's Recovery says what was kept.
 func (e *Engine) Sync(ctx context.Context) error {
 	unlock, err := e.lock(ctx)
 	if err != nil {
@@ -26,9 +30,32 @@ func (e *Engine) Sync(ctx context.Context) error {
 			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
 		}
 	})
-	err = e.pushThenPull(ctx)
+	err = e.heal(ctx)
+	if err == nil {
+		err = e.pushThenPull(ctx)
+	}
+	if errors.Is(err, instruct.ErrCacheDamaged) {
+		if err = e.heal(ctx); err == nil {
+			err = e.pushThenPull(ctx)
+		}
+	}
 	e.finish(ctx, err)
 	return err
+}
+
+// heal replaces the cache if a call found it damaged, and tells the
+// status how.
+func (e *Engine) heal(ctx context.Context) error {
+	rec, err := e.cache.Heal(ctx)
+	if err != nil {
+		return err
+	}
+	if rec != nil {
+		e.log.Warn("cache replaced", "problem", rec.Problem, "detail", rec.Detail, "moved_to", rec.MovedTo,
+			"saved", rec.Saved, "lost", rec.Lost)
+		e.setStatus(func(s *instruct.SyncStatus) { s.Recovery = rec })
+	}
+	return nil
 }
 
 func (e *Engine) pushThenPull(ctx context.Context) error {
@@ -85,7 +112,7 @@ func (e *Engine) finish(ctx context.Context, err error) {
 			s.Pending, s.Conflicts, s.Rejected = counts.Pending, counts.Conflicts, counts.Rejected
 		}
 		s.Online = online(err, s.Online)
-		s.LastError, s.LastErrorCode = plainError(err), instruct.ErrorCode(err)
+		s.LastError, s.LastErrorCode, s.LastFault = plainError(err), instruct.ErrorCode(err), instruct.FaultOf(err)
 		if err == nil {
 			s.LastSync = now
 		}
@@ -141,8 +168,14 @@ func plainError(err error) string {
 		return ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "the sync was interrupted"
-	case offline(err):
+	case errors.Is(err, instruct.ErrCacheDamaged):
+		return err.Error()
+	case errors.Is(err, instruct.ErrDiskFull):
+		return "disk full: free some space on this computer; recorded decisions are kept"
+	case errors.Is(err, instruct.ErrUnreachable):
 		return "the server is out of reach; decisions are kept and will be sent"
+	case offline(err):
+		return "the server is unavailable for now; decisions are kept and will be sent"
 	case instruct.ErrorCode(err) == instruct.CodeUnauthorized:
 		return "the server refused the token; sign in again"
 	}

@@ -124,13 +124,15 @@ func (f *Feed) checkHorizon(ctx context.Context, c feedCursor) error {
 	return nil
 }
 
-// Stream calls onChange whenever something changed: at once for a change
-// made through this process's review service, at the database's
-// notification for one made by another instance sharing it (PostgreSQL),
-// and at the next poll for any other. It returns when ctx ends.
-func (f *Feed) Stream(ctx context.Context, onChange func(seq int64)) error {
+// Stream calls opened once it listens, then onChange whenever something
+// changed: at once for a change made through this process's review
+// service, at the database's notification for one made by another
+// instance sharing it (PostgreSQL), and at the next poll for any other. It
+// returns when ctx ends.
+func (f *Feed) Stream(ctx context.Context, opened func(), onChange func(seq int64)) error {
 	sub := f.svc.Subscribe(Reader)
 	defer sub.Close()
+	opened()
 	poll := time.NewTicker(f.poll)
 	defer poll.Stop()
 	changed := f.ledger.Changed()

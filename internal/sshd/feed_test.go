@@ -78,7 +78,7 @@ func TestFeedStreamHearsTheServiceAndTheLedger(t *testing.T) {
 	applicant := w.addUser("camille-martin")
 	heard := make(chan int64, 16)
 	f := NewFeed(w.svc, w.ledger, 50*time.Millisecond)
-	go f.Stream(ctx, func(seq int64) { heard <- seq })
+	go f.Stream(ctx, func() {}, func(seq int64) { heard <- seq })
 	time.Sleep(100 * time.Millisecond) // the stream subscribed
 
 	w.submitted(applicant, "api_particulier", "Tarification de la cantine scolaire")

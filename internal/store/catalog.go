@@ -42,8 +42,12 @@ func deleteMeta(ctx context.Context, q execer, key string) error {
 
 // PutDefinitions replaces the cached API catalogue. When scope labels
 // changed, the search index is rebuilt with the new ones.
-func (s *Store) PutDefinitions(ctx context.Context, defs []instruct.Definition) error {
-	err := s.inTx(ctx, refetchable, func(tx *writeTx) error {
+func (s *Store) PutDefinitions(ctx context.Context, defs []instruct.Definition) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTx(ctx, refetchable, func(tx *writeTx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM definitions"); err != nil {
 			return fmt.Errorf("clear definitions: %w", err)
 		}
@@ -65,7 +69,11 @@ func (s *Store) PutDefinitions(ctx context.Context, defs []instruct.Definition) 
 }
 
 // Definitions returns the cached API catalogue, in the order it was put.
-func (s *Store) Definitions(ctx context.Context) ([]instruct.Definition, error) {
+func (s *Store) Definitions(ctx context.Context) (_ []instruct.Definition, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	return readDefinitions(ctx, s.read)
 }
 
@@ -94,7 +102,11 @@ func readDefinitions(ctx context.Context, q execer) ([]instruct.Definition, erro
 }
 
 // PutMe caches the signed-in user.
-func (s *Store) PutMe(ctx context.Context, u instruct.User) error {
+func (s *Store) PutMe(ctx context.Context, u instruct.User) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
 	body, err := json.Marshal(u)
 	if err != nil {
 		return fmt.Errorf("encode user: %w", err)
@@ -103,7 +115,11 @@ func (s *Store) PutMe(ctx context.Context, u instruct.User) error {
 }
 
 // Me returns the cached signed-in user; not_found before the first sync.
-func (s *Store) Me(ctx context.Context) (instruct.User, error) {
+func (s *Store) Me(ctx context.Context) (_ instruct.User, err error) {
+	if err := s.enter(); err != nil {
+		return instruct.User{}, err
+	}
+	defer s.leave(&err)
 	return readMe(ctx, s.read)
 }
 

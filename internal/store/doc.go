@@ -22,7 +22,13 @@
 //
 // A cache file that is not ours, from an incompatible version, truncated or
 // damaged is moved aside and replaced by a fresh one at Open, keeping the
-// outbox operations that can still be read; Recovered says what happened.
+// outbox operations that can still be read; Recovery says what happened.
+// Open checks a large file only in part: damage anywhere else shows when
+// a call reads it, as a *DamagedError (instruct.ErrCacheDamaged), and Heal
+// replaces the file then, once no other process has it open. The outbox
+// is salvaged through SQLite, or straight from the file's pages when
+// SQLite can't read it (a damaged header or schema). A write that finds
+// the disk full is a *DiskFullError (instruct.ErrDiskFull).
 // Processes sharing one cache (the TUI, `instruct sync`, `instruct decide`)
 // each hold a shared lock on it while open, and Open only judges or moves
 // the file when it is alone: read beside another process's checkpoint, a

@@ -16,7 +16,11 @@ import (
 
 // Cursor returns the change-feed cursor of the last page applied, or ""
 // before the first pull.
-func (s *Store) Cursor(ctx context.Context) (string, error) {
+func (s *Store) Cursor(ctx context.Context) (_ string, err error) {
+	if err := s.enter(); err != nil {
+		return "", err
+	}
+	defer s.leave(&err)
 	v, err := readMeta(ctx, s.read, metaCursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -34,7 +38,11 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // that is not a request ID, an unknown status, an event of another
 // request) fails the whole page with an invalid error, leaving the cache
 // and its cursor as they were.
-func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor string) error {
+func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor string) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
 	page, err := encodeItems(items)
 	if err != nil {
 		return fmt.Errorf("apply feed page: %w", err)
@@ -54,8 +62,12 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 // ResetFeed drops the cached requests, their events, the search index and
 // the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
-func (s *Store) ResetFeed(ctx context.Context) error {
-	err := s.inTxChecked(ctx, refetchable, false, func(tx *writeTx) error {
+func (s *Store) ResetFeed(ctx context.Context) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTxChecked(ctx, refetchable, false, func(tx *writeTx) error {
 		tx.reset = true
 		for _, stmt := range []string{
 			"DELETE FROM events",

@@ -8,7 +8,9 @@ import (
 
 // cacheLocks are the advisory locks that keep processes sharing one cache
 // file (the TUI, `instruct sync`, `instruct decide`) from harming each
-// other. opening, on path+".lock", is held exclusively while Open runs.
+// other. opening, on path+".opening", is held exclusively while Open or
+// Heal runs. (It is not the sync engine's path+".lock", held for a whole
+// sync: a sync that heals the cache opens it again under its own lock.)
 // inUse, on path+".inuse", is held shared by every open Store for its whole
 // life. An Open that can take inUse exclusively knows no other Store has
 // the file open: only then may it read the raw file to judge it and move
@@ -24,31 +26,56 @@ type cacheLocks struct {
 // take the in-use lock exclusively. alone reports whether it did, or
 // whether locking is unavailable.
 func lockForOpen(path string) (l *cacheLocks, alone bool) {
-	ctx := context.Background()
-	l = &cacheLocks{}
-	if l.opening = openLock(path + ".lock"); l.opening == nil || l.opening.Lock(ctx) != nil {
-		l.release()
+	l = lockOpening(path)
+	if l.opening == nil || l.tryAlone(path) {
 		return l, true
 	}
-	if l.inUse = openLock(path + ".inuse"); l.inUse == nil {
-		return l, true
-	}
-	ok, err := l.inUse.TryLock()
-	switch {
-	case ok:
-		return l, true
-	case err == nil:
-		// Another Store has the file open. Nobody holds inUse
-		// exclusively without holding opening, which is ours, so this
-		// never waits.
-		err = l.inUse.RLock(ctx)
-	}
-	if err != nil {
+	// Another Store has the file open. Nobody holds inUse exclusively
+	// without holding opening, which is ours, so this never waits.
+	if err := l.inUse.RLock(context.Background()); err != nil {
 		l.inUse.Close()
 		l.inUse = nil
 		return l, true
 	}
 	return l, false
+}
+
+// lockForRepair waits for any other Open or repair of path to finish,
+// then tries to take the in-use lock exclusively. When another Store
+// still has the file open it releases everything and returns nil.
+func lockForRepair(path string) *cacheLocks {
+	l := lockOpening(path)
+	if l.opening == nil || l.tryAlone(path) {
+		return l
+	}
+	l.release()
+	return nil
+}
+
+// lockOpening takes the lock that keeps Opens and repairs of path apart;
+// opening is nil where locks can't be had.
+func lockOpening(path string) *cacheLocks {
+	l := &cacheLocks{}
+	if l.opening = openLock(path + ".opening"); l.opening == nil || l.opening.Lock(context.Background()) != nil {
+		l.release()
+	}
+	return l
+}
+
+// tryAlone takes the in-use lock exclusively, without waiting; it reports
+// whether it did, or whether locking is unavailable (inUse is then nil).
+// When another Store holds it, inUse is left open and unlocked.
+func (l *cacheLocks) tryAlone(path string) bool {
+	if l.inUse = openLock(path + ".inuse"); l.inUse == nil {
+		return true
+	}
+	ok, err := l.inUse.TryLock()
+	if err != nil {
+		l.inUse.Close()
+		l.inUse = nil
+		return true
+	}
+	return ok
 }
 
 // openLock opens the lock file at path, or returns nil when it can't.

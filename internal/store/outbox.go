@@ -132,7 +132,11 @@ func insertOperation(ctx context.Context, tx execer, op instruct.Operation) erro
 // again is how the reviewer answers them. The operation's ID is a UUIDv7,
 // the Idempotency-Key of its push; BaseVersion is the cached request's
 // version (its If-Match), 0 for notes and messages.
-func (s *Store) Record(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) (instruct.Operation, error) {
+func (s *Store) Record(ctx context.Context, id instruct.RequestID, kind instruct.Kind, comment string) (_ instruct.Operation, err error) {
+	if err := s.enter(); err != nil {
+		return instruct.Operation{}, err
+	}
+	defer s.leave(&err)
 	if !kind.IsDecision() && !kind.IsNote() {
 		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalid, "%q is not a decision, a note or a message", kind)
 	}
@@ -247,13 +251,21 @@ func decisionKindsSQL() string {
 
 // Pending returns the operations still to push (pending or sending),
 // oldest first.
-func (s *Store) Pending(ctx context.Context) ([]instruct.Operation, error) {
+func (s *Store) Pending(ctx context.Context) (_ []instruct.Operation, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	return s.operations(ctx, "WHERE state IN (?, ?) ORDER BY created_at, id", instruct.OpPending, instruct.OpSending)
 }
 
 // Operations returns the operations recorded on a request, newest first,
 // with the server's account of what happened first for conflicts.
-func (s *Store) Operations(ctx context.Context, id instruct.RequestID) ([]instruct.Operation, error) {
+func (s *Store) Operations(ctx context.Context, id instruct.RequestID) (_ []instruct.Operation, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	return s.operations(ctx, "WHERE request = ? ORDER BY created_at DESC, id DESC", id)
 }
 
@@ -294,7 +306,11 @@ func (s *Store) SetClaimed(ctx context.Context, id string, claim instruct.Claim,
 	return s.setOpState(ctx, id, instruct.OpConflict, reason, nil, &claim)
 }
 
-func (s *Store) setOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError, claim *instruct.Claim) error {
+func (s *Store) setOpState(ctx context.Context, id string, state instruct.OpState, reason string, conflict *instruct.StaleError, claim *instruct.Claim) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
 	if !knownOpState(state) {
 		return instruct.Errorf(instruct.CodeInvalid, "unknown operation state %q", state)
 	}
@@ -323,8 +339,12 @@ func (s *Store) setOpState(ctx context.Context, id string, state instruct.OpStat
 // Reject records that the server refused operation id for good, with
 // the API error code it answered and its own words (reason): the screen
 // says why from the code, show and the log keep the words.
-func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) error {
-	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+func (s *Store) Reject(ctx context.Context, id string, code instruct.Code, reason string) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
 		n, err := updateOperation(ctx, tx, id, instruct.OpRejected, reason, nil, s.now())
 		if err != nil {
 			return err
@@ -381,8 +401,12 @@ func cacheServerState(ctx context.Context, tx *writeTx, r instruct.Request, seq 
 // request's new state (when newer than the cache's) and the event the
 // server recorded, in one transaction. For a note or message the server
 // sends no request: pass the zero Request.
-func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) error {
-	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+func (s *Store) Accept(ctx context.Context, id string, r instruct.Request, e instruct.Event) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
 		n, err := updateOperation(ctx, tx, id, instruct.OpAccepted, "", nil, s.now())
 		if err != nil {
 			return err
@@ -437,8 +461,12 @@ func insertEventIfCached(ctx context.Context, tx *writeTx, n int64, e instruct.E
 
 // Discard drops a conflicted or rejected operation, as the reviewer asked;
 // the request then shows the server's state alone.
-func (s *Store) Discard(ctx context.Context, id string) error {
-	err := s.inTx(ctx, durable, func(tx *writeTx) error {
+func (s *Store) Discard(ctx context.Context, id string) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
+	err = s.inTx(ctx, durable, func(tx *writeTx) error {
 		var n int64
 		var state instruct.OpState
 		err := tx.QueryRowContext(ctx, "SELECT request, state FROM outbox WHERE id = ?", id).Scan(&n, &state)
@@ -464,7 +492,11 @@ func (s *Store) Discard(ctx context.Context, id string) error {
 
 // Summary counts the outbox for the status bar: Pending (pending and
 // sending), Conflicts and Rejected. The other fields are the sync engine's.
-func (s *Store) Summary(ctx context.Context) (instruct.SyncStatus, error) {
+func (s *Store) Summary(ctx context.Context) (_ instruct.SyncStatus, err error) {
+	if err := s.enter(); err != nil {
+		return instruct.SyncStatus{}, err
+	}
+	defer s.leave(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT state, count(*) FROM outbox WHERE state <> ? GROUP BY state", instruct.OpAccepted)
 	if err != nil {
 		return instruct.SyncStatus{}, fmt.Errorf("count outbox: %w", err)

@@ -16,9 +16,13 @@ import (
 )
 
 // Request returns the cached server state of request id; not_found when the cache doesn't hold it.
-func (s *Store) Request(ctx context.Context, id instruct.RequestID) (instruct.Request, error) {
+func (s *Store) Request(ctx context.Context, id instruct.RequestID) (_ instruct.Request, err error) {
+	if err := s.enter(); err != nil {
+		return instruct.Request{}, err
+	}
+	defer s.leave(&err)
 	var body []byte
-	err := s.read.QueryRowContext(ctx, "SELECT body FROM request_bodies WHERE id = ?", id).Scan(&body)
+	err = s.read.QueryRowContext(ctx, "SELECT body FROM request_bodies WHERE id = ?", id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return instruct.Request{}, instruct.Errorf(instruct.CodeNotFound, "no request %s in the local cache", id)
 	}
@@ -33,7 +37,11 @@ func (s *Store) Request(ctx context.Context, id instruct.RequestID) (instruct.Re
 }
 
 // Events returns the cached events of a request, oldest first.
-func (s *Store) Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error) {
+func (s *Store) Events(ctx context.Context, id instruct.RequestID) (_ []instruct.Event, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	rows, err := s.read.QueryContext(ctx, "SELECT body FROM events WHERE request = ? ORDER BY seq", id)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", id, err)
@@ -79,7 +87,11 @@ var everything = instruct.Viewer{All: true}
 // how one cache holding every request (ssh-serve's read model) serves
 // the queue of each reviewer, filtered in the snapshot like the rest of
 // the query.
-func (s *Store) QueueFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) ([]instruct.QueueItem, error) {
+func (s *Store) QueueFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (_ []instruct.QueueItem, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	if err := checkSort(q.Sort); err != nil {
 		return nil, err
 	}
@@ -148,7 +160,11 @@ func (s *Store) Position(ctx context.Context, q instruct.QueueQuery, id instruct
 
 // PositionFor is Position among the requests viewer v may see (see
 // QueueFor).
-func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (int, error) {
+func (s *Store) PositionFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery, id instruct.RequestID) (_ int, err error) {
+	if err := s.enter(); err != nil {
+		return -1, err
+	}
+	defer s.leave(&err)
 	if err := checkSort(q.Sort); err != nil {
 		return -1, err
 	}
@@ -219,7 +235,11 @@ func (s *Store) Counts(ctx context.Context, q instruct.QueueQuery) (map[instruct
 }
 
 // CountsFor is Counts among the requests viewer v may see (see QueueFor).
-func (s *Store) CountsFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (map[instruct.Status]int, error) {
+func (s *Store) CountsFor(ctx context.Context, v instruct.Viewer, q instruct.QueueQuery) (_ map[instruct.Status]int, err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave(&err)
 	if !s.loaded.Load() {
 		return s.countsFromSQL(ctx, v, q)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,41 +34,51 @@ const sqliteMagic = "SQLite format 3\x00"
 type diagnosis struct {
 	// problem says what is wrong with the file, "" when it is a good cache.
 	problem string
+	// kind is the problem's kind.
+	kind instruct.CacheProblem
 	// ours is set when the file carries our application ID, so its outbox
 	// is worth salvaging.
 	ours bool
 }
 
-// replaceIfBroken inspects the file at s.path and, when it is not a usable
-// cache, salvages its outbox and moves it aside, recording why in
-// s.recovered.
-func (s *Store) replaceIfBroken(ctx context.Context) ([]salvagedOp, error) {
-	d, err := inspect(ctx, s.path)
-	if err != nil || d.problem == "" {
-		return nil, err
-	}
-	var ops []salvagedOp
-	var salvageErr error
-	if d.ours {
-		ops, salvageErr = salvageOutbox(ctx, s.path)
-	}
-	moved, err := moveAside(s.path, s.now().Unix())
-	if err != nil || moved == "" {
-		return ops, err
-	}
-	s.recovered = recoveryMessage(d, moved, len(ops), salvageErr)
-	return ops, nil
+// damaged is the diagnosis of a file SQLite found damaged (err).
+func damaged(err error, ours bool) diagnosis {
+	return diagnosis{problem: "is damaged (" + oneLine(err.Error()) + ")", kind: instruct.CacheDamaged, ours: ours}
 }
 
-func recoveryMessage(d diagnosis, moved string, kept int, salvageErr error) string {
-	msg := fmt.Sprintf("The local cache %s; it was moved to %s and a fresh cache created, which the next sync fills again", d.problem, moved)
-	switch {
-	case salvageErr != nil:
-		msg += "; its unsent decisions could not be read"
-	case kept > 0:
-		msg += fmt.Sprintf("; %d unsent operation(s) were kept", kept)
+// replaceIfBroken inspects the file at s.path, unless known says it was
+// found damaged already, and when it is not a usable cache, salvages its
+// outbox and moves it aside. It returns the operations salvaged and the
+// recovery to note in the fresh cache.
+func (s *Store) replaceIfBroken(ctx context.Context, known *DamagedError) ([]salvagedOp, *instruct.CacheRecovery, error) {
+	if known != nil {
+		return s.replace(ctx, damaged(known.Cause, true))
 	}
-	return msg
+	d, err := inspect(ctx, s.path)
+	if err != nil || d.problem == "" {
+		return nil, nil, err
+	}
+	return s.replace(ctx, d)
+}
+
+// replace salvages the outbox of the broken file and moves it aside.
+func (s *Store) replace(ctx context.Context, d diagnosis) ([]salvagedOp, *instruct.CacheRecovery, error) {
+	ops, lost := salvage(ctx, s.path, d.ours)
+	moved, err := moveAside(s.path, s.now().Unix())
+	if err != nil || moved == "" {
+		return ops, nil, err
+	}
+	return ops, &instruct.CacheRecovery{Problem: d.kind, Detail: d.problem, MovedTo: moved,
+		Saved: len(ops), Lost: lost, At: s.now().UTC()}, nil
+}
+
+// recoveryMessage says r in one line of English.
+func recoveryMessage(r instruct.CacheRecovery) string {
+	if r.Problem == instruct.CacheElsewhere {
+		return "The local cache was damaged and another instruct process replaced it with a fresh cache, which the next sync fills again"
+	}
+	return fmt.Sprintf("The local cache %s; it was moved to %s and a fresh cache created, which the next sync fills again; "+
+		"queued decisions: %d saved, %d could not be read", r.Detail, r.MovedTo, r.Saved, r.Lost)
 }
 
 // inspect tells whether the file at path is a cache this version can use.
@@ -83,11 +95,11 @@ func inspect(ctx context.Context, path string) (diagnosis, error) {
 	case info.IsDir():
 		return diagnosis{}, fmt.Errorf("open cache: %s is a directory", path)
 	case info.Size() == 0:
-		return diagnosis{problem: "was an empty file"}, nil
+		return diagnosis{problem: "was an empty file", kind: instruct.CacheEmpty}, nil
 	}
 	ok, err := hasSQLiteHeader(path)
 	if err != nil || !ok {
-		return diagnosis{problem: "is not an SQLite database"}, err
+		return diagnosis{problem: "is not an SQLite database (or its header is damaged)", kind: instruct.CacheNotSQLite}, err
 	}
 	return inspectDatabase(ctx, path, info.Size())
 }
@@ -129,7 +141,7 @@ func inspectDatabase(ctx context.Context, path string, size int64) (diagnosis, e
 		return d, err
 	}
 	if short, err := truncated(path); err != nil || short {
-		return diagnosis{problem: "is truncated (shorter than its header says)", ours: true}, err
+		return diagnosis{problem: "is truncated (shorter than its header says)", kind: instruct.CacheTruncated, ours: true}, err
 	}
 	var tables []string
 	if size > fullCheckLimit {
@@ -145,13 +157,11 @@ func diagnoseHeader(path string, err error) (diagnosis, error) {
 	if readErr != nil {
 		return diagnosis{}, readErr
 	}
-	d := diagnosis{ours: h.applicationID == applicationID}
+	ours := h.applicationID == applicationID
 	if short, _ := truncated(path); short {
-		d.problem = "is truncated (shorter than its header says)"
-	} else {
-		d.problem = "is damaged (" + oneLine(err.Error()) + ")"
+		return diagnosis{problem: "is truncated (shorter than its header says)", kind: instruct.CacheTruncated, ours: ours}, nil
 	}
-	return d, nil
+	return damaged(err, ours), nil
 }
 
 // header is what inspection reads of an SQLite file's first 100 bytes.
@@ -211,7 +221,7 @@ func inspectParams() url.Values {
 // diagnosis, and passes any other error on.
 func damagedOr(d diagnosis, err error) (diagnosis, error) {
 	if err != nil && isCorruption(err) {
-		return diagnosis{problem: "is damaged (" + oneLine(err.Error()) + ")", ours: d.ours}, nil
+		return damaged(err, d.ours), nil
 	}
 	return d, err
 }
@@ -226,7 +236,7 @@ func checkIdentity(ctx context.Context, db *sql.DB, path string) (diagnosis, err
 		return diagnosis{}, fmt.Errorf("read cache identity: %w", err)
 	}
 	if appID != applicationID {
-		return diagnosis{problem: "belongs to another program (not an instruct cache)"}, nil
+		return diagnosis{problem: "belongs to another program (not an instruct cache)", kind: instruct.CacheForeign}, nil
 	}
 	d := diagnosis{ours: true}
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -241,6 +251,7 @@ func checkIdentity(ctx context.Context, db *sql.DB, path string) (diagnosis, err
 		return d, fmt.Errorf("open cache %s: %w", path, &migrate.NewerError{What: "cache", Found: int(version), Known: latest})
 	case version < 1:
 		d.problem = "was left incomplete (no schema version)"
+		d.kind = instruct.CacheIncomplete
 	}
 	return d, nil
 }
@@ -281,7 +292,7 @@ func runCheck(ctx context.Context, db *sql.DB, pragma string) (diagnosis, error)
 		return d, fmt.Errorf("check cache: %w", err)
 	}
 	if verdict != "ok" {
-		d.problem = "is damaged (quick_check: " + oneLine(verdict) + ")"
+		d.problem, d.kind = "is damaged (quick_check: "+oneLine(verdict)+")", instruct.CacheDamaged
 	}
 	return d, nil
 }
@@ -307,39 +318,91 @@ func oneLine(s string) string {
 	return cells.Truncate(strings.Join(strings.Fields(s), " "), 120)
 }
 
-// salvageOutbox reads the operations not yet accepted from the outbox of a
-// broken cache, keeping every row that reads back whole and valid.
-func salvageOutbox(ctx context.Context, path string) ([]salvagedOp, error) {
+// salvage reads the queued operations of a broken file: through SQLite
+// when the file is ours, and from its pages when SQLite can't read the
+// outbox whole (a damaged header, schema or outbox page). lost counts the
+// queued operations seen but not readable whole.
+func salvage(ctx context.Context, path string, ours bool) (ops []salvagedOp, lost int) {
+	found := pageFound{ops: map[string]instruct.Operation{}}
+	var sqlErr error = errors.New("not a cache of ours")
+	if ours {
+		sqlErr = salvageOutbox(ctx, path, &found)
+	}
+	if sqlErr != nil {
+		fromPages := scanOutboxPages(path)
+		for _, op := range fromPages.ops {
+			if _, ok := found.ops[op.ID]; !ok {
+				found.ops[op.ID] = op
+			}
+		}
+		found.bad = append(found.bad, fromPages.bad...)
+	}
+	for _, op := range found.ops {
+		if op.State != instruct.OpAccepted {
+			ops = append(ops, op)
+		}
+	}
+	slices.SortFunc(ops, func(a, b instruct.Operation) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return ops, countLost(found)
+}
+
+// countLost counts the operations seen but not read whole, once each,
+// leaving out those read whole elsewhere (an older copy on a freed page).
+func countLost(found pageFound) int {
+	lost := map[string]bool{}
+	unnamed := 0
+	for _, id := range found.bad {
+		if _, saved := found.ops[id]; saved {
+			continue
+		}
+		if id == "" {
+			unnamed++
+		} else {
+			lost[id] = true
+		}
+	}
+	return len(lost) + unnamed
+}
+
+// salvageOutbox reads the outbox of a broken cache through SQLite into
+// found; it fails when the outbox could not be read to its end.
+func salvageOutbox(ctx context.Context, path string, found *pageFound) error {
 	params := inspectParams()
 	// writable_schema makes SQLite read a truncated file as far as it
 	// goes instead of refusing it; query_only keeps it from writing.
 	params["_pragma"] = append(params["_pragma"], "writable_schema(1)", "query_only(1)")
 	db, err := openDB(path, params, 1)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer db.Close()
 	// A file older than reason_code has not that column: the first
-	// columns are read, the code left empty.
-	rows, err := db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '' FROM outbox WHERE state <> 'accepted' ORDER BY created_at, id")
+	// columns are read, the code left empty. Accepted operations are read
+	// too, so that an older copy found on the pages is not taken for one
+	// still to send.
+	rows, err := db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '' FROM outbox")
 	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
+		return fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
-	var ops []salvagedOp
 	for rows.Next() {
 		op, err := scanOperation(rows)
 		if errors.Is(err, errBadConflict) {
 			op.Conflict, err = nil, nil
 		}
-		if err == nil && salvageable(op) {
-			ops = append(ops, op)
+		switch {
+		case err != nil, op.State != instruct.OpAccepted && !salvageable(op):
+			found.bad = append(found.bad, op.ID)
+		default:
+			found.ops[op.ID] = op
 		}
 	}
-	if err := rows.Err(); err != nil && len(ops) == 0 {
-		return nil, fmt.Errorf("read outbox: %w", err)
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read outbox: %w", err)
 	}
-	return ops, nil
+	return nil
 }
 
 // salvageable reports whether an operation read from a broken file is

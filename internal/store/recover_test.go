@@ -126,7 +126,7 @@ func TestOpenReplacesBrokenCache(t *testing.T) {
 				t.Errorf("Pending() = %+v, want nothing from a file that was not a cache", pending)
 			case kept != nil && (len(pending) != 1 || pending[0].ID != kept.ID || pending[0].Comment != kept.Comment):
 				t.Errorf("Pending() = %+v, want the salvaged refusal %s (Recovered: %q)", pending, kept.ID, msg)
-			case kept != nil && !strings.Contains(msg, "1 unsent operation"):
+			case kept != nil && !strings.Contains(msg, "1 saved, 0 could not be read"):
 				t.Errorf("Recovered() = %q, want it to say the refusal was kept", msg)
 			}
 			checkWorks(t, s)

@@ -8,8 +8,9 @@ import (
 )
 
 // cacheFileSuffixes name the files a cache keeps beside its own: SQLite's
-// WAL, shared memory and rollback journal, and the two lock files.
-var cacheFileSuffixes = []string{"-wal", "-shm", "-journal", ".inuse", ".lock"}
+// WAL, shared memory and rollback journal, and the lock files (the
+// store's and the sync engine's).
+var cacheFileSuffixes = []string{"-wal", "-shm", "-journal", ".inuse", ".opening", ".lock"}
 
 // Remove deletes the cache file at path and the files beside it (WAL,
 // shared memory, journal, locks), unless another Store, in this process

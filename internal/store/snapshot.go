@@ -428,9 +428,13 @@ func decodeMarks(v []driver.Value, it *instruct.QueueItem, blocks *rowBlocks) {
 
 // Warm loads the in-memory queue so that the first Queue answers at once;
 // the TUI may call it in the background right after Open.
-func (s *Store) Warm(ctx context.Context) error {
+func (s *Store) Warm(ctx context.Context) (err error) {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave(&err)
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	_, err := s.currentSnapshot(ctx)
+	_, err = s.currentSnapshot(ctx)
 	return err
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
 // Store is an open cache file. It is safe for concurrent use: reads run on a
@@ -21,20 +23,33 @@ import (
 // immediate transactions; whatever touches the outbox commits with
 // synchronous=FULL.
 type Store struct {
-	path      string
-	write     *sql.DB
-	read      *sql.DB
-	recovered string
-	now       func() time.Time
+	path string
+	now  func() time.Time
+	// fileMu is held shared by every call on the file, and exclusively
+	// while Heal replaces it and Close closes it.
+	fileMu sync.RWMutex
+	write  *sql.DB
+	read   *sql.DB
+	// file identifies the file opened, to tell when another process
+	// replaced it.
+	file os.FileInfo
+	// stmts holds the write transactions' statements, prepared once.
+	stmts *stmtCache
+	// locks tell other processes this file is in use (see cacheLocks).
+	locks *cacheLocks
+	// closed is why calls fail once the file was closed: Close, or a
+	// repair that could not finish (another process holds the file).
+	closed error
+	// damage is the first damage calls met on the file open now.
+	damage atomic.Pointer[DamagedError]
+	// recovery is the last replacement of the file, nil for none;
+	// guarded by fileMu.
+	recovery *instruct.CacheRecovery
 	// snapMu guards snap, the in-memory copy of the queue; loaded tells,
 	// without waiting for snapMu, whether snap is there.
 	snapMu sync.Mutex
 	snap   *snapshot
 	loaded atomic.Bool
-	// stmts holds the write transactions' statements, prepared once.
-	stmts *stmtCache
-	// locks tell other processes this file is in use (see cacheLocks).
-	locks *cacheLocks
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -49,10 +64,12 @@ const busyTimeout = 10 * time.Second
 // not a cache of ours, or left without a schema version, or damaged, is
 // moved aside to path+".broken-<unix time>" and replaced by a fresh cache
 // (its cursor empty, so the next sync pulls everything), keeping the outbox
-// operations that could still be read; Recovered then says so. That check
+// operations that could still be read; Recovery then says so. That check
 // and repair run only when no other Store, in this process or another, has
-// the file open: one that did opened it whole. Open fails when the file
-// can't be reached (permissions, a lock held too long), and when a newer
+// the file open: one that did opened it whole. A large file is checked
+// only in part; damage found later, when read, is a *DamagedError, and
+// Heal replaces the file then. Open fails when the file can't be reached
+// (permissions, a lock held too long, a full disk), and when a newer
 // instruct wrote it (a *migrate.NewerError, the file left as it is: that
 // instruct may still need it), never merely because the old file was bad.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -61,33 +78,51 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("open cache: create its directory: %w", err)
+		return nil, classify(fmt.Errorf("open cache: create its directory: %w", err), filepath.Dir(abs))
 	}
+	s := &Store{path: abs, now: time.Now}
 	locks, alone := lockForOpen(abs)
-	s := &Store{path: abs, now: time.Now, locks: locks}
-	var salvaged []salvagedOp
-	if alone {
-		// Another process using the file opened it whole, and reading
-		// the raw file beside its writes would misjudge it.
-		if salvaged, err = s.replaceIfBroken(ctx); err != nil {
-			locks.release()
-			return nil, err
-		}
+	if err := s.openLocked(ctx, locks, alone, nil); err != nil {
+		return nil, classify(err, filepath.Dir(abs))
 	}
-	if err := s.openFresh(ctx, salvaged); err != nil {
-		return nil, errors.Join(err, s.Close())
-	}
-	locks.opened()
 	return s, nil
 }
 
+// openLocked opens the file with the locks taken: when alone, it first
+// judges the file and replaces it if broken, or replaces it at once when
+// known says it was found damaged. It leaves the locks as an open Store
+// holds them, or released on failure.
+func (s *Store) openLocked(ctx context.Context, locks *cacheLocks, alone bool, known *DamagedError) error {
+	s.locks = locks
+	var salvaged []salvagedOp
+	var recovery *instruct.CacheRecovery
+	if alone {
+		// Another process using the file opened it whole, and reading
+		// the raw file beside its writes would misjudge it.
+		var err error
+		if salvaged, recovery, err = s.replaceIfBroken(ctx, known); err != nil {
+			locks.release()
+			return err
+		}
+	}
+	if err := s.openFresh(ctx, salvaged, recovery); err != nil {
+		return errors.Join(err, s.closeFile())
+	}
+	locks.opened()
+	return nil
+}
+
 // openFresh creates the file if needed, opens both pools, migrates the
-// schema and puts back the operations salvaged from a broken file.
-func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp) error {
+// schema and puts back the operations salvaged from a broken file, noting
+// the recovery that replaced it, if any.
+func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp, recovery *instruct.CacheRecovery) error {
 	if err := createPrivateFile(s.path); err != nil {
 		return err
 	}
 	var err error
+	if s.file, err = os.Stat(s.path); err != nil {
+		return fmt.Errorf("open cache: %w", err)
+	}
 	if s.write, err = openDB(s.path, writeParams(), 1); err != nil {
 		return err
 	}
@@ -101,15 +136,44 @@ func (s *Store) openFresh(ctx context.Context, salvaged []salvagedOp) error {
 	if err := s.reindexIfAsked(ctx); err != nil {
 		return err
 	}
-	return s.restoreOutbox(ctx, salvaged)
+	if err := s.restoreOutbox(ctx, salvaged); err != nil {
+		return err
+	}
+	return s.noteRecovery(ctx, recovery)
 }
 
-// Recovered returns a one-line message when Open replaced a broken cache
-// file (saying why, where the old file went and what was kept), or "".
-func (s *Store) Recovered() string { return s.recovered }
+// Recovery tells how Open or Heal last replaced a broken cache file, nil
+// when neither did.
+func (s *Store) Recovery() *instruct.CacheRecovery {
+	s.fileMu.RLock()
+	defer s.fileMu.RUnlock()
+	return s.recovery
+}
+
+// Recovered returns a one-line message in English when Open or Heal
+// replaced a broken cache file (saying why, where the old file went and
+// what was kept), or "".
+func (s *Store) Recovered() string {
+	if r := s.Recovery(); r != nil {
+		return recoveryMessage(*r)
+	}
+	return ""
+}
 
 // Close closes the cache file.
 func (s *Store) Close() error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	err := s.closeFile()
+	s.closed = errors.New("the local cache is closed")
+	if err != nil {
+		return fmt.Errorf("close cache: %w", err)
+	}
+	return nil
+}
+
+// closeFile closes the pools and releases the locks.
+func (s *Store) closeFile() error {
 	var errs []error
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())
@@ -119,13 +183,40 @@ func (s *Store) Close() error {
 			errs = append(errs, db.Close())
 		}
 	}
+	s.stmts, s.read, s.write = nil, nil, nil
 	if s.locks != nil {
 		s.locks.release()
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("close cache: %w", err)
+	s.snapMu.Lock()
+	s.setSnapshot(nil)
+	s.snapMu.Unlock()
+	return errors.Join(errs...)
+}
+
+// enter starts a call on the file: Heal and Close wait for it to leave.
+// It fails when the file is closed.
+func (s *Store) enter() error {
+	s.fileMu.RLock()
+	if s.write == nil {
+		err := s.closed
+		s.fileMu.RUnlock()
+		if err == nil {
+			err = errors.New("the local cache is not open")
+		}
+		return err
 	}
 	return nil
+}
+
+// leave ends a call started by enter, turning its error into a typed one
+// (damaged file, full disk) and noting damage for Heal.
+func (s *Store) leave(errp *error) {
+	*errp = classify(*errp, filepath.Dir(s.path))
+	var d *DamagedError
+	if errors.As(*errp, &d) {
+		s.damage.CompareAndSwap(nil, d)
+	}
+	s.fileMu.RUnlock()
 }
 
 // createPrivateFile creates the cache file readable by its owner only, and

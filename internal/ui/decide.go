@@ -52,6 +52,9 @@ func (m Model) onRecorded(msg recordedMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.log.Warn("record decision", "request", msg.requestID, "kind", msg.kind, "err", msg.err)
 		m.form.Failed(form.ErrorText(m.msgs, msg.kind, msg.err, m.statusOf(msg.requestID)))
+		if instruct.FaultOf(msg.err) == instruct.FaultCacheDamaged && m.opts.Syncer != nil {
+			m.opts.Syncer.Trigger() // the sync engine heals the cache first
+		}
 		return m, nil
 	}
 	m.closeForm()

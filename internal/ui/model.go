@@ -27,6 +27,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/picker"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 	"github.com/instruct-dev/instruct/internal/ui/review"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 	"github.com/instruct-dev/instruct/internal/ui/statusbar"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
 	"github.com/instruct-dev/instruct/internal/ui/timeline"
@@ -104,6 +105,9 @@ type Options struct {
 	// of Window and five screenfuls, however long the queue, and loads
 	// the next window as the cursor moves.
 	Window int
+	// Recovery, when not nil, is how the cache was replaced as it was
+	// opened; the screen says it first.
+	Recovery *instruct.CacheRecovery
 }
 
 // The smallest window the screen draws in.
@@ -185,6 +189,8 @@ type Model struct {
 	// ask is the question C asks before taking a request from its
 	// holder, while it waits for an answer.
 	ask *claimAsk
+	// recovery is the cache's last replacement the screen told of.
+	recovery *instruct.CacheRecovery
 }
 
 // queryState is what selects the queue: tab, search, API filter and sort,
@@ -238,6 +244,10 @@ func New(opts Options) Model {
 	m.status = statusbar.New(m.env(), opts.Syncer != nil)
 	m.help = help.New()
 	m.help.Styles = m.theme.Help
+	if opts.Recovery != nil {
+		m.recovery = opts.Recovery
+		m.notice, m.noticeBad = sanitize.Line(m.msgs.Recovered(*opts.Recovery)), true
+	}
 	return m
 }
 

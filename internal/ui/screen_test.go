@@ -243,3 +243,25 @@ func TestCursorMovedDuringRefreshStays(t *testing.T) {
 		t.Errorf("after the refresh landed the cursor is on %s, want it left on %s where the reviewer moved it", got, moved)
 	}
 }
+
+// TestScreenSaysTheCacheWasReplaced: a cache replaced as it opened, or
+// healed later by the sync engine, is told in one line of the footer, in
+// the reviewer's language: why, what was saved and lost, where the old
+// file went.
+func TestScreenSaysTheCacheWasReplaced(t *testing.T) {
+	f := newFixture(t)
+	atOpen := &instruct.CacheRecovery{Problem: instruct.CacheNotSQLite, MovedTo: "/home/marie/.cache/instruct/a.db.broken-1764650000", Saved: 2, Lost: 1}
+	s := &syncer{ch: make(chan instruct.SyncStatus, 1)}
+	t.Cleanup(func() { close(s.ch) })
+	d := newDriver(t, Options{Cache: f.st, Syncer: s, Recovery: atOpen}, 200, 50)
+	want := "Cache illisible (en-tête endommagé ou autre fichier), remplacé : 2 décisions en attente sauvées, 1 perdue ; l'ancien fichier est /home/marie/.cache/instruct/a.db.broken-1764650000"
+	if footer := lastLine(d.screen()); !strings.Contains(footer, want) {
+		t.Errorf("the footer %q does not say how the cache was replaced at open (%q)", footer, want)
+	}
+	healed := &instruct.CacheRecovery{Problem: instruct.CacheDamaged, MovedTo: "/home/marie/.cache/instruct/a.db.broken-1764653600", Saved: 1}
+	d.send(syncMsg{status: instruct.SyncStatus{Online: true, LastSync: testNow, Recovery: healed}})
+	want = "Cache endommagé, remplacé : 1 décision en attente sauvée, 0 perdue ; l'ancien fichier est /home/marie/.cache/instruct/a.db.broken-1764653600"
+	if footer := lastLine(d.screen()); !strings.Contains(footer, want) {
+		t.Errorf("the footer %q does not say how the sync engine healed the cache (%q)", footer, want)
+	}
+}

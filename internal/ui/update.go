@@ -10,6 +10,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ui/queue"
+	"github.com/instruct-dev/instruct/internal/ui/sanitize"
 )
 
 // Update dispatches a message to its handler, then has the review follow
@@ -266,6 +267,10 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	before, _ := m.status.Sync()
 	m.status.SetSync(s)
 	m.sent(s)
+	if s.Recovery != nil && s.Recovery != m.recovery {
+		m.recovery = s.Recovery
+		m.notice, m.noticeBad = sanitize.Line(m.msgs.Recovered(*s.Recovery)), true
+	}
 	cmds := []tea.Cmd{waitSyncCmd(m.opts.Syncer.Updates())}
 	if !s.LastSync.Equal(m.lastSync) || outboxChanged(before, s) {
 		m.lastSync = s.LastSync
@@ -298,10 +303,21 @@ func outboxChanged(a, b instruct.SyncStatus) bool {
 }
 
 // fail logs err and shows it in plain words, in the reviewer's language:
-// what its code means, never its text.
+// what its code means, never its text. A damaged cache is repaired by the
+// sync engine: the screen asks for a sync, which heals the cache first,
+// and says so.
 func (m *Model) fail(err error) {
 	m.log.Error("ui", "err", err)
-	m.notice, m.noticeBad = m.msgs.CacheError(m.msgs.ErrCode(instruct.ErrorCode(err))), true
+	switch f := instruct.FaultOf(err); {
+	case f == instruct.FaultCacheDamaged && m.opts.Syncer != nil:
+		m.notice = m.msgs.CacheRepairing
+		m.opts.Syncer.Trigger()
+	case f != "":
+		m.notice = m.msgs.CacheError(m.msgs.Fault(f))
+	default:
+		m.notice = m.msgs.CacheError(m.msgs.ErrCode(instruct.ErrorCode(err)))
+	}
+	m.noticeBad = true
 }
 
 // mixesStatuses reports whether the queue holds requests of several

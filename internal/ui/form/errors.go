@@ -20,5 +20,11 @@ func ErrorText(msgs *i18n.Messages, k instruct.Kind, err error, status instruct.
 	case instruct.CodeNotFound:
 		return msgs.ErrNotFound
 	}
+	switch f := instruct.FaultOf(err); f {
+	case instruct.FaultDiskFull:
+		return msgs.ErrOther(msgs.Fault(f))
+	case instruct.FaultCacheDamaged:
+		return msgs.ErrOther(msgs.CacheRepairing)
+	}
 	return msgs.ErrOther(msgs.ErrCode(instruct.ErrorCode(err)))
 }

@@ -112,6 +112,15 @@ func English() Messages {
 			}
 			return "sync error: " + englishCode(code)
 		},
+		Fault: func(f instruct.Fault) string {
+			return lookup(map[instruct.Fault]string{
+				instruct.FaultUnreachable:       "server out of reach, decisions kept",
+				instruct.FaultServerUnavailable: "server unavailable, decisions kept",
+				instruct.FaultDiskFull:          "disk full: free some space; decisions kept",
+				instruct.FaultCacheDamaged:      "cache damaged and still open in another instruct: close it",
+			}, f)
+		},
+		CacheDamaged: "cache damaged",
 
 		QueueTitle: func(n int) string { return "Queue · " + strconv.Itoa(n) },
 		Loading:    "Loading…",
@@ -261,13 +270,32 @@ func English() Messages {
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s: %s recorded, waiting to sync.", id, lookup(recorded, k))
 		},
-		Discarded:     func(id string) string { return id + ": your decision was discarded." },
-		CopiedID:      func(id string) string { return id + " copied to the clipboard." },
-		CopiedComment: func(author string) string { return "Comment of " + author + " copied to the clipboard." },
-		SyncRequested: "Sync requested.",
-		NoSyncer:      "No sync in this mode.",
-		CacheError:    func(msg string) string { return "Cannot read the cache: " + msg },
-		NoSelection:   "No request selected.",
+		Discarded:      func(id string) string { return id + ": your decision was discarded." },
+		CopiedID:       func(id string) string { return id + " copied to the clipboard." },
+		CopiedComment:  func(author string) string { return "Comment of " + author + " copied to the clipboard." },
+		SyncRequested:  "Sync requested.",
+		NoSyncer:       "No sync in this mode.",
+		CacheError:     func(msg string) string { return "Cannot read the cache: " + msg },
+		NoSelection:    "No request selected.",
+		CacheRepairing: "Cache damaged: repairing and syncing again; queued decisions are kept…",
+		Recovered: func(r instruct.CacheRecovery) string {
+			if r.Problem == instruct.CacheElsewhere {
+				return "Cache damaged, replaced by another instruct; syncing fills it again."
+			}
+			return fmt.Sprintf("Cache %s, replaced: %d queued %s saved, %d lost; the old file is %s",
+				lookup(cacheProblemsEN, r.Problem), r.Saved, plural(r.Saved, "decision", "decisions", false), r.Lost, r.MovedTo)
+		},
+
+		Synced: func(p, c, r int) string {
+			return fmt.Sprintf("synced: %d pending, %d in conflict, %d rejected", p, c, r)
+		},
+		SyncFailed: func(reason string, kept int) string {
+			return fmt.Sprintf("sync failed: %s (%d operations kept in the outbox)", reason, kept)
+		},
+		Resynced:    "the local cache was replaced, then filled again from the server",
+		RunAgain:    "the local cache was replaced, then filled again from the server: run the command again",
+		Then:        "; ",
+		NotResynced: "the fresh cache stays empty until the next sync: run instruct sync",
 
 		HelpTitle: "Help",
 		Legend:    "⧗ decision waiting to be sent · ! conflict · ✗ rejected · ⚑ review deadline passed",
@@ -337,4 +365,14 @@ func englishFlag(f instruct.Flag, r instruct.Request, unknown []string) string {
 		return "Data outside the catalogue: " + strings.Join(unknown, ", ")
 	}
 	return string(f)
+}
+
+// cacheProblemsEN says why a cache file was replaced.
+var cacheProblemsEN = map[instruct.CacheProblem]string{
+	instruct.CacheEmpty:      "empty",
+	instruct.CacheNotSQLite:  "unreadable (damaged header or another file)",
+	instruct.CacheForeign:    "of another program",
+	instruct.CacheIncomplete: "left incomplete",
+	instruct.CacheTruncated:  "truncated",
+	instruct.CacheDamaged:    "damaged",
 }

@@ -113,6 +113,15 @@ func French() Messages {
 			}
 			return "erreur de synchronisation : " + frenchCode(code)
 		},
+		Fault: func(f instruct.Fault) string {
+			return lookup(map[instruct.Fault]string{
+				instruct.FaultUnreachable:       "serveur injoignable, décisions gardées",
+				instruct.FaultServerUnavailable: "serveur indisponible, décisions gardées",
+				instruct.FaultDiskFull:          "disque plein : libérez de la place ; décisions gardées",
+				instruct.FaultCacheDamaged:      "cache endommagé, encore ouvert par un autre instruct : fermez-le",
+			}, f)
+		},
+		CacheDamaged: "cache endommagé",
 
 		QueueTitle: func(n int) string { return "File · " + strconv.Itoa(n) },
 		Loading:    "Chargement…",
@@ -262,13 +271,33 @@ func French() Messages {
 		Recorded: func(k instruct.Kind, id string) string {
 			return fmt.Sprintf("%s : %s, en attente de synchronisation.", id, lookup(recorded, k))
 		},
-		Discarded:     func(id string) string { return id + " : votre décision a été abandonnée." },
-		CopiedID:      func(id string) string { return id + " copié dans le presse-papiers." },
-		CopiedComment: func(author string) string { return "Commentaire de " + author + " copié dans le presse-papiers." },
-		SyncRequested: "Synchronisation demandée.",
-		NoSyncer:      "Pas de synchronisation dans ce mode.",
-		CacheError:    func(msg string) string { return "Lecture du cache impossible : " + msg },
-		NoSelection:   "Aucune demande sélectionnée.",
+		Discarded:      func(id string) string { return id + " : votre décision a été abandonnée." },
+		CopiedID:       func(id string) string { return id + " copié dans le presse-papiers." },
+		CopiedComment:  func(author string) string { return "Commentaire de " + author + " copié dans le presse-papiers." },
+		SyncRequested:  "Synchronisation demandée.",
+		NoSyncer:       "Pas de synchronisation dans ce mode.",
+		CacheError:     func(msg string) string { return "Lecture du cache impossible : " + msg },
+		NoSelection:    "Aucune demande sélectionnée.",
+		CacheRepairing: "Cache endommagé : réparation et nouvelle synchronisation en cours, les décisions en attente sont gardées…",
+		Recovered: func(r instruct.CacheRecovery) string {
+			if r.Problem == instruct.CacheElsewhere {
+				return "Cache endommagé, remplacé par un autre instruct ; la synchronisation le remplit à nouveau."
+			}
+			return fmt.Sprintf("Cache %s, remplacé : %d %s, %d %s ; l'ancien fichier est %s",
+				lookup(cacheProblemsFR, r.Problem), r.Saved, plural(r.Saved, "décision en attente sauvée", "décisions en attente sauvées", true),
+				r.Lost, plural(r.Lost, "perdue", "perdues", true), r.MovedTo)
+		},
+
+		Synced: func(p, c, r int) string {
+			return fmt.Sprintf("synchronisé : %d en attente, %d en conflit, %d %s", p, c, r, plural(r, "rejetée", "rejetées", true))
+		},
+		SyncFailed: func(reason string, kept int) string {
+			return fmt.Sprintf("échec de la synchronisation : %s (%d en attente dans la file d'envoi)", reason, kept)
+		},
+		Resynced:    "le cache local a été remplacé, puis rempli à nouveau depuis le serveur",
+		RunAgain:    "le cache local a été remplacé, puis rempli à nouveau depuis le serveur : relancez la commande",
+		Then:        " ; ",
+		NotResynced: "le nouveau cache reste vide jusqu'à la prochaine synchronisation",
 
 		HelpTitle: "Aide",
 		Legend:    "⧗ décision en attente d'envoi · ! conflit · ✗ rejetée · ⚑ délai d'instruction dépassé",
@@ -381,4 +410,14 @@ func ofOrganization(name string) string {
 		return "d'" + name
 	}
 	return "de " + name
+}
+
+// cacheProblemsFR says why a cache file was replaced.
+var cacheProblemsFR = map[instruct.CacheProblem]string{
+	instruct.CacheEmpty:      "vide",
+	instruct.CacheNotSQLite:  "illisible (en-tête endommagé ou autre fichier)",
+	instruct.CacheForeign:    "appartenant à un autre programme",
+	instruct.CacheIncomplete: "inachevé",
+	instruct.CacheTruncated:  "tronqué",
+	instruct.CacheDamaged:    "endommagé",
 }

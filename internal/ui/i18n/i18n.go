@@ -38,6 +38,11 @@ type Messages struct {
 	// SyncError says a failed sync in the language's own words, by its
 	// code; msg, the engine's own text, goes to the log, never here.
 	SyncError func(code instruct.Code, msg string) string
+	// Fault says a failure the reviewer acts on in their own way
+	// (server out of reach or unavailable, full disk, damaged cache).
+	Fault func(f instruct.Fault) string
+	// CacheDamaged is the sync state while the cache is damaged.
+	CacheDamaged string
 
 	// Queue and tabs.
 	QueueTitle func(n int) string
@@ -174,6 +179,26 @@ type Messages struct {
 	// the comment of author.
 	CopiedID      func(id string) string
 	CopiedComment func(author string) string
+	// CacheRepairing says a read found the cache damaged and a repair
+	// with a sync is under way.
+	CacheRepairing string
+	// Recovered says in one line how a broken cache was replaced: why,
+	// what of its queue was saved and lost, where the old file went.
+	Recovered func(r instruct.CacheRecovery) string
+
+	// Command line: what `instruct sync` and the commands on the cache
+	// say of the sync and of a replaced cache.
+	Synced     func(pending, conflicts, rejected int) string
+	SyncFailed func(reason string, kept int) string
+	// Resynced follows a line saying how the cache was replaced, after
+	// Then; RunAgain is Resynced for a command to run again.
+	Resynced string
+	RunAgain string
+	// NotResynced is RunAgain when no server is configured to fill the
+	// cache again.
+	NotResynced string
+	// Then joins the parts of one line, as a semicolon does.
+	Then string
 
 	// Help and sizes.
 	HelpTitle string

@@ -103,6 +103,13 @@ func valuesOf(t reflect.Type) []reflect.Value {
 		vs = []any{instruct.SortAge, instruct.SortUpdated, instruct.SortOrganization}
 	case reflect.TypeOf(instruct.Flag("")):
 		vs = []any{instruct.FlagRetentionUnjustified, instruct.FlagRetentionLong, instruct.FlagLegalBasisUnsourced, instruct.FlagScopeUnknown}
+	case reflect.TypeOf(instruct.Fault("")):
+		vs = []any{instruct.FaultUnreachable, instruct.FaultServerUnavailable, instruct.FaultDiskFull, instruct.FaultCacheDamaged}
+	case reflect.TypeOf(instruct.CacheRecovery{}):
+		for _, p := range []instruct.CacheProblem{instruct.CacheEmpty, instruct.CacheNotSQLite, instruct.CacheForeign,
+			instruct.CacheIncomplete, instruct.CacheTruncated, instruct.CacheDamaged, instruct.CacheElsewhere} {
+			vs = append(vs, instruct.CacheRecovery{Problem: p, MovedTo: "/home/marie/.cache/instruct/a.db.broken-1764650000", Saved: 2, Lost: 1})
+		}
 	case reflect.TypeOf(instruct.Request{}):
 		vs = []any{instruct.Request{RetentionMonths: 60}}
 	case reflect.TypeOf([]string{}):

@@ -43,6 +43,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Grant](),
 	reflect.TypeFor[instruct.Viewer](),
 	reflect.TypeFor[instruct.SyncStatus](),
+	reflect.TypeFor[instruct.CacheRecovery](),
 	reflect.TypeFor[instruct.RequestPatch](),
 	reflect.TypeFor[instruct.ListQuery](),
 	reflect.TypeFor[instruct.FeedItem](),

@@ -115,17 +115,28 @@ func (m Model) right(now time.Time) string {
 		parts = append(parts, m.theme.Reject.Paint("✗ "+m.msgs.RejectedN(s.Rejected)))
 	}
 	if s.LastError != "" {
-		parts = append(parts, m.theme.Error.Paint("✗ "+m.msgs.SyncError(s.LastErrorCode, s.LastError)))
+		parts = append(parts, m.theme.Error.Paint("✗ "+m.lastError(s)))
 	}
 	return strings.Join(parts, " · ") + " "
 }
 
-// state is online or offline, and how long ago the last sync was.
+// lastError says the last sync's failure in the reviewer's language.
+func (m Model) lastError(s instruct.SyncStatus) string {
+	if s.LastFault != "" {
+		return m.msgs.Fault(s.LastFault)
+	}
+	return m.msgs.SyncError(s.LastErrorCode, s.LastError)
+}
+
+// state is online or offline (or the cache damaged), and how long ago
+// the last sync was.
 func (m Model) state(s instruct.SyncStatus, now time.Time) string {
 	var b strings.Builder
 	switch {
 	case s.Syncing:
 		b.WriteString(m.theme.Online.Paint("↻ " + m.msgs.Syncing))
+	case s.LastFault == instruct.FaultCacheDamaged:
+		b.WriteString(m.theme.Error.Paint("✗ " + m.msgs.CacheDamaged))
 	case s.Online:
 		b.WriteString(m.theme.Online.Paint("● " + m.msgs.Online))
 	default:

@@ -29,6 +29,12 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 			[]string{"○ hors ligne", "erreur de synchronisation : erreur interne (détails dans le journal)"}},
 		{"offline, said in French", true, &instruct.SyncStatus{LastError: "the server is out of reach", LastErrorCode: instruct.CodeUnavailable},
 			[]string{"○ hors ligne", "✗ serveur injoignable, décisions gardées"}},
+		{"server answering 503, said in French", true, &instruct.SyncStatus{LastError: "the server is unavailable for now", LastErrorCode: instruct.CodeUnavailable, LastFault: instruct.FaultServerUnavailable},
+			[]string{"○ hors ligne", "✗ serveur indisponible, décisions gardées"}},
+		{"full disk, said in French", true, &instruct.SyncStatus{Online: true, LastError: "disk full", LastErrorCode: instruct.CodeInternal, LastFault: instruct.FaultDiskFull},
+			[]string{"✗ disque plein : libérez de la place ; décisions gardées"}},
+		{"damaged cache, never online", true, &instruct.SyncStatus{Online: true, LastSync: now.Add(-time.Minute), LastError: "the local cache is damaged", LastFault: instruct.FaultCacheDamaged},
+			[]string{"✗ cache endommagé", "cache endommagé, encore ouvert par un autre instruct"}},
 		{"token refused, said in French", true, &instruct.SyncStatus{Online: true, LastError: "the server refused the token", LastErrorCode: instruct.CodeUnauthorized},
 			[]string{"le serveur refuse le jeton : reconnectez-vous"}},
 	}
@@ -52,6 +58,9 @@ func TestStatusBarSaysWhereSyncStands(t *testing.T) {
 				if !strings.Contains(line, want) {
 					t.Errorf("View() = %q, lacks %q", line, want)
 				}
+			}
+			if tc.status != nil && tc.status.LastFault == instruct.FaultCacheDamaged && strings.Contains(line, "en ligne") {
+				t.Errorf("View() = %q, says online over a damaged cache", line)
 			}
 		})
 	}
