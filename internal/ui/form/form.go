@@ -369,14 +369,16 @@ func (m Model) pickBody(w int) []string {
 }
 
 // confirmBody names the request, the organisation and the decision, and
-// shows the start of the comment.
+// shows the comment: whole when the box has room, else its start and "…".
 func (m Model) confirmBody(w int) []string {
 	question := m.msgs.Confirm(m.kind, m.target.RequestID.String(), m.target.Organization)
 	out := []string{""}
 	out = append(out, paint(m.theme.Title, frame.Indent(" ", question, w))...)
 	out = append(out, "")
 	comment := frame.Wrap(m.editor.Value(), w-4)
-	limit := max(1, m.height-12)
+	// The box's borders take 2 rows, the blank and the two key lines
+	// under the comment 3.
+	limit := max(1, m.height-2-len(out)-3)
 	if len(comment) > limit {
 		comment = append(comment[:limit-1], frame.Ellipsis)
 	}

@@ -1,6 +1,7 @@
 package form
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,44 @@ func TestHelpFollowsTheStage(t *testing.T) {
 	}
 	if len(m.FullHelp()) != 1 || len(m.FullHelp()[0]) != len(m.ShortHelp()) {
 		t.Errorf("the full help %v is not the keys of the stage", m.FullHelp())
+	}
+}
+
+// TestConfirmationShowsTheWholeCommentWhenThereIsRoom: a comment that fits
+// the confirmation's box is shown whole, every line of it, with no "…";
+// one too long for the box is cut with "…" and the question and the keys
+// still show.
+func TestConfirmationShowsTheWholeCommentWhenThereIsRoom(t *testing.T) {
+	send := tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	lines := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "Ligne %d du motif.\n", i+1)
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	msgs := i18n.French()
+	for _, tc := range []struct {
+		height, lines int
+		whole         bool
+	}{{18, 10, true}, {24, 16, true}, {18, 30, false}} {
+		m := newTestForm(instruct.KindRefuse)
+		m.SetSize(80, tc.height)
+		m, _ = m.Update(tea.PasteMsg{Content: lines(tc.lines)})
+		if m, _ = m.Update(send); m.Stage() != Confirming {
+			t.Fatalf("after ctrl+s stage %d, want the confirmation", m.Stage())
+		}
+		view := m.View(time.Time{})
+		screen := strings.Join(view, "\n")
+		last := fmt.Sprintf("Ligne %d du motif.", tc.lines)
+		if got := strings.Contains(screen, last); got != tc.whole {
+			t.Errorf("%d lines at height %d: last line shown = %v, want %v:\n%s", tc.lines, tc.height, got, tc.whole, screen)
+		}
+		if len(view) > tc.height || !strings.Contains(screen, "Ligne 1 du motif.") || !strings.Contains(screen, "D1042") {
+			t.Errorf("%d lines at height %d: %d rows, or the question or the first line missing:\n%s", tc.lines, tc.height, len(view), screen)
+		}
+		if !strings.Contains(screen, strings.SplitN(msgs.ConfirmHint, " ", 2)[0]) {
+			t.Errorf("%d lines at height %d: the keys are gone:\n%s", tc.lines, tc.height, screen)
+		}
 	}
 }
