@@ -280,7 +280,7 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		m.notice, m.noticeBad = why, true
 		return m, nil, true
 	}
-	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates}
+	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates, Version: it.Version}
 	m.form = form.New(kind, t, m.env())
 	m.overlay = overlayForm
 	m.draft = draftState{}

@@ -200,7 +200,31 @@ func (m Model) onDetail(msg detailMsg) Model {
 	m.review.SetDetail(msg.detail)
 	m.timeline.SetEvents(msg.detail.Request.ID, msg.events, msg.detail.Definition)
 	m.offerConflict()
+	m.tellMeanwhile(msg.detail.Request, msg.events)
 	return m
+}
+
+// tellMeanwhile tells an open form on request r what someone else did to
+// it since the form opened — a colleague's decision, the applicant's
+// edit — at once, in the form, keeping the comment; the form then decides
+// on r's version.
+func (m *Model) tellMeanwhile(r instruct.Request, events []instruct.Event) {
+	t := m.form.Target()
+	if m.overlay != overlayForm || t.RequestID != r.ID || t.Version == 0 || r.Version <= m.form.Version() {
+		return
+	}
+	me := ""
+	if m.user != nil {
+		me = m.user.ID
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if e.Kind.ChangesVersion() && e.Actor.ID != me {
+			comment := strings.Join(strings.Fields(e.Comment), " ")
+			m.form.Meanwhile(m.msgs.Meanwhile(e.Actor.Name, e.Kind, m.now.Sub(e.At), comment), r.Version)
+			return
+		}
+	}
 }
 
 // onDefinitions keeps the catalogue and tells the queue about deadlines

@@ -58,12 +58,17 @@ type Target struct {
 	// Replaces is the ID of the reviewer's operation in conflict that this
 	// decision supersedes, or "".
 	Replaces string
+	// Version is the version of the request the reviewer is deciding on.
+	Version int64
 }
 
 // Model is an open decision form.
 type Model struct {
 	kind   instruct.Kind
 	target Target
+	// meanwhile says what a colleague decided since the form opened, ""
+	// while nobody did.
+	meanwhile string
 	editor editor
 	stage  Stage
 	err    string
@@ -326,6 +331,9 @@ func (m Model) editBody(w int) []string {
 	if m.target.Replaces != "" {
 		out[0] = m.theme.Conflict.Paint(frame.Fit(" "+m.msgs.ReplacesYours, w))
 	}
+	if m.meanwhile != "" {
+		out[0] = m.theme.Error.Paint(frame.Fit(" ⚠ "+m.meanwhile, w))
+	}
 	lines, _, _ := m.editor.View()
 	bar := m.theme.Border.Paint("│ ")
 	for i := range max(1, m.height-6) {
@@ -339,6 +347,30 @@ func (m Model) editBody(w int) []string {
 	return out
 }
 
+// Meanwhile tells the form that someone else decided on its request
+// since it opened (text says who, what, when and their comment), now at
+// version v: the form shows it at once, keeps the comment, and a decision
+// sent from now on is based on v.
+func (m *Model) Meanwhile(text string, v int64) {
+	m.meanwhile, m.target.Version = text, v
+	if m.stage == Confirming {
+		m.stage = Editing
+	}
+}
+
+// Version returns the version of the request the decision is based on.
+func (m Model) Version() int64 { return m.target.Version }
+
+// meanwhileLines shows what a colleague decided meanwhile, and the
+// reviewer's choices, or nothing.
+func (m Model) meanwhileLines(w int) []string {
+	if m.meanwhile == "" {
+		return nil
+	}
+	out := paint(m.theme.Error, frame.Indent(" ⚠ ", m.meanwhile, w))
+	return append(out, m.theme.Key.Paint(frame.Fit("   "+m.msgs.MeanwhileHint, w)))
+}
+
 // status is the line under the comment: the error, or the template shown.
 func (m Model) status(w int) string {
 	if m.err != "" {
@@ -346,6 +378,9 @@ func (m Model) status(w int) string {
 	}
 	if m.note != "" {
 		return m.theme.Accent.Paint(frame.Fit(" "+m.note, w))
+	}
+	if m.meanwhile != "" {
+		return m.theme.Key.Paint(frame.Fit(" "+m.msgs.MeanwhileHint, w))
 	}
 	return ""
 }
@@ -373,6 +408,10 @@ func (m Model) pickBody(w int) []string {
 func (m Model) confirmBody(w int) []string {
 	question := m.msgs.Confirm(m.kind, m.target.RequestID.String(), m.target.Organization)
 	out := []string{""}
+	if lines := m.meanwhileLines(w); lines != nil {
+		out = append(out, lines[:len(lines)-1]...) // the confirmation's keys follow
+		out = append(out, "")
+	}
 	out = append(out, paint(m.theme.Title, frame.Indent(" ", question, w))...)
 	out = append(out, "")
 	comment := frame.Wrap(m.editor.Value(), w-4)

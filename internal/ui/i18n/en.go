@@ -257,6 +257,14 @@ func English() Messages {
 		Happened: func(actor string, k instruct.Kind, at string) string {
 			return fmt.Sprintf("%s %s on %s", actor, lookup(did, k), at)
 		},
+		Meanwhile: func(actor string, k instruct.Kind, d time.Duration, comment string) string {
+			line := fmt.Sprintf("%s %s %s ago", actor, lookup(did, k), ago(d))
+			if comment != "" {
+				line += ": “" + comment + "”"
+			}
+			return line
+		},
+		MeanwhileHint: "esc: discard · ctrl+s: decide again on the new version (your comment is kept)",
 		ConflictHint:  "D: discard your decision · a x c n: decide again on the current version",
 		RejectedTitle: "Decision rejected by the server",
 		RejectedHint:  "D: dismiss this decision · a x c n: decide again",

@@ -258,6 +258,14 @@ func French() Messages {
 		Happened: func(actor string, k instruct.Kind, at string) string {
 			return fmt.Sprintf("%s %s le %s", actor, lookup(did, k), at)
 		},
+		Meanwhile: func(actor string, k instruct.Kind, d time.Duration, comment string) string {
+			line := fmt.Sprintf("%s %s il y a %s", actor, lookup(did, k), ago(d))
+			if comment != "" {
+				line += " : « " + comment + " »"
+			}
+			return line
+		},
+		MeanwhileHint: "Échap : abandonner · ctrl+s : décider à nouveau sur la nouvelle version (votre commentaire est gardé)",
 		ConflictHint:  "D : abandonner votre décision · a x c n : décider à nouveau sur la version actuelle",
 		RejectedTitle: "Décision rejetée par le serveur",
 		RejectedHint:  "D : retirer cette décision · a x c n : décider à nouveau",

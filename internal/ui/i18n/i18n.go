@@ -168,6 +168,12 @@ type Messages struct {
 	// before codes were kept), where its own words are.
 	RejectedWhy func(c instruct.Code, id string) string
 
+	// Meanwhile tells, in an open form, that actor decided k on the
+	// request ago, with their comment; MeanwhileHint the reviewer's
+	// choices then.
+	Meanwhile     func(actor string, k instruct.Kind, ago time.Duration, comment string) string
+	MeanwhileHint string
+
 	// Notices.
 	Recorded      func(k instruct.Kind, id string) string
 	Discarded     func(id string) string
