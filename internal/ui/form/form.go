@@ -69,9 +69,9 @@ type Model struct {
 	// meanwhile says what a colleague decided since the form opened, ""
 	// while nobody did.
 	meanwhile string
-	editor editor
-	stage  Stage
-	err    string
+	editor    editor
+	stage     Stage
+	err       string
 
 	// pick is the template highlighted while Picking.
 	pick          int
