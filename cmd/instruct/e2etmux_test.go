@@ -48,6 +48,14 @@ func startScreen(t *testing.T, b *sandbox, width, height int, args ...string) *t
 // window, for programs whose last words scroll up as they end.
 func startScreenKeeping(t *testing.T, b *sandbox, width, height, history int, args ...string) *tmuxScreen {
 	t.Helper()
+	return startCommand(t, b, width, height, history, append([]string{e2eBinary}, args...))
+}
+
+// startCommand runs command (a program and its arguments) in a new
+// width×height terminal keeping history lines, with the sandbox's
+// environment, and kills it when the test ends.
+func startCommand(t *testing.T, b *sandbox, width, height, history int, command []string) *tmuxScreen {
+	t.Helper()
 	requireTmux(t)
 	conf := filepath.Join(t.TempDir(), "tmux.conf")
 	// No status line, so the program gets the whole window; a program
@@ -58,9 +66,8 @@ func startScreenKeeping(t *testing.T, b *sandbox, width, height, history int, ar
 	}
 	s := &tmuxScreen{t: t, socket: fmt.Sprintf("instruct-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: b.env}
 	t.Cleanup(s.close)
-	command := shellQuote(append([]string{e2eBinary}, args...))
 	if out, err := s.tmux("-f", conf, "new-session", "-d", "-s", tmuxSession,
-		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", b.dir, command); err != nil {
+		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "-c", b.dir, shellQuote(command)); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	return s

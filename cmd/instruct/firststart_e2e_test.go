@@ -18,9 +18,9 @@ import (
 func TestFirstStartWithABadTokenStopsWithWhatToDo(t *testing.T) {
 	srv := runDemoServer(t)
 	box := newSandbox(t)
-	scr := startScreenKeeping(t, box, 120, 30, 50, "--server", srv.URL, "--token", "ins_pas-le-bon-jeton", "--lang", "fr")
+	scr, status := startRecordingExit(t, box, "--server", srv.URL, "--token", "ins_pas-le-bon-jeton", "--lang", "fr")
 	login := `"instruct login --server ` + srv.URL + `"`
-	checkStoppedWith(t, scr, srv.URL+" refused the token", login)
+	checkStoppedWith(t, scr, status, srv.URL+" refused the token", login)
 	checkNoCacheFiles(t, box)
 }
 
@@ -35,8 +35,8 @@ func TestFirstStartWithNoServerStopsWithWhatToDo(t *testing.T) {
 	}
 	url := "http://" + addr
 	box := newSandbox(t)
-	scr := startScreenKeeping(t, box, 120, 30, 50, "--server", url, "--token", "ins_un-jeton", "--lang", "fr")
-	checkStoppedWith(t, scr, "cannot reach "+url, `"instruct login --server URL"`)
+	scr, status := startRecordingExit(t, box, "--server", url, "--token", "ins_un-jeton", "--lang", "fr")
+	checkStoppedWith(t, scr, status, "cannot reach "+url, `"instruct login --server URL"`)
 	checkNoCacheFiles(t, box)
 }
 
@@ -98,16 +98,28 @@ func TestFirstSyncWithABadTokenSaysWhatToDo(t *testing.T) {
 	}
 }
 
-// checkStoppedWith waits for the program in scr to end, then checks that
-// it exited 1 and left on the terminal one message holding every one of
-// want, and nothing of the screen.
-func checkStoppedWith(t *testing.T, scr *tmuxScreen, want ...string) {
+// startRecordingExit runs the binary with args in a 120×30 terminal
+// keeping 50 lines of history, through a shell that writes its exit
+// status to the file it returns: tmux 3.3 may leave a program that ended
+// unreaped, its pane dead with no status, for seconds.
+func startRecordingExit(t *testing.T, box *sandbox, args ...string) (*tmuxScreen, string) {
+	t.Helper()
+	status := filepath.Join(t.TempDir(), "status")
+	script := `"$0" "$@"; echo $? > ` + shellQuote([]string{status})
+	return startCommand(t, box, 120, 30, 50, append([]string{"sh", "-c", script, e2eBinary}, args...)), status
+}
+
+// checkStoppedWith waits for the program in scr to end, its exit status
+// written to the file status, then checks that it exited 1 and left on
+// the terminal one message holding every one of want, and nothing of the
+// screen.
+func checkStoppedWith(t *testing.T, scr *tmuxScreen, status string, want ...string) {
 	t.Helper()
 	var code string
 	scr.waitFor("the program to end", func(string) bool {
-		var dead bool
-		dead, code = paneExit(scr)
-		return dead
+		b, err := os.ReadFile(status)
+		code = strings.TrimSpace(string(b))
+		return err == nil && code != ""
 	})
 	// As it ends, tmux's "Pane is dead" line scrolls the window up: read
 	// the lines above it too.
