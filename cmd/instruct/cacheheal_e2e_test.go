@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store/storetest"
 	"github.com/instruct-dev/instruct/internal/ui/i18n"
 )
 
@@ -55,7 +55,7 @@ func TestCommandsHealADamagedLargeCache(t *testing.T) {
 	// ls: the queue read meets the damage.
 	comment := "La finalité déclarée ne justifie pas ces données (cache réparé)."
 	box.must(append([]string{"decide", reqs[0].ID.String(), "refuse", "--comment", comment}, flags...)...)
-	damageLeaves(t, cache, "requests")
+	storetest.DamageLeaves(t, cache, "requests", 0, 0)
 	res := box.run(append([]string{"ls"}, flags...)...)
 	checkHealedLine(t, "ls", res, cache, 1, "run the command again")
 	if n := countEvents(eventsOf(t, marie, reqs[0].ID), instruct.KindRefuse, comment); n != 1 {
@@ -66,7 +66,7 @@ func TestCommandsHealADamagedLargeCache(t *testing.T) {
 	}
 
 	// sync: the pull writes a changed request over the damage.
-	damageLeaves(t, cache, "requests")
+	storetest.DamageLeaves(t, cache, "requests", 0, 0)
 	other := newSandbox(t)
 	otherFlags := connFlags(srv.URL, srv.token(t, demo.InstructorID), other.path("cache.db"))
 	other.must(append([]string{"sync"}, otherFlags...)...)
@@ -90,7 +90,7 @@ func TestScreenHealsADamagedLargeCache(t *testing.T) {
 	srv, box, cache, flags, reqs := largeCacheSetUp(t)
 	comment2 := "Les données demandées dépassent la finalité (écran)."
 	box.must(append([]string{"decide", reqs[1].ID.String(), "refuse", "--comment", comment2}, flags...)...)
-	damageLeaves(t, cache, "requests")
+	storetest.DamageLeaves(t, cache, "requests", 0, 0)
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("serve exited %d after SIGTERM, want 0", code)
 	}
@@ -131,43 +131,6 @@ func checkHealedLine(t *testing.T, name string, res result, cache string, saved 
 	}
 	if moved, _ := filepath.Glob(cache + ".broken-*"); len(moved) == 0 {
 		t.Errorf("%s left no %s.broken-* file", name, filepath.Base(cache))
-	}
-}
-
-// damageLeaves overwrites every leaf page of table in the cache file at
-// path, found with SQLite's dbstat, as a failing disk would.
-func damageLeaves(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pageSize int64
-	var pages []int64
-	err = db.QueryRow("PRAGMA page_size").Scan(&pageSize)
-	if err == nil {
-		var rows *sql.Rows
-		rows, err = db.Query("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", table)
-		for err == nil && rows.Next() {
-			var n int64
-			err = rows.Scan(&n)
-			pages = append(pages, n)
-		}
-	}
-	db.Close()
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("find the pages of %s: %v (%d found)", table, err, len(pages))
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", int(pageSize)/4))
-	for _, n := range pages {
-		if _, err := f.WriteAt(junk, (n-1)*pageSize); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

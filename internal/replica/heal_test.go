@@ -2,17 +2,15 @@ package replica
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store/storetest"
 )
 
 // TestSyncHealsADamagedCache damages the cached requests of a cache in
@@ -28,7 +26,7 @@ func TestSyncHealsADamagedCache(t *testing.T) {
 	r := newReplica(t, w.URL(), token, fastClient(), Options{})
 	r.sync(t)
 	op := r.record(t, ids[0], instruct.KindApprove, "")
-	damageLeaves(t, r.path, "requests")
+	storetest.DamageLeaves(t, r.path, "requests", 2, 4)
 
 	if _, err := r.cache.Queue(ctx, instruct.QueueQuery{}); !errors.Is(err, instruct.ErrCacheDamaged) {
 		t.Fatalf("Queue() over damaged pages = %v, want a damaged-cache error", err)
@@ -48,47 +46,6 @@ func TestSyncHealsADamagedCache(t *testing.T) {
 	}
 	if events := w.decisionEvents(ids[0]); len(events) != 1 || r.op(t, ids[0], op.ID).State != instruct.OpAccepted {
 		t.Errorf("server events of %s = %+v, want the approval once, accepted", ids[0], events)
-	}
-}
-
-// damageLeaves overwrites leaf pages of table in the cache file at path,
-// found with SQLite's dbstat, while it may be open: it checkpoints the
-// log first, so that the pages are read from the file.
-func damageLeaves(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pageSize int64
-	var pages []int64
-	_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // the pages, in the file
-	if err == nil {
-		err = db.QueryRow("PRAGMA page_size").Scan(&pageSize)
-	}
-	if err == nil {
-		var rows *sql.Rows
-		rows, err = db.Query("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' LIMIT 4 OFFSET 2", table)
-		for err == nil && rows.Next() {
-			var n int64
-			err = rows.Scan(&n)
-			pages = append(pages, n)
-		}
-	}
-	db.Close()
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("find pages of %s: %v (%d found)", table, err, len(pages))
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", int(pageSize)/4))
-	for _, n := range pages {
-		if _, err := f.WriteAt(junk, (n-1)*pageSize); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/store/storetest"
 )
 
 // largeCache copies to path a real cache larger than fullCheckLimit, so
@@ -85,43 +85,6 @@ func writeLargeCache(path string) (instruct.Operation, error) {
 	return op, nil
 }
 
-// damageTable overwrites leaf pages of table in the file at path, found
-// with SQLite's dbstat, leaving every other page intact.
-func damageTable(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pageSize int64
-	var pages []int64
-	err = db.QueryRow("PRAGMA page_size").Scan(&pageSize)
-	if err == nil {
-		var rows *sql.Rows
-		rows, err = db.Query("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' LIMIT 4 OFFSET 10", table)
-		for err == nil && rows.Next() {
-			var n int64
-			err = rows.Scan(&n)
-			pages = append(pages, n)
-		}
-	}
-	db.Close()
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("find pages of %s: %v (%d found)", table, err, len(pages))
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", int(pageSize)/4))
-	for _, n := range pages {
-		if _, err := f.WriteAt(junk, (n-1)*pageSize); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // TestDamageFoundWhenReadIsHealed damages the requests of a cache too
 // large to be checked whole at Open: the damage shows when the queue is
 // read, as a damaged-cache error, and Heal moves the file aside, keeps
@@ -130,7 +93,7 @@ func TestDamageFoundWhenReadIsHealed(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "instruct.db")
 	op := largeCache(t, path)
-	damageTable(t, path, "requests")
+	storetest.DamageLeaves(t, path, "requests", 10, 4)
 	before, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +146,7 @@ func TestHealWaitsForTheOtherProcess(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "instruct.db")
 	op := largeCache(t, path)
-	damageTable(t, path, "requests")
+	storetest.DamageLeaves(t, path, "requests", 10, 4)
 	a, b := mustOpen(t, path), mustOpen(t, path)
 
 	if _, err := a.Queue(ctx, instruct.QueueQuery{}); !errors.Is(err, instruct.ErrCacheDamaged) {
@@ -224,7 +187,7 @@ func TestHealNeverMovesAFileInUse(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "instruct.db")
 	largeCache(t, path)
-	damageTable(t, path, "requests")
+	storetest.DamageLeaves(t, path, "requests", 10, 4)
 	a, b := mustOpen(t, path), mustOpen(t, path)
 	if _, err := a.Queue(ctx, instruct.QueueQuery{}); !errors.Is(err, instruct.ErrCacheDamaged) {
 		t.Fatalf("a.Queue() = %v, want a damaged-cache error", err)
