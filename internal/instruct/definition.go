@@ -15,6 +15,10 @@ type Definition struct {
 	ReviewDays int        `json:"review_days,omitempty"`
 	Scopes     []Scope    `json:"scopes"`
 	Templates  []Template `json:"templates"`
+	// Prerequisites are the definitions an organisation must hold an
+	// active habilitation of before this one is granted (DataPass: API
+	// Impôt Particulier needs FranceConnect).
+	Prerequisites []string `json:"prerequisites,omitempty"`
 }
 
 // DefaultReviewDays is the review deadline of definitions that name none.

@@ -17,8 +17,13 @@ type Event struct {
 	Comment   string    `json:"comment,omitempty"`
 	// Diff maps a changed field to its old and new values, for update and
 	// submit events.
-	Diff Diff      `json:"diff,omitempty"`
-	At   time.Time `json:"at"`
+	Diff Diff `json:"diff,omitempty"`
+	// HabilitationID names the habilitation an approve issued, a revoke
+	// revoked or a token_delivered completed.
+	HabilitationID HabilitationID `json:"habilitation_id,omitempty"`
+	// Reopening marks the approve or refuse of a reopening.
+	Reopening bool      `json:"reopening,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // Diff maps a field name to its [old, new] values.

@@ -22,6 +22,8 @@ type FeedItem struct {
 	Seq     int64   `json:"seq"`
 	Request Request `json:"request"`
 	Events  []Event `json:"events"`
+	// Habilitations are every habilitation of the request as it is now.
+	Habilitations []Habilitation `json:"habilitations,omitempty"`
 }
 
 // History is a request with its whole history, for imports such as the

@@ -26,11 +26,19 @@ type Request struct {
 	ProductionDate         string       `json:"production_date"`
 	TermsAccepted          bool         `json:"terms_accepted"`
 	DPOInformed            bool         `json:"dpo_informed"`
-	Reopening              bool         `json:"reopening"`
-	CreatedAt              time.Time    `json:"created_at"`
-	SubmittedAt            *time.Time   `json:"submitted_at"`
-	UpdatedAt              time.Time    `json:"updated_at"`
-	DecidedAt              *time.Time   `json:"decided_at"`
+	// Reopening is set while the holder of a validated request asks to
+	// change it (from reopen to the next approval, refusal or cancel).
+	Reopening bool `json:"reopening"`
+	// HabilitationIDs are the habilitations its approvals issued, oldest
+	// first.
+	HabilitationIDs []HabilitationID `json:"habilitation_ids"`
+	// Checks are the server's findings for reviewers (a missing
+	// prerequisite); computed when the request is read, not stored.
+	Checks      []Check    `json:"checks,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	DecidedAt   *time.Time `json:"decided_at"`
 	// Claim is who is on the request, nil when nobody is; it changes
 	// without changing Version.
 	Claim *Claim `json:"claim"`

@@ -89,22 +89,28 @@ func ParseRequestIDInput(s string) (RequestID, error) {
 	return parseRequestNumber(s, digits)
 }
 
-// parseRequestNumber reads digits, the number part of input s: 1 to 19
-// ASCII digits naming a number from 1 to the largest int64.
+// parseRequestNumber reads digits, the number part of input s.
 func parseRequestNumber(s, digits string) (RequestID, error) {
-	if digits == "" || len(digits) > maxRequestIDDigits {
-		return 0, badRequestID(s)
-	}
-	for i := range len(digits) {
-		if digits[i] < '0' || digits[i] > '9' {
-			return 0, badRequestID(s)
-		}
-	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || n <= 0 {
+	n, ok := parsePositive(digits)
+	if !ok {
 		return 0, badRequestID(s)
 	}
 	return RequestID(n), nil
+}
+
+// parsePositive reads 1 to 19 ASCII digits naming a number from 1 to the
+// largest int64.
+func parsePositive(digits string) (int64, bool) {
+	if digits == "" || len(digits) > maxRequestIDDigits {
+		return 0, false
+	}
+	for i := range len(digits) {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	return n, err == nil && n > 0
 }
 
 // maxShownInput bounds how much of a rejected ID an error repeats.

@@ -48,12 +48,25 @@ const (
 	KindMessage        Kind = "message"
 	KindClaim          Kind = "claim"
 	KindRelease        Kind = "release"
+	// KindReopen: the holder of a validated request asks to change it; the
+	// request becomes a draft again, with Reopening set.
+	KindReopen Kind = "reopen"
+	// KindCancelReopening: the applicant gives the reopening up; the
+	// request returns to validated as its active habilitation has it.
+	KindCancelReopening Kind = "cancel_reopening"
+	// KindTransfer: a reviewer makes another user the applicant of the
+	// request and of its habilitations.
+	KindTransfer Kind = "transfer"
+	// KindTokenDelivered: the API provider issued the token of a
+	// habilitation (its webhook answered with a token ID).
+	KindTokenDelivered Kind = "token_delivered"
 )
 
 // Kinds returns every event kind.
 func Kinds() []Kind {
 	return []Kind{KindCreate, KindUpdate, KindSubmit, KindApprove, KindRefuse,
-		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage, KindClaim, KindRelease}
+		KindRequestChanges, KindRevoke, KindArchive, KindNote, KindMessage, KindClaim, KindRelease,
+		KindReopen, KindCancelReopening, KindTransfer, KindTokenDelivered}
 }
 
 // DecisionKinds returns the kinds a reviewer may post as a decision.
@@ -78,15 +91,18 @@ func (k Kind) IsNote() bool { return k == KindNote || k == KindMessage }
 func (k Kind) IsClaim() bool { return k == KindClaim || k == KindRelease }
 
 // ChangesVersion reports whether an event of kind k moves the request's
-// version: everything but notes, messages, claims and releases.
-func (k Kind) ChangesVersion() bool { return !k.IsNote() && !k.IsClaim() }
+// version: everything but notes, messages, claims, releases and token
+// deliveries (which change a habilitation, not the request).
+func (k Kind) ChangesVersion() bool {
+	return !k.IsNote() && !k.IsClaim() && k != KindTokenDelivered
+}
 
 // NeedsComment reports whether an event of kind k must carry a non-blank
 // comment: refusals, requests for changes and revocations become the
 // message sent to the applicant; notes and messages are nothing else.
 func (k Kind) NeedsComment() bool {
 	switch k {
-	case KindRefuse, KindRequestChanges, KindRevoke, KindNote, KindMessage:
+	case KindRefuse, KindRequestChanges, KindRevoke, KindNote, KindMessage, KindTransfer:
 		return true
 	}
 	return false
@@ -104,6 +120,10 @@ var transitions = map[Kind]struct {
 	KindRequestChanges: {[]Status{StatusSubmitted}, StatusChangesRequested},
 	KindRevoke:         {[]Status{StatusValidated}, StatusRevoked},
 	KindArchive:        {[]Status{StatusDraft, StatusRefused, StatusRevoked}, StatusArchived},
+	KindReopen:         {[]Status{StatusValidated}, StatusDraft},
+	// A cancelled reopening returns to validated; only a request with
+	// Reopening set may be (the change checks it).
+	KindCancelReopening: {[]Status{StatusDraft, StatusSubmitted, StatusChangesRequested}, StatusValidated},
 }
 
 // Transition returns the status a request in status from reaches when an
@@ -112,7 +132,12 @@ var transitions = map[Kind]struct {
 // updates only where the applicant may still edit.
 func Transition(from Status, k Kind) (Status, error) {
 	switch k {
-	case KindNote, KindMessage, KindClaim, KindRelease:
+	case KindNote, KindMessage, KindClaim, KindRelease, KindTokenDelivered:
+		return from, nil
+	case KindTransfer:
+		if from == StatusArchived {
+			return "", Errorf(CodeInvalidTransition, "an archived request cannot be transferred")
+		}
 		return from, nil
 	case KindUpdate:
 		if from == StatusDraft || from == StatusChangesRequested {

@@ -19,6 +19,8 @@ import (
 // new type (habilitations, documents…) goes through the completeness test.
 var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Request](),
+	reflect.TypeFor[instruct.Habilitation](),
+	reflect.TypeFor[instruct.Check](),
 	reflect.TypeFor[instruct.Organization](),
 	reflect.TypeFor[instruct.Person](),
 	reflect.TypeFor[instruct.Contact](),
