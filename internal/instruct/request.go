@@ -32,6 +32,8 @@ type Request struct {
 	// HabilitationIDs are the habilitations its approvals issued, oldest
 	// first.
 	HabilitationIDs []HabilitationID `json:"habilitation_ids"`
+	// Documents are the files attached to the request (metadata only).
+	Documents []Document `json:"documents"`
 	// Checks are the server's findings for reviewers (a missing
 	// prerequisite); computed when the request is read, not stored.
 	Checks      []Check    `json:"checks,omitempty"`

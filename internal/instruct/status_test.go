@@ -16,7 +16,7 @@ func TestTransitionMatrix(t *testing.T) {
 		},
 		StatusSubmitted: {
 			KindApprove: StatusValidated, KindRefuse: StatusRefused,
-			KindRequestChanges: StatusChangesRequested,
+			KindRequestChanges:  StatusChangesRequested,
 			KindCancelReopening: StatusValidated, KindTransfer: StatusSubmitted,
 		},
 		StatusChangesRequested: {

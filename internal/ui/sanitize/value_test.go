@@ -21,6 +21,8 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Request](),
 	reflect.TypeFor[instruct.Habilitation](),
 	reflect.TypeFor[instruct.Check](),
+	reflect.TypeFor[instruct.Document](),
+	reflect.TypeFor[instruct.Delivery](),
 	reflect.TypeFor[instruct.Organization](),
 	reflect.TypeFor[instruct.Person](),
 	reflect.TypeFor[instruct.Contact](),
