@@ -32,6 +32,21 @@ type History struct {
 	Request   Request
 	CreatedBy string
 	Events    []Event
+	// Habilitations are the habilitations its approvals issued, oldest
+	// first, with their IDs (which its events name).
+	Habilitations []Habilitation
+}
+
+// HabilitationQuery selects habilitations for a list: by definition,
+// status and SIRET, after a keyset position (a habilitation number), at
+// most Limit of them, among those Viewer may see.
+type HabilitationQuery struct {
+	Viewer     Viewer
+	Definition string
+	Status     HabilitationStatus
+	SIRET      string
+	After      int64
+	Limit      int
 }
 
 // Mutation is a change to one request, applied by the server's storage in
@@ -41,6 +56,10 @@ type Mutation struct {
 	// IfMatch is the version the change is based on; 0 means no
 	// precondition (notes and messages).
 	IfMatch int64
+	// HabilitationID, when set, names the habilitation of the request the
+	// change is about: IfMatch is then that habilitation's version, and a
+	// request without it is not_found.
+	HabilitationID HabilitationID
 	// IdempotencyKey and Fingerprint (a hash of what was asked) make a
 	// retried mutation a replay; an empty key disables idempotency.
 	IdempotencyKey string
@@ -54,7 +73,11 @@ type Mutation struct {
 // event recorded, and whether it was a replay of an earlier identical
 // mutation.
 type Outcome struct {
-	Request  Request
-	Event    Event
-	Replayed bool
+	Request Request
+	Event   Event
+	// Habilitation is the habilitation the event names (one an approval
+	// issued or a revocation revoked), as the change left it; nil when
+	// the event names none.
+	Habilitation *Habilitation
+	Replayed     bool
 }

@@ -162,11 +162,24 @@ func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k loo
 	if err != nil {
 		return storedRequest{}, instruct.Event{}, false, err
 	}
-	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
-		return storedRequest{}, instruct.Event{}, false, l.stale(ctx, tx, s, m.IfMatch)
+	hc, holds := m.Change.(instruct.HoldingChange)
+	var habs []instruct.Habilitation
+	if holds || m.HabilitationID != 0 {
+		if habs, err = l.habilitationsOf(ctx, tx, s.number); err != nil {
+			return storedRequest{}, instruct.Event{}, false, err
+		}
+	}
+	if err := l.checkVersion(ctx, tx, m, s, habs); err != nil {
+		return storedRequest{}, instruct.Event{}, false, err
 	}
 	old := int64(len(k.body.String))
-	e, bump, err := applyChange(m.Change, &s.request)
+	var e instruct.Event
+	var bump bool
+	if holds {
+		e, bump, s.held, err = l.applyHolding(ctx, tx, hc, &s, habs)
+	} else {
+		e, bump, err = applyChange(m.Change, &s.request)
+	}
 	if err == nil {
 		e, err = l.checkChange(ctx, tx, m, k, s, e, old)
 	}
@@ -196,14 +209,31 @@ func (l *Ledger) checkChange(ctx context.Context, tx querier, m instruct.Mutatio
 	return e, l.checkBytes(u, weight-old+size)
 }
 
+// checkVersion checks m.IfMatch, when non-zero, against the version of
+// the request of s, or of its habilitation m.HabilitationID among habs.
+func (l *Ledger) checkVersion(ctx context.Context, tx querier, m instruct.Mutation, s storedRequest, habs []instruct.Habilitation) error {
+	if m.HabilitationID != 0 {
+		return l.checkHabilitationVersion(ctx, tx, s, habs, m.HabilitationID, m.IfMatch)
+	}
+	if m.IfMatch != 0 && m.IfMatch != s.request.Version {
+		return l.stale(ctx, tx, s, m.IfMatch)
+	}
+	return nil
+}
+
 // applyChange applies c to r, turning a panic into an error.
-func applyChange(c instruct.Change, r *instruct.Request) (e instruct.Event, bump bool, err error) {
+func applyChange(c instruct.Change, r *instruct.Request) (instruct.Event, bool, error) {
+	return applySafely(func() (instruct.Event, bool, error) { return c.Apply(r) })
+}
+
+// applySafely runs apply, a change's, turning a panic into an error.
+func applySafely(apply func() (instruct.Event, bool, error)) (e instruct.Event, bump bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("the change panicked: %v", p)
 		}
 	}()
-	return c.Apply(r)
+	return apply()
 }
 
 // record stores the request of s as m changed it, with event e.
@@ -222,11 +252,14 @@ func (l *Ledger) record(ctx context.Context, tx *txn, s storedRequest, e instruc
 	if s.request, err = l.updateRequest(ctx, tx, s); err != nil {
 		return instruct.Outcome{}, err
 	}
+	if err := s.held.write(ctx, tx); err != nil {
+		return instruct.Outcome{}, err
+	}
 	e, err = l.appendEvent(ctx, tx, s.number, s.request.Version, e, k)
 	if err != nil {
 		return instruct.Outcome{}, err
 	}
-	return instruct.Outcome{Request: s.request, Event: e}, nil
+	return instruct.Outcome{Request: s.request, Event: e, Habilitation: s.held.named(e)}, nil
 }
 
 // stale returns the *instruct.StaleError of a change based on version
@@ -313,8 +346,9 @@ func replay(m instruct.Mutation, k lookedUp) (instruct.Outcome, bool, error) {
 
 // storedOutcome is the JSON of an idempotency record's outcome.
 type storedOutcome struct {
-	Request instruct.Request `json:"request"`
-	Event   instruct.Event   `json:"event"`
+	Request      instruct.Request       `json:"request"`
+	Event        instruct.Event         `json:"event"`
+	Habilitation *instruct.Habilitation `json:"habilitation,omitempty"`
 }
 
 // remember stores the idempotency record of m with its outcome.
@@ -322,7 +356,7 @@ func (l *Ledger) remember(ctx context.Context, tx querier, m instruct.Mutation, 
 	if m.IdempotencyKey == "" {
 		return nil
 	}
-	body, err := json.Marshal(storedOutcome{Request: out.Request, Event: out.Event})
+	body, err := json.Marshal(storedOutcome{Request: out.Request, Event: out.Event, Habilitation: out.Habilitation})
 	if err != nil {
 		return fmt.Errorf("encode outcome: %w", err)
 	}

@@ -48,6 +48,10 @@ func readCanonicalEvent(body string) (e instruct.Event, ok bool) {
 	if r.opt(`,"diff":`) {
 		e.Diff = r.diff()
 	}
+	if r.opt(`,"habilitation_id":`) {
+		e.HabilitationID = r.habilitationID()
+	}
+	e.Reopening = r.opt(`,"reopening":true`)
 	r.lit(`,"at":`)
 	e.At = r.time()
 	r.lit(`}`)

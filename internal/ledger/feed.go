@@ -39,7 +39,10 @@ func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after
 		if err != nil || len(items) == 0 {
 			return err
 		}
-		return l.feedEvents(ctx, tx, w, limit, feedEventFilter(v, base), items)
+		if err := l.feedEvents(ctx, tx, w, limit, feedEventFilter(v, base), items); err != nil {
+			return err
+		}
+		return l.feedHabilitations(ctx, tx, w, limit, items)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes after %d: %w", after, err)

@@ -19,6 +19,9 @@ func decodeRequest(body string) (instruct.Request, error) {
 	if err := json.Unmarshal([]byte(body), &r); err != nil {
 		return instruct.Request{}, fmt.Errorf("decode request: %w", err)
 	}
+	if r.HabilitationIDs == nil { // bodies stored before habilitations
+		r.HabilitationIDs = []instruct.HabilitationID{}
+	}
 	return r, nil
 }
 
@@ -66,6 +69,12 @@ func readRequestTail(r *reader, q *instruct.Request) {
 	q.TermsAccepted = r.boolField("terms_accepted")
 	q.DPOInformed = r.boolField("dpo_informed")
 	q.Reopening = r.boolField("reopening")
+	q.HabilitationIDs = []instruct.HabilitationID{}
+	if r.opt(`,"habilitation_ids":`) { // bodies stored before habilitations have none
+		if ids := list(r, r.habilitationID); ids != nil {
+			q.HabilitationIDs = ids
+		}
+	}
 	r.lit(`,"created_at":`)
 	q.CreatedAt = r.time()
 	r.lit(`,"submitted_at":`)
@@ -78,6 +87,14 @@ func readRequestTail(r *reader, q *instruct.Request) {
 		q.Claim = r.claimOrNull()
 	}
 	r.lit(`}`)
+}
+
+// habilitationID reads a habilitation ID in its JSON text form; text that
+// is not one clears ok.
+func (r *reader) habilitationID() instruct.HabilitationID {
+	var id instruct.HabilitationID
+	r.ok = r.ok && id.UnmarshalText([]byte(r.str())) == nil
+	return id
 }
 
 // claimOrNull reads a claim or null.

@@ -18,6 +18,9 @@ type storedRequest struct {
 	number    instruct.RequestID
 	createdBy string
 	seq       int64
+	// held is what a HoldingChange did to the request's habilitations,
+	// written with the request.
+	held holding
 }
 
 // searchText is what free-text queries match: the request's ID, title,
@@ -38,12 +41,23 @@ const insertRequestSQL = `INSERT INTO requests (number, definition, status, vers
 // requestArgs returns the arguments of insertRequestSQL for s and the
 // request's JSON.
 func requestArgs(s storedRequest) ([]any, []byte, error) {
-	body, err := json.Marshal(s.request)
+	body, err := encodeRequest(s.request)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode %s: %w", s.request.ID, err)
 	}
 	return []any{s.number, s.request.Definition, string(s.request.Status), s.request.Version,
 		s.createdBy, s.seq, searchText(s.request), string(body)}, body, nil
+}
+
+// encodeRequest returns the JSON a request is stored as: without its
+// checks, which are computed when it is read, and with its habilitation
+// IDs a list, never null.
+func encodeRequest(r instruct.Request) ([]byte, error) {
+	r.Checks = nil
+	if r.HabilitationIDs == nil {
+		r.HabilitationIDs = []instruct.HabilitationID{}
+	}
+	return json.Marshal(r)
 }
 
 // insertRequest stores a new request row and returns the request as
@@ -63,12 +77,12 @@ func (l *Ledger) insertRequest(ctx context.Context, tx querier, s storedRequest)
 // change, and returns the request as stored: read back from its JSON, as
 // every later read will see it.
 func (l *Ledger) updateRequest(ctx context.Context, tx querier, s storedRequest) (instruct.Request, error) {
-	body, err := json.Marshal(s.request)
+	body, err := encodeRequest(s.request)
 	if err != nil {
 		return instruct.Request{}, fmt.Errorf("encode %s: %w", s.request.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ?, seq = ?, search = ?, body = ? WHERE number = ?`,
-		string(s.request.Status), s.request.Version, s.seq, searchText(s.request), string(body), s.number)
+	_, err = tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ?, created_by = ?, seq = ?, search = ?, body = ? WHERE number = ?`,
+		string(s.request.Status), s.request.Version, s.createdBy, s.seq, searchText(s.request), string(body), s.number)
 	if err != nil {
 		return instruct.Request{}, fmt.Errorf("update %s: %w", s.request.ID, err)
 	}

@@ -14,6 +14,10 @@ func (s *Service) Visible(ctx context.Context, u instruct.User, id instruct.Requ
 	if instruct.ErrorCode(err) == instruct.CodeNotFound || (err == nil && !u.Viewer().Sees(req, createdBy)) {
 		return instruct.Request{}, "", notFound(id)
 	}
+	if err != nil {
+		return instruct.Request{}, "", err
+	}
+	req, err = s.withCheck(ctx, req)
 	return RequestFor(u, req), createdBy, err
 }
 

@@ -25,10 +25,20 @@ func (s *Service) Events(ctx context.Context, u instruct.User, id instruct.Reque
 func (s *Service) List(ctx context.Context, u instruct.User, q instruct.ListQuery) ([]instruct.Request, error) {
 	q.Viewer = u.Viewer()
 	reqs, err := s.store.Requests(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*instruct.Request, len(reqs))
+	for i := range reqs {
+		ptrs[i] = &reqs[i]
+	}
+	if err := s.withChecks(ctx, ptrs); err != nil {
+		return nil, err
+	}
 	for i := range reqs {
 		reqs[i] = RequestFor(u, reqs[i])
 	}
-	return reqs, err
+	return reqs, nil
 }
 
 // Changes returns what u may see of the requests changed after seq
@@ -37,6 +47,13 @@ func (s *Service) List(ctx context.Context, u instruct.User, q instruct.ListQuer
 func (s *Service) Changes(ctx context.Context, u instruct.User, base, after int64, limit int) ([]instruct.FeedItem, bool, error) {
 	items, more, err := s.store.ChangesFrom(ctx, u.Viewer(), base, after, limit)
 	if err != nil {
+		return nil, false, err
+	}
+	ptrs := make([]*instruct.Request, len(items))
+	for i := range items {
+		ptrs[i] = &items[i].Request
+	}
+	if err := s.withChecks(ctx, ptrs); err != nil {
 		return nil, false, err
 	}
 	return ItemsFor(u, items), more, nil

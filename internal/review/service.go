@@ -52,6 +52,19 @@ type Storage interface {
 	// and stores the idempotency record with the outcome.
 	Apply(ctx context.Context, m instruct.Mutation) (instruct.Outcome, error)
 
+	// Habilitation returns habilitation id with the user ID of the
+	// account that files its request, or not_found.
+	Habilitation(ctx context.Context, id instruct.HabilitationID) (instruct.Habilitation, string, error)
+	// Habilitations lists the habilitations q selects and q.Viewer may
+	// see, ordered by number, at most q.Limit.
+	Habilitations(ctx context.Context, q instruct.HabilitationQuery) ([]instruct.Habilitation, error)
+	// ActiveDefinitions returns, for each of sirets, the definitions its
+	// organisation holds an active habilitation of.
+	ActiveDefinitions(ctx context.Context, sirets []string) (map[string][]string, error)
+	// UserByEmail returns the user with that e-mail (case-insensitive),
+	// or not_found.
+	UserByEmail(ctx context.Context, email string) (instruct.User, error)
+
 	// Audit returns the hash-chained log after seq `after`, at most limit.
 	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)
 }
