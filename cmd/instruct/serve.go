@@ -63,6 +63,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	seed := fs.Bool("demo", false, "seed an empty database with demo users and requests, and print their tokens")
 	count := fs.Int("demo-count", demoCount, "how many demo requests --demo seeds (100000 for benchmarks)")
 	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "connections served at once; more wait until one closes")
+	catalogDir := fs.String("catalog", "", "directory of DataPass definition files (*.yml) to serve instead of the built-in catalogue")
 	var db dbFlags
 	db.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -74,7 +75,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer l.Close()
-	defs, err := catalog.Default()
+	defs, err := loadCatalogue(*catalogDir)
 	if err != nil {
 		return err
 	}
@@ -90,6 +91,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("serving", "addr", ln.Addr().String())
 	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log,
 		Limits: server.Limits{MaxConnections: *maxConns}}), log)
+}
+
+// loadCatalogue returns the definitions of every *.yml file of dir
+// (DataPass's config/authorization_definitions format), or the built-in
+// catalogue when dir is "".
+func loadCatalogue(dir string) ([]instruct.Definition, error) {
+	if dir == "" {
+		return catalog.Default()
+	}
+	defs, err := catalog.Load(os.DirFS(dir), "*.yml")
+	if err != nil {
+		return nil, fmt.Errorf("--catalog %s: %w", dir, err)
+	}
+	return defs, nil
 }
 
 // serveUntilDone serves on ln until ctx ends, then ends the streams and

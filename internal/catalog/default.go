@@ -21,5 +21,5 @@ func Default() ([]instruct.Definition, error) {
 	if err != nil {
 		return nil, fmt.Errorf("default catalogue: %w", err)
 	}
-	return defs, nil
+	return defs, checkPrerequisites(defs)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/instruct-dev/instruct/internal/cells"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
@@ -34,7 +35,24 @@ func Load(fsys fs.FS, glob string) ([]instruct.Definition, error) {
 		all = append(all, defs...)
 	}
 	sortByID(all)
-	return all, nil
+	return all, checkPrerequisites(all)
+}
+
+// checkPrerequisites refuses a prerequisite that names no definition of
+// defs: it would flag every request of its definition for ever.
+func checkPrerequisites(defs []instruct.Definition) error {
+	known := map[string]bool{}
+	for _, d := range defs {
+		known[d.ID] = true
+	}
+	for _, d := range defs {
+		for _, pre := range d.Prerequisites {
+			if !known[pre] {
+				return fmt.Errorf("load catalogue: definition %q names prerequisite %q, which is not in the catalogue", d.ID, cells.Truncate(pre, maxQuoted))
+			}
+		}
+	}
+	return nil
 }
 
 // loadFile parses one file of the catalogue.

@@ -36,6 +36,9 @@ type rawDefinition struct {
 	ReviewDays  int           `yaml:"review_days"`
 	Scopes      yaml.Node     `yaml:"scopes"`
 	Templates   []rawTemplate `yaml:"templates"`
+	// Prerequisites, an extension of ours: the definitions an
+	// organisation must hold an active habilitation of first.
+	Prerequisites []string `yaml:"prerequisites"`
 }
 
 // rawScope is one entry of a definition's scopes: name is the label,
@@ -135,15 +138,21 @@ func parseDefinition(id string, n *yaml.Node) (instruct.Definition, error) {
 	if err != nil {
 		return instruct.Definition{}, positioned(n, "definition %q: %v", id, err)
 	}
+	for _, pre := range raw.Prerequisites {
+		if !validID(pre) || pre == id {
+			return instruct.Definition{}, positioned(n, "definition %q: prerequisite %q must be the id of another definition", id, cells.Truncate(pre, maxQuoted))
+		}
+	}
 	return instruct.Definition{
-		ID:          id,
-		Name:        orDefault(strings.TrimSpace(raw.Name), id),
-		Provider:    strings.TrimSpace(raw.Provider),
-		Description: strings.TrimSpace(raw.Description),
-		Short:       strings.TrimSpace(raw.Short),
-		ReviewDays:  raw.ReviewDays,
-		Scopes:      scopes,
-		Templates:   templates,
+		ID:            id,
+		Prerequisites: raw.Prerequisites,
+		Name:          orDefault(strings.TrimSpace(raw.Name), id),
+		Provider:      strings.TrimSpace(raw.Provider),
+		Description:   strings.TrimSpace(raw.Description),
+		Short:         strings.TrimSpace(raw.Short),
+		ReviewDays:    raw.ReviewDays,
+		Scopes:        scopes,
+		Templates:     templates,
 	}, nil
 }
 

@@ -25,6 +25,7 @@ func testRequests() map[string]instruct.Request {
 	full.RetentionJustification = ptr(tricky)
 	full.SubmittedAt, full.DecidedAt = ptr(t0.Add(time.Hour)), ptr(t0.Add(49*time.Hour+time.Nanosecond))
 	full.Reopening = true
+	full.HabilitationIDs = []instruct.HabilitationID{2041, 2077}
 	full.Claim = &instruct.Claim{User: instruct.Actor{ID: "u-1", Name: tricky}, At: t0.Add(2 * time.Hour)}
 	empty := instruct.Request{Contacts: []instruct.Contact{}, Scopes: []string{}}
 	offset := full
@@ -69,6 +70,10 @@ func testEvents() map[string]instruct.Event {
 			"organization": {instruct.Organization{Name: "{[\"}"}, nil},
 		}},
 		"unicode actor": {Seq: 10, RequestID: 1, Kind: instruct.KindNote, Actor: instruct.Actor{ID: "u", Name: tricky}, Comment: "ok", At: t0},
+		"habilitation":  {Seq: 11, RequestID: 1000, Kind: instruct.KindApprove, Actor: reviewer, HabilitationID: 2041, Reopening: true, At: t0},
+		"transfer": {Seq: 12, RequestID: 1000, Kind: instruct.KindTransfer, Actor: reviewer, Comment: "départ", At: t0, Diff: instruct.Diff{
+			"applicant": {instruct.Person{Name: "A", Email: "a@x.fr"}, instruct.Person{Name: "B", Email: "b@x.fr"}},
+		}},
 	}
 }
 

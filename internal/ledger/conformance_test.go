@@ -50,6 +50,16 @@ func runConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"UsersRolesAndEmails", testUsers},
 		{"TokensStoredHashed", testTokens},
 		{"SSHKeys", testSSHKeys},
+		{"ApproveIssuesHabilitation", testApproveIssuesHabilitation},
+		{"ApproveReopeningMakesOldObsolete", testApproveReopening},
+		{"RefuseReopeningRestoresValidated", testRefuseReopening},
+		{"CancelReopeningRestoresValidated", testCancelReopening},
+		{"RevokeRequestRevokesItsHabilitations", testRevokeRequest},
+		{"RevokeHabilitationsOneThenLast", testRevokeHabilitations},
+		{"RevokeHabilitationStale", testRevokeHabilitationStale},
+		{"ApproveReplaysOnce", testApproveReplaysOnce},
+		{"TransferMovesRequestAndHabilitations", testTransfer},
+		{"HabilitationQueries", testHabilitationQueries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })

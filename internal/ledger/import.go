@@ -35,8 +35,10 @@ func (l *Ledger) Import(ctx context.Context, hs []instruct.History) error {
 type importer struct {
 	k        link
 	next     instruct.RequestID
+	nextHab  instruct.HabilitationID
 	requests rows
 	events   rows
+	habs     rows
 }
 
 func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History) error {
@@ -44,9 +46,12 @@ func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History
 	if err != nil {
 		return err
 	}
-	im := importer{requests: rows{insert: insertRequestSQL}, events: rows{insert: insertEventSQL}}
+	im := importer{requests: rows{insert: insertRequestSQL}, events: rows{insert: insertEventSQL}, habs: rows{insert: insertHabilitationSQL}}
 	im.k = reserve(tx, total)
 	if im.next, err = l.nextNumber(ctx, tx); err != nil {
+		return err
+	}
+	if im.nextHab, err = l.nextHabilitationNumber(ctx, tx); err != nil {
 		return err
 	}
 	for i := range hs {
@@ -60,6 +65,9 @@ func (l *Ledger) importBatch(ctx context.Context, tx *txn, hs []instruct.History
 	}
 	if err := im.events.flush(ctx, tx); err != nil {
 		return fmt.Errorf("insert events: %w", err)
+	}
+	if err := im.habs.flush(ctx, tx); err != nil {
+		return fmt.Errorf("insert habilitations: %w", err)
 	}
 	return nil
 }
@@ -123,6 +131,9 @@ func (im *importer) history(h instruct.History) error {
 	}
 	r := h.Request
 	r.ID = number
+	if err := im.habilitations(&r, h.Habilitations); err != nil {
+		return err
+	}
 	versions := eventVersions(h.Events, r.Version)
 	if r.Version == 0 {
 		r.Version = versions[len(versions)-1]
@@ -136,6 +147,30 @@ func (im *importer) history(h instruct.History) error {
 		if err := im.event(number, versions[i], e, r); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// habilitations collects the rows of habs, the habilitations of request
+// r: each keeps its ID when it has one, else gets the next number; r's
+// habilitation_ids are theirs, in order.
+func (im *importer) habilitations(r *instruct.Request, habs []instruct.Habilitation) error {
+	r.HabilitationIDs = make([]instruct.HabilitationID, 0, len(habs))
+	for _, h := range habs {
+		if h.ID < 0 {
+			return instruct.Errorf(instruct.CodeInvalid, "an imported habilitation has a negative number")
+		}
+		if h.ID == 0 {
+			h.ID = im.nextHab
+		}
+		im.nextHab = max(im.nextHab, h.ID+1)
+		h.RequestID, h.Definition = r.ID, r.Definition
+		args, err := habilitationArgs(h)
+		if err != nil {
+			return err
+		}
+		im.habs.add(args)
+		r.HabilitationIDs = append(r.HabilitationIDs, h.ID)
 	}
 	return nil
 }

@@ -12,12 +12,12 @@ import (
 // encoding/json wrote: directly in that fixed layout when it matches, by
 // encoding/json otherwise (see decodeEvent).
 func decodeRequest(body string) (instruct.Request, error) {
-	if r, ok := readCanonicalRequest(body); ok {
-		return r, nil
-	}
-	var r instruct.Request
-	if err := json.Unmarshal([]byte(body), &r); err != nil {
-		return instruct.Request{}, fmt.Errorf("decode request: %w", err)
+	r, ok := readCanonicalRequest(body)
+	if !ok {
+		r = instruct.Request{}
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			return instruct.Request{}, fmt.Errorf("decode request: %w", err)
+		}
 	}
 	if r.HabilitationIDs == nil { // bodies stored before habilitations
 		r.HabilitationIDs = []instruct.HabilitationID{}
@@ -26,7 +26,8 @@ func decodeRequest(body string) (instruct.Request, error) {
 }
 
 // readCanonicalRequest reads body in the layout json.Marshal gives an
-// instruct.Request; ok is false at the first thing it does not expect.
+// instruct.Request; ok is false at the first thing it does not expect
+// (such as a document, which encoding/json reads).
 func readCanonicalRequest(body string) (q instruct.Request, ok bool) {
 	r := reader{s: body, ok: true}
 	r.lit(`{"id":`)
@@ -69,11 +70,11 @@ func readRequestTail(r *reader, q *instruct.Request) {
 	q.TermsAccepted = r.boolField("terms_accepted")
 	q.DPOInformed = r.boolField("dpo_informed")
 	q.Reopening = r.boolField("reopening")
-	q.HabilitationIDs = []instruct.HabilitationID{}
 	if r.opt(`,"habilitation_ids":`) { // bodies stored before habilitations have none
-		if ids := list(r, r.habilitationID); ids != nil {
-			q.HabilitationIDs = ids
-		}
+		q.HabilitationIDs = list(r, r.habilitationID)
+	}
+	if r.opt(`,"documents":`) { // the same before documents
+		q.Documents = list(r, func() instruct.Document { r.ok = false; return instruct.Document{} })
 	}
 	r.lit(`,"created_at":`)
 	q.CreatedAt = r.time()
