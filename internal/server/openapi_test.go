@@ -78,10 +78,15 @@ func TestOpenAPIOperationsAnswer(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
+	approved := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
 	doc := readOpenAPI(t, openAPIDocument)
 	for _, op := range documentedOperations(doc) {
 		method, path, _ := strings.Cut(op, " ")
-		path = strings.ReplaceAll(path, "{id}", r.ID.String())
+		id := r.ID.String()
+		if strings.HasPrefix(path, api.BasePath+"/habilitations/") {
+			id = approved.Event.HabilitationID.String()
+		}
+		path = strings.ReplaceAll(path, "{id}", id)
 		req := e.newRequest(method, strings.TrimPrefix(path, api.BasePath), nil)
 		if _, pattern := e.server.mux.Handler(req); pattern == "" {
 			t.Errorf("%s: no route matches %s", op, path)
@@ -122,6 +127,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		"DecisionInput": api.DecisionInput{}, "DecisionResult": api.DecisionResult{}, "NoteInput": api.NoteInput{},
 		"NoteResult": api.NoteResult{}, "AuditPage": api.AuditPage{},
 		"Claim": instruct.Claim{}, "ClaimInput": api.ClaimInput{}, "ClaimResult": api.ClaimResult{},
+		"Habilitation": instruct.Habilitation{}, "Check": instruct.Check{}, "HabilitationList": api.HabilitationList{},
+		"RevokeInput": api.RevokeInput{}, "HabilitationResult": api.HabilitationResult{}, "TransferInput": api.TransferInput{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]
