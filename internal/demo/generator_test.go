@@ -147,7 +147,7 @@ func checkEvents(h instruct.History, def instruct.Definition, now time.Time) []e
 		switch {
 		case e.Kind == instruct.KindMessage && e.Actor.ID == h.CreatedBy:
 			// The applicant answers a request for changes.
-		case e.Kind == instruct.KindCreate, e.Kind == instruct.KindUpdate, e.Kind == instruct.KindSubmit:
+		case e.Kind == instruct.KindCreate, e.Kind == instruct.KindUpdate, e.Kind == instruct.KindSubmit, e.Kind == instruct.KindReopen:
 			if e.Actor.ID != h.CreatedBy {
 				fail("event %d (%s) by %s, want the applicant %s", i, e.Kind, e.Actor.ID, h.CreatedBy)
 			}

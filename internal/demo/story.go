@@ -59,6 +59,8 @@ type story struct {
 	times     []time.Time   // of the steps, once scheduled
 	created   time.Time
 	defects   []defect
+	// lifeRand draws what happens after the review (see life).
+	lifeRand *rand.Rand
 }
 
 // day is a day, for durations.
@@ -87,6 +89,9 @@ func (g *Generator) newStory(r *rand.Rand, id instruct.RequestID) *story {
 		s.org = g.home
 		s.applicant = g.demoUser.Actor()
 		s.person = instruct.Person{Name: g.demoUser.Name, Email: g.demoUser.Email}
+	}
+	if !demo {
+		s.connected()
 	}
 	s.reviewer = s.pickReviewer()
 	return s
@@ -126,6 +131,8 @@ func (s *story) history() instruct.History {
 	s.schedule()
 	s.fill()
 	h := s.replay()
+	s.issue(&h)
+	s.reopening(&h)
 	s.afterwards(&h)
 	return h
 }
