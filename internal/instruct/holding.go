@@ -73,6 +73,9 @@ func (h *Holding) restore(t time.Time) error {
 func (d Decision) ApplyHolding(h *Holding) (Event, bool, error) {
 	r := &h.Request
 	reopening := r.Reopening
+	if d.Kind == KindArchive && reopening {
+		return Event{}, false, Errorf(CodeInvalidTransition, "%s is being reopened while it holds an active habilitation: refuse the reopening, or revoke, rather than archive it", r.ID)
+	}
 	if d.Kind == KindRefuse && reopening {
 		if _, err := Transition(r.Status, d.Kind); err != nil {
 			return Event{}, false, err
