@@ -164,7 +164,7 @@ func (l *Ledger) decide(ctx context.Context, tx *txn, m instruct.Mutation, k loo
 	}
 	hc, holds := m.Change.(instruct.HoldingChange)
 	var habs []instruct.Habilitation
-	if holds || m.HabilitationID != 0 {
+	if (holds || m.HabilitationID != 0) && len(s.request.HabilitationIDs) > 0 {
 		if habs, err = l.habilitationsOf(ctx, tx, s.number); err != nil {
 			return storedRequest{}, instruct.Event{}, false, err
 		}

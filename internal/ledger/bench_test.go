@@ -128,13 +128,13 @@ func BenchmarkImport(b *testing.B) {
 }
 
 // BenchmarkChangesPull pulls the whole feed of 100,000 requests (six
-// events each) in pages of 1,000, as a first sync does, and reports
-// requests per second.
+// events and a habilitation each) in pages of 1,000, as a first sync
+// does, and reports requests per second.
 func BenchmarkChangesPull(b *testing.B) {
 	const n = 100_000
 	ctx := context.Background()
 	l := openBench(b)
-	if err := l.Import(ctx, histories(n, "api_particulier", "api_entreprise", "franceconnect")); err != nil {
+	if err := l.Import(ctx, withHabilitations(histories(n, "api_particulier", "api_entreprise", "franceconnect"))); err != nil {
 		b.Fatal(err)
 	}
 	all := instruct.Viewer{All: true}
@@ -174,4 +174,17 @@ func BenchmarkChangesIncremental(b *testing.B) {
 			b.Fatalf("Changes() = %d items, more %v, %v", len(items), more, err)
 		}
 	}
+}
+
+// withHabilitations gives each of hs, validated, the habilitation its
+// approval (its last event) issued.
+func withHabilitations(hs []instruct.History) []instruct.History {
+	for i := range hs {
+		last := len(hs[i].Events) - 1
+		hab := instruct.FreezeHabilitation(hs[i].Request, reviewer, "", hs[i].Events[last].At)
+		hab.ID = instruct.HabilitationID(firstHabilitationNumber + i)
+		hs[i].Events[last].HabilitationID = hab.ID
+		hs[i].Habilitations = []instruct.Habilitation{hab}
+	}
+	return hs
 }
