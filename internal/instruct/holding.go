@@ -117,7 +117,9 @@ type Reopen struct {
 }
 
 // Apply refuses: a reopening needs the request's habilitations.
-func (o Reopen) Apply(*Request) (Event, bool, error) { return Event{}, false, errNeedsHolding(KindReopen) }
+func (o Reopen) Apply(*Request) (Event, bool, error) {
+	return Event{}, false, errNeedsHolding(KindReopen)
+}
 
 // ApplyHolding makes the validated request a draft in reopening.
 func (o Reopen) ApplyHolding(h *Holding) (Event, bool, error) {
