@@ -42,3 +42,16 @@ const (
 
 // MaxDocumentBytes is the largest document accepted: 20 MiB.
 const MaxDocumentBytes = 20 << 20
+
+// MaxDocumentsPerRequest is the most documents one request may hold.
+const MaxDocumentsPerRequest = 20
+
+// DocumentFile is a document as the server stores it: the metadata the
+// request carries, the request it is attached to, its bytes and the text
+// extracted from them ("" unless Document.Text is available).
+type DocumentFile struct {
+	RequestID RequestID
+	Document  Document
+	Bytes     []byte
+	Text      string
+}

@@ -29,6 +29,9 @@ const (
 	CodeUnavailable          Code = "unavailable"
 	// CodeClaimed: another reviewer holds the request (*ClaimedError).
 	CodeClaimed Code = "claimed"
+	// CodeUnsupportedMediaType: a document that is not a PDF, PNG or
+	// JPEG by its content.
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
 )
 
 // Error is a domain error: a code and a message safe to show to a user.

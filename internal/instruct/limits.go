@@ -70,12 +70,16 @@ type Quotas struct {
 	// CreationsPerHour is the most requests one user may create in any
 	// hour.
 	CreationsPerHour int
+	// DocumentBytes is the most the documents attached to one user's
+	// requests may weigh together, in bytes of file (each attachment
+	// counts, even of bytes the server stores once).
+	DocumentBytes int64
 }
 
 // DefaultQuotas are the quotas of every applicant: 20 open drafts,
-// 32 MiB, 10 new requests an hour.
+// 32 MiB, 10 new requests an hour, 200 MiB of documents.
 func DefaultQuotas() Quotas {
-	return Quotas{OpenDrafts: 20, Bytes: 32 << 20, CreationsPerHour: 10}
+	return Quotas{OpenDrafts: 20, Bytes: 32 << 20, CreationsPerHour: 10, DocumentBytes: 200 << 20}
 }
 
 // text is one text of a patch with its name and its limit.
