@@ -112,6 +112,20 @@ type NoteInput struct {
 	Comment string        `json:"comment"`
 }
 
+// DocumentResult is the answer of POST /requests/{id}/documents: the
+// document attached (the request's new version is in the ETag header).
+type DocumentResult struct {
+	Document instruct.Document `json:"document"`
+}
+
+// DocumentPart is the name of the multipart/form-data part that carries
+// an uploaded document.
+const DocumentPart = "file"
+
+// MaxUploadBytes bounds the body of an upload: the largest document and
+// room for the multipart envelope.
+const MaxUploadBytes = instruct.MaxDocumentBytes + 64<<10
+
 // NoteResult is the answer to a note or message.
 type NoteResult struct {
 	Event instruct.Event `json:"event"`

@@ -78,6 +78,10 @@ type Config struct {
 	Catalogue []instruct.Definition
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Extract reads the text of the PDFs applicants upload; nil reads it
+	// in-process within pdftext's page and text caps, which only trusted
+	// files may be (tests, tools): the server wires a pdftext.Extractor.
+	Extract ExtractFunc
 }
 
 // Service applies the review rules for every front. Create it with New;
@@ -88,6 +92,7 @@ type Service struct {
 	now       func() time.Time
 	inflight  *inflight
 	hub       *hub
+	extract   ExtractFunc
 }
 
 // New returns the service configured by cfg.
@@ -95,7 +100,11 @@ func New(cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: cfg.Storage, catalogue: cfg.Catalogue, now: cfg.Now, inflight: newInflight(), hub: newHub()}
+	if cfg.Extract == nil {
+		cfg.Extract = inProcessExtract
+	}
+	return &Service{store: cfg.Storage, catalogue: cfg.Catalogue, now: cfg.Now, inflight: newInflight(), hub: newHub(),
+		extract: cfg.Extract}
 }
 
 // Storage returns the database the service works on, for what is not a

@@ -194,13 +194,19 @@ func fingerprint(userID, method, path string, body any) string {
 // apply runs m in the storage, refusing a key already in flight in this
 // process, and publishes the change to the subscribers.
 func (s *Service) apply(ctx context.Context, u instruct.User, m instruct.Mutation, createdBy string) (instruct.Outcome, error) {
+	return s.applyWith(ctx, u, m, createdBy, func(ctx context.Context) (instruct.Outcome, error) { return s.store.Apply(ctx, m) })
+}
+
+// applyWith is apply with run in place of the storage's Apply, for
+// changes that write more than the request and its event.
+func (s *Service) applyWith(ctx context.Context, u instruct.User, m instruct.Mutation, createdBy string, run func(ctx context.Context) (instruct.Outcome, error)) (instruct.Outcome, error) {
 	if m.IdempotencyKey != "" {
 		if !s.inflight.acquire(m.IdempotencyKey) {
 			return instruct.Outcome{}, instruct.Errorf(instruct.CodeInFlight, "a call with this Idempotency-Key is being processed; retry later")
 		}
 		defer s.inflight.release(m.IdempotencyKey)
 	}
-	out, err := s.store.Apply(ctx, m)
+	out, err := run(ctx)
 	if err != nil {
 		return out, staleFor(u, err)
 	}

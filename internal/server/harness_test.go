@@ -58,7 +58,7 @@ type testEnv struct {
 
 // roomyQuotas let the tests of other behaviour than quotas create as
 // many requests as they need as one applicant, at one instant.
-var roomyQuotas = instruct.Quotas{OpenDrafts: 1 << 20, Bytes: 1 << 40, CreationsPerHour: 1 << 20}
+var roomyQuotas = instruct.Quotas{OpenDrafts: 1 << 20, Bytes: 1 << 40, CreationsPerHour: 1 << 20, DocumentBytes: 1 << 40}
 
 // withQuotas serves a ledger with quotas q instead of roomyQuotas.
 func withQuotas(q instruct.Quotas) envOption { return func(e *testEnv) { e.quotas = q } }

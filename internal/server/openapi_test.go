@@ -79,14 +79,19 @@ func TestOpenAPIOperationsAnswer(t *testing.T) {
 	c := newCast(e)
 	r := c.applicant.submitted("api_particulier", "Cantine")
 	approved := decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	file := c.applicant.attach(c.applicant.draft("api_particulier", "Pièces"), "délibération.pdf", textPDF("Délibération"))
 	doc := readOpenAPI(t, openAPIDocument)
 	for _, op := range documentedOperations(doc) {
 		method, path, _ := strings.Cut(op, " ")
 		id := r.ID.String()
-		if strings.HasPrefix(path, api.BasePath+"/habilitations/") {
+		switch {
+		case strings.HasPrefix(path, api.BasePath+"/habilitations/"):
 			id = approved.Event.HabilitationID.String()
+		case strings.HasPrefix(path, api.BasePath+"/documents/"):
+			id = file.ID
 		}
 		path = strings.ReplaceAll(path, "{id}", id)
+		path = strings.ReplaceAll(path, "{doc}", file.ID)
 		req := e.newRequest(method, strings.TrimPrefix(path, api.BasePath), nil)
 		if _, pattern := e.server.mux.Handler(req); pattern == "" {
 			t.Errorf("%s: no route matches %s", op, path)
@@ -129,6 +134,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Claim": instruct.Claim{}, "ClaimInput": api.ClaimInput{}, "ClaimResult": api.ClaimResult{},
 		"Habilitation": instruct.Habilitation{}, "Check": instruct.Check{}, "HabilitationList": api.HabilitationList{},
 		"RevokeInput": api.RevokeInput{}, "HabilitationResult": api.HabilitationResult{}, "TransferInput": api.TransferInput{},
+		"Document": instruct.Document{}, "DocumentResult": api.DocumentResult{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]
@@ -148,7 +154,7 @@ func TestOpenAPISchemas(t *testing.T) {
 	codes := doc.Components.Schemas["Problem"].Properties["code"]
 	for _, code := range []instruct.Code{"invalid", "unauthorized", "forbidden", "not_found", "in_flight", "cursor_expired",
 		"stale_version", "too_large", "comment_required", "invalid_transition", "idempotency_key_reused",
-		"precondition_required", "rate_limited", "internal", "unavailable", "claimed"} {
+		"precondition_required", "rate_limited", "internal", "unavailable", "claimed", "unsupported_media_type"} {
 		if !strings.Contains(string(codes), `"`+string(code)+`"`) {
 			t.Errorf("problem code %s is not documented", code)
 		}

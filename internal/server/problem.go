@@ -73,6 +73,8 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	case instruct.CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case instruct.CodeUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

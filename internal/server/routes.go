@@ -1,7 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
+
+	"github.com/instruct-dev/instruct/internal/api"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -17,6 +20,8 @@ type route struct {
 	path    string
 	public  bool
 	handler handlerFunc
+	// maxBody bounds the request's body; 0 means maxBodyBytes.
+	maxBody int64
 }
 
 // pattern returns the ServeMux pattern of the route.
@@ -47,6 +52,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: v1 + "/habilitations", handler: s.listHabilitations},
 		{method: "GET", path: v1 + "/habilitations/{id}", handler: s.getHabilitation},
 		{method: "POST", path: v1 + "/habilitations/{id}/revoke", handler: s.revokeHabilitation},
+		{method: "POST", path: v1 + "/requests/{id}/documents", handler: s.uploadDocument, maxBody: api.MaxUploadBytes},
+		{method: "DELETE", path: v1 + "/requests/{id}/documents/{doc}", handler: s.deleteDocument},
+		{method: "GET", path: v1 + "/documents/{id}", handler: s.getDocument},
+		{method: "GET", path: v1 + "/documents/{id}/text", handler: s.getDocumentText},
 		{method: "GET", path: v1 + "/changes", handler: s.changes},
 		{method: "GET", path: v1 + "/stream", handler: s.stream},
 		{method: "GET", path: v1 + "/audit", handler: s.audit},
@@ -69,7 +78,7 @@ func (s *Server) endpoint(rt route) http.Handler {
 	pattern := rt.pattern()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		exchangeOf(r.Context()).route = pattern
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, cmp.Or(rt.maxBody, maxBodyBytes))
 		u, err := s.admit(r, rt.public)
 		if err == nil {
 			err = rt.handler(w, r, u)

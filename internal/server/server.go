@@ -62,6 +62,9 @@ type Config struct {
 	// Limits bound what one client may hold of the server (see
 	// HTTPServer and Listener).
 	Limits Limits
+	// Extract reads the text of uploaded PDFs when Review is nil (see
+	// review.Config.Extract): give a pdftext.Extractor's Extract.
+	Extract review.ExtractFunc
 }
 
 // Server serves the HTTP API v1 of design/API.md. Create it with New,
@@ -79,6 +82,7 @@ type Server struct {
 	poll      time.Duration
 	limits    Limits
 	mux       *http.ServeMux
+	uploads   chan struct{}
 	base      context.Context
 	cancel    context.CancelFunc
 }
@@ -97,6 +101,7 @@ func New(cfg Config) *Server {
 		heartbeat: cfg.Heartbeat,
 		poll:      cfg.StreamPoll,
 		limits:    cfg.Limits,
+		uploads:   make(chan struct{}, maxUploads),
 		base:      base,
 		cancel:    cancel,
 	}
@@ -113,7 +118,7 @@ func withDefaults(cfg Config) Config {
 		cfg.Now = time.Now
 	}
 	if cfg.Review == nil {
-		cfg.Review = review.New(review.Config{Storage: cfg.Storage, Catalogue: cfg.Catalogue, Now: cfg.Now})
+		cfg.Review = review.New(review.Config{Storage: cfg.Storage, Catalogue: cfg.Catalogue, Now: cfg.Now, Extract: cfg.Extract})
 	}
 	if cfg.RateLimit.PerSecond == 0 {
 		cfg.RateLimit.PerSecond = DefaultRatePerSecond
