@@ -154,7 +154,9 @@ func genericCase(d instruct.Definition) useCase {
 func (g *Generator) History(i int) instruct.History {
 	r := rand.New(rand.NewPCG(g.seed, uint64(i)))
 	s := g.newStory(r, instruct.RequestID(FirstRequestNumber+i))
-	return s.history()
+	h := s.history()
+	g.attachDocument(&h)
+	return h
 }
 
 // Histories returns the first n demo requests.

@@ -1,17 +1,15 @@
 // Package pdfwrite writes simple text PDFs: pages of lines in Helvetica,
-// encoded in WinAnsi (which covers French), their content streams
-// compressed. The output depends only on the input, so generated files
+// encoded in WinAnsi (which covers French). The output depends only on the input, so generated files
 // (the demo's deliberations, the tests' samples) are the same bytes on
 // every run.
 package pdfwrite
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/zlib"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -43,6 +41,9 @@ func Layout(paragraphs []string) [][]string {
 	for len(lines) > LinesPerPage {
 		pages = append(pages, lines[:LinesPerPage])
 		lines = lines[LinesPerPage:]
+		for len(lines) > 0 && lines[0] == "" {
+			lines = lines[1:] // no page starts blank
+		}
 	}
 	return append(pages, lines)
 }
@@ -97,7 +98,7 @@ func Bytes(pages [][]string) []byte {
 	return buf.Bytes()
 }
 
-// content returns the compressed content stream that draws lines.
+// content returns the content stream that draws lines.
 func content(lines []string) ([]byte, error) {
 	var s strings.Builder
 	fmt.Fprintf(&s, "BT /F1 %d Tf %d TL %d %d Td\n", fontSize, lineHeight, marginLeft, pageHeight-marginTop)
@@ -105,28 +106,34 @@ func content(lines []string) ([]byte, error) {
 		fmt.Fprintf(&s, "(%s) Tj T*\n", escape(line))
 	}
 	s.WriteString("ET\n")
-	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, flate.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	zw.Write([]byte(s.String()))
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return z.Bytes(), nil
+	return []byte(s.String()), nil
 }
+
+// winAnsi maps the characters of WinAnsi (Windows-1252) above ASCII to
+// their byte; it is built once and never changes.
+var winAnsi = sync.OnceValue(func() map[rune]byte {
+	m := map[rune]byte{}
+	for b := 0x80; b <= 0xff; b++ {
+		if r := charmap.Windows1252.DecodeByte(byte(b)); r != '\uFFFD' {
+			m[r] = byte(b)
+		}
+	}
+	return m
+})
 
 // escape encodes line in WinAnsi and escapes it for a PDF string.
 func escape(line string) string {
-	enc := charmap.Windows1252.NewEncoder()
+	table := winAnsi()
 	var out strings.Builder
+	out.Grow(len(line))
 	for _, r := range line {
-		b, err := enc.Bytes([]byte(string(r)))
-		if err != nil || len(b) != 1 {
-			b = []byte{'?'}
+		c, ok := byte(r), r < 0x80
+		if !ok {
+			if c, ok = table[r]; !ok {
+				c = '?'
+			}
 		}
-		switch c := b[0]; {
+		switch {
 		case c == '(' || c == ')' || c == '\\':
 			out.WriteByte('\\')
 			out.WriteByte(c)
@@ -166,11 +173,13 @@ func (b *writer) object(body string) int {
 	return n
 }
 
-// stream writes a Flate-compressed stream object and returns its number.
+// stream writes a stream object and returns its number. Streams are
+// left uncompressed: a compressor's set-up costs more than the few
+// kilobytes of a page saves, and the demo writes thousands of them.
 func (b *writer) stream(data []byte) int {
 	n := b.reserve()
 	b.offsets[n-1] = b.buf.Len()
-	fmt.Fprintf(&b.buf, "%d 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", n, len(data))
+	fmt.Fprintf(&b.buf, "%d 0 obj\n<< /Length %d >>\nstream\n", n, len(data))
 	b.buf.Write(data)
 	b.buf.WriteString("\nendstream\nendobj\n")
 	return n

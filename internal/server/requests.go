@@ -130,5 +130,8 @@ func withEmptySlices(req instruct.Request) instruct.Request {
 	if req.Scopes == nil {
 		req.Scopes = []string{}
 	}
+	if req.Documents == nil {
+		req.Documents = []instruct.Document{}
+	}
 	return req
 }
