@@ -79,7 +79,7 @@ func startDemoServer(ctx context.Context, dir string, log *slog.Logger) (setting
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	srv := server.New(server.Config{Storage: l, Catalogue: defs, Logger: log})
+	srv := server.New(server.Config{Storage: l, Catalogue: defs, Logger: log, Extract: newExtractor().Extract})
 	go func() { done <- serveUntilDone(srvCtx, ln, srv, log) }()
 	stop := func() { cancel(); <-done; l.Close() }
 	s := settings{server: "http://" + ln.Addr().String(), token: token, user: demo.InstructorID,

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instruct-dev/instruct/internal/pdftext"
 )
 
 // e2eBinary is the path of the instruct binary TestMain built for this
@@ -28,6 +30,7 @@ const commandTimeout = 2 * time.Minute
 // TestMain builds the binary once for the run, from this directory; set
 // INSTRUCT_E2E_BINARY to test a binary built elsewhere instead.
 func TestMain(m *testing.M) {
+	pdftext.ServeChild()
 	dir, err := os.MkdirTemp("", "instruct-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: temporary directory:", err)

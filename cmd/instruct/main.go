@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/instruct-dev/instruct/internal/pdftext"
 )
 
 // command is one subcommand of the command line.
@@ -50,6 +52,7 @@ func commands() map[string]command {
 }
 
 func main() {
+	pdftext.ServeChild() // the PDF text extractor's child, when this is one
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	err := run(ctx, e, os.Args[1:])

@@ -16,6 +16,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
+	"github.com/instruct-dev/instruct/internal/pdftext"
 	"github.com/instruct-dev/instruct/internal/server"
 )
 
@@ -90,7 +91,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String())
 	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log,
-		Limits: server.Limits{MaxConnections: *maxConns}}), log)
+		Limits: server.Limits{MaxConnections: *maxConns}, Extract: newExtractor().Extract}), log)
+}
+
+// newExtractor returns the PDF text extractor of the server: each file
+// read by a child process of this program, two at most at once.
+func newExtractor() *pdftext.Extractor {
+	return pdftext.NewExtractor(pdftext.DefaultLimits(), 2)
 }
 
 // loadCatalogue returns the definitions of every *.yml file of dir
@@ -197,8 +204,23 @@ func importDemo(ctx context.Context, l *ledger.Ledger, g *demo.Generator, count 
 		if err := l.Import(ctx, hs); err != nil {
 			return err
 		}
+		if err := importDemoDocuments(ctx, l, g, hs); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// importDemoDocuments stores the PDFs the demo histories hs attach.
+func importDemoDocuments(ctx context.Context, l *ledger.Ledger, g *demo.Generator, hs []instruct.History) error {
+	var files []instruct.DocumentFile
+	for _, h := range hs {
+		files = append(files, g.DocumentFiles(h)...)
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	return l.ImportDocuments(ctx, files)
 }
 
 // demoToken creates u if needed and returns a new token for it.
