@@ -2,9 +2,12 @@ package pdftext
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -42,11 +45,12 @@ func corpus(t testing.TB) []sample {
 	return theCorpus()
 }
 
-// theCorpus builds the corpus once: its bomb takes seconds to compress.
+// theCorpus builds the corpus once.
 var theCorpus = sync.OnceValue(func() []sample {
 	return []sample{
 		{name: "text", data: pdfwrite.Bytes(pdfwrite.Layout(deliberation)), want: available},
 		{name: "two pages", data: pdfwrite.Bytes([][]string{{"page one"}, {"page two"}}), want: available},
+		{name: "compressed text", data: compressedText(), want: available},
 		{name: "images only", data: imagesOnly(), want: none},
 		{name: "blank page", data: pdfwrite.Bytes([][]string{{"   "}}), want: none},
 		{name: "garbage", data: garbage(4096), want: failedOnly},
@@ -62,8 +66,36 @@ var theCorpus = sync.OnceValue(func() []sample {
 		{name: "page tree loop", data: pageTreeLoop(), want: noText, hostile: true},
 		{name: "decompression bomb", data: bomb(1 << 30), want: failedOnly, hostile: true},
 		{name: "deep nesting", data: deepNesting(200000), want: noText, hostile: true},
+		{name: "page tree that spins the parser", data: fuzzInput("testdata/hostile/page-tree-spin.fuzz"), want: failedOnly},
 	}
 })
+
+// fuzzInput reads the bytes of an input the fuzzer found, in the
+// format of testdata/fuzz ("go test fuzz v1" then a []byte literal).
+func fuzzInput(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	_, lit, _ := strings.Cut(string(b), "[]byte(")
+	s, err := strconv.Unquote(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(lit), ")")))
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", path, err))
+	}
+	return []byte(s)
+}
+
+// sampleNamed returns the sample of the corpus named name.
+func sampleNamed(t testing.TB, name string) sample {
+	t.Helper()
+	for _, s := range corpus(t) {
+		if s.name == name {
+			return s
+		}
+	}
+	t.Fatalf("no sample %q in the corpus", name)
+	return sample{}
+}
 
 func garbage(n int) []byte {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -100,6 +132,18 @@ func stream(data []byte) string {
 	w.Write(data)
 	w.Close()
 	return fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes())
+}
+
+// compressedText is a page of text whose content stream is
+// Flate-compressed, as most PDFs' are.
+func compressedText() []byte {
+	return rawPDF([]string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		stream([]byte("BT /F1 12 Tf 72 770 Td (Convention d'acc\\350s aux donn\\351es) Tj ET")),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+	}, "/Root 1 0 R")
 }
 
 // imagesOnly is a page that draws an image and writes no text: a scan.
@@ -164,16 +208,22 @@ func pageTreeLoop() []byte {
 }
 
 // bomb is a page whose content stream inflates to n bytes of text
-// operators from a few hundred kilobytes.
+// operators from a few hundred kilobytes. It is written without
+// compressing n bytes: one chunk is compressed from an empty history and
+// flushed, and a deflate stream may repeat such a block sequence as often
+// as it likes; the checksum is left wrong, since no reader may reach it.
 func bomb(n int) []byte {
+	chunk := []byte(strings.Repeat("(AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj\n", 1<<14))
+	var block bytes.Buffer
+	w, _ := flate.NewWriter(&block, flate.BestCompression)
+	w.Write(chunk)
+	w.Flush()
 	var z bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&z, zlib.DefaultCompression)
-	chunk := []byte(strings.Repeat("(AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj\n", 1024))
-	w.Write([]byte("BT /F1 10 Tf\n"))
+	z.Write([]byte{0x78, 0xda})
 	for written := 0; written < n; written += len(chunk) {
-		w.Write(chunk)
+		z.Write(block.Bytes())
 	}
-	w.Close()
+	z.Write([]byte{0x03, 0x00, 0, 0, 0, 0}) // an empty final block, a checksum
 	return rawPDF([]string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -79,6 +79,9 @@ func Extract(data []byte, lim Limits) (res Result) {
 	if res.Pages <= 0 || res.Pages > lim.MaxPages {
 		return failed(max(res.Pages, 0))
 	}
+	if err := checkPageTree(r.Trailer().Key("Root").Key("Pages"), res.Pages); err != nil {
+		return failed(res.Pages)
+	}
 	text, err := readPages(r, min(res.Pages, lim.ReadPages), lim.MaxTextBytes)
 	if err != nil {
 		return failed(res.Pages)
@@ -89,6 +92,41 @@ func Extract(data []byte, lim Limits) (res Result) {
 		res.State, res.Text = instruct.DocumentTextNone, ""
 	}
 	return res
+}
+
+// maxTreeDepth bounds the depth of a page tree: real ones are a few
+// levels deep.
+const maxTreeDepth = 32
+
+// checkPageTree walks the page tree from root and refuses one that loops,
+// is deeper than maxTreeDepth, holds more than pages leaves, or whose
+// nodes' counts are not the pages under them: the parser's Page follows
+// those counts, and spins forever on a tree that lies.
+func checkPageTree(root pdf.Value, pages int) error {
+	nodes := 0
+	var walk func(node pdf.Value, depth int) (int, error)
+	walk = func(node pdf.Value, depth int) (int, error) {
+		if nodes++; nodes > 2*pages+maxTreeDepth || depth > maxTreeDepth {
+			return 0, fmt.Errorf("the page tree loops or is too deep")
+		}
+		if node.Key("Type").Name() != "Pages" {
+			return 1, nil
+		}
+		kids, leaves := node.Key("Kids"), 0
+		for i := range kids.Len() {
+			n, err := walk(kids.Index(i), depth+1)
+			if err != nil {
+				return 0, err
+			}
+			leaves += n
+		}
+		if int64(leaves) != node.Key("Count").Int64() {
+			return 0, fmt.Errorf("a page tree node counts %d pages and holds %d", node.Key("Count").Int64(), leaves)
+		}
+		return leaves, nil
+	}
+	_, err := walk(root, 0)
+	return err
 }
 
 // readPages returns the text of the first n pages of r, one page after

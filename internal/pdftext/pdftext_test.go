@@ -22,12 +22,15 @@ func testLimits() Limits {
 	lim := DefaultLimits()
 	lim.Timeout = 3 * time.Second
 	lim.MemoryBytes = 768 << 20
+	if raceEnabled {
+		lim.MemoryBytes = 2 << 30
+	}
 	return lim
 }
 
 // TestExtractText: the text of a French text PDF reads back whole.
 func TestExtractText(t *testing.T) {
-	res := Extract(corpus(t)[0].data, DefaultLimits())
+	res := Extract(sampleNamed(t, "text").data, DefaultLimits())
 	if res.State != instruct.DocumentTextAvailable || res.Pages != 1 {
 		t.Fatalf("Extract = %+v, want available text on 1 page", res)
 	}
@@ -35,6 +38,14 @@ func TestExtractText(t *testing.T) {
 		if !strings.Contains(res.Text, want) {
 			t.Errorf("text %q does not hold %q", res.Text, want)
 		}
+	}
+}
+
+// TestExtractCompressed: a Flate-compressed page with octal escapes
+// reads back in UTF-8.
+func TestExtractCompressed(t *testing.T) {
+	if res := Extract(compressedText(), DefaultLimits()); !strings.Contains(res.Text, "Convention d'accès aux données") {
+		t.Errorf("Extract(compressed) = %s %q", res.State, res.Text)
 	}
 }
 
@@ -75,7 +86,7 @@ func TestExtractorCorpus(t *testing.T) {
 // TestExtractCaps: the page cap leaves out the text of later pages, and
 // the text cap cuts the text between characters.
 func TestExtractCaps(t *testing.T) {
-	data := corpus(t)[1].data // page one, page two
+	data := sampleNamed(t, "two pages").data // page one, page two
 	lim := DefaultLimits()
 	lim.ReadPages = 1
 	if res := Extract(data, lim); res.Pages != 2 || strings.Contains(res.Text, "two") || !strings.Contains(res.Text, "one") {
@@ -83,7 +94,7 @@ func TestExtractCaps(t *testing.T) {
 	}
 	lim = DefaultLimits()
 	lim.MaxTextBytes = 12
-	res := Extract(corpus(t)[0].data, lim)
+	res := Extract(sampleNamed(t, "text").data, lim)
 	if len(res.Text) > 12 || !strings.HasPrefix(res.Text, "Délibéra") {
 		t.Errorf("Extract with 12 bytes = %q, want the first 12 bytes at most", res.Text)
 	}
@@ -93,7 +104,7 @@ func TestExtractCaps(t *testing.T) {
 func TestExtractorCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if res := NewExtractor(testLimits(), 1).Extract(ctx, corpus(t)[0].data); res.State != instruct.DocumentTextFailed {
+	if res := NewExtractor(testLimits(), 1).Extract(ctx, sampleNamed(t, "text").data); res.State != instruct.DocumentTextFailed {
 		t.Errorf("Extract(cancelled) = %s, want failed", res.State)
 	}
 }
@@ -104,9 +115,16 @@ func TestExtractorCancelled(t *testing.T) {
 func TestExtractorMemoryCeiling(t *testing.T) {
 	lim := testLimits()
 	lim.Timeout, lim.MemoryBytes = time.Minute, 256<<20
-	bomb := corpus(t)[15]
+	if raceEnabled {
+		lim.MemoryBytes = 1 << 30
+	}
+	x := NewExtractor(lim, 1)
+	if res := x.Extract(context.Background(), sampleNamed(t, "text").data); res.State != instruct.DocumentTextAvailable {
+		t.Fatalf("Extract(text) within %d MiB = %s, want available", lim.MemoryBytes>>20, res.State)
+	}
+	bomb := sampleNamed(t, "decompression bomb")
 	start := time.Now()
-	res := NewExtractor(lim, 1).Extract(context.Background(), bomb.data)
+	res := x.Extract(context.Background(), bomb.data)
 	if res.State != instruct.DocumentTextFailed || time.Since(start) > 40*time.Second {
 		t.Errorf("Extract(%s) = %s after %s, want failed by the memory ceiling", bomb.name, res.State, time.Since(start))
 	}
