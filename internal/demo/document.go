@@ -17,7 +17,7 @@ import (
 // deliberation, or an agreement for organisations without an assembly),
 // attached to it, which legal_basis.document then names by its ID. Event
 // diffs that bring the document name it the same way, with a documents
-// diff. The PDF depends only on the request, so DocumentFiles writes the
+// diff, and so do the habilitations approvals froze. The PDF depends only on the request, so DocumentFiles writes the
 // same bytes again.
 func (g *Generator) attachDocument(h *instruct.History) {
 	lb := h.Request.LegalBasis
@@ -31,6 +31,11 @@ func (g *Generator) attachDocument(h *instruct.History) {
 	h.Request.LegalBasis.Document = &doc.ID
 	for i := range h.Events {
 		nameDocument(h.Events[i].Diff, name, doc)
+	}
+	for i := range h.Habilitations {
+		if lb := &h.Habilitations[i].LegalBasis; lb.Document != nil && *lb.Document == name {
+			lb.Document = &doc.ID
+		}
 	}
 }
 

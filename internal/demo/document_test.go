@@ -31,6 +31,11 @@ func TestDocumentsAttached(t *testing.T) {
 		if len(files) != 1 || files[0].Document.ID != *lb.Document {
 			t.Fatalf("%s: legal_basis.document = %s, documents %+v; want it to name the one document", h.Request.ID, *lb.Document, h.Request.Documents)
 		}
+		for _, hab := range h.Habilitations {
+			if d := hab.LegalBasis.Document; d != nil && *d != *lb.Document && !strings.HasPrefix(*d, "F") {
+				t.Errorf("%s: habilitation %s names its document %q, not by ID", h.Request.ID, hab.ID, *d)
+			}
+		}
 		f := files[0]
 		sum := sha256.Sum256(f.Bytes)
 		if hex.EncodeToString(sum[:]) != f.Document.SHA256 || int64(len(f.Bytes)) != f.Document.Size {
