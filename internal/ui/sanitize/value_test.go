@@ -14,6 +14,12 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
+// neverShown are the domain's struct types no screen draws, with why: the
+// completeness test accepts them unlisted in domainTypes.
+var neverShown = map[string]string{
+	"DocumentFile": "a stored file's bytes for the server to serve; screens fetch the text apart, as a string",
+}
+
 // domainTypes are the struct types of package instruct. The test below
 // fails when the domain declares one that is missing here, so that every
 // new type (habilitations, documents…) goes through the completeness test.
@@ -22,6 +28,12 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Habilitation](),
 	reflect.TypeFor[instruct.Check](),
 	reflect.TypeFor[instruct.Document](),
+	reflect.TypeFor[instruct.Holding](),
+	reflect.TypeFor[instruct.Reopen](),
+	reflect.TypeFor[instruct.CancelReopening](),
+	reflect.TypeFor[instruct.RevokeHabilitation](),
+	reflect.TypeFor[instruct.Transfer](),
+	reflect.TypeFor[instruct.HabilitationQuery](),
 	reflect.TypeFor[instruct.Delivery](),
 	reflect.TypeFor[instruct.Organization](),
 	reflect.TypeFor[instruct.Person](),
@@ -73,6 +85,9 @@ func TestEveryDomainStructIsChecked(t *testing.T) {
 	var known []string
 	for _, typ := range domainTypes {
 		known = append(known, typ.Name())
+	}
+	for name := range neverShown {
+		known = append(known, name)
 	}
 	for _, name := range exportedStructs(t, "../../instruct") {
 		if !slices.Contains(known, name) {
