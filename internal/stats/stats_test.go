@@ -44,7 +44,7 @@ func TestCompute(t *testing.T) {
 		{Definition: "p", Submitted: 5, Validated: 3, Refused: 1, ChangesRequested: 1, Backlog: 1,
 			TimeToFirstDecision: Percentiles{P50: fptr(1.5), P80: fptr(1.8)},
 			TimeToFinalDecision: Percentiles{P50: fptr(3), P80: fptr(3.6)},
-			Weeks: []Week{{Week: "2026-W41", Submitted: 3, Decided: 4, Backlog: 0}, {Week: "2026-W42", Submitted: 2, Decided: 1, Backlog: 1}}},
+			Weeks:               []Week{{Week: "2026-W41", Submitted: 3, Decided: 4, Backlog: 0}, {Week: "2026-W42", Submitted: 2, Decided: 1, Backlog: 1}}},
 		{Definition: "e", Submitted: 1, Backlog: 1,
 			Weeks: []Week{{Week: "2026-W41"}, {Week: "2026-W42", Submitted: 1, Backlog: 1}}},
 		{Definition: "none", Weeks: []Week{{Week: "2026-W41"}, {Week: "2026-W42"}}},
