@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/stats"
 )
 
 // Storage is what the service needs of the server's database.
@@ -64,6 +65,10 @@ type Storage interface {
 	// UserByEmail returns the user with that e-mail (case-insensitive),
 	// or not_found.
 	UserByEmail(ctx context.Context, email string) (instruct.User, error)
+	// StatHistories returns the marks the statistics read (stats.Counts)
+	// of the requests of definitions defs, by request number, each
+	// request's marks in seq order.
+	StatHistories(ctx context.Context, defs []string) ([]stats.History, error)
 
 	// Audit returns the hash-chained log after seq `after`, at most limit.
 	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)

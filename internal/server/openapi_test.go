@@ -135,6 +135,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Habilitation": instruct.Habilitation{}, "Check": instruct.Check{}, "HabilitationList": api.HabilitationList{},
 		"RevokeInput": api.RevokeInput{}, "HabilitationResult": api.HabilitationResult{}, "TransferInput": api.TransferInput{},
 		"Document": instruct.Document{}, "DocumentResult": api.DocumentResult{},
+		"StatsReport": api.StatsReport{}, "StatsFigures": api.StatsFigures{}, "StatsPercentiles": api.StatsPercentiles{},
+		"StatsWeek": api.StatsWeek{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

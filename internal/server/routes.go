@@ -59,6 +59,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: v1 + "/changes", handler: s.changes},
 		{method: "GET", path: v1 + "/stream", handler: s.stream},
 		{method: "GET", path: v1 + "/audit", handler: s.audit},
+		{method: "GET", path: v1 + "/stats", handler: s.stats},
 	}
 }
 
