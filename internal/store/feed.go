@@ -71,6 +71,7 @@ func (s *Store) ResetFeed(ctx context.Context) (err error) {
 		tx.reset = true
 		for _, stmt := range []string{
 			"DELETE FROM events",
+			"DELETE FROM stat_marks",
 			"DELETE FROM request_bodies",
 			"DELETE FROM requests",
 			"INSERT INTO search (search) VALUES ('delete-all')",
@@ -92,6 +93,7 @@ type feedItem struct {
 	row    requestRow
 	body   []byte // the request as JSON
 	events []eventBody
+	marks  statMarks // what the statistics read of the events
 }
 
 // encodeItems checks feed items and encodes them for the cache, before
@@ -125,7 +127,7 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	if err != nil {
 		return feedItem{}, fmt.Errorf("encode request %s: %w", r.ID, err)
 	}
-	return feedItem{row: row, body: body, events: events}, nil
+	return feedItem{row: row, body: body, events: events, marks: marksOf(item.Events)}, nil
 }
 
 // writeItems stores feed items: each request unless the cache holds the
@@ -149,6 +151,9 @@ func writeItems(ctx context.Context, tx *writeTx, items []feedItem) error {
 		}
 	}
 	if err := w.flush(ctx, tx); err != nil {
+		return err
+	}
+	if err := writeStatMarks(ctx, tx, items); err != nil {
 		return err
 	}
 	return refreshOverlays(ctx, tx, w.changed)
