@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -14,33 +15,80 @@ import (
 
 // StatHistories returns what the statistics read of every cached
 // request (package stats), by request number: the same marks the
-// server's ledger gives, with who made each decision.
+// server's ledger gives, with who made each decision. The histories are
+// kept until the cache changes, and shared: callers must not change them.
 func (s *Store) StatHistories(ctx context.Context) (_ []stats.History, err error) {
 	if err := s.enter(); err != nil {
 		return nil, err
 	}
 	defer s.leave(&err)
-	var out []stats.History
-	err = scanAll(ctx, s.read, "SELECT request, definition, marks FROM stat_marks ORDER BY request", nil, func(rows *sql.Rows) error {
-		var (
-			n    int64
-			def  string
-			blob []byte
-		)
-		if err := rows.Scan(&n, &def, &blob); err != nil {
-			return err
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	if s.statsMemo.valid {
+		var gen int64
+		if err := s.read.QueryRowContext(ctx, generationQuery).Scan(&gen); err != nil {
+			return nil, fmt.Errorf("read generation: %w", err)
 		}
+		if gen == s.statsMemo.gen {
+			return s.statsMemo.histories, nil
+		}
+	}
+	memo, err := s.loadStatHistories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read statistics: %w", err)
+	}
+	s.statsMemo = memo
+	return memo.histories, nil
+}
+
+// generationQuery reads the cache's generation, which every write moves.
+const generationQuery = "SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0)"
+
+// statHistories are the histories read at one generation of the cache.
+type statHistories struct {
+	valid     bool
+	gen       int64
+	histories []stats.History
+}
+
+// loadStatHistories reads every row of stat_marks and the generation
+// they are at, in one statement (one consistent read).
+func (s *Store) loadStatHistories(ctx context.Context) (statHistories, error) {
+	memo := statHistories{valid: true}
+	defs := map[string]string{} // one string per definition
+	query := "SELECT g.value, request, definition, marks FROM (" + generationQuery + " AS value) AS g LEFT JOIN stat_marks ON true ORDER BY request"
+	err := s.rawQuery(ctx, query, nil, func(v []driver.Value) error {
+		memo.gen, _ = v[0].(int64)
+		if v[1] == nil {
+			return nil
+		}
+		n, _ := v[1].(int64)
+		def := asString(v[2])
+		if known, ok := defs[def]; ok {
+			def = known
+		} else {
+			defs[def] = def
+		}
+		blob, _ := v[3].([]byte)
 		marks, err := decodeStatMarks(blob)
 		if err != nil {
 			return fmt.Errorf("request %s: %w", instruct.RequestID(n), err)
 		}
-		out = append(out, stats.History{Request: instruct.RequestID(n), Definition: def, Marks: marks.marks()})
+		memo.histories = append(memo.histories, stats.History{Request: instruct.RequestID(n), Definition: def, Marks: marks.marks()})
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read statistics: %w", err)
+	return memo, err
+}
+
+// asString returns a text column's value.
+func asString(v driver.Value) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case []byte:
+		return string(t)
 	}
-	return out, nil
+	return ""
 }
 
 // statMark is a mark as the cache keeps it: with its event's seq, which

@@ -50,6 +50,10 @@ type Store struct {
 	snapMu sync.Mutex
 	snap   *snapshot
 	loaded atomic.Bool
+	// statsMu guards statsMemo, the statistics' histories at one
+	// generation (statmarks.go).
+	statsMu   sync.Mutex
+	statsMemo statHistories
 }
 
 // readConns is the size of the read pool; the machines have few cores.
@@ -190,6 +194,9 @@ func (s *Store) closeFile() error {
 	s.snapMu.Lock()
 	s.setSnapshot(nil)
 	s.snapMu.Unlock()
+	s.statsMu.Lock()
+	s.statsMemo = statHistories{}
+	s.statsMu.Unlock()
 	return errors.Join(errs...)
 }
 
