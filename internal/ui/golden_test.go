@@ -40,6 +40,8 @@ var screens = []struct {
 	{"search", func(d *driver, f fixture) { d.keys("/"); d.typeText("cantine") }},
 	{"mine", func(d *driver, f fixture) { d.keys("shift+tab") }},
 	{"approved", func(d *driver, f fixture) { d.keys("tab", "tab") }},
+	{"stats", func(d *driver, f fixture) { d.keys("S") }},
+	{"stats-api", func(d *driver, f fixture) { d.keys("S", "f", "j", "enter", "j") }},
 }
 
 // tooSmall are windows below the minimum, one per golden size.

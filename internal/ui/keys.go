@@ -33,6 +33,8 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.helpKey(k)
 	case overlayPicker:
 		return m.pickerKey(k)
+	case overlayStats:
+		return m.statsKey(k)
 	case overlayForm:
 		return m.formKey(k)
 	case overlayTimeline:
@@ -49,7 +51,7 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // helpKey closes the help.
 func (m Model) helpKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Help, m.keys.Close, m.keys.Quit) {
-		m.overlay = overlayNone
+		m.overlay, m.afterHelp = m.afterHelp, overlayNone
 		m.layout()
 	}
 	return m, nil
@@ -102,6 +104,8 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.discard()
 	case key.Matches(k, m.keys.Claim):
 		return m.claim()
+	case key.Matches(k, m.keys.Stats):
+		return m.openStats()
 	default:
 		if kind, ok := m.decisionKind(k); ok {
 			return m.openForm(kind)

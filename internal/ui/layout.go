@@ -136,6 +136,7 @@ func (m *Model) layout() {
 		m.timeline.SetSize(area.w, area.h)
 		m.form.SetSize(area.w, formH)
 	}
+	m.statsView.SetSize(m.width, m.height-chromeRows)
 	if p := m.pickerRect(); m.overlay == overlayPicker {
 		m.apis.SetSize(p.w-2, p.h-3)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/ui/queue"
 	"github.com/instruct-dev/instruct/internal/ui/review"
 	"github.com/instruct-dev/instruct/internal/ui/sanitize"
+	"github.com/instruct-dev/instruct/internal/ui/statsview"
 	"github.com/instruct-dev/instruct/internal/ui/statusbar"
 	"github.com/instruct-dev/instruct/internal/ui/theme"
 	"github.com/instruct-dev/instruct/internal/ui/timeline"
@@ -138,6 +139,8 @@ const (
 	overlayHelp
 	// overlayPicker lists the APIs to filter the queue by.
 	overlayPicker
+	// overlayStats is the statistics screen, over the whole body.
+	overlayStats
 )
 
 // Model is the reviewer's screen.
@@ -191,6 +194,13 @@ type Model struct {
 	ask *claimAsk
 	// recovery is the cache's last replacement the screen told of.
 	recovery *instruct.CacheRecovery
+	// statsView is the statistics screen; statsGen the generation of its
+	// latest computation, whose answer alone is shown.
+	statsView statsview.Model
+	statsGen  int
+	// afterHelp is what closing the help goes back to: the statistics,
+	// or nothing over the queue and review.
+	afterHelp overlay
 }
 
 // queryState is what selects the queue: tab, search, API filter and sort,
@@ -241,6 +251,7 @@ func New(opts Options) Model {
 	m.queue = queue.New(m.env())
 	m.review = review.New(m.env())
 	m.timeline = timeline.New(m.env())
+	m.statsView = statsview.New(m.env())
 	m.status = statusbar.New(m.env(), opts.Syncer != nil)
 	m.help = help.New()
 	m.help.Styles = m.theme.Help
@@ -289,6 +300,7 @@ func (m *Model) applyTheme() {
 	m.timeline.SetTheme(m.theme)
 	m.form.SetTheme(m.theme)
 	m.apis.SetTheme(m.theme)
+	m.statsView.SetTheme(m.theme)
 	m.status.SetTheme(m.theme)
 	m.help.Styles = m.theme.Help
 }

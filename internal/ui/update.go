@@ -90,6 +90,8 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onClaimed(msg)
 	case leftMsg:
 		return m.onLeft(msg)
+	case statsMsg:
+		return m.onStats(msg)
 	case syncMsg:
 		return m.onSync(msg)
 	case tickMsg:
@@ -302,7 +304,7 @@ func (m Model) onSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		m, refresh = m.refresh(m.queue.SelectedID())
 		// A sync may bring the catalogue and the user for the first time
 		// (an empty cache), or change them (a role granted).
-		cmds = append(cmds, refresh, m.definitionsCmd(), m.meCmd())
+		cmds = append(cmds, refresh, m.definitionsCmd(), m.meCmd(), m.refreshStats())
 	}
 	return m, tea.Batch(cmds...)
 }

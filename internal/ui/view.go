@@ -61,6 +61,9 @@ func (m Model) body() []string {
 	if m.overlay == overlayHelp {
 		return m.helpView(m.width, bodyH)
 	}
+	if m.overlay == overlayStats {
+		return m.statsView.View(m.now)
+	}
 	q, area := m.regions()
 	if m.overlay == overlayPicker {
 		p := m.pickerRect()
@@ -137,6 +140,8 @@ func (m Model) screenHelp() keymap.Help {
 	switch {
 	case m.overlay == overlayPicker:
 		return helpOf(m.apis)
+	case m.overlay == overlayStats:
+		return helpOf(m.statsView)
 	case m.overlay == overlayForm:
 		return helpOf(m.form)
 	case m.overlay == overlayTimeline:

@@ -322,6 +322,7 @@ func English() Messages {
 			Confirm: "confirm", GoBack: "go back", SearchDone: "keep search", SearchClear: "clear",
 			Copy: "copy ID or comment", Choose: "choose",
 			Claim: "take/leave",
+			Stats: "statistics",
 			Close: "close", Pick: "insert",
 		},
 	}

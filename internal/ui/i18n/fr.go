@@ -324,6 +324,7 @@ func French() Messages {
 			Confirm: "confirmer", GoBack: "revenir", SearchDone: "garder la recherche", SearchClear: "effacer",
 			Copy: "copier l'ID ou le commentaire", Choose: "choisir",
 			Claim: "prendre/laisser",
+			Stats: "statistiques",
 			Close: "fermer", Pick: "insérer",
 		},
 	}

@@ -227,6 +227,7 @@ type KeyHelp struct {
 	SearchDone, SearchClear, Close                      string
 	Copy                                                string
 	Claim                                               string
+	Stats                                               string
 	Choose                                              string
 }
 

@@ -22,6 +22,8 @@ type KeyMap struct {
 	Revoke, Archive, Message, Claim                          key.Binding
 	Search, Filter, Sort, Sync, Help, Quit, ForceQuit        key.Binding
 	Copy                                                     key.Binding
+	// Stats opens the statistics.
+	Stats key.Binding
 
 	Send, Template, Cancel key.Binding
 	Confirm, GoBack        key.Binding
@@ -70,6 +72,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		Discard:        b("D", h.Discard, "D"),
 		Copy:           b("y", h.Copy, "y"),
 		Claim:          b("C", h.Claim, "C"),
+		Stats:          b("S", h.Stats, "S"),
 		Search:         b("/", h.Search, "/"),
 		Filter:         b("f", h.Filter, "f"),
 		Sort:           b("s", h.Sort, "s"),
