@@ -23,6 +23,7 @@ rows=$(cat <<'ROWS'
 ./internal/ui|BenchmarkStartToFirstFrame$|20x|TUI start to first frame, 100,000 cached (<= 150 ms)
 ./internal/ui|BenchmarkKey|2000x|Update+View per key at 200x50 over 100,000 (median <= 1 ms, p99 <= 4 ms)
 ./internal/ui|BenchmarkRendererBytesPerMove$|200x|bytes to the terminal per cursor move at 120x40 (<= 2 KB)
+./internal/ui|BenchmarkStatsScreen$|10x|S over 100,000 cached: statistics computed and drawn, cold and warm (<= 100 ms)
 ./cmd/instruct|BenchmarkSSHCursorMove$|200x|bytes sent over SSH per cursor move at 120x40
 ./cmd/instruct|BenchmarkSSHSessionMemory$|1x|memory per SSH session
 ./cmd/instruct|BenchmarkSSHKeyLatency$|20x|SSH sessions answering keys within 50 ms

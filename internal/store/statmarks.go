@@ -55,29 +55,97 @@ type statHistories struct {
 // they are at, in one statement (one consistent read).
 func (s *Store) loadStatHistories(ctx context.Context) (statHistories, error) {
 	memo := statHistories{valid: true}
-	defs := map[string]string{} // one string per definition
-	query := "SELECT g.value, request, definition, marks FROM (" + generationQuery + " AS value) AS g LEFT JOIN stat_marks ON true ORDER BY request"
+	var rd markReader
+	query := "SELECT g.value, chunk, marks FROM (" + generationQuery + " AS value) AS g LEFT JOIN stat_marks ON true"
 	err := s.rawQuery(ctx, query, nil, func(v []driver.Value) error {
 		memo.gen, _ = v[0].(int64)
 		if v[1] == nil {
 			return nil
 		}
-		n, _ := v[1].(int64)
-		def := asString(v[2])
-		if known, ok := defs[def]; ok {
-			def = known
-		} else {
-			defs[def] = def
-		}
-		blob, _ := v[3].([]byte)
-		marks, err := decodeStatMarks(blob)
-		if err != nil {
-			return fmt.Errorf("request %s: %w", instruct.RequestID(n), err)
-		}
-		memo.histories = append(memo.histories, stats.History{Request: instruct.RequestID(n), Definition: def, Marks: marks.marks()})
-		return nil
+		blob, _ := v[2].([]byte)
+		var err error
+		memo.histories, err = rd.appendChunk(memo.histories, blob)
+		return err
 	})
 	return memo, err
+}
+
+// markReader decodes rows of stat_marks into histories with few
+// allocations: marks go into large blocks, and the few distinct
+// definitions and actors are one string each.
+type markReader struct {
+	block   []stats.Mark
+	strings map[string]string
+}
+
+// markBlock is how many marks a block holds.
+const markBlock = 1 << 16
+
+// intern returns b as a string, the same one each time.
+func (rd *markReader) intern(b []byte) string {
+	if s, ok := rd.strings[string(b)]; ok {
+		return s
+	}
+	if rd.strings == nil {
+		rd.strings = map[string]string{}
+	}
+	s := string(b)
+	rd.strings[s] = s
+	return s
+}
+
+// appendChunk appends the histories of a row of stat_marks to hs.
+func (rd *markReader) appendChunk(hs []stats.History, b []byte) ([]stats.History, error) {
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 {
+			return hs, errDamagedMarks
+		}
+		def, rest, ok := cutPrefixed(b[k:])
+		if !ok {
+			return hs, errDamagedMarks
+		}
+		blob, rest, ok := cutPrefixed(rest)
+		if !ok {
+			return hs, errDamagedMarks
+		}
+		marks, err := rd.marks(blob)
+		if err != nil {
+			return hs, err
+		}
+		hs = append(hs, stats.History{Request: instruct.RequestID(n), Definition: rd.intern(def), Marks: marks})
+		b = rest
+	}
+	return hs, nil
+}
+
+// marks decodes a request's marks (see statMarks.encode) into the block.
+func (rd *markReader) marks(b []byte) ([]stats.Mark, error) {
+	if cap(rd.block)-len(rd.block) < len(b)/3+1 { // a mark takes 3 bytes at least
+		rd.block = make([]stats.Mark, 0, max(markBlock, len(b)))
+	}
+	start := len(rd.block)
+	for len(b) > 0 {
+		_, n := binary.Uvarint(b)
+		if n <= 0 || n >= len(b) || int(b[n]) >= len(markKinds) {
+			return nil, errDamagedMarks
+		}
+		m := stats.Mark{Kind: markKinds[b[n]]}
+		var k int
+		if m.At, k = binary.Varint(b[n+1:]); k <= 0 {
+			return nil, errDamagedMarks
+		}
+		actor, rest, ok := cutPrefixed(b[n+1+k:])
+		if !ok {
+			return nil, errDamagedMarks
+		}
+		if len(actor) > 0 {
+			m.Actor = rd.intern(actor)
+		}
+		rd.block = append(rd.block, m)
+		b = rest
+	}
+	return rd.block[start:len(rd.block):len(rd.block)], nil
 }
 
 // asString returns a text column's value.
@@ -158,18 +226,18 @@ func decodeStatMarks(b []byte) (statMarks, error) {
 	for len(b) > 0 {
 		seq, n := binary.Uvarint(b)
 		if n <= 0 || n >= len(b) || int(b[n]) >= len(markKinds) {
-			return nil, fmt.Errorf("damaged statistics marks")
+			return nil, errDamagedMarks
 		}
 		m := statMark{seq: int64(seq), Mark: stats.Mark{Kind: markKinds[b[n]]}}
 		b = b[n+1:]
 		var k int
 		if m.At, k = binary.Varint(b); k <= 0 {
-			return nil, fmt.Errorf("damaged statistics marks")
+			return nil, errDamagedMarks
 		}
 		b = b[k:]
 		size, k := binary.Uvarint(b)
 		if k <= 0 || uint64(len(b)-k) < size {
-			return nil, fmt.Errorf("damaged statistics marks")
+			return nil, errDamagedMarks
 		}
 		if size > 0 {
 			m.Actor = string(b[k : k+int(size)])
@@ -180,52 +248,129 @@ func decodeStatMarks(b []byte) (statMarks, error) {
 	return out, nil
 }
 
+// statChunk is how many consecutive requests share a row of
+// stat_marks: reading 100,000 requests' marks then reads a few thousand
+// rows, not 100,000, and a page of the feed rewrites a few rows of about
+// a page each.
+const statChunk = 32
+
+// statRow is a request's marks, with its definition.
+type statRow struct {
+	definition string
+	marks      statMarks
+}
+
+// chunkRows are the requests of one row of stat_marks.
+type chunkRows map[int64]*statRow
+
+// encodeChunk packs a row of stat_marks: for each request, by number,
+// its number, its definition and its marks, each length-prefixed.
+func encodeChunk(rows chunkRows) []byte {
+	ids := make([]int64, 0, len(rows))
+	for n := range rows {
+		ids = append(ids, n)
+	}
+	slices.Sort(ids)
+	var b []byte
+	for _, n := range ids {
+		r := rows[n]
+		marks := r.marks.encode()
+		b = binary.AppendUvarint(b, uint64(n))
+		b = binary.AppendUvarint(b, uint64(len(r.definition)))
+		b = append(b, r.definition...)
+		b = binary.AppendUvarint(b, uint64(len(marks)))
+		b = append(b, marks...)
+	}
+	return b
+}
+
+// eachStatRow calls fn with each request of a row of stat_marks.
+func eachStatRow(b []byte, fn func(n int64, def string, marks statMarks)) error {
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 {
+			return errDamagedMarks
+		}
+		b = b[k:]
+		def, rest, ok := cutPrefixed(b)
+		if !ok {
+			return errDamagedMarks
+		}
+		blob, rest, ok := cutPrefixed(rest)
+		if !ok {
+			return errDamagedMarks
+		}
+		marks, err := decodeStatMarks(blob)
+		if err != nil {
+			return err
+		}
+		fn(int64(n), string(def), marks)
+		b = rest
+	}
+	return nil
+}
+
+var errDamagedMarks = fmt.Errorf("damaged statistics marks")
+
+// cutPrefixed returns the length-prefixed bytes at the start of b and
+// what follows them.
+func cutPrefixed(b []byte) (field, rest []byte, ok bool) {
+	size, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < size {
+		return nil, nil, false
+	}
+	return b[k : k+int(size)], b[k+int(size):], true
+}
+
 // writeStatMarks adds the marks of a page's items to the cached ones, in
-// the page's transaction.
+// the page's transaction: each row of stat_marks the page touches is read,
+// merged and written again.
 func writeStatMarks(ctx context.Context, tx *writeTx, items []feedItem) error {
-	byID := map[int64]*statRow{}
-	var ids []int64
+	chunks := map[int64]chunkRows{}
+	var touched []int64
 	for _, it := range items {
 		if len(it.marks) == 0 {
 			continue
 		}
-		r := byID[it.row.id]
+		c := it.row.id / statChunk
+		if chunks[c] == nil {
+			chunks[c] = chunkRows{}
+			touched = append(touched, c)
+		}
+		r := chunks[c][it.row.id]
 		if r == nil {
 			r = &statRow{definition: it.row.definition}
-			byID[it.row.id] = r
-			ids = append(ids, it.row.id)
+			chunks[c][it.row.id] = r
 		}
 		r.marks = r.marks.merge(it.marks)
 	}
-	if len(ids) == 0 {
+	if len(touched) == 0 {
 		return nil
 	}
-	err := eachByID(ctx, tx, "SELECT request, marks FROM stat_marks WHERE request", ids, func(rows *sql.Rows) error {
-		var n int64
+	err := eachByID(ctx, tx, "SELECT chunk, marks FROM stat_marks WHERE chunk", touched, func(rows *sql.Rows) error {
+		var c int64
 		var blob []byte
-		if err := rows.Scan(&n, &blob); err != nil {
+		if err := rows.Scan(&c, &blob); err != nil {
 			return err
 		}
-		cached, err := decodeStatMarks(blob)
-		if err != nil {
-			cached = nil // rebuilt from what the page brings; a resync brings the rest
-		}
-		byID[n].marks = cached.merge(byID[n].marks)
+		// A damaged row is rebuilt from what the page brings; a resync
+		// brings the rest.
+		_ = eachStatRow(blob, func(n int64, def string, marks statMarks) {
+			if r := chunks[c][n]; r != nil {
+				r.marks = marks.merge(r.marks)
+			} else {
+				chunks[c][n] = &statRow{definition: def, marks: marks}
+			}
+		})
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("read statistics marks: %w", err)
 	}
-	ins := rowInserter{head: "INSERT INTO stat_marks (request, definition, marks) VALUES", cols: 3,
-		tail: " ON CONFLICT (request) DO UPDATE SET definition = excluded.definition, marks = excluded.marks", rows: batchRows}
-	for _, n := range ids {
-		ins.add(n, byID[n].definition, byID[n].marks.encode())
+	ins := rowInserter{head: "INSERT INTO stat_marks (chunk, marks) VALUES", cols: 2,
+		tail: " ON CONFLICT (chunk) DO UPDATE SET marks = excluded.marks", rows: batchRows}
+	for _, c := range touched {
+		ins.add(c, encodeChunk(chunks[c]))
 	}
 	return ins.flush(ctx, tx)
-}
-
-// statRow is a request's row of stat_marks being written.
-type statRow struct {
-	definition string
-	marks      statMarks
 }
