@@ -8,6 +8,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/review"
+	"github.com/instruct-dev/instruct/internal/stats"
 )
 
 // ReadModel is the one cache of every request that every session reads
@@ -28,6 +29,9 @@ type ReadModel interface {
 	Events(ctx context.Context, id instruct.RequestID) ([]instruct.Event, error)
 	// Definitions returns the API catalogue.
 	Definitions(ctx context.Context) ([]instruct.Definition, error)
+	// StatHistories returns what the statistics read of every request
+	// (package stats); a session keeps to the definitions its user sees.
+	StatHistories(ctx context.Context) ([]stats.History, error)
 	// Cursor returns the feed cursor of the last page applied, in the
 	// text form of Feed.
 	Cursor(ctx context.Context) (string, error)

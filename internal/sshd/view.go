@@ -13,6 +13,7 @@ import (
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/review"
+	"github.com/instruct-dev/instruct/internal/stats"
 	"github.com/instruct-dev/instruct/internal/ui"
 )
 
@@ -207,6 +208,13 @@ func (v *view) Operations(_ context.Context, id instruct.RequestID) ([]instruct.
 // Definitions returns the API catalogue.
 func (v *view) Definitions(ctx context.Context) ([]instruct.Definition, error) {
 	return v.model.cache.Definitions(ctx)
+}
+
+// StatHistories returns the statistics' histories of every request of
+// the read model: the statistics (stats.Load) keep to the definitions
+// the session's user sees, as Me names them.
+func (v *view) StatHistories(ctx context.Context) ([]stats.History, error) {
+	return v.model.cache.StatHistories(ctx)
 }
 
 // Me returns the session's user.
