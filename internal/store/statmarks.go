@@ -148,17 +148,6 @@ func (rd *markReader) marks(b []byte) ([]stats.Mark, error) {
 	return rd.block[start:len(rd.block):len(rd.block)], nil
 }
 
-// asString returns a text column's value.
-func asString(v driver.Value) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case []byte:
-		return string(t)
-	}
-	return ""
-}
-
 // statMark is a mark as the cache keeps it: with its event's seq, which
 // merging the events of later pages goes by.
 type statMark struct {
@@ -167,14 +156,6 @@ type statMark struct {
 }
 
 type statMarks []statMark
-
-func (ms statMarks) marks() []stats.Mark {
-	out := make([]stats.Mark, len(ms))
-	for i, m := range ms {
-		out[i] = m.Mark
-	}
-	return out
-}
 
 // marksOf returns the marks among events.
 func marksOf(events []instruct.Event) statMarks {
