@@ -17,7 +17,7 @@ var (
 // beforeClaims are the statements that take a cache back to what it was
 // before migration 0005 (claims), for the tests of earlier migrations.
 var beforeClaims = []string{
-	"DROP TABLE stat_marks", // migration 0006 (statistics), after the claims
+	"DROP TABLE stat_marks", // migration 0009 (statistics), after the claims
 	"ALTER TABLE requests DROP COLUMN seq",
 	"ALTER TABLE requests DROP COLUMN claim_id",
 	"ALTER TABLE requests DROP COLUMN claim_name",
