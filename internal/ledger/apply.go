@@ -141,15 +141,25 @@ func (l *Ledger) apply(ctx context.Context, tx *txn, m instruct.Mutation) (instr
 	if err != nil {
 		return instruct.Outcome{}, refuse(err)
 	}
+	plan, err := l.planDeliveries(ctx, tx, s, e)
+	if err != nil {
+		return instruct.Outcome{}, refuse(err)
+	}
 	var out instruct.Outcome
 	err = l.batched(ctx, tx, func() error {
 		if out, err = l.record(ctx, tx, s, e, bump, m); err != nil {
+			return err
+		}
+		if err := l.writeDeliveries(ctx, tx, plan, out.Event); err != nil {
 			return err
 		}
 		return l.remember(ctx, tx, m, out)
 	})
 	if err != nil {
 		return instruct.Outcome{}, err
+	}
+	if len(plan) > 0 {
+		tx.onCommit(l.wakeDeliveries)
 	}
 	return out, nil
 }

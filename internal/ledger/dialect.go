@@ -36,6 +36,9 @@ type dialect struct {
 	// readTx are the options of read transactions: a consistent snapshot
 	// across the statements of one read.
 	readTx *sql.TxOptions
+	// skipLocked ends the subquery that picks deliveries to claim: rows
+	// another transaction locks are skipped, not waited for.
+	skipLocked string
 	// isUniqueViolation reports whether err is a unique-constraint failure.
 	isUniqueViolation func(err error) bool
 }

@@ -32,8 +32,12 @@ type Ledger struct {
 	// database (see CanWrite).
 	health writeHealth
 	// dir is the directory of a SQLite ledger's file; "" on PostgreSQL.
-	dir     string
-	closing sync.Once
+	dir string
+	// mail tells whether events plan mails (WithMail);
+	// deliveriesWritten hears of committed deliveries (DeliveriesWritten).
+	mail              bool
+	deliveriesWritten chan struct{}
+	closing           sync.Once
 	closed  error
 }
 
@@ -49,6 +53,8 @@ type options struct {
 	synchronous string
 	// quotas bound what one applicant holds and creates.
 	quotas instruct.Quotas
+	// mail makes events plan mails (WithMail).
+	mail bool
 }
 
 // WithLogger sets the logger of the ledger's rare notices (migrations,
@@ -86,7 +92,7 @@ func newOptions(opts []Option) options {
 // closes both pools on failure.
 func newLedger(ctx context.Context, d dialect, writer, reader *sql.DB, o options) (*Ledger, error) {
 	l := &Ledger{d: d, writer: newPool(writer, d.rebind), reader: newPool(reader, d.rebind), log: o.logger, now: o.now,
-		quotas: o.quotas, health: writeHealth{log: o.logger}}
+		quotas: o.quotas, health: writeHealth{log: o.logger}, mail: o.mail, deliveriesWritten: make(chan struct{}, 1)}
 	if err := l.migrate(ctx); err != nil {
 		errors.Join(l.writer.close(), l.reader.close())
 		return nil, err
@@ -169,6 +175,9 @@ func (l *Ledger) commitTx(ctx context.Context, fn func(tx *txn) error) error {
 	}
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, fn := range tx.committed {
+		fn()
 	}
 	return nil
 }

@@ -121,7 +121,13 @@ type txn struct {
 	// pending, while set, queues the statements run by ExecContext
 	// instead of running them (see Ledger.batched).
 	pending *writeBatch
+	// committed runs once the transaction committed.
+	committed []func()
 }
+
+// onCommit runs fn once the transaction has committed, never when it
+// rolls back.
+func (t *txn) onCommit(fn func()) { t.committed = append(t.committed, fn) }
 
 // ExecContext runs a statement in the transaction, or queues it in the
 // pending batch.

@@ -38,6 +38,7 @@ func postgresDialect() dialect {
 		joinWrites:        postgresJoinWrites,
 		lockMigrations:    `SELECT pg_advisory_xact_lock(` + strconv.Itoa(postgresMigrationLock) + `)`,
 		readTx:            &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+		skipLocked:        ` FOR UPDATE SKIP LOCKED`,
 		isUniqueViolation: postgresUniqueViolation,
 	}
 }
