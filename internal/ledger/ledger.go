@@ -38,7 +38,7 @@ type Ledger struct {
 	mail              bool
 	deliveriesWritten chan struct{}
 	closing           sync.Once
-	closed  error
+	closed            error
 }
 
 // Option configures Open.
