@@ -24,7 +24,9 @@ type Mailer struct {
 // NewMailer returns the mailer of rawURL, smtp://user:pass@host:port
 // (STARTTLS when the server offers it, port 25 by default) or
 // smtps://… (TLS from the start, port 465 by default), sending from
-// address from. Each session is bounded by timeout.
+// address from. Each session is bounded by timeout. A user and password
+// authenticate by AUTH PLAIN, which is sent only over TLS or to this
+// machine.
 func NewMailer(rawURL, from string, timeout time.Duration) (*Mailer, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
@@ -60,7 +62,7 @@ func mailOptions(u *url.URL, timeout time.Duration) ([]mail.Option, error) {
 	opts = append(opts, mail.WithPort(port))
 	if u.User != nil {
 		password, _ := u.User.Password()
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain),
 			mail.WithUsername(u.User.Username()), mail.WithPassword(password))
 	}
 	return opts, nil
