@@ -151,3 +151,26 @@ type AuditPage struct {
 	Entries []instruct.AuditEntry `json:"entries"`
 	Next    *string               `json:"next"`
 }
+
+// Me is the answer of GET and PATCH /me: the signed-in user, their roles,
+// and, for each definition whose mails they may receive (those they
+// decide on), whether they receive them.
+type Me struct {
+	ID            string           `json:"id"`
+	Name          string           `json:"name"`
+	Email         string           `json:"email"`
+	Roles         []instruct.Grant `json:"roles"`
+	Notifications map[string]bool  `json:"notifications"`
+}
+
+// MePatch is the body of PATCH /me: the mails to receive, or not, by
+// definition.
+type MePatch struct {
+	Notifications map[string]bool `json:"notifications"`
+}
+
+// DeliveryList is the answer of GET /requests/{id}/deliveries: the mails
+// and webhook calls the request's events caused, oldest first.
+type DeliveryList struct {
+	Deliveries []instruct.Delivery `json:"deliveries"`
+}

@@ -72,6 +72,8 @@ type Storage interface {
 
 	// Audit returns the hash-chained log after seq `after`, at most limit.
 	Audit(ctx context.Context, after int64, limit int) ([]instruct.AuditEntry, error)
+
+	DeliveryStorage
 }
 
 // Config is what a Service is built from.

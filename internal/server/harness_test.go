@@ -54,6 +54,8 @@ type testEnv struct {
 	// wrap, when set, wraps the ledger the server is given.
 	wrap   func(Storage) Storage
 	quotas instruct.Quotas
+	// mail makes the ledger plan mails, as under serve --smtp.
+	mail bool
 }
 
 // roomyQuotas let the tests of other behaviour than quotas create as
@@ -77,6 +79,9 @@ func withLimits(l Limits) envOption {
 func withStreamTiming(heartbeat, poll time.Duration) envOption {
 	return func(e *testEnv) { e.cfg.Heartbeat, e.cfg.StreamPoll = heartbeat, poll }
 }
+
+// withMail makes the ledger plan mails, as under serve --smtp.
+func withMail() envOption { return func(e *testEnv) { e.mail = true } }
 
 // withStorage wraps the ledger the server is given.
 func withStorage(wrap func(Storage) Storage) envOption {
@@ -108,7 +113,11 @@ func (e *testEnv) use(t testing.TB) func() {
 // start opens the ledger and serves it.
 func (e *testEnv) start() {
 	e.t.Helper()
-	l, err := ledger.Open(context.Background(), e.path, ledger.WithQuotas(e.quotas), ledger.WithLogger(e.cfg.Logger))
+	opts := []ledger.Option{ledger.WithQuotas(e.quotas), ledger.WithLogger(e.cfg.Logger)}
+	if e.mail {
+		opts = append(opts, ledger.WithMail())
+	}
+	l, err := ledger.Open(context.Background(), e.path, opts...)
 	if err != nil {
 		e.t.Fatalf("ledger.Open(%s) = %v", e.path, err)
 	}

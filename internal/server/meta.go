@@ -45,12 +45,14 @@ func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request, _ instruct.User
 	return nil
 }
 
-// me answers who the caller is, with their roles.
-func (s *Server) me(w http.ResponseWriter, _ *http.Request, u instruct.User) error {
-	if u.Roles == nil {
-		u.Roles = []instruct.Grant{}
+// me answers who the caller is, with their roles and their choice of
+// mails.
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u instruct.User) error {
+	choices, err := s.review.Notifications(r.Context(), u)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, u)
+	writeJSON(w, http.StatusOK, meOf(u, choices))
 	return nil
 }
 
