@@ -14,8 +14,12 @@ import (
 )
 
 func runAdmin(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "deliveries" {
+		return runDeliveries(ctx, e, args[1:])
+	}
 	if len(args) < 2 {
-		return usageError{errors.New("usage: instruct admin user add | user roles | token create | token revoke | ssh-key add | ssh-key remove (--help for each)")}
+		return usageError{errors.New("usage: instruct admin user add | user roles | token create | token revoke | ssh-key add | ssh-key remove | " +
+			"webhook add|list|remove|test|rotate-secret | deliveries [retry] (--help for each)")}
 	}
 	switch args[0] + " " + args[1] {
 	case "user add":
@@ -30,6 +34,9 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return runSSHKeyAdd(ctx, e, args[2:])
 	case "ssh-key remove":
 		return runSSHKeyRemove(ctx, e, args[2:])
+	}
+	if args[0] == "webhook" {
+		return runWebhook(ctx, e, args[1], args[2:])
 	}
 	return usageError{fmt.Errorf("unknown admin command %q", args[0]+" "+args[1])}
 }

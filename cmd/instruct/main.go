@@ -37,18 +37,19 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":      {"try instruct with no set-up: a demo server and the TUI", runDemo},
-		"tui":       {"open the TUI against the configured server (the default command)", runTUI},
-		"serve":     {"run the server", runServe},
-		"admin":     {"manage users, tokens and SSH keys (user add, user roles, token create, token revoke, ssh-key add, ssh-key remove)", runAdmin},
-		"audit":     {"check the event log's hash chain (audit verify)", runAudit},
-		"login":     {"store a server and token for the TUI and the commands", runLogin},
-		"sync":      {"push the outbox and pull the feed once", runSync},
-		"ls":        {"list requests from the local cache", runList},
-		"show":      {"show one request with its events from the local cache", runShow},
-		"decide":    {"record a decision in the outbox (works offline)", runDecide},
-		"stats":     {"review statistics from the local cache (works offline)", runStats},
-		"ssh-serve": {"serve the TUI over SSH to registered keys", runSSHServe},
+		"demo":          {"try instruct with no set-up: a demo server and the TUI", runDemo},
+		"tui":           {"open the TUI against the configured server (the default command)", runTUI},
+		"serve":         {"run the server", runServe},
+		"admin":         {"manage users, tokens, SSH keys, webhooks and deliveries (user add, user roles, token create, token revoke, ssh-key add, ssh-key remove, webhook add|list|remove|test|rotate-secret, deliveries [retry])", runAdmin},
+		"audit":         {"check the event log's hash chain (audit verify)", runAudit},
+		"login":         {"store a server and token for the TUI and the commands", runLogin},
+		"sync":          {"push the outbox and pull the feed once", runSync},
+		"ls":            {"list requests from the local cache", runList},
+		"show":          {"show one request with its events from the local cache", runShow},
+		"decide":        {"record a decision in the outbox (works offline)", runDecide},
+		"stats":         {"review statistics from the local cache (works offline)", runStats},
+		"ssh-serve":     {"serve the TUI over SSH to registered keys", runSSHServe},
+		"notifications": {"receive, or not, the mails of a definition (notifications on|off --definition D)", runNotifications},
 	}
 }
 

@@ -37,11 +37,12 @@ func (d *dbFlags) register(fs interface {
 }
 
 // open opens the server database the flags name.
-func (d dbFlags) open(ctx context.Context, log *slog.Logger) (*ledger.Ledger, error) {
+func (d dbFlags) open(ctx context.Context, log *slog.Logger, opts ...ledger.Option) (*ledger.Ledger, error) {
+	opts = append([]ledger.Option{ledger.WithLogger(log)}, opts...)
 	if d.postgres != "" {
-		return ledger.OpenPostgres(ctx, d.postgres, ledger.WithLogger(log))
+		return ledger.OpenPostgres(ctx, d.postgres, opts...)
 	}
-	return ledger.Open(ctx, d.path, ledger.WithLogger(log))
+	return ledger.Open(ctx, d.path, opts...)
 }
 
 // openExisting opens the server database for a command that works on
@@ -67,11 +68,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	catalogDir := fs.String("catalog", "", "directory of DataPass definition files (*.yml) to serve instead of the built-in catalogue")
 	var db dbFlags
 	db.register(fs)
+	var out outboxFlags
+	out.register(fs, e)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	mailer, err := out.mailer()
+	if err != nil {
+		return usageError{err}
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	l, err := db.open(ctx, log)
+	l, err := db.open(ctx, log, out.ledgerOptions(mailer)...)
 	if err != nil {
 		return err
 	}
@@ -80,6 +87,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	stopDeliveries := startDeliveries(out.worker(l, mailer, defs, *seed, log))
+	defer stopDeliveries()
 	if *seed {
 		if err := seedDemo(ctx, l, defs, *count, e.stdout); err != nil {
 			return err

@@ -129,3 +129,22 @@ func tokenID(body []byte) (string, error) {
 	}
 	return id, nil
 }
+
+// Ping makes a test call of the webhook at url, signed with secret, as
+// delivery id: event "test", about no request. It returns the status
+// the receiver answered, and an error unless it is one that delivers.
+func Ping(ctx context.Context, url, secret, id, environment string, timeout time.Duration) (int, error) {
+	p := Payload{Event: "test", FiredAt: time.Now().UTC(), ModelType: ModelType}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := &http.Client{Timeout: timeout, CheckRedirect: noRedirect}
+	ans, err := post(ctx, c, url, secret, id, environment, body)
+	if err == nil && !ans.delivered() {
+		err = fmt.Errorf("the receiver answered %d", ans.status)
+	}
+	return ans.status, err
+}

@@ -117,7 +117,8 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 func (w *Worker) hold() time.Duration { return 2*w.cfg.Timeout + 10*time.Second }
 
 // Run sends due deliveries until ctx ends, waking at each poll or when
-// deliveries are written.
+// deliveries are written. The attempts under way when ctx ends are
+// finished and recorded (each within the timeout) before Run returns.
 func (w *Worker) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -128,8 +129,8 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-timer.C:
 		case <-w.cfg.Wake:
 		}
-		for {
-			n, err := w.RunOnce(ctx)
+		for ctx.Err() == nil {
+			n, err := w.RunOnce(context.WithoutCancel(ctx))
 			if err != nil && ctx.Err() == nil {
 				w.cfg.Log.Error("deliveries", "error", err.Error())
 			}
@@ -165,9 +166,6 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 // deliver sends d once and records the outcome.
 func (w *Worker) deliver(ctx context.Context, d instruct.Dispatch) error {
 	status, err := w.send(ctx, d)
-	if ctx.Err() != nil {
-		return nil // the server is stopping: the hold runs out, another attempt sends it
-	}
 	a := instruct.Attempt{ID: d.Delivery.ID, Lease: d.Lease, At: w.cfg.Now().UTC(), Status: status}
 	if err != nil {
 		a.Error = redact(err.Error(), d.Recipient)
@@ -175,7 +173,7 @@ func (w *Worker) deliver(ctx context.Context, d instruct.Dispatch) error {
 		w.cfg.Log.Warn("delivery failed", "delivery", d.Delivery.ID, "channel", string(d.Delivery.Channel), "status", status,
 			"attempts", d.Delivery.Attempts+1, "retry", a.Next != nil)
 	}
-	if _, err := w.cfg.Store.FinishDelivery(context.WithoutCancel(ctx), a); err != nil {
+	if _, err := w.cfg.Store.FinishDelivery(ctx, a); err != nil {
 		return err
 	}
 	return nil
