@@ -112,9 +112,10 @@ func New(cfg Config) *Worker {
 // only.
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// hold is how long a worker holds the deliveries it takes: long enough
-// to send them and record the outcome.
-func (w *Worker) hold() time.Duration { return 2*w.cfg.Timeout + 10*time.Second }
+// hold is how long a worker holds the deliveries it takes: an attempt
+// is bounded by the timeout, and recording it gets 5 s more. A worker
+// that died holding a delivery delays it by that much.
+func (w *Worker) hold() time.Duration { return w.cfg.Timeout + 5*time.Second }
 
 // Run sends due deliveries until ctx ends, waking at each poll or when
 // deliveries are written. The attempts under way when ctx ends are
