@@ -358,6 +358,8 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 		{"demo"}, {"tui"}, {"serve"}, {"admin", "user", "add"}, {"admin", "token", "create"},
 		{"admin", "ssh-key", "add"}, {"admin", "token", "revoke"}, {"admin", "user", "roles"}, {"admin", "ssh-key", "remove"},
 		{"audit", "verify"}, {"login"}, {"sync"}, {"ls"}, {"show"}, {"decide"}, {"ssh-serve"},
+		{"admin", "webhook", "add"}, {"admin", "webhook", "list"}, {"admin", "webhook", "remove"}, {"admin", "webhook", "test"},
+		{"admin", "webhook", "rotate-secret"}, {"admin", "deliveries"}, {"admin", "deliveries", "retry"}, {"notifications", "off"},
 	} {
 		name := strings.Join(cmd, " ")
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
