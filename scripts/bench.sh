@@ -14,6 +14,8 @@ rows=$(cat <<'ROWS'
 ./internal/server|BenchmarkDecisions|10000x|64 HTTP clients deciding on SQLite: saturated (>= 1,000/s), and at 1,000/s (p99 <= 50 ms)
 ./internal/server|BenchmarkFeedPull$|2x|pull the whole feed of 100,000 requests over HTTP
 ./internal/ledger|BenchmarkApplyDecisions$|10000x|ledger alone, 64 goroutines, synchronous=FULL (and PostgreSQL vs pgbench when INSTRUCT_TEST_POSTGRES is set)
+./internal/ledger|BenchmarkDecisionsWithWebhook$|5000x|decisions/s with and without a webhook to write in the same commit, side by side (SQLite; PostgreSQL when INSTRUCT_TEST_POSTGRES is set)
+./internal/deliver|BenchmarkDeliveries$|1000x|webhook deliveries per second to a receiver on loopback, by batch size
 ./internal/server|BenchmarkPostgresStreamOtherInstance$|200x|PostgreSQL: a change on instance A announced on a stream of instance B (needs INSTRUCT_TEST_POSTGRES)
 ./internal/replica|BenchmarkFirstSync100k$|1x|first sync of 100,000 over loopback (<= 10 s, >= 30% of bare insert)
 ./internal/replica|BenchmarkIncrementalSync100$|20x|incremental sync of 100 changes (<= 100 ms)

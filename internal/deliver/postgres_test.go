@@ -102,7 +102,7 @@ func TestTwoInstancesOnPostgresNeverSendTheSameDeliveryTogether(t *testing.T) {
 }
 
 // submitOn creates and submits a request on l.
-func submitOn(t *testing.T, l *ledger.Ledger, title string) {
+func submitOn(t testing.TB, l *ledger.Ledger, title string) {
 	t.Helper()
 	ctx := context.Background()
 	def := "api_particulier"

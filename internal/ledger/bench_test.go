@@ -188,3 +188,34 @@ func withHabilitations(hs []instruct.History) []instruct.History {
 	}
 	return hs
 }
+
+// BenchmarkDecisionsWithWebhook sets the cost a webhook adds to a
+// decision's commit beside the same run without one: 64 clients
+// approving, each approval also writing a delivery when the definitions
+// have a webhook subscribed to approve.
+func BenchmarkDecisionsWithWebhook(b *testing.B) {
+	for _, hooks := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sqlite/webhook=%v", hooks), func(b *testing.B) {
+			benchDecisions(b, 64, withWebhooks(b, openBench(b), hooks))
+		})
+	}
+	for _, hooks := range []bool{false, true} {
+		b.Run(fmt.Sprintf("postgres/webhook=%v", hooks), func(b *testing.B) {
+			benchDecisions(b, 64, withWebhooks(b, openPostgresBench(b), hooks))
+		})
+	}
+}
+
+// withWebhooks gives the definitions of the benchmarks' requests a
+// webhook each, subscribed to approve, when hooks is set.
+func withWebhooks(b *testing.B, l *Ledger, hooks bool) *Ledger {
+	for _, def := range []string{"api_particulier", "api_entreprise", "franceconnect"} {
+		if !hooks {
+			break
+		}
+		if _, _, err := l.AddWebhook(context.Background(), def, "https://hooks.example.gouv.fr/"+def, []instruct.Kind{instruct.KindApprove}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return l
+}
