@@ -34,9 +34,10 @@ type Store interface {
 }
 
 // HabilitationReader reads the habilitation an event concerns, for the
-// webhook calls that carry it.
+// webhook calls that carry it (internal/ledger): the habilitation, with
+// the user ID of the account that files its request.
 type HabilitationReader interface {
-	Habilitation(ctx context.Context, id instruct.HabilitationID) (instruct.Habilitation, error)
+	Habilitation(ctx context.Context, id instruct.HabilitationID) (instruct.Habilitation, string, error)
 }
 
 // TokenRecorder records the token ID a provider's webhook answered an
@@ -276,7 +277,7 @@ func (w *Worker) habilitation(ctx context.Context, e instruct.Event) (*instruct.
 	if e.HabilitationID == 0 || w.cfg.Habilitations == nil {
 		return nil, nil
 	}
-	h, err := w.cfg.Habilitations.Habilitation(ctx, e.HabilitationID)
+	h, _, err := w.cfg.Habilitations.Habilitation(ctx, e.HabilitationID)
 	if err != nil {
 		return nil, fmt.Errorf("read habilitation %s: %w", e.HabilitationID, err)
 	}
