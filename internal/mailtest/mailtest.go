@@ -44,9 +44,9 @@ func (m Message) Header(name string) string {
 type Server struct {
 	// Addr is its host:port.
 	Addr string
-	// Refuse, when set, makes it answer every RCPT with 451 (a
-	// temporary failure).
-	mu     sync.Mutex
+	mu   sync.Mutex
+	// box holds the mails received; arrive hears of each; refuse makes
+	// the server answer every RCPT with 451 (a temporary failure).
 	box    []Message
 	arrive chan struct{}
 	refuse bool
