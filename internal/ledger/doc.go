@@ -1,7 +1,8 @@
 // Package ledger is the server's database: requests in their latest state,
 // the append-only, hash-chained event log that traces them, the one
 // server-wide change sequence the change feed is paged by, idempotency
-// records, and users with their roles, API token hashes and SSH keys.
+// records, users with their roles, API token hashes and SSH keys, and the
+// outbox of the mails and webhook calls events cause.
 //
 // A Ledger implements the server's Storage interface. It runs on an
 // embedded SQLite file (Open) or on PostgreSQL (OpenPostgres), where
@@ -22,6 +23,14 @@
 // channel instruct_changes ("schema:last seq"), which PostgreSQL delivers
 // at commit; each ledger listens on one connection of its own, so that
 // Changed tells a server at once of the changes other instances commit.
+//
+// The deliveries outbox (outbox.go, deliveries.go) is written by Apply in
+// the transaction of the event that causes each delivery: the mails of
+// the event when the ledger sends mail (WithMail), and a call of each
+// webhook of the request's definition subscribed to its kind. A worker
+// (internal/deliver) claims due deliveries for a while (a lease; on
+// PostgreSQL picked FOR UPDATE SKIP LOCKED), so that instances sharing a
+// database never send one at the same time, and records each attempt.
 //
 // Errors carry instruct codes (not_found, stale_version,
 // idempotency_key_reused, invalid) and never personal data: requests are
