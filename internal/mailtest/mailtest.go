@@ -5,6 +5,7 @@ package mailtest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -24,6 +25,8 @@ type Message struct {
 	To   []string
 	// User is who authenticated the session, "" when none did.
 	User string
+	// TLS tells whether the session was encrypted when the mail came.
+	TLS  bool
 	Data []byte
 }
 
@@ -57,6 +60,10 @@ type Options struct {
 	// User and Password, when set, are the only credentials AUTH PLAIN
 	// accepts, and a session must authenticate to send.
 	User, Password string
+	// TLS, when set, is offered by STARTTLS, or from the first byte when
+	// Implicit is set too (smtps).
+	TLS      *tls.Config
+	Implicit bool
 }
 
 // Start runs a server until the test ends.
@@ -66,12 +73,18 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
+	if o.TLS != nil && o.Implicit {
+		ln = tls.NewListener(ln, o.TLS)
+	}
 	s := &Server{Addr: ln.Addr().String(), arrive: make(chan struct{}, 1000)}
 	srv := smtp.NewServer(&backend{s: s, o: o})
 	srv.Domain = "mail.test"
 	srv.AllowInsecureAuth = true
 	srv.EnableSMTPUTF8 = true
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	if o.TLS != nil && !o.Implicit {
+		srv.TLSConfig = o.TLS
+	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return s
@@ -123,11 +136,12 @@ type backend struct {
 	o Options
 }
 
-func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
+func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{b: b, conn: c}, nil }
 
 // session is one SMTP session.
 type session struct {
 	b    *backend
+	conn *smtp.Conn
 	user string
 	msg  Message
 }
@@ -169,6 +183,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.msg.Data = b
+	_, s.msg.TLS = s.conn.TLSConnectionState()
 	s.b.s.deliver(s.msg)
 	return nil
 }
