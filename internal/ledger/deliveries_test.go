@@ -124,10 +124,15 @@ func testOutboxPlans(t *testing.T, open openWith) {
 	}
 	f.do(r, instruct.KindNote, "Vérifier la base légale.")
 	f.do(r, instruct.KindMessage, "Merci de préciser la durée.")
+	answer := instruct.Mutation{RequestID: r.ID, Now: f.tick(), Change: change(instruct.KindMessage, applicant, "La durée est de 12 mois.")}
+	if _, err := f.l.Apply(f.ctx, answer); err != nil {
+		t.Fatal(err)
+	}
 	f.do(r, instruct.KindApprove, "")
-	want = append(want, "mail:c…@mairie-lyon.fr", "mail:c…@mairie-lyon.fr", "webhook:hooks.dgfip.gouv.fr")
+	want = append(want, "mail:c…@mairie-lyon.fr", "mail:i…@interieur.gouv.fr", "mail:m…@interieur.gouv.fr",
+		"mail:c…@mairie-lyon.fr", "webhook:hooks.dgfip.gouv.fr")
 	if got := deliveryTargets(t, f.l, r.ID); !cmp.Equal(got, want) {
-		t.Errorf("after note, message, approve: deliveries = %v, want %v (nothing for the internal note)", got, want)
+		t.Errorf("after note, message, the applicant's answer, approve: deliveries = %v, want %v (nothing for the internal note)", got, want)
 	}
 }
 
