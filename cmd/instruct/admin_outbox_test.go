@@ -139,3 +139,20 @@ func TestNotificationsOffStopsTheMailsOfADefinition(t *testing.T) {
 	t.Errorf("after notifications on, no mail reached %s", marie)
 }
 
+
+// TestServeRefusesBadMailSettings: a wrong --smtp or a sender without a
+// server stops serve at once with a message, before it opens anything.
+func TestServeRefusesBadMailSettings(t *testing.T) {
+	box := newSandbox(t)
+	db := box.path("server.db")
+	for _, args := range [][]string{
+		{"serve", "--db", db, "--smtp", "ftp://mail.example.fr", "--mail-from", "a@b.fr"},
+		{"serve", "--db", db, "--smtp", "smtp://mail.example.fr:25"},
+		{"serve", "--db", db, "--mail-from", "instruct@interieur.gouv.fr"},
+		{"serve", "--db", db, "--delivery-timeout", "0s"},
+	} {
+		if res := box.run(args...); res.code != 2 || strings.TrimSpace(res.stderr) == "" {
+			t.Errorf("instruct %s = %s, want exit 2 with a message", strings.Join(args, " "), res)
+		}
+	}
+}

@@ -87,6 +87,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if mailer != nil {
+		log.Info("mails sent", "smtp", mailer.String())
+	}
 	stopDeliveries := startDeliveries(out.worker(l, mailer, defs, *seed, log))
 	defer stopDeliveries()
 	if *seed {
