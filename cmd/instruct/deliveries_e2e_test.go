@@ -147,6 +147,9 @@ func TestServeDemoApprovalEndsWithASignedWebhookAndAMail(t *testing.T) {
 		t.Errorf("the applicant's mail: %q\n%s", got.Header("Subject"), got.Body())
 	}
 	waitDelivered(t, box, srv.db, r.ID, 2)
+	if log := srv.stderr(); strings.Contains(log, "mot-de-passe") || strings.Contains(log, applicantMail) || !strings.Contains(log, smtpd.Addr) {
+		t.Errorf("the server's log shows the SMTP password or the applicant's address, or not the SMTP server:\n%s", log)
+	}
 }
 
 // waitDelivered waits until "admin deliveries" shows n deliveries of
