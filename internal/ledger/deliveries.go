@@ -78,16 +78,22 @@ func (l *Ledger) queryDeliveries(ctx context.Context, query string, args ...any)
 	return lines, err
 }
 
-// Deliveries returns the deliveries of request id, oldest first.
+// MaxRequestDeliveries bounds the deliveries Deliveries returns: the
+// last ones, so that an answer stays small whatever a request caused.
+const MaxRequestDeliveries = 1000
+
+// Deliveries returns the last deliveries of request id (at most
+// MaxRequestDeliveries), oldest first.
 func (l *Ledger) Deliveries(ctx context.Context, id instruct.RequestID) ([]instruct.Delivery, error) {
 	lines, err := l.queryDeliveries(ctx, `SELECT `+deliveryColumns+` FROM deliveries d
-		LEFT JOIN events e ON e.seq = d.event_seq WHERE d.request_number = ? ORDER BY d.event_seq, d.id`, id)
+		LEFT JOIN events e ON e.seq = d.event_seq WHERE d.request_number = ? ORDER BY d.event_seq DESC, d.id DESC LIMIT ?`,
+		id, MaxRequestDeliveries)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]instruct.Delivery, len(lines))
 	for i, d := range lines {
-		out[i] = d.Delivery
+		out[len(lines)-1-i] = d.Delivery
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -219,4 +220,20 @@ func testWebhookAdmin(t *testing.T, open openWith) {
 		t.Errorf("after remove, webhooks = %v", hooks)
 	}
 	wantCode(t, "remove again", l.RemoveWebhook(ctx, w.ID), instruct.CodeNotFound)
+}
+
+func TestDeliveriesOfARequestAreTheLastThousand(t *testing.T) {
+	l := openSQLiteTest(t)
+	for i := range MaxRequestDeliveries + 5 {
+		exec(t, l, `INSERT INTO deliveries (id, request_number, event_seq, channel, webhook_id, recipient, role, target,
+			status, attempts, last_status, last_error, next_attempt_at, lease, lease_until, created_at)
+			VALUES (?, 1000, ?, 'webhook', 'w', '', '', 'h.example', 'pending', 0, 0, '', 0, '', 0, 0)`, fmt.Sprintf("d%05d", i), i+1)
+	}
+	ds, err := l.Deliveries(context.Background(), 1000)
+	if err != nil || len(ds) != MaxRequestDeliveries {
+		t.Fatalf("Deliveries = %d, %v, want %d", len(ds), err, MaxRequestDeliveries)
+	}
+	if ds[0].EventSeq != 6 || ds[len(ds)-1].EventSeq != MaxRequestDeliveries+5 {
+		t.Errorf("Deliveries runs from seq %d to %d, want the last ones, oldest first", ds[0].EventSeq, ds[len(ds)-1].EventSeq)
+	}
 }
