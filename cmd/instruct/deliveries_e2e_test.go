@@ -110,7 +110,8 @@ func approve(t *testing.T, srv *serverProc, r instruct.Request) instruct.Event {
 // TestServeDemoApprovalEndsWithASignedWebhookAndAMail: the real server,
 // run with --demo and --smtp, a webhook added by the admin command; a
 // reviewer's approval reaches the receiver signed, in DataPass's format,
-// and the applicant's box; admin deliveries shows both delivered.
+// and the applicant's box; admin deliveries shows both delivered, and
+// the provider's token is back in the habilitation.
 func TestServeDemoApprovalEndsWithASignedWebhookAndAMail(t *testing.T) {
 	smtpd := mailtest.Start(t, mailtest.Options{User: "instruct", Password: "mot-de-passe"})
 	rc := newHookReceiver(t, func(int, hookCall) (int, string) { return 200, `{"token_id": "tok_8f3a"}` })
@@ -150,6 +151,40 @@ func TestServeDemoApprovalEndsWithASignedWebhookAndAMail(t *testing.T) {
 	if log := srv.stderr(); strings.Contains(log, "mot-de-passe") || strings.Contains(log, applicantMail) || !strings.Contains(log, smtpd.Addr) {
 		t.Errorf("the server's log shows the SMTP password or the applicant's address, or not the SMTP server:\n%s", log)
 	}
+	if p.Data.Habilitation == nil || p.Data.Habilitation.ID != e.HabilitationID || e.HabilitationID == 0 {
+		t.Fatalf("the approval's call carries habilitation %v, want %s", p.Data.Habilitation, e.HabilitationID)
+	}
+	if got := habilitationOf(t, srv, e.HabilitationID); got.ExternalID == nil || *got.ExternalID != "tok_8f3a" {
+		t.Errorf("habilitation %s external_id = %v, want the provider's token tok_8f3a", e.HabilitationID, got.ExternalID)
+	}
+	var delivered bool
+	for _, ev := range eventsOf(t, srv.client(t, demo.InstructorID), r.ID) {
+		delivered = delivered || (ev.Kind == instruct.KindTokenDelivered && ev.HabilitationID == e.HabilitationID)
+	}
+	if !delivered {
+		t.Errorf("the history of %s has no token_delivered event", r.ID)
+	}
+}
+
+// habilitationOf reads habilitation id through the API as the demo
+// instructor.
+func habilitationOf(t *testing.T, srv *serverProc, id instruct.HabilitationID) instruct.Habilitation {
+	t.Helper()
+	req, err := http.NewRequest("GET", srv.URL+"/api/v1/habilitations/"+id.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.token(t, demo.InstructorID))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var h instruct.Habilitation
+	if err := json.NewDecoder(res.Body).Decode(&h); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /habilitations/%s = %d, %v", id, res.StatusCode, err)
+	}
+	return h
 }
 
 // waitDelivered waits until "admin deliveries" shows n deliveries of

@@ -48,14 +48,15 @@ func (o outboxFlags) ledgerOptions(m *deliver.Mailer) []ledger.Option {
 	return []ledger.Option{ledger.WithMail()}
 }
 
-// worker returns the worker sending l's outbox.
-func (o outboxFlags) worker(l *ledger.Ledger, m *deliver.Mailer, defs []instruct.Definition, demo bool, log *slog.Logger) *deliver.Worker {
+// worker returns the worker sending l's outbox; tokens records the
+// tokens providers answer approvals with.
+func (o outboxFlags) worker(l *ledger.Ledger, tokens deliver.TokenRecorder, m *deliver.Mailer, defs []instruct.Definition, demo bool, log *slog.Logger) *deliver.Worker {
 	env := "production"
 	if demo {
 		env = "demo"
 	}
-	return deliver.New(deliver.Config{Store: l, Mailer: m, Catalogue: defs, Environment: env, Timeout: o.timeout,
-		Wake: l.DeliveriesWritten(), Log: log})
+	return deliver.New(deliver.Config{Store: l, Mailer: m, Habilitations: l, Tokens: tokens, Catalogue: defs,
+		Environment: env, Timeout: o.timeout, Wake: l.DeliveriesWritten(), Log: log})
 }
 
 // startDeliveries runs w until the returned stop is called, which waits

@@ -17,6 +17,7 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
 	"github.com/instruct-dev/instruct/internal/pdftext"
+	"github.com/instruct-dev/instruct/internal/review"
 	"github.com/instruct-dev/instruct/internal/server"
 )
 
@@ -90,7 +91,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if mailer != nil {
 		log.Info("mails sent", "smtp", mailer.String())
 	}
-	stopDeliveries := startDeliveries(out.worker(l, mailer, defs, *seed, log))
+	reviews := review.New(review.Config{Storage: l, Catalogue: defs, Extract: newExtractor().Extract})
+	stopDeliveries := startDeliveries(out.worker(l, reviews, mailer, defs, *seed, log))
 	defer stopDeliveries()
 	if *seed {
 		if err := seedDemo(ctx, l, defs, *count, e.stdout); err != nil {
@@ -102,8 +104,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("serving", "addr", ln.Addr().String())
-	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Logger: log,
-		Limits: server.Limits{MaxConnections: *maxConns}, Extract: newExtractor().Extract}), log)
+	return serveUntilDone(ctx, ln, server.New(server.Config{Storage: l, Catalogue: defs, Review: reviews, Logger: log,
+		Limits: server.Limits{MaxConnections: *maxConns}}), log)
 }
 
 // newExtractor returns the PDF text extractor of the server: each file
