@@ -139,7 +139,6 @@ func TestNotificationsOffStopsTheMailsOfADefinition(t *testing.T) {
 	t.Errorf("after notifications on, no mail reached %s", marie)
 }
 
-
 // TestServeRefusesBadMailSettings: a wrong --smtp or a sender without a
 // server stops serve at once with a message, before it opens anything.
 func TestServeRefusesBadMailSettings(t *testing.T) {

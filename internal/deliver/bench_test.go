@@ -55,4 +55,3 @@ func benchDeliveries(b *testing.B, batch int) {
 	}
 	b.ReportMetric(float64(sent)/time.Since(start).Seconds(), "deliveries/s")
 }
-
