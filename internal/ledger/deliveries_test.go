@@ -52,6 +52,7 @@ func runDeliveryConformance(t *testing.T, open openWith) {
 		{"NothingConfiguredWritesNothing", testOutboxNothingConfigured},
 		{"EventsPlanMailsAndWebhooks", testOutboxPlans},
 		{"RefusedChangeWritesNoDelivery", testOutboxRefused},
+		{"TransferMailsBothApplicants", testOutboxTransfer},
 		{"ClaimHoldsFinishReleases", testOutboxClaim},
 		{"WebhooksAddRotateRemove", testWebhookAdmin},
 	}
@@ -235,5 +236,36 @@ func TestDeliveriesOfARequestAreTheLastThousand(t *testing.T) {
 	}
 	if ds[0].EventSeq != 6 || ds[len(ds)-1].EventSeq != MaxRequestDeliveries+5 {
 		t.Errorf("Deliveries runs from seq %d to %d, want the last ones, oldest first", ds[0].EventSeq, ds[len(ds)-1].EventSeq)
+	}
+}
+
+func testOutboxTransfer(t *testing.T, open openWith) {
+	f := &fixture{t: t, l: open(t, WithMail()), ctx: context.Background(), clock: t0}
+	addReviewer(t, f.l, "u-new", "nadia.roche@mairie-lyon.fr")
+	r := submittedByApplicant(f)
+	approved, err := f.l.Apply(f.ctx, instruct.Mutation{RequestID: r.ID, Now: f.tick(), Change: instruct.Decide(reviewer, instruct.KindApprove, "", f.clock)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := instruct.User{ID: "u-new", Name: "Nadia Roche", Email: "nadia.roche@mairie-lyon.fr"}
+	_, err = f.l.Apply(f.ctx, instruct.Mutation{RequestID: r.ID, IfMatch: approved.Request.Version, Now: f.tick(),
+		Change: instruct.Transfer{Actor: reviewer, To: to, Comment: "Départ de l'agent.", At: f.clock}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := f.l.Deliveries(f.ctx, r.ID)
+	claimed, err := f.l.ClaimDeliveries(f.ctx, f.tick(), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var transfer []string
+	for _, d := range claimed {
+		if d.Event.Kind == instruct.KindTransfer {
+			transfer = append(transfer, string(d.Role)+":"+d.Recipient)
+		}
+	}
+	want := []string{"applicant:nadia.roche@mairie-lyon.fr", "former_applicant:camille.martin@mairie-lyon.fr"}
+	if !cmp.Equal(transfer, want) {
+		t.Errorf("the transfer's mails = %v, want %v (deliveries %+v)", transfer, want, ds)
 	}
 }
