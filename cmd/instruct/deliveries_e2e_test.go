@@ -244,3 +244,35 @@ func TestServerKilledMidDeliverySendsItAgainAfterRestart(t *testing.T) {
 		t.Errorf("admin deliveries does not list delivery %s:\n%s", first.header.Get("X-Instruct-Delivery"), out)
 	}
 }
+
+// TestSSHServeDecisionIsMailed: ssh-serve, given --smtp, plans and sends
+// the mails of the decisions taken over SSH: a refusal typed in a real
+// SSH session reaches the applicant's box with its comment.
+func TestSSHServeDecisionIsMailed(t *testing.T) {
+	requireOpenSSH(t)
+	smtpd := mailtest.Start(t, mailtest.Options{})
+	srv := startSSHServeProc(t, newSandbox(t), "--smtp", "smtp://"+smtpd.Addr, "--mail-from", "instruct@interieur.gouv.fr")
+	key, line := srv.userKey(t, "id_instructor")
+	srv.bindKey(t, demo.InstructorID, line)
+	scr := srv.ssh(t, key, 120, 40)
+	screen := scr.waitFor("a request selected", func(s string) bool {
+		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
+	})
+	id := sshSelectedID(screen)
+	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
+	scr.keys("x")
+	scr.waitText("Refuse · " + id)
+	scr.typeText(comment)
+	scr.waitText(comment)
+	scr.keys("C-s")
+	scr.waitText("Refuse request " + id)
+	scr.keys("y")
+	for deadline := time.Now().Add(deliveryWait); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		for _, m := range smtpd.Messages() {
+			if strings.HasPrefix(m.Header("Subject"), "["+id+"] ") && strings.Contains(m.Body(), comment) {
+				return
+			}
+		}
+	}
+	t.Fatalf("no mail of the refusal of %s with its comment; the box holds %d mails", id, len(smtpd.Messages()))
+}

@@ -51,12 +51,13 @@ type sshServeProc struct {
 }
 
 // startSSHServeProc starts ssh-serve on a new demo database, on a port
-// the kernel picks, and waits until it says where it listens.
-func startSSHServeProc(t *testing.T, box *sandbox) *sshServeProc {
+// the kernel picks, and waits until it says where it listens; extra
+// flags follow the others.
+func startSSHServeProc(t *testing.T, box *sandbox, extra ...string) *sshServeProc {
 	t.Helper()
 	db := box.path("server.db")
 	s := &serverProc{db: db, logDir: t.TempDir(), exited: make(chan struct{})}
-	if err := s.start([]string{"ssh-serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"}); err != nil {
+	if err := s.start(append([]string{"ssh-serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"}, extra...)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.cleanup(t) })

@@ -14,7 +14,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/instruct-dev/instruct/internal/catalog"
-	"github.com/instruct-dev/instruct/internal/instruct"
 	"github.com/instruct-dev/instruct/internal/ledger"
 	"github.com/instruct-dev/instruct/internal/replica"
 	"github.com/instruct-dev/instruct/internal/review"
@@ -90,6 +89,9 @@ type sshService struct {
 	addr    string
 	hostKey gossh.PublicKey
 	ledger  *ledger.Ledger
+	// stopDeliveries stops the worker sending the deliveries outbox, once
+	// its attempts under way are recorded.
+	stopDeliveries func()
 	// done delivers the outcome once ctx ended and everything closed.
 	done chan error
 }
@@ -101,10 +103,15 @@ func startSSHServe(ctx context.Context, e *env, args []string) (*sshService, err
 		"instruct ssh-serve --addr 0.0.0.0:2222 --db instruct.db   (then: ssh -p 2222 host)")
 	var f sshFlags
 	f.register(fs)
+	var out outboxFlags
+	out.register(fs, e)
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
-	var err error
+	mailer, err := out.mailer()
+	if err != nil {
+		return nil, usageError{err}
+	}
 	if f.loc, err = timeZone(f.tz, e.getenv); err != nil {
 		return nil, err
 	}
@@ -113,12 +120,20 @@ func startSSHServe(ctx context.Context, e *env, args []string) (*sshService, err
 		return nil, err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	l, err := f.db.open(ctx, log)
+	l, err := f.db.open(ctx, log, out.ledgerOptions(mailer)...)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := startSSHOn(ctx, e, f, dir, l, log)
+	defs, err := catalog.Default()
 	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	reviews := review.New(review.Config{Storage: l, Catalogue: defs})
+	stopDeliveries := startDeliveries(out.worker(l, reviews, mailer, defs, f.demo, log))
+	svc, err := startSSHOn(ctx, e, f, dir, l, reviews, log, stopDeliveries)
+	if err != nil {
+		stopDeliveries()
 		l.Close()
 		return nil, err
 	}
@@ -128,11 +143,8 @@ func startSSHServe(ctx context.Context, e *env, args []string) (*sshService, err
 // startSSHOn seeds the demo if asked, retires what older versions left,
 // opens the read model and starts the SSH server, and stops it when ctx
 // ends.
-func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.Ledger, log *slog.Logger) (*sshService, error) {
-	defs, err := catalog.Default()
-	if err != nil {
-		return nil, err
-	}
+func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.Ledger, reviews *review.Service, log *slog.Logger, stopDeliveries func()) (*sshService, error) {
+	defs := reviews.Catalogue()
 	if f.demo {
 		if err := seedDemo(ctx, l, defs, demoCount, e.stdout); err != nil {
 			return nil, err
@@ -154,12 +166,13 @@ func startSSHOn(ctx context.Context, e *env, f sshFlags, dir string, l *ledger.L
 	if err != nil {
 		return nil, fmt.Errorf("open the read model: %w", err)
 	}
-	srv, ln, err := listenSSH(f, l, defs, readModel{model, path}, hostKey, log)
+	srv, ln, err := listenSSH(f, l, reviews, readModel{model, path}, hostKey, log)
 	if err != nil {
 		return nil, errors.Join(err, model.Close())
 	}
 	log.Info("ssh serving", "addr", ln.Addr().String(), "host_key", gossh.FingerprintSHA256(hostKey.PublicKey()))
-	svc := &sshService{addr: ln.Addr().String(), hostKey: hostKey.PublicKey(), ledger: l, done: make(chan error, 1)}
+	svc := &sshService{addr: ln.Addr().String(), hostKey: hostKey.PublicKey(), ledger: l, stopDeliveries: stopDeliveries,
+		done: make(chan error, 1)}
 	go svc.run(ctx, srv, ln, model, log)
 	return svc, nil
 }
@@ -172,8 +185,7 @@ type readModel struct {
 
 // listenSSH builds the SSH server over the read model, whose engine
 // follows the review service's feed in-process, and listens for it.
-func listenSSH(f sshFlags, l *ledger.Ledger, defs []instruct.Definition, model readModel, hostKey gossh.Signer, log *slog.Logger) (*sshd.Server, net.Listener, error) {
-	reviews := review.New(review.Config{Storage: l, Catalogue: defs})
+func listenSSH(f sshFlags, l *ledger.Ledger, reviews *review.Service, model readModel, hostKey gossh.Signer, log *slog.Logger) (*sshd.Server, net.Listener, error) {
 	engine := replica.Follow(model, sshd.NewFeed(reviews, l, 0), replica.Options{
 		Logger: log.With("part", "read_model"), LockPath: model.path + ".lock"})
 	ln, err := net.Listen("tcp", f.addr)
@@ -206,5 +218,6 @@ func (svc *sshService) run(ctx context.Context, srv *sshd.Server, ln net.Listene
 	if ctx.Err() != nil {
 		err = <-served
 	}
+	svc.stopDeliveries()
 	svc.done <- errors.Join(err, closeErr, model.Close(), svc.ledger.Close())
 }
