@@ -18,6 +18,9 @@ import (
 // completeness test accepts them unlisted in domainTypes.
 var neverShown = map[string]string{
 	"DocumentFile": "a stored file's bytes for the server to serve; screens fetch the text apart, as a string",
+	"Webhook":      "a definition's subscriber, listed to administrators by the CLI only",
+	"Dispatch":     "a delivery the server's worker holds while sending it",
+	"Attempt":      "the outcome of one sending attempt, recorded by the worker",
 }
 
 // domainTypes are the struct types of package instruct. The test below
@@ -29,6 +32,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Check](),
 	reflect.TypeFor[instruct.Document](),
 	reflect.TypeFor[instruct.Holding](),
+	reflect.TypeFor[instruct.TokenDelivery](),
 	reflect.TypeFor[instruct.Reopen](),
 	reflect.TypeFor[instruct.CancelReopening](),
 	reflect.TypeFor[instruct.RevokeHabilitation](),
