@@ -126,9 +126,16 @@ const DocumentPart = "file"
 // room for the multipart envelope.
 const MaxUploadBytes = instruct.MaxDocumentBytes + 64<<10
 
-// NoteResult is the answer to a note or message.
+// NoteResult is the answer to a note or message, the reviewer's or the
+// applicant's.
 type NoteResult struct {
 	Event instruct.Event `json:"event"`
+}
+
+// MessageInput is the body of POST /requests/{id}/messages: the
+// applicant's message to the reviewers.
+type MessageInput struct {
+	Body string `json:"body"`
 }
 
 // ClaimInput is the optional body of POST and DELETE

@@ -295,11 +295,12 @@ func (l *Ledger) stale(ctx context.Context, tx querier, s storedRequest, ifMatch
 // lookUpSQL reads, in one statement, the request a mutation changes and
 // the idempotency record of its key: each column is NULL when its row is
 // missing.
-const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_number, i.outcome, c.events, c.edits
+const lookUpSQL = `SELECT r.created_by, r.seq, r.body, i.fingerprint, i.request_number, i.outcome, c.events, c.edits, c.messages
 	FROM (SELECT 1 AS one) AS q
 	LEFT JOIN requests r ON r.number = ?
 	LEFT JOIN idempotency i ON i.key = ?
-	LEFT JOIN (SELECT COUNT(*) AS events, COUNT(CASE WHEN kind = 'update' THEN 1 END) AS edits
+	LEFT JOIN (SELECT COUNT(*) AS events, COUNT(CASE WHEN kind = 'update' THEN 1 END) AS edits,
+		COUNT(CASE WHEN kind = 'message' THEN 1 END) AS messages
 		FROM events WHERE request_number = ?) c ON 1 = 1`
 
 // lookedUp is what lookUpSQL found for a mutation of request number:
@@ -311,6 +312,9 @@ type lookedUp struct {
 	fingerprint, outcome sql.NullString
 	keyNumber            sql.NullInt64
 	events, edits        sql.NullInt64
+	// messages counts the request's messages, the reviewers' and the
+	// applicant's.
+	messages sql.NullInt64
 }
 
 // lookUp reads the request m changes and the idempotency record of
@@ -318,7 +322,7 @@ type lookedUp struct {
 func (l *Ledger) lookUp(ctx context.Context, tx querier, m instruct.Mutation) (lookedUp, error) {
 	k := lookedUp{number: m.RequestID}
 	err := tx.QueryRowContext(ctx, lookUpSQL, m.RequestID, m.IdempotencyKey, m.RequestID).
-		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome, &k.events, &k.edits)
+		Scan(&k.createdBy, &k.seq, &k.body, &k.fingerprint, &k.keyNumber, &k.outcome, &k.events, &k.edits, &k.messages)
 	if err != nil {
 		return lookedUp{}, fmt.Errorf("read %s: %w", m.RequestID, err)
 	}

@@ -94,7 +94,8 @@ func roundUp(d time.Duration) time.Duration {
 }
 
 // checkHistory refuses an event past what one request may hold: the most
-// events, and the most edits an applicant may make (invalid).
+// events, and the most edits and messages an applicant may make
+// (invalid).
 func checkHistory(k lookedUp, e instruct.Event) error {
 	id := k.number
 	if k.events.Int64 >= instruct.MaxEventsPerRequest {
@@ -104,6 +105,10 @@ func checkHistory(k lookedUp, e instruct.Event) error {
 	if e.Kind == instruct.KindUpdate && k.edits.Int64 >= instruct.MaxEditsPerRequest {
 		return instruct.Errorf(instruct.CodeInvalid,
 			"%s was edited %d times, the most a request may be: submit it as it is, or file a new request", id, k.edits.Int64)
+	}
+	if e.Kind == instruct.KindMessage && e.Actor.ID == k.createdBy.String && k.messages.Int64 >= instruct.MaxApplicantMessages {
+		return instruct.Errorf(instruct.CodeInvalid,
+			"%s holds %d messages, the most an applicant may add to: wait for the reviewers' answer", id, k.messages.Int64)
 	}
 	return nil
 }

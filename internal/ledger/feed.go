@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -35,14 +36,14 @@ func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after
 	var more bool
 	err := l.inRead(ctx, func(tx *txn) error {
 		var err error
-		items, more, err = l.feedRequests(ctx, tx, w, limit)
+		items, more, err = l.feedRequests(ctx, tx, v, w, limit)
 		if err != nil || len(items) == 0 {
 			return err
 		}
-		if err := l.feedEvents(ctx, tx, w, limit, feedEventFilter(v, base), items); err != nil {
+		if err := l.feedEvents(ctx, tx, v, w, limit, feedEventFilter(v, base), items); err != nil {
 			return err
 		}
-		return l.feedHabilitations(ctx, tx, w, limit, items)
+		return l.feedHabilitations(ctx, tx, v, w, limit, items)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes after %d: %w", after, err)
@@ -50,11 +51,12 @@ func (l *Ledger) ChangesFrom(ctx context.Context, v instruct.Viewer, base, after
 	return items, more, nil
 }
 
-// feedRequests returns the first limit requests w selects, by seq, and
-// whether more follow.
-func (l *Ledger) feedRequests(ctx context.Context, tx querier, w where, limit int) ([]instruct.FeedItem, bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, body FROM requests WHERE `+w.sql()+` ORDER BY seq LIMIT ?`,
-		append(w.args, limit+1)...)
+// feedRequests returns the first limit requests w selects from the
+// feed's source for v, by seq, and whether more follow.
+func (l *Ledger) feedRequests(ctx context.Context, tx querier, v instruct.Viewer, w where, limit int) ([]instruct.FeedItem, bool, error) {
+	from, args := feedSource(v)
+	rows, err := tx.QueryContext(ctx, `SELECT seq, body FROM `+from+` WHERE `+w.sql()+` ORDER BY seq LIMIT ?`,
+		append(append(args, w.args...), limit+1)...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -81,22 +83,59 @@ func (l *Ledger) feedRequests(ctx context.Context, tx querier, w where, limit in
 	return items, false, nil
 }
 
+// feedSource returns the table the feed of v reads requests from, and
+// its arguments. Reviewers read the requests at the seq of their last
+// change. An applicant reads theirs at the seq of the last event they
+// may read (at the purge horizon when none is left), so that what only
+// reviewers see — an internal note, a claim — moves nothing in their
+// feed: not an item's seq, not its order, not whether it comes again.
+func feedSource(v instruct.Viewer) (string, []any) {
+	if !v.ApplicantOnly {
+		return "requests", nil
+	}
+	marks, args := reviewersOnlyKinds()
+	return `(SELECT r.number, r.definition, r.created_by, r.body, COALESCE(
+		(SELECT MAX(e.seq) FROM events e WHERE e.request_number = r.number AND e.kind NOT IN (` + marks + `)),
+		(SELECT COALESCE(MAX(last_seq), 0) FROM purge_receipts)) AS seq
+		FROM requests r WHERE r.created_by = ?) AS requests`, append(args, v.UserID)
+}
+
 // feedEventFilter selects the events a feed page carries: those after
-// base, internal notes left out for applicants.
+// base, the reviewers' own (instruct.Kind.ReviewersOnly) left out for
+// applicants.
 func feedEventFilter(v instruct.Viewer, base int64) where {
 	var f where
 	f.add("seq > ?", base)
 	if v.ApplicantOnly {
-		f.add("kind <> ?", string(instruct.KindNote))
+		marks, kinds := reviewersOnlyKinds()
+		f.add("kind NOT IN ("+marks+")", kinds...)
 	}
 	return f
 }
 
+// feedPageSQL returns the query of the numbers of the page of requests
+// w and limit select from the feed's source for v, and its arguments.
+func feedPageSQL(v instruct.Viewer, w where, limit int) (string, []any) {
+	from, args := feedSource(v)
+	return `SELECT number FROM ` + from + ` WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`, append(append(args, w.args...), limit)
+}
+
+// reviewersOnlyKinds returns the placeholders and the arguments of the
+// kinds of events applicants never read.
+func reviewersOnlyKinds() (string, []any) {
+	kinds := instruct.ReviewersOnlyKinds()
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = string(k)
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", "), args
+}
+
 // feedEvents attaches to items, in one query, the events f selects of
 // the page of requests w and limit select.
-func (l *Ledger) feedEvents(ctx context.Context, tx querier, w where, limit int, f where, items []instruct.FeedItem) error {
-	page := `SELECT number FROM requests WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`
-	args := append(append(append([]any{}, w.args...), limit), f.args...)
+func (l *Ledger) feedEvents(ctx context.Context, tx querier, v instruct.Viewer, w where, limit int, f where, items []instruct.FeedItem) error {
+	page, args := feedPageSQL(v, w, limit)
+	args = append(args, f.args...)
 	rows, err := tx.QueryContext(ctx, `SELECT body FROM events WHERE request_number IN (`+page+`) AND `+f.sql()+` ORDER BY request_number, seq`, args...)
 	if err != nil {
 		return err

@@ -265,11 +265,10 @@ func (l *Ledger) ActiveDefinitions(ctx context.Context, sirets []string) (map[st
 }
 
 // feedHabilitations attaches to items, in one query, the habilitations
-// of the page of requests w and limit select.
-func (l *Ledger) feedHabilitations(ctx context.Context, tx querier, w where, limit int, items []instruct.FeedItem) error {
-	page := `SELECT number FROM requests WHERE ` + w.sql() + ` ORDER BY seq LIMIT ?`
-	rows, err := tx.QueryContext(ctx, `SELECT body FROM habilitations WHERE request_number IN (`+page+`) ORDER BY request_number, number`,
-		append(append([]any{}, w.args...), limit)...)
+// of the page of requests w and limit select from the feed of v.
+func (l *Ledger) feedHabilitations(ctx context.Context, tx querier, v instruct.Viewer, w where, limit int, items []instruct.FeedItem) error {
+	page, args := feedPageSQL(v, w, limit)
+	rows, err := tx.QueryContext(ctx, `SELECT body FROM habilitations WHERE request_number IN (`+page+`) ORDER BY request_number, number`, args...)
 	if err != nil {
 		return err
 	}

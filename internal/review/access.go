@@ -66,7 +66,7 @@ func EventsFor(u instruct.User, events []instruct.Event) []instruct.Event {
 
 // reviewersOnly reports whether events of kind k are the reviewers' own
 // business: internal notes, claims and releases.
-func reviewersOnly(k instruct.Kind) bool { return k == instruct.KindNote || k.IsClaim() }
+func reviewersOnly(k instruct.Kind) bool { return k.ReviewersOnly() }
 
 // ItemsFor shapes feed items for u: applicants don't read internal
 // notes nor claims, nor learn that a request changed only by them (an

@@ -131,7 +131,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Health": api.Health{}, "DefinitionList": api.DefinitionList{}, "RequestList": api.RequestList{},
 		"EventList": api.EventList{}, "ChangesPage": api.ChangesPage{}, "StreamChange": api.StreamChange{},
 		"DecisionInput": api.DecisionInput{}, "DecisionResult": api.DecisionResult{}, "NoteInput": api.NoteInput{},
-		"NoteResult": api.NoteResult{}, "AuditPage": api.AuditPage{},
+		"NoteResult": api.NoteResult{}, "MessageInput": api.MessageInput{}, "AuditPage": api.AuditPage{},
 		"Claim": instruct.Claim{}, "ClaimInput": api.ClaimInput{}, "ClaimResult": api.ClaimResult{},
 		"Habilitation": instruct.Habilitation{}, "Check": instruct.Check{}, "HabilitationList": api.HabilitationList{},
 		"RevokeInput": api.RevokeInput{}, "HabilitationResult": api.HabilitationResult{}, "TransferInput": api.TransferInput{},

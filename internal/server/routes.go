@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{method: "GET", path: v1 + "/requests/{id}/deliveries", handler: s.requestDeliveries},
 		{method: "POST", path: v1 + "/requests/{id}/decisions", handler: s.decide},
 		{method: "POST", path: v1 + "/requests/{id}/notes", handler: s.note},
+		{method: "POST", path: v1 + "/requests/{id}/messages", handler: s.message},
 		{method: "POST", path: v1 + "/requests/{id}/claim", handler: s.claim},
 		{method: "DELETE", path: v1 + "/requests/{id}/claim", handler: s.release},
 		{method: "POST", path: v1 + "/requests/{id}/reopen", handler: s.reopenRequest},
