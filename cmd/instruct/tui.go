@@ -94,8 +94,12 @@ func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Eng
 	warmed := make(chan struct{})
 	go func() { warm(ctx, st, log); close(warmed) }()
 	defer func() { cancel(); <-warmed }()
-	model := ui.New(ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv), Location: t.loc,
-		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx, Recovery: st.Recovery()})
+	opts := ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv), Location: t.loc,
+		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx, Recovery: st.Recovery()}
+	if d := engine.Deliveries(); d != nil {
+		opts.Deliveries = d
+	}
+	model := ui.New(opts)
 	program := tea.NewProgram(model, tea.WithContext(ctx))
 	var firstErr error // written before done closes
 	done := make(chan struct{})

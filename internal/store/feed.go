@@ -59,8 +59,8 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 	return nil
 }
 
-// ResetFeed drops the cached requests, their events, the search index and
-// the cursor, so that the next pull starts from the beginning (after a
+// ResetFeed drops the cached requests, their events and deliveries, the
+// search index and the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) (err error) {
 	if err := s.enter(); err != nil {
@@ -74,6 +74,7 @@ func (s *Store) ResetFeed(ctx context.Context) (err error) {
 			"DELETE FROM stat_marks",
 			"DELETE FROM request_bodies",
 			"DELETE FROM requests",
+			"DELETE FROM deliveries",
 			"INSERT INTO search (search) VALUES ('delete-all')",
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

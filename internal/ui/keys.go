@@ -59,6 +59,9 @@ func (m Model) helpKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // timelineKey scrolls or closes the history; other keys fall through.
 func (m Model) timelineKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
+	if mm, ok := m.switchHistory(k); ok {
+		return mm, nil, true
+	}
 	if key.Matches(k, m.keys.Close) {
 		m.overlay = overlayNone
 		m.layout()
@@ -97,7 +100,9 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(k, m.keys.Sort):
 		return m.withReload((*Model).nextSort)
 	case key.Matches(k, m.keys.Timeline):
-		return m.openTimeline()
+		return m.openHistory(false)
+	case key.Matches(k, m.keys.Conversation):
+		return m.openHistory(true)
 	case key.Matches(k, m.keys.Copy):
 		return m.copyText()
 	case key.Matches(k, m.keys.Discard):
@@ -258,18 +263,6 @@ func (m Model) copyText() (Model, tea.Cmd, bool) {
 	}
 	m.notice = m.msgs.CopiedID(id.String())
 	return m, tea.SetClipboard(id.String()), true
-}
-
-// openTimeline shows the history of the selected request.
-func (m Model) openTimeline() (Model, tea.Cmd, bool) {
-	if m.queue.SelectedID() == 0 {
-		m.notice = m.msgs.NoSelection
-		return m, nil, true
-	}
-	m.overlay = overlayTimeline
-	m.layout()
-	m.timeline.ShowLatest()
-	return m, nil, true
 }
 
 // openForm opens the decision form for the selected request, if the

@@ -109,6 +109,9 @@ type Options struct {
 	// Recovery, when not nil, is how the cache was replaced as it was
 	// opened; the screen says it first.
 	Recovery *instruct.CacheRecovery
+	// Deliveries, when not nil, lists the mails and webhook calls of
+	// each request in its history; nil shows none.
+	Deliveries Deliveries
 }
 
 // The smallest window the screen draws in.

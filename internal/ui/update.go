@@ -71,7 +71,9 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case countsMsg:
 		return m.onCounts(msg), nil
 	case detailMsg:
-		return m.onDetail(msg), nil
+		return m.showDetail(msg)
+	case deliveriesMsg:
+		return m.onDeliveries(msg), nil
 	case definitionsMsg:
 		return m.onDefinitions(msg)
 	case meMsg:

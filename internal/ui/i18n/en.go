@@ -324,6 +324,8 @@ func English() Messages {
 			Claim: "take/leave",
 			Stats: "statistics",
 			Close: "close", Pick: "insert",
+
+			Conversation: "conversation with the applicant",
 		},
 	}
 }

@@ -326,6 +326,8 @@ func French() Messages {
 			Claim: "prendre/laisser",
 			Stats: "statistiques",
 			Close: "fermer", Pick: "insérer",
+
+			Conversation: "correspondance avec le demandeur",
 		},
 	}
 }

@@ -229,6 +229,8 @@ type KeyHelp struct {
 	Claim                                               string
 	Stats                                               string
 	Choose                                              string
+	// Conversation is the help of M: the messages with the applicant.
+	Conversation string
 }
 
 // For returns the catalogue of lang: French for "fr" and any "fr_…" or

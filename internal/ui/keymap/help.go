@@ -23,7 +23,7 @@ func (k KeyMap) Nav() []key.Binding {
 
 // General returns the keys that work anywhere outside forms.
 func (k KeyMap) General() []key.Binding {
-	return []key.Binding{k.Timeline, k.Copy, k.Search, k.Filter, k.Sort, k.Stats, k.Sync, k.Help, k.Quit}
+	return []key.Binding{k.Timeline, k.Conversation, k.Copy, k.Search, k.Filter, k.Sort, k.Stats, k.Sync, k.Help, k.Quit}
 }
 
 // ForSearch is the help while typing a search.

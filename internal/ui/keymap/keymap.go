@@ -24,6 +24,8 @@ type KeyMap struct {
 	Copy                                                     key.Binding
 	// Stats opens the statistics.
 	Stats key.Binding
+	// Conversation shows the messages with the applicant alone.
+	Conversation key.Binding
 
 	Send, Template, Cancel key.Binding
 	Confirm, GoBack        key.Binding
@@ -73,6 +75,7 @@ func New(h i18n.KeyHelp) KeyMap {
 		Copy:           b("y", h.Copy, "y"),
 		Claim:          b("C", h.Claim, "C"),
 		Stats:          b("S", h.Stats, "S"),
+		Conversation:   b("M", h.Conversation, "M"),
 		Search:         b("/", h.Search, "/"),
 		Filter:         b("f", h.Filter, "f"),
 		Sort:           b("s", h.Sort, "s"),

@@ -28,8 +28,10 @@ type Model struct {
 	// latest is the line the latest event starts on; atLatest asks the
 	// next rebuild to scroll there.
 	latest int
-	// starts holds the line each event starts on.
+	// starts holds the line each event shown starts on, startOf the
+	// index in events of that event.
 	starts   []int
+	startOf  []int
 	atLatest bool
 	events   []instruct.Event
 	// changes holds, by event index, what a resubmission changed since
@@ -37,6 +39,7 @@ type Model struct {
 	changes       map[int][]compare.Field
 	scroll        frame.Scroll
 	width, height int
+	talk          talk
 
 	theme *theme.Theme
 	msgs  *i18n.Messages
@@ -53,13 +56,22 @@ func New(env component.Env) Model {
 // ShortHelp returns the history's keys for the help line.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.Close, k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Close, m.other(), k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Help, k.Quit}
 }
 
 // FullHelp returns every key of the history, in groups.
 func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{append(k.Nav(), k.Close, k.Copy), k.Decisions(), {k.Help, k.Quit}}
+	return [][]key.Binding{append(k.Nav(), k.Close, k.Copy, k.Timeline, k.Conversation), k.Decisions(), {k.Help, k.Quit}}
+}
+
+// other returns the key that shows the other view: the conversation from
+// the history, the history from the conversation.
+func (m Model) other() key.Binding {
+	if m.talk.conversation {
+		return m.keys.Timeline
+	}
+	return m.keys.Conversation
 }
 
 // SetTheme changes the styles.
@@ -85,6 +97,7 @@ func (m *Model) SetEvents(id instruct.RequestID, events []instruct.Event, def in
 		m.atLatest = true
 	}
 	m.id, m.events = id, events
+	m.talk.applicantID = applicantOf(events)
 	m.changes = Resubmissions(events, def)
 	m.rebuild()
 }
@@ -155,11 +168,11 @@ func (m Model) CommentInView() (instruct.Event, bool) {
 		if i+1 < len(m.starts) {
 			end = m.starts[i+1]
 		}
-		if end <= top || start >= bottom || i >= len(m.events) {
+		if end <= top || start >= bottom || i >= len(m.startOf) || m.startOf[i] >= len(m.events) {
 			continue
 		}
-		if strings.TrimSpace(m.events[i].Comment) != "" {
-			return m.events[i], true
+		if e := m.events[m.startOf[i]]; strings.TrimSpace(e.Comment) != "" {
+			return e, true
 		}
 	}
 	return instruct.Event{}, false
@@ -184,6 +197,9 @@ func (m Model) Loading(id instruct.RequestID) []string {
 // title names the history of request id and the time zone of its dates,
 // since it is a record.
 func (m Model) title(id instruct.RequestID) string {
+	if m.talk.conversation {
+		return m.msgs.Conversation().Title(id.String()) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
+	}
 	return m.msgs.TimelineTitle(id.String()) + " · " + m.msgs.ZoneNote(m.msgs.Zone)
 }
 
@@ -201,9 +217,13 @@ func (m *Model) rebuild() {
 	}
 }
 
-// lines draws every event, oldest first.
+// lines draws every event, oldest first, each with the deliveries it
+// caused; or the conversation alone.
 func (m *Model) lines(w int) []string {
-	m.latest, m.starts = 0, nil
+	m.latest, m.starts, m.startOf = 0, nil, nil
+	if m.talk.conversation {
+		return m.conversationLines(w)
+	}
 	if len(m.events) == 0 {
 		return []string{m.msgs.NoEvents}
 	}
@@ -214,7 +234,9 @@ func (m *Model) lines(w int) []string {
 		}
 		m.latest = len(out)
 		m.starts = append(m.starts, len(out))
+		m.startOf = append(m.startOf, i)
 		out = append(out, m.event(e, w)...)
+		out = append(out, m.deliveryLines(e, w)...)
 		if fields, ok := m.changes[i]; ok {
 			out = append(out, m.diff(fields, w)...)
 		}
@@ -225,7 +247,11 @@ func (m *Model) lines(w int) []string {
 // event draws one event's head line, its comment and, for an edit, the
 // fields it changed.
 func (m Model) event(e instruct.Event, w int) []string {
-	head := m.msgs.Stamp(e.At) + "  " + e.Actor.Name + " " + m.msgs.Did(e.Kind)
+	did := m.msgs.Did(e.Kind)
+	if m.fromApplicant(e) {
+		did = m.msgs.Conversation().ToReviewers
+	}
+	head := m.msgs.Stamp(e.At) + "  " + e.Actor.Name + " " + did
 	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
 	if e.Kind == instruct.KindNote {
 		return append(out, Internal(e.Comment, m.msgs, m.theme, w)...)
