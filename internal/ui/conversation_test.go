@@ -91,7 +91,7 @@ func unread(t *testing.T, st *store.Store, id instruct.RequestID) bool {
 // Both languages.
 func TestConversationApartFromNotes(t *testing.T) {
 	tests := []struct {
-		lang                                           string
+		lang                                            string
 		title, fromApplicant, fromReviewer, toReviewers string
 	}{
 		{"en", "Conversation with the applicant · D9001", "Camille Martin, the applicant, wrote",
