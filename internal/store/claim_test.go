@@ -15,9 +15,11 @@ var (
 )
 
 // beforeClaims are the statements that take a cache back to what it was
-// before migration 0005 (claims), for the tests of earlier migrations.
+// before migration 0005 (claims), for the tests of earlier migrations:
+// the later migrations undone first.
 var beforeClaims = []string{
 	"DROP TABLE stat_marks", // migration 0009 (statistics), after the claims
+	"DROP TABLE deliveries", // migration 0008 (deliveries), after the claims
 	"ALTER TABLE requests DROP COLUMN seq",
 	"ALTER TABLE requests DROP COLUMN claim_id",
 	"ALTER TABLE requests DROP COLUMN claim_name",
