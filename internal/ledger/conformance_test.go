@@ -40,6 +40,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"ChangesPagesBySeq", testChangesPaging},
 		{"ChangesFromDeliversInterleavedHistories", testChangesFromInterleaved},
 		{"ChangesHideNotesFromApplicants", testChangesNotes},
+		{"ChangesPlaceApplicantsAtTheirLastEvent", testChangesApplicantSeq},
 		{"ChangesUnderConcurrentWriters", testChangesConcurrent},
 		{"AuditChainsHashes", testAudit},
 		{"VerifyDetectsTampering", testVerify},
