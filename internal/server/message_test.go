@@ -134,6 +134,11 @@ func TestNotesLeaveNoTraceForApplicants(t *testing.T) {
 			t.Errorf("applicant's events = %v, want the message only", got)
 		}
 
+		history := decodeAs[api.EventList](t, c.applicant.do("GET", "/requests/"+r.ID.String()+"/events", nil), http.StatusOK).Events
+		if got := kindsOf(history); len(got) != 3 || got[2] != instruct.KindMessage || history[2].Comment != msg.Comment {
+			t.Errorf("applicant's history = %v, want create, submit and the reviewer's message, without the note", got)
+		}
+
 		after := decodeAs[api.ChangesPage](t, c.applicant.do("GET", "/changes?after="+page.Cursor, nil), http.StatusOK)
 		note(instruct.KindNote, "Interne : relancer le DPD.", r)
 		if again := decodeAs[api.ChangesPage](t, c.applicant.do("GET", "/changes?after="+after.Cursor, nil), http.StatusOK); len(again.Changes) != 0 {
