@@ -73,25 +73,27 @@ func TestApplicantMessage(t *testing.T) {
 // TestApplicantMessagesBounded: an applicant may add messages to a
 // request only while it holds fewer than instruct.MaxApplicantMessages,
 // so that a flood of them never fills the history the reviewers decide
-// in: the reviewers' messages and decisions still go through.
+// in: the reviewers' messages and decisions still go through. Both
+// engines.
 func TestApplicantMessagesBounded(t *testing.T) {
-	e := newEnv(t)
-	c := newCast(e)
-	r := c.applicant.submitted("api_particulier", "Cantine")
-	for i := range instruct.MaxApplicantMessages {
-		res := c.applicant.do("POST", messagesPath(r), api.MessageInput{Body: "Relance " + itoa(int64(i))}, key(newKey()))
-		if res.status != http.StatusCreated {
-			t.Fatalf("message %d = %d %s, want 201", i+1, res.status, res.body)
+	bothEngines(t, func(t *testing.T, e *testEnv) {
+		c := newCast(e)
+		r := c.applicant.submitted("api_particulier", "Cantine")
+		for i := range instruct.MaxApplicantMessages {
+			res := c.applicant.do("POST", messagesPath(r), api.MessageInput{Body: "Relance " + itoa(int64(i))}, key(newKey()))
+			if res.status != http.StatusCreated {
+				t.Fatalf("message %d = %d %s, want 201", i+1, res.status, res.body)
+			}
 		}
-	}
-	pr := problem(t, c.applicant.do("POST", messagesPath(r), api.MessageInput{Body: "Encore une relance"}, key(newKey())),
-		http.StatusUnprocessableEntity, instruct.CodeInvalid)
-	if !strings.Contains(pr.Detail, "100 messages") {
-		t.Errorf("detail = %q, want it to say the request holds 100 messages", pr.Detail)
-	}
-	decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes",
-		api.NoteInput{Kind: instruct.KindMessage, Comment: "Nous revenons vers vous."}, key(newKey())), http.StatusCreated)
-	decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
+		pr := problem(t, c.applicant.do("POST", messagesPath(r), api.MessageInput{Body: "Encore une relance"}, key(newKey())),
+			http.StatusUnprocessableEntity, instruct.CodeInvalid)
+		if !strings.Contains(pr.Detail, "100 messages") {
+			t.Errorf("detail = %q, want it to say the request holds 100 messages", pr.Detail)
+		}
+		decodeAs[api.NoteResult](t, c.instructor.do("POST", "/requests/"+r.ID.String()+"/notes",
+			api.NoteInput{Kind: instruct.KindMessage, Comment: "Nous revenons vers vous."}, key(newKey())), http.StatusCreated)
+		decodeAs[api.DecisionResult](t, c.instructor.decide(r.ID.String(), r.Version, instruct.KindApprove, ""), http.StatusCreated)
+	})
 }
 
 // TestNotesLeaveNoTraceForApplicants: an internal note written after a
