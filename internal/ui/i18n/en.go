@@ -325,7 +325,7 @@ func English() Messages {
 			Stats: "statistics",
 			Close: "close", Pick: "insert",
 
-			Conversation: "conversation with the applicant",
+			Conversation: "conversation",
 		},
 	}
 }

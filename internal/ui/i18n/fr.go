@@ -327,7 +327,7 @@ func French() Messages {
 			Stats: "statistiques",
 			Close: "fermer", Pick: "insérer",
 
-			Conversation: "correspondance avec le demandeur",
+			Conversation: "correspondance",
 		},
 	}
 }
