@@ -23,15 +23,10 @@ func (c *Client) Message(ctx context.Context, key string, id instruct.RequestID,
 	return decode[api.NoteResult](ans.body)
 }
 
-// deliveryList is the answer of GET /requests/{id}/deliveries.
-type deliveryList struct {
-	Deliveries []instruct.Delivery `json:"deliveries"`
-}
-
 // Deliveries returns the mails and webhook calls the server sends, or
 // sent, because of the events of request id (reviewers only), never nil.
 func (c *Client) Deliveries(ctx context.Context, id instruct.RequestID) ([]instruct.Delivery, error) {
-	list, err := get[deliveryList](ctx, c, requestPath(id)+"/deliveries", nil, smallAnswerLimit)
+	list, err := get[api.DeliveryList](ctx, c, requestPath(id)+"/deliveries", nil, smallAnswerLimit)
 	if err != nil {
 		return nil, err
 	}
