@@ -42,7 +42,10 @@ type call struct {
 	header http.Header
 	retry  retryMode
 	limit  int64
-	public bool
+	// keepHead keeps the first limit bytes of a longer answer (and marks
+	// it cut) instead of failing.
+	keepHead bool
+	public   bool
 }
 
 // answer is a server's answer, read whole.
@@ -50,6 +53,8 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	// cut is true when body is the head of a longer answer (keepHead).
+	cut bool
 }
 
 func (a answer) ok() bool { return a.status >= 200 && a.status < 300 }
@@ -107,10 +112,14 @@ func (c *Client) send(ctx context.Context, k call) (answer, error) {
 	}
 	defer res.Body.Close()
 	body, err := readLimited(res.Body, k.limit)
+	cut := false
+	if isAnswerTooLarge(err) && k.keepHead && res.StatusCode >= 200 && res.StatusCode < 300 {
+		body, cut, err = body[:k.limit], true, nil
+	}
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{status: res.StatusCode, header: res.Header, body: body}, nil
+	return answer{status: res.StatusCode, header: res.Header, body: body, cut: cut}, nil
 }
 
 func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) {
@@ -125,8 +134,10 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	for name, values := range k.header {
 		req.Header[name] = values
 	}
-	req.Header.Set("Accept", "application/json")
-	if k.body != nil {
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if k.body != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if !k.public {
@@ -147,8 +158,8 @@ func (c *Client) url(k call) string {
 	return u
 }
 
-// readLimited reads r whole, failing with errAnswerTooLarge past limit
-// bytes.
+// readLimited reads r whole, failing with an answerTooLargeError past
+// limit bytes (with the limit+1 bytes read).
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = smallAnswerLimit
@@ -158,7 +169,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(body)) > limit {
-		return nil, answerTooLargeError{limit: limit}
+		return body, answerTooLargeError{limit: limit}
 	}
 	return body, nil
 }

@@ -1,0 +1,111 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"unicode/utf8"
+
+	"github.com/instruct-dev/instruct/internal/api"
+	"github.com/instruct-dev/instruct/internal/instruct"
+)
+
+// MaxDocumentText is the most bytes of a document's text the client
+// reads: a longer text is cut there (DocumentText says so). A reviewer
+// reads a deliberation or an agreement, tens of pages; no applicant can
+// make the client hold more than this for one document.
+const MaxDocumentText = 4 << 20
+
+// DocumentText is the extracted text of a document, as the server gave it.
+type DocumentText struct {
+	Text string
+	// Cut is true when the server's text was longer than MaxDocumentText
+	// and Text holds its beginning only.
+	Cut bool
+}
+
+// DocumentText returns the text of document id, at most MaxDocumentText
+// bytes of it. A document without text (an image, a scan, a failed
+// extraction) fails with code not_found.
+func (c *Client) DocumentText(ctx context.Context, id string) (DocumentText, error) {
+	ans, err := c.do(ctx, call{method: http.MethodGet, path: documentPath(id) + "/text", limit: MaxDocumentText,
+		keepHead: true, header: http.Header{"Accept": {"text/plain"}}})
+	if err != nil {
+		return DocumentText{}, err
+	}
+	if ans.cut {
+		return DocumentText{Text: cutAtRune(ans.body), Cut: true}, nil
+	}
+	return DocumentText{Text: string(ans.body)}, nil
+}
+
+// cutAtRune returns b as text without the partial character a cut may
+// have left at its end.
+func cutAtRune(b []byte) string {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size > 1 {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// DocumentFile returns the bytes of document id, at most
+// instruct.MaxDocumentBytes.
+func (c *Client) DocumentFile(ctx context.Context, id string) ([]byte, error) {
+	ans, err := c.do(ctx, call{method: http.MethodGet, path: documentPath(id), limit: instruct.MaxDocumentBytes,
+		header: http.Header{"Accept": {"*/*"}}})
+	if err != nil {
+		return nil, err
+	}
+	return ans.body, nil
+}
+
+// UploadDocument attaches a file to request id as its applicant: name is
+// the file's name, data its bytes (the server tells its type by its
+// content). key is the Idempotency-Key: sending it again after a lost
+// answer attaches the file once.
+func (c *Client) UploadDocument(ctx context.Context, key string, id instruct.RequestID, name string, data []byte) (instruct.Document, error) {
+	body, contentType, err := multipartFile(name, data)
+	if err != nil {
+		return instruct.Document{}, err
+	}
+	k := call{method: http.MethodPost, path: requestPath(id) + "/documents", body: body, retry: retrySafe,
+		header: http.Header{"Content-Type": {contentType}}, limit: smallAnswerLimit}
+	k.header.Set(api.HeaderIdempotencyKey, key)
+	ans, err := c.do(ctx, k)
+	if err != nil {
+		return instruct.Document{}, err
+	}
+	res, err := decode[struct {
+		Document instruct.Document `json:"document"`
+	}](ans.body)
+	if err == nil && res.Document.ID == "" {
+		err = instruct.Errorf(instruct.CodeInternal, "the server's answer to an upload lacks the document")
+	}
+	return res.Document, err
+}
+
+// multipartFile returns a multipart/form-data body of one part, file,
+// holding data under name, and its content type.
+func multipartFile(name string, data []byte) ([]byte, string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	part, err := mw.CreateFormFile("file", name)
+	if err == nil {
+		_, err = part.Write(data)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("build the upload of %s: %w", name, err)
+	}
+	return buf.Bytes(), mw.FormDataContentType(), nil
+}
+
+func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
