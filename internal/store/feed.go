@@ -59,8 +59,8 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 	return nil
 }
 
-// ResetFeed drops the cached requests, their events and deliveries, the
-// search index and the cursor, so that the next pull starts from the beginning (after a
+// ResetFeed drops the cached requests, their events, deliveries and
+// documents' texts, the search index and the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) (err error) {
 	if err := s.enter(); err != nil {
@@ -72,6 +72,7 @@ func (s *Store) ResetFeed(ctx context.Context) (err error) {
 		for _, stmt := range []string{
 			"DELETE FROM events",
 			"DELETE FROM stat_marks",
+			"DELETE FROM document_texts",
 			"DELETE FROM request_bodies",
 			"DELETE FROM requests",
 			"DELETE FROM deliveries",
