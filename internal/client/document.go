@@ -15,31 +15,23 @@ import (
 
 // MaxDocumentText is the most bytes of a document's text the client
 // reads: a longer text is cut there (DocumentText says so). A reviewer
-// reads a deliberation or an agreement, tens of pages; no applicant can
-// make the client hold more than this for one document.
-const MaxDocumentText = 4 << 20
-
-// DocumentText is the extracted text of a document, as the server gave it.
-type DocumentText struct {
-	Text string
-	// Cut is true when the server's text was longer than MaxDocumentText
-	// and Text holds its beginning only.
-	Cut bool
-}
+// reads a deliberation or an agreement, tens of pages, and 1 MiB is some
+// 300 pages; no applicant can make the client hold more for a document.
+const MaxDocumentText = 1 << 20
 
 // DocumentText returns the text of document id, at most MaxDocumentText
-// bytes of it. A document without text (an image, a scan, a failed
+// bytes of it (Cut says when it goes on). A document without text (an image, a scan, a failed
 // extraction) fails with code not_found.
-func (c *Client) DocumentText(ctx context.Context, id string) (DocumentText, error) {
+func (c *Client) DocumentText(ctx context.Context, id string) (instruct.DocumentContent, error) {
 	ans, err := c.do(ctx, call{method: http.MethodGet, path: documentPath(id) + "/text", limit: MaxDocumentText,
 		keepHead: true, header: http.Header{"Accept": {"text/plain"}}})
 	if err != nil {
-		return DocumentText{}, err
+		return instruct.DocumentContent{}, err
 	}
 	if ans.cut {
-		return DocumentText{Text: cutAtRune(ans.body), Cut: true}, nil
+		return instruct.DocumentContent{Text: cutAtRune(ans.body), Cut: true}, nil
 	}
-	return DocumentText{Text: string(ans.body)}, nil
+	return instruct.DocumentContent{Text: string(ans.body)}, nil
 }
 
 // cutAtRune returns b as text without the partial character a cut may

@@ -9,18 +9,10 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// DocumentText is the text of a document as the cache keeps it.
-type DocumentText struct {
-	Text string
-	// Cut is true when the server's text was longer than the client reads
-	// and Text is its beginning.
-	Cut bool
-}
-
 // SaveDocumentText keeps the text of doc, a document of request id, so
 // that it reads offline from now on. The text can be fetched again: it
 // commits like the feed's pages.
-func (s *Store) SaveDocumentText(ctx context.Context, id instruct.RequestID, doc instruct.Document, t DocumentText) (err error) {
+func (s *Store) SaveDocumentText(ctx context.Context, id instruct.RequestID, doc instruct.Document, t instruct.DocumentContent) (err error) {
 	if err := s.enter(); err != nil {
 		return err
 	}
@@ -42,20 +34,20 @@ func (s *Store) SaveDocumentText(ctx context.Context, id instruct.RequestID, doc
 // DocumentText returns the kept text of doc, a document of request id,
 // and whether the cache holds it (the text of the same file: a document
 // whose SHA-256 changed is not held).
-func (s *Store) DocumentText(ctx context.Context, id instruct.RequestID, doc instruct.Document) (_ DocumentText, _ bool, err error) {
+func (s *Store) DocumentText(ctx context.Context, id instruct.RequestID, doc instruct.Document) (_ instruct.DocumentContent, _ bool, err error) {
 	if err := s.enter(); err != nil {
-		return DocumentText{}, false, err
+		return instruct.DocumentContent{}, false, err
 	}
 	defer s.leave(&err)
-	var t DocumentText
+	var t instruct.DocumentContent
 	var sum string
 	err = s.read.QueryRowContext(ctx, "SELECT sha256, text, cut FROM document_texts WHERE request = ? AND id = ?", id, doc.ID).
 		Scan(&sum, &t.Text, &t.Cut)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && sum != doc.SHA256 {
-		return DocumentText{}, false, nil
+		return instruct.DocumentContent{}, false, nil
 	}
 	if err != nil {
-		return DocumentText{}, false, fmt.Errorf("read the text of document %s of %s: %w", doc.ID, id, err)
+		return instruct.DocumentContent{}, false, fmt.Errorf("read the text of document %s of %s: %w", doc.ID, id, err)
 	}
 	return t, true, nil
 }

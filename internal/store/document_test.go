@@ -54,7 +54,7 @@ func TestDocumentTextReadsOfflineAfterARestart(t *testing.T) {
 	if _, ok, err := s.DocumentText(ctx, 1042, doc); ok || err != nil {
 		t.Fatalf("DocumentText before any fetch = %v, %v; want not held", ok, err)
 	}
-	text := DocumentText{Text: "LE CONSEIL MUNICIPAL,\nVu le code général des collectivités territoriales…"}
+	text := instruct.DocumentContent{Text: "LE CONSEIL MUNICIPAL,\nVu le code général des collectivités territoriales…"}
 	if err := s.SaveDocumentText(ctx, 1042, doc, text); err != nil {
 		t.Fatalf("SaveDocumentText = %v", err)
 	}
@@ -82,7 +82,7 @@ func TestResetFeedDropsDocumentTexts(t *testing.T) {
 	s := openTemp(t)
 	doc := deliberation()
 	mustApply(t, s, withDocument(request(1042, "Ville de Lyon", 12), doc))
-	if err := s.SaveDocumentText(ctx, 1042, doc, DocumentText{Text: "texte"}); err != nil {
+	if err := s.SaveDocumentText(ctx, 1042, doc, instruct.DocumentContent{Text: "texte"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ResetFeed(ctx); err != nil {
@@ -96,7 +96,7 @@ func TestResetFeedDropsDocumentTexts(t *testing.T) {
 
 func TestDocumentTextOfAnUncachedRequestIsRefused(t *testing.T) {
 	s := openTemp(t)
-	if err := s.SaveDocumentText(context.Background(), 77, deliberation(), DocumentText{Text: "x"}); err == nil {
+	if err := s.SaveDocumentText(context.Background(), 77, deliberation(), instruct.DocumentContent{Text: "x"}); err == nil {
 		t.Error("SaveDocumentText of a request the cache lacks = nil, want an error")
 	}
 }

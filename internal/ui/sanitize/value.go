@@ -18,6 +18,8 @@ var multiline = map[reflect.Type][]string{
 	reflect.TypeFor[instruct.Draft]():      {"Comment"},
 	reflect.TypeFor[instruct.Definition](): {"Description"},
 	reflect.TypeFor[instruct.Template]():   {"Body"},
+	// A document's text is drawn with Document, which keeps more of it.
+	reflect.TypeFor[instruct.DocumentContent](): {"Text"},
 }
 
 // Value returns a copy of v in which every string is safe to display, at

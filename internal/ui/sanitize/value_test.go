@@ -38,6 +38,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.RevokeHabilitation](),
 	reflect.TypeFor[instruct.Transfer](),
 	reflect.TypeFor[instruct.HabilitationQuery](),
+	reflect.TypeFor[instruct.DocumentContent](),
 	reflect.TypeFor[instruct.Delivery](),
 	reflect.TypeFor[instruct.Organization](),
 	reflect.TypeFor[instruct.Person](),
