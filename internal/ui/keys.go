@@ -45,6 +45,10 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.query.searching {
 		return m.searchKey(k)
 	}
+	if m.focus == focusReview && m.review.Finding() {
+		m.review = m.review.FindKey(k)
+		return m, nil
+	}
 	return m.mainKey(k)
 }
 
@@ -74,6 +78,9 @@ func (m Model) timelineKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 
 // mainKey handles keys of the queue and review.
 func (m Model) mainKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if mm, cmd, ok := m.documentKey(k); ok {
+		return mm, cmd
+	}
 	if mm, cmd, ok := m.actionKey(k); ok {
 		return mm, cmd
 	}

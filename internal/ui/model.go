@@ -112,6 +112,11 @@ type Options struct {
 	// Deliveries, when not nil, lists the mails and webhook calls of
 	// each request in its history; nil shows none.
 	Deliveries Deliveries
+	// Documents gives the texts of attached documents; nil shows none.
+	Documents Documents
+	// OpenDocument opens a document's file on the reviewer's computer;
+	// nil where the screen is not on it (an SSH session): o says why.
+	OpenDocument OpenDocument
 }
 
 // The smallest window the screen draws in.
@@ -245,7 +250,7 @@ func New(opts Options) Model {
 		opts.Location = time.Local
 	}
 	msgs := i18n.For(opts.Lang).InZone(opts.Location)
-	keys := keymap.New(msgs.Keys)
+	keys := keymap.New(msgs.Keys).WithDocuments(msgs.Documents())
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, claims: msgs.Claims(), keys: &keys, mine: -1,
 		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
 	m.query = queryState{sort: instruct.SortAge, gen: 1, loading: true, window: -1}

@@ -14,12 +14,14 @@ import (
 )
 
 // Update dispatches a message to its handler, then has the review follow
-// the selected request and the queue load the rows near those on screen.
+// the selected request, the queue load the rows near those on screen and
+// the review the texts of its documents.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.handle(msg)
 	mm, load := next.(Model).follow()
 	mm, rows := mm.loadNearRows()
-	return mm, tea.Batch(cmd, load, rows)
+	mm, texts := mm.loadTexts()
+	return mm, tea.Batch(cmd, load, rows, texts)
 }
 
 // loadNearRows asks for the window of rows around those on screen when
@@ -90,6 +92,10 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDraftSaved(msg)
 	case claimedMsg:
 		return m.onClaimed(msg)
+	case docTextMsg:
+		return m.onDocText(msg), nil
+	case openedMsg:
+		return m.onOpened(msg), nil
 	case leftMsg:
 		return m.onLeft(msg)
 	case statsMsg:

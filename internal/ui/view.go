@@ -176,6 +176,9 @@ func (m Model) footer() string {
 		}
 		return pen.Paint(frame.Fit(" "+m.notice, m.width))
 	}
+	if line := m.findLine(); line != "" {
+		return line
+	}
 	help := m.currentHelp()
 	if m.overlay == overlayHelp {
 		help = keymap.Help{Short: []key.Binding{m.keys.Help, m.keys.Close}}

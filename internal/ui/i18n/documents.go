@@ -52,6 +52,8 @@ type DocumentWords struct {
 	Opening    func(name string) string
 	Opened     func(name string) string
 	OpenFailed func(reason string) string
+	// NoViewer says no program opens files on this computer.
+	NoViewer string
 	// NotHere says why the file cannot be opened in an SSH session, and
 	// what to do instead.
 	NotHere func(id string) string
@@ -117,6 +119,7 @@ func englishDocuments() DocumentWords {
 		Opening:     func(name string) string { return "Opening " + name + "…" },
 		Opened:      func(name string) string { return name + " is open in your viewer." },
 		OpenFailed:  func(reason string) string { return "The file could not be opened: " + reason },
+		NoViewer:    "no program opens files on this computer (xdg-open or open)",
 		NotHere: func(id string) string {
 			return "Over SSH the file would open on the server, not on your computer: read its text in pane 2, or save it with instruct doc " + id + " --out FILE."
 		},
@@ -156,6 +159,7 @@ func frenchDocuments() DocumentWords {
 		Opening:     func(name string) string { return "Ouverture de " + name + "…" },
 		Opened:      func(name string) string { return name + " est ouvert dans votre visionneuse." },
 		OpenFailed:  func(reason string) string { return "Le fichier n’a pas pu être ouvert : " + reason },
+		NoViewer:    "aucun programme n’ouvre de fichiers sur cet ordinateur (xdg-open ou open)",
 		NotHere: func(id string) string {
 			return "Par SSH, le fichier s’ouvrirait sur le serveur et non sur votre ordinateur : lisez son texte dans le volet 2, ou enregistrez-le avec instruct doc " + id + " --out FICHIER."
 		},

@@ -35,6 +35,9 @@ type KeyMap struct {
 
 	// Choose picks the highlighted item of a list, such as an API.
 	Choose key.Binding
+
+	// Doc are the keys of attached documents.
+	Doc DocumentKeys
 }
 
 // New returns the key map with help in the words of h.
@@ -97,4 +100,11 @@ func New(h i18n.KeyHelp) KeyMap {
 
 		Choose: b("enter", h.Choose, "enter"),
 	}
+}
+
+// WithDocuments returns k with the document keys, their help in the words
+// of w.
+func (k KeyMap) WithDocuments(w i18n.DocumentWords) KeyMap {
+	k.Doc = Documents(w)
+	return k
 }

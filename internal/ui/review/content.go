@@ -18,7 +18,8 @@ func (m Model) paneContent(p Pane, w int) []string {
 	case Details:
 		return m.details(w)
 	case Legal:
-		return m.legal(w)
+		lines, _ := m.legal(w)
+		return lines
 	}
 	return m.scopes(w)
 }
@@ -114,8 +115,12 @@ func (m Model) paintAll(lines []string, pen func(string) string) []string {
 	return lines
 }
 
-// legal is the second pane: the text of law, its link and its document.
-func (m Model) legal(w int) []string {
+// legal is the second pane: the text of law, its link and its documents
+// with their text; it returns where the documents' texts lie.
+func (m Model) legal(w int) ([]string, []textSpan) {
+	if m.detail == nil || w <= 0 {
+		return nil, nil
+	}
 	lb := m.detail.Request.LegalBasis
 	b := &writer{m: m, w: w}
 	b.field("nature", lb.Nature)
@@ -126,17 +131,12 @@ func (m Model) legal(w int) []string {
 	} else {
 		b.source(lb.URL)
 	}
-	b.label(m.msgs.Field("document"))
-	doc := ""
-	if lb.Document != nil {
-		doc = *lb.Document
-	}
-	b.source(doc)
+	spans := b.documents()
 	if m.has(instruct.FlagLegalBasisUnsourced) {
 		b.blank()
 		b.flag(m.msgs.Flag(instruct.FlagLegalBasisUnsourced, m.detail.Request, nil))
 	}
-	return b.lines
+	return b.lines, spans
 }
 
 // source draws a link or document name, or "none" painted as a flag.

@@ -64,6 +64,8 @@ type Model struct {
 	flags         []string
 	links         []string
 	conflict      []string
+	// doc is what the review holds of the request's documents.
+	doc docState
 
 	theme  *theme.Theme
 	msgs   *i18n.Messages
@@ -75,22 +77,27 @@ var _ component.Component = (*Model)(nil)
 
 // New returns a review showing nothing yet, drawn and driven with env.
 func New(env component.Env) Model {
-	return Model{theme: env.Theme, msgs: env.Msgs, claims: env.Msgs.Claims(), keys: env.Keys}
+	return Model{theme: env.Theme, msgs: env.Msgs, claims: env.Msgs.Claims(), keys: env.Keys, doc: newDocState()}
 }
 
 // ShortHelp returns the review's keys for the help line.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.NextPane, k.Pane1, k.Back, k.Help, k.Quit}
+	short := []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Timeline, k.NextPane, k.Pane1}
+	return append(append(short, m.documentKeys()...), k.Back, k.Help, k.Quit)
 }
 
 // FullHelp returns every key of the review, in groups.
 func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{
+	full := [][]key.Binding{
 		append(k.Nav(), k.NextPane, k.PrevPane, k.Pane1, k.NextRequest, k.PrevRequest, k.Back),
 		k.Decisions(), k.General(),
 	}
+	if docs := m.documentKeys(); len(docs) > 0 {
+		full = append(full, docs)
+	}
+	return full
 }
 
 // SetTheme changes the styles.
@@ -127,6 +134,7 @@ func (m Model) Focused() bool { return m.focused }
 func (m *Model) SetDetail(d *Detail) {
 	same := m.detail != nil && d != nil && m.detail.Request.ID == d.Request.ID
 	m.detail = d
+	m.doc.follow(same)
 	if !same {
 		for i := range m.panes {
 			m.panes[i].Offset = 0
@@ -171,6 +179,10 @@ func (m Model) Update(msg tea.KeyPressMsg) (Model, bool) {
 		p.Top()
 	case key.Matches(msg, m.keys.Bottom):
 		p.Bottom()
+	case m.doc.find.active() && key.Matches(msg, m.keys.Doc.Next):
+		m.step(1)
+	case m.doc.find.active() && key.Matches(msg, m.keys.Doc.Prev):
+		m.step(-1)
 	default:
 		return m, false
 	}
@@ -201,9 +213,17 @@ func (m *Model) rebuild() {
 	widths := m.paneWidths()
 	h := m.paneHeight()
 	for p := range paneCount {
-		content := m.paneContent(p, widths[p]-2)
+		var content []string
+		if p == Legal {
+			content, m.doc.spans = m.legal(widths[p] - 2)
+		} else {
+			content = m.paneContent(p, widths[p]-2)
+		}
 		m.panes[p].SetLines(frame.Lines(content, widths[p]-2, len(content)))
 		m.panes[p].SetHeight(h - 2)
+	}
+	if m.doc.find.active() {
+		m.search(false)
 	}
 }
 

@@ -126,7 +126,11 @@ func (m Model) pane(p Pane, w int) []string {
 		title = strconv.Itoa(int(p)+1) + " " + title
 	}
 	st := m.theme.Box(m.focused && p == m.focus)
-	return frame.BoxExact(st, title, s.Position(), s.Visible(), w, m.paneHeight())
+	body := s.Visible()
+	if p == Legal {
+		body = m.marked(body, s.Offset, w-2)
+	}
+	return frame.BoxExact(st, title, s.Position(), body, w, m.paneHeight())
 }
 
 // Loading draws the review of request id while its details load: the

@@ -29,6 +29,9 @@ type Theme struct {
 	// put in (underlined): told apart without their hue.
 	DiffOld, DiffNew frame.Pen
 	Key              frame.Pen
+	// Match paints what a find found in a document, MatchCurrent the
+	// match the find is on (without colour, marks in the margin say so).
+	Match, MatchCurrent frame.Pen
 
 	// Borders draws boxes, FocusedBorders the box that has focus: heavier
 	// lines, so focus shows without colour.
@@ -84,6 +87,8 @@ func New(isDark bool) Theme {
 		DiffOld:          pen(red.Strikethrough(true)),
 		DiffNew:          pen(green.Underline(true)),
 		Key:              pen(accent.Bold(true)),
+		Match:            pen(lipgloss.NewStyle().Background(c(lipgloss.Color("#FFF3B0"), lipgloss.Color("#5F5F00")))),
+		MatchCurrent:     pen(lipgloss.NewStyle().Bold(true).Reverse(true)),
 	}
 	t.Borders, t.FocusedBorders = lipgloss.RoundedBorder(), lipgloss.ThickBorder()
 	t.Help = helpStyles(accent.Bold(true), muted, muted)
