@@ -43,8 +43,10 @@ type DocumentWords struct {
 	Matches     func(i, n int) string
 	NoMatch     string
 	ManyMatches func(n int) string
-	// FindHint lists the keys of a find.
+	// FindHint lists the keys of a find while it is typed; Close is
+	// what esc does to it.
 	FindHint string
+	Close    string
 	// NoDocument says the request has no attached document.
 	NoDocument func(id string) string
 	// Opening says the file is being downloaded and opened; Opened that
@@ -115,6 +117,7 @@ func englishDocuments() DocumentWords {
 		NoMatch:     "no match",
 		ManyMatches: func(n int) string { return "over " + strconv.Itoa(n) + " matches" },
 		FindHint:    "enter/↓ next · ↑ previous · esc close",
+		Close:       "close",
 		NoDocument:  func(id string) string { return id + " has no attached document." },
 		Opening:     func(name string) string { return "Opening " + name + "…" },
 		Opened:      func(name string) string { return name + " is open in your viewer." },
@@ -155,6 +158,7 @@ func frenchDocuments() DocumentWords {
 		NoMatch:     "aucune occurrence",
 		ManyMatches: func(n int) string { return "plus de " + strconv.Itoa(n) + " occurrences" },
 		FindHint:    "entrée/↓ suivante · ↑ précédente · échap fermer",
+		Close:       "fermer",
 		NoDocument:  func(id string) string { return id + " n’a pas de document joint." },
 		Opening:     func(name string) string { return "Ouverture de " + name + "…" },
 		Opened:      func(name string) string { return name + " est ouvert dans votre visionneuse." },

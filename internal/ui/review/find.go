@@ -303,7 +303,7 @@ func (m Model) FindLine() string {
 	}
 	k := m.keys.Doc
 	return "/" + f.query + "  " + status + " · " + k.Next.Help().Key + " " + k.Next.Help().Desc +
-		" · " + k.Prev.Help().Key + " " + k.Prev.Help().Desc + " · " + m.keys.Back.Help().Key
+		" · " + k.Prev.Help().Key + " " + k.Prev.Help().Desc + " · " + m.keys.Back.Help().Key + " " + w.Close
 }
 
 // marked draws the visible lines of the legal pane, from pane line top
