@@ -44,11 +44,25 @@ func existingCacheFor(ctx context.Context, e *env, s *settings) (*store.Store, e
 
 // newEngine returns a sync engine between st and the configured server.
 func newEngine(st *store.Store, s settings, log *slog.Logger) *replica.Engine {
-	// Few, short attempts: a server that takes connections but never
-	// answers is reported out of reach within half a minute, and the
-	// engine itself tries again later.
-	api := client.New(s.server, s.token, client.Options{Logger: log, Timeout: 10 * time.Second, MaxRetries: 2})
-	return replica.New(st, api, replica.Options{Logger: log, LockPath: s.cache + ".lock"})
+	// Few, short attempts (newAPI); the engine itself tries again later.
+	return replica.New(st, newAPI(s, log), replica.Options{Logger: log, LockPath: s.cache + ".lock"})
+}
+
+// newAPI returns a client of the configured server that tries a few
+// times, briefly: a server that takes connections but never answers is
+// reported out of reach within half a minute.
+func newAPI(s settings, log *slog.Logger) *client.Client {
+	return client.New(s.server, s.token, client.Options{Logger: log, Timeout: 10 * time.Second, MaxRetries: 2})
+}
+
+// newDocumentAPI returns a client of the configured server for documents,
+// nil when none is configured: a file of 20 MiB may take a minute to come
+// over a slow line.
+func newDocumentAPI(s settings, log *slog.Logger) *client.Client {
+	if s.server == "" || s.token == "" {
+		return nil
+	}
+	return client.New(s.server, s.token, client.Options{Logger: log, Timeout: time.Minute, MaxRetries: 2})
 }
 
 func runLogin(ctx context.Context, e *env, args []string) error {

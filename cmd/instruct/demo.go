@@ -50,7 +50,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := engine.Sync(ctx); err != nil {
 		return fmt.Errorf("first sync with the demo server: %w", err)
 	}
-	return runScreen(ctx, e, st, engine, t, log, "")
+	return runScreen(ctx, e, st, engine, s, t, log, "")
 }
 
 // startDemoServer seeds a fresh database in dir, serves it on a loopback

@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"ls":            {"list requests from the local cache", runList},
 		"show":          {"show one request with its events from the local cache", runShow},
 		"decide":        {"record a decision in the outbox (works offline)", runDecide},
+		"doc":           {"list a request's documents, print their text, save their files", runDoc},
 		"stats":         {"review statistics from the local cache (works offline)", runStats},
 		"ssh-serve":     {"serve the TUI over SSH to registered keys", runSSHServe},
 		"notifications": {"receive, or not, the mails of a definition (notifications on|off --definition D)", runNotifications},

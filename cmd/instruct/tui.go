@@ -81,23 +81,33 @@ func screenOn(ctx context.Context, e *env, st *store.Store, s settings, t tuiFla
 	if first {
 		stopOn = s.server
 	}
-	return runScreen(ctx, e, st, newEngine(st, s, log), t, log, stopOn)
+	return runScreen(ctx, e, st, newEngine(st, s, log), s, t, log, stopOn)
 }
 
 // runScreen runs the sync engine beside the TUI until the reviewer quits.
 // With firstOf, the server of a cache's first start, a first sync that
 // fails ends the screen with a firstSyncError: an empty queue would only
 // hide that the token or the server is wrong.
-func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, t tuiFlags, log *slog.Logger, firstOf string) error {
+func runScreen(ctx context.Context, e *env, st *store.Store, engine *replica.Engine, s settings, t tuiFlags, log *slog.Logger, firstOf string) error {
 	limitMemory(e.getenv)
 	ctx, cancel := context.WithCancel(ctx)
 	warmed := make(chan struct{})
 	go func() { warm(ctx, st, log); close(warmed) }()
 	defer func() { cancel(); <-warmed }()
+	api := newDocumentAPI(s, log)
 	opts := ui.Options{Cache: st, Syncer: engine, Lang: language(t.lang, e.getenv), Location: t.loc,
-		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx, Recovery: st.Recovery()}
+		Logger: log, Mouse: t.mouse, NoColor: e.getenv("NO_COLOR") != "", Context: ctx, Recovery: st.Recovery(),
+		Documents: documentSource{st: st, api: api}}
 	if d := engine.Deliveries(); d != nil {
 		opts.Deliveries = d
+	}
+	if !remoteTerminal(e.getenv) {
+		v, remove, err := newViewer(api)
+		if err != nil {
+			return err
+		}
+		defer remove()
+		opts.OpenDocument = v.Open
 	}
 	model := ui.New(opts)
 	program := tea.NewProgram(model, tea.WithContext(ctx))

@@ -52,10 +52,16 @@ type openedMsg struct {
 // are not on their way yet: from the cache at once, and from the server
 // once the reviewer opened the request (the review has the keys).
 func (m Model) loadTexts() (Model, tea.Cmd) {
-	if m.opts.Documents == nil || !m.shown() {
+	if !m.shown() {
 		return m, nil
 	}
 	id, docs := m.review.TakeWanted(m.focus == focusReview)
+	if m.opts.Documents == nil {
+		for _, d := range docs {
+			m.review.SetDocumentText(id, d.ID, review.DocText{State: review.TextFailed, Reason: m.msgs.Documents().NotHereText})
+		}
+		return m, nil
+	}
 	cmds := make([]tea.Cmd, len(docs))
 	for i, d := range docs {
 		cmds[i] = m.textCmd(id, d, m.focus == focusReview)

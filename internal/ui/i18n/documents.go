@@ -56,6 +56,9 @@ type DocumentWords struct {
 	OpenFailed func(reason string) string
 	// NoViewer says no program opens files on this computer.
 	NoViewer string
+	// NotHereText says a screen cannot fetch texts (the reason of
+	// FetchFailed).
+	NotHereText string
 	// NotHere says why the file cannot be opened in an SSH session, and
 	// what to do instead.
 	NotHere func(id string) string
@@ -123,6 +126,7 @@ func englishDocuments() DocumentWords {
 		Opened:      func(name string) string { return name + " is open in your viewer." },
 		OpenFailed:  func(reason string) string { return "The file could not be opened: " + reason },
 		NoViewer:    "no program opens files on this computer (xdg-open or open)",
+		NotHereText: "this screen does not fetch documents' texts",
 		NotHere: func(id string) string {
 			return "Over SSH the file would open on the server, not on your computer: read its text in pane 2, or save it with instruct doc " + id + " --out FILE."
 		},
@@ -164,6 +168,7 @@ func frenchDocuments() DocumentWords {
 		Opened:      func(name string) string { return name + " est ouvert dans votre visionneuse." },
 		OpenFailed:  func(reason string) string { return "Le fichier n’a pas pu être ouvert : " + reason },
 		NoViewer:    "aucun programme n’ouvre de fichiers sur cet ordinateur (xdg-open ou open)",
+		NotHereText: "cet écran ne récupère pas le texte des documents",
 		NotHere: func(id string) string {
 			return "Par SSH, le fichier s’ouvrirait sur le serveur et non sur votre ordinateur : lisez son texte dans le volet 2, ou enregistrez-le avec instruct doc " + id + " --out FICHIER."
 		},
