@@ -357,7 +357,7 @@ func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 	for _, cmd := range [][]string{
 		{"demo"}, {"tui"}, {"serve"}, {"admin", "user", "add"}, {"admin", "token", "create"},
 		{"admin", "ssh-key", "add"}, {"admin", "token", "revoke"}, {"admin", "user", "roles"}, {"admin", "ssh-key", "remove"},
-		{"audit", "verify"}, {"login"}, {"sync"}, {"ls"}, {"show"}, {"decide"}, {"ssh-serve"},
+		{"audit", "verify"}, {"login"}, {"sync"}, {"ls"}, {"show"}, {"decide"}, {"doc"}, {"ssh-serve"},
 		{"admin", "webhook", "add"}, {"admin", "webhook", "list"}, {"admin", "webhook", "remove"}, {"admin", "webhook", "test"},
 		{"admin", "webhook", "rotate-secret"}, {"admin", "deliveries"}, {"admin", "deliveries", "retry"}, {"notifications", "off"},
 	} {
