@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -174,7 +175,7 @@ func (v *viewer) Open(ctx context.Context, id instruct.RequestID, doc instruct.D
 	}
 	cmd := exec.Command(v.command, path)
 	if err := cmd.Start(); err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%w: %s is not installed", ui.ErrNoViewer, v.command)
 		}
 		return err
