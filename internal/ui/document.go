@@ -124,17 +124,20 @@ func (m Model) reason(err error) string {
 func (m Model) openDocument() (Model, tea.Cmd) {
 	words := m.msgs.Documents()
 	id := m.selectedID()
-	if id == 0 || !m.shown() {
+	switch {
+	case id == 0:
 		m.notice = m.msgs.NoSelection
+		return m, nil
+	case m.opts.OpenDocument == nil:
+		m.notice, m.noticeBad = words.NotHere(id.String()), true
+		return m, nil
+	case !m.shown():
+		m.notice = id.String() + " · " + m.msgs.Loading
 		return m, nil
 	}
 	docs := m.review.Documents()
 	if len(docs) == 0 {
 		m.notice = words.NoDocument(id.String())
-		return m, nil
-	}
-	if m.opts.OpenDocument == nil {
-		m.notice, m.noticeBad = words.NotHere(id.String()), true
 		return m, nil
 	}
 	doc, open, ctx := docs[0], m.opts.OpenDocument, m.ctx
