@@ -249,9 +249,7 @@ func (b *writer) documentText(d instruct.Document, w i18n.DocumentWords) (textSp
 	b.blank()
 	text := m.doc.wraps.get(d.ID, t.Content.Text, b.w-len(indent))
 	span := textSpan{first: len(b.lines), text: text}
-	for _, l := range text.lines {
-		b.lines = append(b.lines, indent+l)
-	}
+	b.lines = append(b.lines, text.shown...)
 	if t.Content.Cut {
 		say(w.Cut, m.theme.Flag.Paint)
 	}

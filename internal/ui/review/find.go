@@ -17,6 +17,9 @@ import (
 // folded (lower case, no accents), and where each folded byte comes from.
 type wrapped struct {
 	lines []string
+	// shown are the lines as the pane draws them: indented, fitted to
+	// its width.
+	shown []string
 	// starts[i] is where line i begins in the lines joined by spaces.
 	starts []int
 	folded string
@@ -51,6 +54,10 @@ func (c *wrapCache) get(doc, text string, w int) *wrapped {
 		c.m = map[wrapKey]*wrapped{}
 	}
 	t := &wrapped{lines: frame.Wrap(text, max(1, w))}
+	t.shown = make([]string, len(t.lines))
+	for i, l := range t.lines {
+		t.shown[i] = frame.Fit(indent+l, w+len(indent))
+	}
 	c.m[k] = t
 	return t
 }
