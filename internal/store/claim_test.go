@@ -18,8 +18,9 @@ var (
 // before migration 0005 (claims), for the tests of earlier migrations:
 // the later migrations undone first.
 var beforeClaims = []string{
-	"DROP TABLE stat_marks", // migration 0009 (statistics), after the claims
-	"DROP TABLE deliveries", // migration 0008 (deliveries), after the claims
+	"DROP TABLE stat_marks",     // migration 0009 (statistics), after the claims
+	"DROP TABLE deliveries",     // migration 0008 (deliveries), after the claims
+	"DROP TABLE document_texts", // migration 0007 (documents), after the claims
 	"ALTER TABLE requests DROP COLUMN seq",
 	"ALTER TABLE requests DROP COLUMN claim_id",
 	"ALTER TABLE requests DROP COLUMN claim_name",
