@@ -53,13 +53,45 @@ func (c *wrapCache) get(doc, text string, w int) *wrapped {
 	if c.m == nil || len(c.m) >= maxWraps {
 		c.m = map[wrapKey]*wrapped{}
 	}
-	t := &wrapped{lines: frame.Wrap(text, max(1, w))}
+	t := &wrapped{lines: frame.Wrap(reflow(text), max(1, w))}
 	t.shown = make([]string, len(t.lines))
 	for i, l := range t.lines {
 		t.shown[i] = frame.Fit(indent+l, w+len(indent))
 	}
 	c.m[k] = t
 	return t
+}
+
+// reflow joins the lines of a paragraph that a PDF's layout broke, so
+// that they wrap to the pane's width: a line that does not end a sentence
+// goes on with the next when that one starts with a lower-case letter.
+// Headings, lists and blank lines between paragraphs stay as they are.
+func reflow(text string) string {
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	b.Grow(len(text))
+	for i, l := range lines {
+		b.WriteString(l)
+		switch {
+		case i == len(lines)-1:
+		case goesOn(l, lines[i+1]):
+			b.WriteByte(' ')
+		default:
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// goesOn reports whether line's sentence goes on in next.
+func goesOn(line, next string) bool {
+	line = strings.TrimRight(line, " ")
+	if line == "" || next == "" {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(line)
+	first, _ := utf8.DecodeRuneInString(next)
+	return !strings.ContainsRune(".:;!?", last) && unicode.IsLower(first)
 }
 
 // index builds what a find needs of t, once.

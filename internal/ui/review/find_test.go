@@ -89,3 +89,11 @@ func BenchmarkRebuildWithLongText(b *testing.B) {
 		m.SetDetail(d)
 	}
 }
+
+func TestReflowJoinsTheLinesOfAParagraph(t *testing.T) {
+	in := "RÉPUBLIQUE FRANÇAISE\nVILLE DE QUIMPER\n\nLa commune applique aux repas de ses écoles\npubliques une grille tarifaire.\nArticle 1 — D'autoriser la ville pour les\ndonnées suivantes :\ncnaf_quotient_familial."
+	want := "RÉPUBLIQUE FRANÇAISE\nVILLE DE QUIMPER\n\nLa commune applique aux repas de ses écoles publiques une grille tarifaire.\nArticle 1 — D'autoriser la ville pour les données suivantes :\ncnaf_quotient_familial."
+	if got := reflow(in); got != want {
+		t.Errorf("reflow =\n%s\nwant\n%s", got, want)
+	}
+}
