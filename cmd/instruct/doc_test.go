@@ -143,6 +143,10 @@ func TestDocTextOfflineSaysWhatItLacks(t *testing.T) {
 		!strings.Contains(res.stdout, "== plan.png (doc_9c1e) ==") {
 		t.Errorf("doc --text offline, nothing cached = %s", res)
 	}
+	alone := box.run("doc", "D4242", "--text", "--cache", cache)
+	if alone.code != 1 || !strings.Contains(alone.stderr, "no server is configured") {
+		t.Errorf("doc --text with a cache and no server = %s", alone)
+	}
 }
 
 // checkSaved fails unless path holds want, readable by its owner only.

@@ -192,7 +192,10 @@ func documentTextOf(ctx context.Context, src documentSource, id instruct.Request
 
 // textLack says why a text could not be had.
 func textLack(err error) string {
-	if instruct.FaultOf(err) == instruct.FaultUnreachable {
+	switch {
+	case errors.Is(err, errNoServer):
+		return "not in the cache, and no server is configured (--server and --token, or instruct login)"
+	case instruct.FaultOf(err) == instruct.FaultUnreachable:
 		return "not in the cache, and the server is out of reach"
 	}
 	return oneLine(err)
@@ -260,7 +263,10 @@ func saveFiles(ctx context.Context, e *env, src documentSource, id instruct.Requ
 
 // fileLack says why a file could not be had.
 func fileLack(err error) string {
-	if instruct.FaultOf(err) == instruct.FaultUnreachable {
+	switch {
+	case errors.Is(err, errNoServer):
+		return "no server is configured (--server and --token, or instruct login); the cache keeps documents' texts, not their files"
+	case instruct.FaultOf(err) == instruct.FaultUnreachable:
 		return "the server is out of reach (the cache keeps documents' texts, not their files)"
 	}
 	return oneLine(err)
