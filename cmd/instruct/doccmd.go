@@ -154,7 +154,7 @@ func printTexts(ctx context.Context, e *env, src documentSource, id instruct.Req
 	for _, d := range docs {
 		t, err := documentTextOf(ctx, src, id, d)
 		if err != nil {
-			missing = append(missing, fmt.Sprintf("%s (%s): %s", sanitize.Line(d.Name), d.ID, textLack(err)))
+			missing = append(missing, fmt.Sprintf("%s (%s): %s", sanitize.Line(d.Name), sanitize.Line(d.ID), textLack(err)))
 			continue
 		}
 		dt := documentText{Document: d}
@@ -208,7 +208,7 @@ func writeTexts(w io.Writer, texts []documentText) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "== %s (%s) ==\n", sanitize.Line(t.Name), t.ID)
+		fmt.Fprintf(w, "== %s (%s) ==\n", sanitize.Line(t.Name), sanitize.Line(t.ID))
 		switch {
 		case t.Content != nil:
 			fmt.Fprintln(w, strings.TrimRight(sanitize.Document(*t.Content), "\n"))
@@ -242,7 +242,7 @@ func saveFiles(ctx context.Context, e *env, src documentSource, id instruct.Requ
 	isDir := err == nil && info.IsDir()
 	if !isDir && len(docs) > 1 {
 		return usageError{fmt.Errorf("%s has %d documents: name one (instruct doc %s %s --out FILE), or give a directory (--out DIR)",
-			id, len(docs), id, docs[0].ID)}
+			id, len(docs), id, sanitize.Line(docs[0].ID))}
 	}
 	for _, d := range docs {
 		path := out
@@ -251,12 +251,12 @@ func saveFiles(ctx context.Context, e *env, src documentSource, id instruct.Requ
 		}
 		data, err := documentFile(ctx, src.api, d)
 		if err != nil {
-			return fmt.Errorf("save %s of %s: %s", d.ID, id, fileLack(err))
+			return fmt.Errorf("save %s of %s: %s", sanitize.Line(d.ID), id, fileLack(err))
 		}
 		if err := writePrivate(path, data); err != nil {
-			return fmt.Errorf("save %s of %s: %w", d.ID, id, err)
+			return fmt.Errorf("save %s of %s: %w", sanitize.Line(d.ID), id, err)
 		}
-		fmt.Fprintf(e.stdout, "%s: %s saved to %s (%d bytes, SHA-256 %s)\n", id, d.ID, path, len(data), d.SHA256)
+		fmt.Fprintf(e.stdout, "%s: %s saved to %s (%d bytes, SHA-256 %s)\n", id, sanitize.Line(d.ID), path, len(data), hexSHA256(data))
 	}
 	return nil
 }

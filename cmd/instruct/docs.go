@@ -62,11 +62,16 @@ func documentFile(ctx context.Context, api *client.Client, doc instruct.Document
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	if got := hex.EncodeToString(sum[:]); doc.SHA256 != "" && !strings.EqualFold(got, doc.SHA256) {
+	if got := hexSHA256(data); doc.SHA256 != "" && !strings.EqualFold(got, doc.SHA256) {
 		return nil, instruct.Errorf(instruct.CodeInternal, "the server sent a file whose SHA-256 (%s) is not the document's (%s)", got, doc.SHA256)
 	}
 	return data, nil
+}
+
+// hexSHA256 returns the SHA-256 of data in hex.
+func hexSHA256(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // extension is the file extension of a document's type: the type the
@@ -83,30 +88,33 @@ func extension(contentType string) string {
 	return ".bin"
 }
 
-// fileName is a safe file name for doc: its name with only letters,
-// digits, spaces and a few marks kept, at most 100 characters, never
-// hidden, and the extension of its type.
+// fileName is a safe file name for doc: its name (else its ID) with only
+// letters, digits, spaces and a few marks kept, at most 100 characters,
+// never hidden, and the extension of its type.
 func fileName(doc instruct.Document) string {
-	base := strings.TrimSuffix(doc.Name, filepath.Ext(doc.Name))
-	var b strings.Builder
-	n := 0
-	for _, r := range base {
-		if n == 100 {
-			break
-		}
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" -_.,°()", r):
-			b.WriteRune(r)
-		default:
-			b.WriteRune('_')
-		}
-		n++
-	}
-	name := strings.Trim(b.String(), " .-")
+	name := safeName100(strings.TrimSuffix(doc.Name, filepath.Ext(doc.Name)))
 	if name == "" {
-		name = "document-" + doc.ID
+		name = safeName100("document-" + doc.ID)
 	}
 	return name + extension(doc.ContentType)
+}
+
+// safeName100 keeps of s, for a file name, letters, digits, spaces and a
+// few marks, others replaced by '_', at most 100 characters, without
+// leading or trailing spaces, dots or dashes.
+func safeName100(s string) string {
+	var b strings.Builder
+	for i, r := range []rune(s) {
+		if i == 100 {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" -_.,°()", r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('_')
+		}
+	}
+	return strings.Trim(b.String(), " .-")
 }
 
 // writePrivate writes data to path through a temporary file renamed into
