@@ -73,9 +73,7 @@ func (c *Client) UploadDocument(ctx context.Context, key string, id instruct.Req
 	if err != nil {
 		return instruct.Document{}, err
 	}
-	res, err := decode[struct {
-		Document instruct.Document `json:"document"`
-	}](ans.body)
+	res, err := decode[api.DocumentResult](ans.body)
 	if err == nil && res.Document.ID == "" {
 		err = instruct.Errorf(instruct.CodeInternal, "the server's answer to an upload lacks the document")
 	}
@@ -87,7 +85,7 @@ func (c *Client) UploadDocument(ctx context.Context, key string, id instruct.Req
 func multipartFile(name string, data []byte) ([]byte, string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	part, err := mw.CreateFormFile("file", name)
+	part, err := mw.CreateFormFile(api.DocumentPart, name)
 	if err == nil {
 		_, err = part.Write(data)
 	}

@@ -155,3 +155,15 @@ func sha(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// A file that is not a PDF, PNG or JPEG is refused by its content: the
+// server's 415 reads as unsupported_media_type.
+func TestUploadDocumentOfAnotherTypeIsRefused(t *testing.T) {
+	c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusUnsupportedMediaType, instruct.CodeUnsupportedMediaType, "not a PDF, PNG or JPEG")
+	}, Options{})
+	_, err := c.UploadDocument(context.Background(), "k", 1042, "facture.pdf.exe", []byte("MZ\x90\x00"))
+	if instruct.ErrorCode(err) != instruct.CodeUnsupportedMediaType {
+		t.Errorf("UploadDocument of an executable = %v, want unsupported_media_type", err)
+	}
+}

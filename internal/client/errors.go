@@ -80,7 +80,8 @@ func knownCode(c instruct.Code) bool {
 		instruct.CodeStaleVersion, instruct.CodeTooLarge, instruct.CodeCommentRequired,
 		instruct.CodeInvalidTransition, instruct.CodeIdempotencyKeyReused,
 		instruct.CodePreconditionRequired, instruct.CodeRateLimited,
-		instruct.CodeInternal, instruct.CodeUnavailable, instruct.CodeClaimed:
+		instruct.CodeInternal, instruct.CodeUnavailable, instruct.CodeClaimed,
+		instruct.CodeUnsupportedMediaType:
 		return true
 	}
 	return false
@@ -105,6 +106,8 @@ func codeForStatus(status int) instruct.Code {
 		return instruct.CodeStaleVersion
 	case http.StatusRequestEntityTooLarge:
 		return instruct.CodeTooLarge
+	case http.StatusUnsupportedMediaType:
+		return instruct.CodeUnsupportedMediaType
 	case http.StatusUnprocessableEntity:
 		return instruct.CodeInvalid
 	case http.StatusPreconditionRequired:
