@@ -54,12 +54,14 @@ type Engine interface {
 
 // Reviews is the review service (internal/review) as sessions use it: a
 // decision or a note goes through its rules in the name of the session's
-// user.
+// user, and so does the reading of a document's text.
 type Reviews interface {
 	Decide(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment string, pre review.Precondition) (instruct.Outcome, error)
 	Note(ctx context.Context, u instruct.User, id instruct.RequestID, k instruct.Kind, comment, idempotencyKey string) (instruct.Outcome, error)
 	Claim(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
 	Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
+	// DocumentText returns the text of document id when u may see it.
+	DocumentText(ctx context.Context, u instruct.User, id string) (string, error)
 }
 
 // catchUpWait bounds how long a decision waits for the read model to
