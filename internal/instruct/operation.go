@@ -25,7 +25,13 @@ type Operation struct {
 	Comment   string    `json:"comment"`
 	// Force, on a claim or a release, takes or ends another reviewer's
 	// claim (a manager's call).
-	Force       bool      `json:"force,omitempty"`
+	Force bool `json:"force,omitempty"`
+	// HabilitationID, on a revoke, names the one habilitation it revokes;
+	// zero revokes the whole request.
+	HabilitationID HabilitationID `json:"habilitation_id,omitempty"`
+	// To, on a transfer, is the e-mail of the user who becomes the
+	// applicant.
+	To          string    `json:"to,omitempty"`
 	BaseVersion int64     `json:"base_version"`
 	State       OpState   `json:"state"`
 	CreatedAt   time.Time `json:"created_at"`

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,8 +17,8 @@ var (
 
 // beforeClaims are the statements that take a cache back to what it was
 // before migration 0005 (claims), for the tests of earlier migrations:
-// the later migrations undone first.
-var beforeClaims = []string{
+// the later migrations undone first (0006, then 0009, 0008 and 0007).
+var beforeClaims = slices.Concat(beforeHabilitations, []string{
 	"DROP TABLE stat_marks",     // migration 0009 (statistics), after the claims
 	"DROP TABLE deliveries",     // migration 0008 (deliveries), after the claims
 	"DROP TABLE document_texts", // migration 0007 (documents), after the claims
@@ -34,7 +35,7 @@ var beforeClaims = []string{
 	"ALTER TABLE requests DROP COLUMN message_seq",
 	"ALTER TABLE requests DROP COLUMN seen_seq",
 	"ALTER TABLE outbox DROP COLUMN force",
-}
+})
 
 // claimedBy returns r held by a since at, one feed position later.
 func claimedBy(r instruct.Request, a instruct.Actor, at time.Time) instruct.Request {

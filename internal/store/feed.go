@@ -59,8 +59,8 @@ func (s *Store) ApplyPage(ctx context.Context, items []instruct.FeedItem, cursor
 	return nil
 }
 
-// ResetFeed drops the cached requests, their events, deliveries and
-// documents' texts, the search index and the cursor, so that the next pull starts from the beginning (after a
+// ResetFeed drops the cached requests, their events, habilitations,
+// deliveries and documents' texts, the search index and the cursor, so that the next pull starts from the beginning (after a
 // cursor_expired answer). The outbox is kept.
 func (s *Store) ResetFeed(ctx context.Context) (err error) {
 	if err := s.enter(); err != nil {
@@ -73,6 +73,7 @@ func (s *Store) ResetFeed(ctx context.Context) (err error) {
 			"DELETE FROM events",
 			"DELETE FROM stat_marks",
 			"DELETE FROM document_texts",
+			"DELETE FROM habilitations",
 			"DELETE FROM request_bodies",
 			"DELETE FROM requests",
 			"DELETE FROM deliveries",
@@ -96,6 +97,7 @@ type feedItem struct {
 	body   []byte // the request as JSON
 	events []eventBody
 	marks  statMarks // what the statistics read of the events
+	habs   []habRow
 }
 
 // encodeItems checks feed items and encodes them for the cache, before
@@ -124,17 +126,22 @@ func encodeItem(item instruct.FeedItem) (feedItem, error) {
 	}
 	row.seq = item.Seq
 	row.derive(item.Events)
+	habs, err := habRows(item)
+	if err != nil {
+		return feedItem{}, err
+	}
 	r := item.Request
 	body, err := json.Marshal(r)
 	if err != nil {
 		return feedItem{}, fmt.Errorf("encode request %s: %w", r.ID, err)
 	}
-	return feedItem{row: row, body: body, events: events, marks: marksOf(item.Events)}, nil
+	return feedItem{row: row, body: body, events: events, marks: marksOf(item.Events), habs: habs}, nil
 }
 
 // writeItems stores feed items: each request unless the cache holds the
-// same version or a newer one, with its body and search entry, and the
-// events not cached yet; then it lays the open operations over the
+// same version or a newer one, with its body and search entry, the
+// events not cached yet and its habilitations (each unless cached from a
+// later item); then it lays the open operations over the
 // requests written that have some. Rows go in a few statements of many
 // rows each.
 func writeItems(ctx context.Context, tx *writeTx, items []feedItem) error {
@@ -156,6 +163,9 @@ func writeItems(ctx context.Context, tx *writeTx, items []feedItem) error {
 		return err
 	}
 	if err := writeStatMarks(ctx, tx, items); err != nil {
+		return err
+	}
+	if err := writeHabilitations(ctx, tx, items); err != nil {
 		return err
 	}
 	return refreshOverlays(ctx, tx, w.changed)

@@ -22,7 +22,7 @@ const (
 )
 
 // opColumns are outboxColumns and those added since, which scanOp reads.
-const opColumns = outboxColumns + ", force"
+const opColumns = outboxColumns + ", force, habilitation, target"
 
 // errBadConflict marks an outbox row whose conflict details don't decode.
 var errBadConflict = errors.New("conflict details unreadable")
@@ -47,8 +47,10 @@ func scanOperation(row scanner) (instruct.Operation, error) {
 // scanOp reads one outbox row selected with opColumns.
 func scanOp(row scanner) (instruct.Operation, error) {
 	var force bool
-	op, err := scanWith(row, &force)
-	op.Force = force
+	var habilitation int64
+	var target string
+	op, err := scanWith(row, &force, &habilitation, &target)
+	op.Force, op.HabilitationID, op.To = force, instruct.HabilitationID(habilitation), target
 	return op, err
 }
 
@@ -114,9 +116,9 @@ func insertOperation(ctx context.Context, tx execer, op instruct.Operation) erro
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+opColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT INTO outbox ("+opColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		op.ID, op.RequestID, op.Kind, op.Comment, op.BaseVersion, op.State, op.Reason, conflict,
-		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode, op.Force)
+		micros(op.CreatedAt), micros(op.UpdatedAt), op.ReasonCode, op.Force, int64(op.HabilitationID), op.To)
 	if err != nil {
 		return fmt.Errorf("insert operation: %w", err)
 	}
@@ -212,11 +214,12 @@ func checkMayDecide(ctx context.Context, tx execer, definition string) error {
 	return nil
 }
 
-// checkDecision refuses a decision that the request's status, as the
-// reviewer sees it, does not allow, and a second open decision.
+// checkDecision refuses a decision (or a transfer) that the request's
+// status, as the reviewer sees it, does not allow, and one while a
+// decision or transfer of the request is still open.
 func checkDecision(ctx context.Context, tx execer, n int64, shown instruct.Status, kind instruct.Kind) error {
 	var open instruct.Kind
-	err := tx.QueryRowContext(ctx, "SELECT kind FROM outbox WHERE request = ? AND state IN (?, ?) AND kind IN ("+decisionKindsSQL()+") LIMIT 1",
+	err := tx.QueryRowContext(ctx, "SELECT kind FROM outbox WHERE request = ? AND state IN (?, ?) AND habilitation = 0 AND kind IN ("+decisionKindsSQL()+", '"+string(instruct.KindTransfer)+"') LIMIT 1",
 		n, instruct.OpPending, instruct.OpSending).Scan(&open)
 	if err == nil {
 		return instruct.Errorf(instruct.CodeInvalidTransition,
@@ -232,7 +235,7 @@ func checkDecision(ctx context.Context, tx execer, n int64, shown instruct.Statu
 // dropAnswered deletes the request's conflicted or rejected decisions,
 // which a new decision answers.
 func dropAnswered(ctx context.Context, tx execer, n int64) error {
-	_, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE request = ? AND state IN (?, ?) AND kind IN ("+decisionKindsSQL()+")",
+	_, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE request = ? AND state IN (?, ?) AND habilitation = 0 AND kind IN ("+decisionKindsSQL()+")",
 		n, instruct.OpConflict, instruct.OpRejected)
 	if err != nil {
 		return fmt.Errorf("drop answered decisions: %w", err)
@@ -529,6 +532,9 @@ type openOp struct {
 	kind  instruct.Kind
 	state instruct.OpState
 	at    int64 // created_at, Unix microseconds
+	// habilitation is the habilitation a revoke revokes, 0 for the
+	// request: revoking one habilitation leaves the request's status.
+	habilitation int64
 }
 
 // open reports whether the operation is still to be pushed.
@@ -544,7 +550,7 @@ func overlay(server instruct.Status, ops []openOp) (instruct.Status, instruct.Op
 	shown, latest := server, instruct.OpState("")
 	for _, op := range ops {
 		latest = op.state
-		if !op.open() || !op.kind.IsDecision() {
+		if !op.open() || !op.kind.IsDecision() || op.habilitation != 0 {
 			continue
 		}
 		if to, err := instruct.Transition(server, op.kind); err == nil {
@@ -578,7 +584,7 @@ func refreshOverlay(ctx context.Context, tx *writeTx, n int64) error {
 }
 
 func openOps(ctx context.Context, tx execer, n int64) ([]openOp, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT kind, state, created_at FROM outbox WHERE request = ? AND state <> ? ORDER BY created_at, id", n, instruct.OpAccepted)
+	rows, err := tx.QueryContext(ctx, "SELECT kind, state, created_at, habilitation FROM outbox WHERE request = ? AND state <> ? ORDER BY created_at, id", n, instruct.OpAccepted)
 	if err != nil {
 		return nil, fmt.Errorf("read operations: %w", err)
 	}
@@ -586,7 +592,7 @@ func openOps(ctx context.Context, tx execer, n int64) ([]openOp, error) {
 	var ops []openOp
 	for rows.Next() {
 		var op openOp
-		if err := rows.Scan(&op.kind, &op.state, &op.at); err != nil {
+		if err := rows.Scan(&op.kind, &op.state, &op.at, &op.habilitation); err != nil {
 			return nil, fmt.Errorf("read operations: %w", err)
 		}
 		ops = append(ops, op)

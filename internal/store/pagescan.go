@@ -363,13 +363,13 @@ func stateRank(s instruct.OpState) int {
 
 // outboxRecord reads a record as an outbox row (columns in the table's
 // order: id, request, kind, comment, base_version, state, reason,
-// conflict, created_at, updated_at, then reason_code and force in rows
-// written since they were added). shaped reports whether it looks like one
-// (ten to twelve columns, a UUID first, a number second); whole whether
-// every column reads as its type.
+// conflict, created_at, updated_at, then reason_code, force, habilitation
+// and target in rows written since they were added). shaped reports
+// whether it looks like one (ten to fourteen columns, a UUID first, a
+// number second); whole whether every column reads as its type.
 func outboxRecord(payload []byte) (op instruct.Operation, shaped, whole bool) {
 	vals, ok := decodeRecord(payload)
-	if !ok || len(vals) < 10 || len(vals) > 12 {
+	if !ok || len(vals) < 10 || len(vals) > 14 {
 		return op, false, false
 	}
 	id, _ := vals[0].(string)
@@ -397,12 +397,15 @@ func outboxRecord(payload []byte) (op instruct.Operation, shaped, whole bool) {
 		}
 		op.ReasonCode = instruct.Code(code)
 	}
-	if len(vals) == 12 {
+	if len(vals) >= 12 {
 		force, ok := vals[11].(int64)
 		if !ok {
 			return op, true, false
 		}
 		op.Force = force != 0
+	}
+	if !habilitationColumns(vals, &op) {
+		return op, true, false
 	}
 	if blob, ok := vals[7].([]byte); ok {
 		var c conflictJSON
@@ -411,4 +414,25 @@ func outboxRecord(payload []byte) (op instruct.Operation, shaped, whole bool) {
 		}
 	}
 	return op, true, true
+}
+
+// habilitationColumns reads the habilitation and target columns of an
+// outbox record that has them into op, reporting whether they read as
+// their types.
+func habilitationColumns(vals []any, op *instruct.Operation) bool {
+	if len(vals) >= 13 {
+		h, ok := vals[12].(int64)
+		if !ok {
+			return false
+		}
+		op.HabilitationID = instruct.HabilitationID(h)
+	}
+	if len(vals) == 14 {
+		to, ok := vals[13].(string)
+		if !ok {
+			return false
+		}
+		op.To = to
+	}
+	return true
 }

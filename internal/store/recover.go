@@ -382,13 +382,20 @@ func salvageOutbox(ctx context.Context, path string, found *pageFound) error {
 	// columns are read, the code left empty. Accepted operations are read
 	// too, so that an older copy found on the pages is not taken for one
 	// still to send.
-	rows, err := db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '' FROM outbox")
+	// A file with habilitation and target has them read too: a revocation
+	// of one habilitation must not come back as one of the whole request.
+	withTargets := true
+	rows, err := db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '', habilitation, target FROM outbox")
+	if err != nil {
+		withTargets = false
+		rows, err = db.QueryContext(ctx, "SELECT "+outboxFirstColumns+", '' FROM outbox")
+	}
 	if err != nil {
 		return fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		op, err := scanOperation(rows)
+		op, err := scanSalvaged(rows, withTargets)
 		if errors.Is(err, errBadConflict) {
 			op.Conflict, err = nil, nil
 		}
@@ -414,7 +421,8 @@ func salvageable(op instruct.Operation) bool {
 	if op.RequestID <= 0 {
 		return false
 	}
-	if !op.Kind.IsDecision() && !op.Kind.IsNote() {
+	transfer := op.Kind == instruct.KindTransfer && CheckEmail(op.To) == nil
+	if !op.Kind.IsDecision() && !op.Kind.IsNote() && !transfer {
 		return false
 	}
 	switch op.State {
@@ -478,4 +486,17 @@ func restoreOperation(ctx context.Context, tx *writeTx, op instruct.Operation) e
 		return nil
 	}
 	return insertOperation(ctx, tx, op)
+}
+
+// scanSalvaged reads an outbox row of a broken file, with its
+// habilitation and target columns when withTargets.
+func scanSalvaged(row scanner, withTargets bool) (instruct.Operation, error) {
+	if !withTargets {
+		return scanOperation(row)
+	}
+	var habilitation int64
+	var target string
+	op, err := scanWith(row, &habilitation, &target)
+	op.HabilitationID, op.To = instruct.HabilitationID(habilitation), target
+	return op, err
 }
