@@ -92,6 +92,14 @@ type API interface {
 	// Idempotency-Key; another's claim fails with a
 	// *instruct.ClaimedError.
 	Claim(ctx context.Context, key string, id instruct.RequestID, release, force bool) (api.ClaimResult, error)
+	// RevokeHabilitation revokes one habilitation with its
+	// Idempotency-Key and If-Match (the habilitation's version); a
+	// version mismatch fails with code stale_version.
+	RevokeHabilitation(ctx context.Context, key string, id instruct.HabilitationID, ifMatch int64, comment string) (api.DecisionResult, error)
+	// Transfer gives a request to the user with an e-mail, with its
+	// Idempotency-Key and If-Match; an unknown e-mail fails with code
+	// invalid.
+	Transfer(ctx context.Context, key string, id instruct.RequestID, ifMatch int64, in api.TransferInput) (api.DecisionResult, error)
 }
 
 // Defaults of Options.

@@ -184,6 +184,29 @@ func (a *scriptedAPI) Claim(ctx context.Context, key string, id instruct.Request
 	return api.ClaimResult{Request: res.Request, Event: &res.Event}, err
 }
 
+// RevokeHabilitation records "H2041@3 comment" and answers as scripted
+// for the habilitation's ID.
+func (a *scriptedAPI) RevokeHabilitation(_ context.Context, _ string, id instruct.HabilitationID, ifMatch int64, comment string) (api.DecisionResult, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent = append(a.sent, fmt.Sprintf("%s@%d %s", id, ifMatch, comment))
+	if err := a.decisions[id.String()]; err != nil {
+		return api.DecisionResult{}, err
+	}
+	return api.DecisionResult{Event: instruct.Event{Kind: instruct.KindRevoke, HabilitationID: id}}, nil
+}
+
+// Transfer records "D5@2 → to" and answers as scripted for the request.
+func (a *scriptedAPI) Transfer(_ context.Context, _ string, id instruct.RequestID, ifMatch int64, in api.TransferInput) (api.DecisionResult, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent = append(a.sent, fmt.Sprintf("%s@%d → %s", id, ifMatch, in.To))
+	if err := a.decisions[id.String()]; err != nil {
+		return api.DecisionResult{}, err
+	}
+	return api.DecisionResult{Request: instruct.Request{ID: id}, Event: instruct.Event{Kind: instruct.KindTransfer}}, nil
+}
+
 func (a *scriptedAPI) Changes(_ context.Context, cursor string, _ int) (api.ChangesPage, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -142,7 +142,8 @@ func (e *Engine) record(ctx context.Context, a answered) error {
 	return e.refused(ctx, a.op, a.err)
 }
 
-// send posts op as a decision, a note, a claim or a release, with op.ID
+// send posts op as a decision, a note, a claim, a release, the
+// revocation of one habilitation or a transfer, with op.ID
 // as its Idempotency-Key, so that sending it again never applies it
 // twice.
 func (e *Engine) send(ctx context.Context, op instruct.Operation) (api.DecisionResult, error) {
@@ -157,6 +158,12 @@ func (e *Engine) send(ctx context.Context, op instruct.Operation) (api.DecisionR
 	if op.Kind.IsNote() {
 		res, err := e.api.Note(ctx, op.ID, op.RequestID, api.NoteInput{Kind: op.Kind, Comment: op.Comment})
 		return api.DecisionResult{Event: res.Event}, err
+	}
+	if op.Kind == instruct.KindRevoke && op.HabilitationID != 0 {
+		return e.api.RevokeHabilitation(ctx, op.ID, op.HabilitationID, op.BaseVersion, op.Comment)
+	}
+	if op.Kind == instruct.KindTransfer {
+		return e.api.Transfer(ctx, op.ID, op.RequestID, op.BaseVersion, api.TransferInput{To: op.To, Comment: op.Comment})
 	}
 	in := api.DecisionInput{Kind: op.Kind, Comment: op.Comment}
 	return e.api.Decide(ctx, op.ID, op.RequestID, op.BaseVersion, in)
@@ -180,6 +187,12 @@ func (e *Engine) refused(ctx context.Context, op instruct.Operation, err error) 
 		return e.cache.SetOpState(ctx, op.ID, instruct.OpConflict, reason, stale)
 	}
 	code, detail := instruct.ErrorCode(err), instruct.ErrorMessage(err)
+	if code == instruct.CodeStaleVersion {
+		// A habilitation changed first: the feed brings its state.
+		e.log.Info("push conflict", "request", op.RequestID, "op", op.ID, "habilitation", op.HabilitationID)
+		reason := fmt.Sprintf("%s changed on the server first: %s", cmp.Or(op.HabilitationID.String(), op.RequestID.String()), detail)
+		return e.cache.SetOpState(ctx, op.ID, instruct.OpConflict, reason, nil)
+	}
 	e.log.Info("push rejected", "request", op.RequestID, "op", op.ID, "code", code, "detail", detail)
 	return e.cache.Reject(ctx, op.ID, code, detail)
 }
