@@ -225,11 +225,14 @@ func oneLine(err error) string {
 }
 
 func runDecide(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "decide", "record a decision in the outbox (works offline; the next sync pushes it)",
+	fs := newFlags(e, "decide", "record a decision, or the revocation of one habilitation, in the outbox (works offline; the next sync pushes it)",
 		`instruct decide D1042 refuse --comment "La base légale citée ne couvre pas le quotient familial."`)
 	var s settings
 	clientFlags(fs, &s)
-	comment := fs.String("comment", "", "the comment (required to refuse and request changes)")
+	comment := fs.String("comment", "", "the comment (required to refuse, request changes and revoke)")
+	if len(args) >= 2 && isHabilitationID(args[0]) {
+		return revokeHabilitation(ctx, e, fs, &s, args, comment)
+	}
 	id, kind, rest, err := decideArgs(args)
 	if err != nil {
 		return err
@@ -266,7 +269,7 @@ func decideArgs(args []string) (instruct.RequestID, instruct.Kind, []string, err
 		return 0, "", args, nil
 	}
 	if len(args) < 2 || strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[1], "-") {
-		return 0, "", nil, usageError{errors.New("usage: instruct decide ID approve|refuse|request_changes --comment TEXT")}
+		return 0, "", nil, usageError{errors.New("usage: instruct decide ID approve|refuse|request_changes|revoke|archive --comment TEXT, or instruct decide H2041 revoke --comment TEXT")}
 	}
 	kind := instruct.Kind(args[1])
 	switch kind {

@@ -29,8 +29,12 @@ func runList(ctx context.Context, e *env, args []string) error {
 	def := fs.String("definition", "", "keep one API, such as api_particulier")
 	text := fs.String("search", "", "search ID, title, organisation, SIRET, e-mail, scopes and who decided")
 	asJSON := fs.Bool("json", false, "print JSON")
+	habs := fs.Bool("habilitations", false, "list habilitations instead (--status active, obsolete or revoked)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *habs {
+		return listHabilitations(ctx, e, &s, habilitationQuery{status: *status, definition: *def, text: *text}, *asJSON)
 	}
 	q := instruct.QueueQuery{Definition: *def, Text: *text, Sort: instruct.SortAge}
 	if *status != "" {
@@ -183,8 +187,8 @@ func printChanges(w io.Writer, msgs *i18n.Messages, heading string, fields []com
 const showWidth = 4 * sanitize.MaxLine
 
 func runShow(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "show", "show one request with its events from the local cache",
-		"instruct show D1042 --json")
+	fs := newFlags(e, "show", "show one request with its events, or one habilitation, from the local cache",
+		"instruct show D1042 --json; instruct show H2041")
 	var s settings
 	clientFlags(fs, &s)
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -201,6 +205,9 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	loc, err := timeZone(*tz, e.getenv)
 	if err != nil {
 		return err
+	}
+	if isHabilitationID(args[0]) {
+		return showHabilitation(ctx, e, &s, args[0], *asJSON, loc)
 	}
 	id, err := instruct.ParseRequestIDInput(args[0])
 	if err != nil {
