@@ -37,6 +37,12 @@ type ReadModel interface {
 	Cursor(ctx context.Context) (string, error)
 	// Warm loads the in-memory queue, so that the first screen is fast.
 	Warm(ctx context.Context) error
+	// Habilitations returns the habilitations q selects, newest first,
+	// whoever may see them (the view filters them).
+	Habilitations(ctx context.Context, q instruct.HabilitationSearch) ([]instruct.Habilitation, error)
+	// OrganizationRequests returns the requests of the organisation with
+	// a SIRET, whoever may see them.
+	OrganizationRequests(ctx context.Context, siret string) ([]instruct.QueueItem, error)
 }
 
 // Engine keeps the read model up to date with the Feed

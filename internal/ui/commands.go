@@ -200,6 +200,9 @@ func (m Model) detailCmd(id instruct.RequestID) tea.Cmd {
 		}
 		d := newDetail(r, defs[r.Definition], ops)
 		d.FirstSubmittedAt = firstSubmission(events)
+		if err := addLife(ctx, cache, d, r, defs); err != nil {
+			return detailMsg{id: id, err: err}
+		}
 		return detailMsg{id: id, detail: d, events: cleanEvents(events)}
 	}
 }

@@ -28,6 +28,12 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.ask != nil {
 		return m.askKey(k)
 	}
+	if m.dialog != nil {
+		return m.dialogKey(k)
+	}
+	if m.life.view != lifeNone && m.overlay != overlayHelp {
+		return m.lifeKey(k)
+	}
 	switch m.overlay {
 	case overlayHelp:
 		return m.helpKey(k)
@@ -118,6 +124,12 @@ func (m Model) actionKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.claim()
 	case key.Matches(k, m.keys.Stats):
 		return m.openStats()
+	case key.Matches(k, m.keys.Habilitations):
+		return m.openHabilitations()
+	case key.Matches(k, m.keys.Organization):
+		return m.openOrganization()
+	case key.Matches(k, m.keys.Transfer):
+		return m.openTransfer()
 	default:
 		if kind, ok := m.decisionKind(k); ok {
 			return m.openForm(kind)

@@ -36,6 +36,7 @@ import (
 
 // Cache is the local cache the screen reads, and records decisions into.
 type Cache interface {
+	LifeCache
 	Queue(ctx context.Context, q instruct.QueueQuery) ([]instruct.QueueItem, error)
 	// Counts returns the number of requests per status as the reviewer
 	// sees them, applying q's definition and text but not its statuses.
@@ -209,6 +210,11 @@ type Model struct {
 	// afterHelp is what closing the help goes back to: the statistics,
 	// or nothing over the queue and review.
 	afterHelp overlay
+	// life is the habilitations screen over the body, if any; dialog the
+	// revocation or transfer being asked; lifeWords their words.
+	life      lifeState
+	dialog    *lifeDialog
+	lifeWords i18n.LifeWords
 }
 
 // queryState is what selects the queue: tab, search, API filter and sort,
@@ -251,13 +257,16 @@ func New(opts Options) Model {
 	}
 	msgs := i18n.For(opts.Lang).InZone(opts.Location)
 	keys := keymap.New(msgs.Keys).WithDocuments(msgs.Documents())
+	life := msgs.Life(opts.Location)
+	keys.SetLife(life.KeyHabilitations, life.KeyTransfer, life.KeyOrganization)
 	m := Model{opts: opts, ctx: opts.Context, log: opts.Logger, msgs: &msgs, claims: msgs.Claims(), keys: &keys, mine: -1,
-		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}}
+		dark: true, plain: opts.NoColor, now: opts.Now(), defByID: map[string]instruct.Definition{}, lifeWords: life}
 	m.query = queryState{sort: instruct.SortAge, gen: 1, loading: true, window: -1}
 	m.query.ctx, m.query.cancel = context.WithCancel(m.ctx)
 	m.theme = m.pickTheme()
 	m.queue = queue.New(m.env())
 	m.review = review.New(m.env())
+	m.review.SetLife(life)
 	m.timeline = timeline.New(m.env())
 	m.statsView = statsview.New(m.env())
 	m.status = statusbar.New(m.env(), opts.Syncer != nil)

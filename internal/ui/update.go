@@ -105,6 +105,9 @@ func (m Model) onData(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tickCmd()
 	}
+	if mm, cmd, ok := m.onLifeData(msg); ok {
+		return mm, cmd
+	}
 	return m, nil
 }
 

@@ -64,6 +64,12 @@ func (m Model) body() []string {
 	if m.overlay == overlayStats {
 		return m.statsView.View(m.now)
 	}
+	if m.dialog != nil {
+		return m.dialogBody(m.width, bodyH)
+	}
+	if m.life.view != lifeNone {
+		return m.lifeBody(m.width, bodyH)
+	}
 	q, area := m.regions()
 	if m.overlay == overlayPicker {
 		p := m.pickerRect()
@@ -137,6 +143,9 @@ func (m Model) currentHelp() keymap.Help {
 // them: the list of APIs, the form, the history, the search field, the
 // review or the queue.
 func (m Model) screenHelp() keymap.Help {
+	if h, ok := m.lifeHelp(); ok {
+		return h
+	}
 	switch {
 	case m.overlay == overlayPicker:
 		return helpOf(m.apis)

@@ -19,6 +19,7 @@ import (
 // rows asked of it. It answers the queue's calls only; the review shows
 // a request's row as its details.
 type longQueue struct {
+	noLife
 	mu    sync.Mutex
 	items []instruct.QueueItem
 	// largest is the largest number of rows one call returned.

@@ -23,7 +23,7 @@ func (k KeyMap) Nav() []key.Binding {
 
 // General returns the keys that work anywhere outside forms.
 func (k KeyMap) General() []key.Binding {
-	return []key.Binding{k.Timeline, k.Conversation, k.Copy, k.Search, k.Filter, k.Sort, k.Stats, k.Sync, k.Help, k.Quit}
+	return []key.Binding{k.Timeline, k.Conversation, k.Organization, k.Habilitations, k.Copy, k.Search, k.Filter, k.Sort, k.Stats, k.Sync, k.Help, k.Quit}
 }
 
 // ForSearch is the help while typing a search.
@@ -37,7 +37,7 @@ func (k KeyMap) ForSearch() Help {
 // Decisions returns the keys that decide, write or discard on a request:
 // what a read-only screen must not offer.
 func (k KeyMap) Decisions() []key.Binding {
-	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard, k.Claim}
+	return []key.Binding{k.Approve, k.Refuse, k.RequestChanges, k.Note, k.Message, k.Revoke, k.Archive, k.Discard, k.Claim, k.Transfer}
 }
 
 // Without returns h without the bindings drop (matched by their keys), and

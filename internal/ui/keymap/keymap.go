@@ -38,6 +38,18 @@ type KeyMap struct {
 
 	// Doc are the keys of attached documents.
 	Doc DocumentKeys
+
+	// Habilitations opens the habilitations (H), Transfer gives the
+	// request to another user (T), Organization shows the organisation's
+	// history (O); SetLife names them.
+	Habilitations, Transfer, Organization key.Binding
+}
+
+// SetLife binds H, T and O with their help in the screen's words.
+func (k *KeyMap) SetLife(habilitations, transfer, organization string) {
+	k.Habilitations = key.NewBinding(key.WithKeys("H"), key.WithHelp("H", habilitations))
+	k.Transfer = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", transfer))
+	k.Organization = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", organization))
 }
 
 // New returns the key map with help in the words of h.

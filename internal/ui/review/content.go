@@ -167,11 +167,10 @@ func (m Model) scopes(w int) []string {
 	r, d := m.detail.Request, m.detail.Definition
 	b := &writer{m: m, w: w}
 	b.label(d.Name)
-	for _, g := range groups(r.Scopes, d) {
-		b.lines = append(b.lines, frame.Indent("  ", g.name, w)...)
-		for _, s := range g.scopes {
-			b.scope(s)
-		}
+	if active, ok := m.reopened(); ok {
+		b.reopenedScopes(r.Scopes, active)
+	} else {
+		b.requestedScopes(r.Scopes, d)
 	}
 	if len(m.detail.Unknown) > 0 {
 		b.painted(frame.Indent("  ", m.msgs.OutsideCatalog, w), m.theme.Flag.Paint)
@@ -184,6 +183,17 @@ func (m Model) scopes(w int) []string {
 	b.blank()
 	b.field("data_recipients", r.DataRecipients)
 	return b.lines
+}
+
+// requestedScopes draws the requested scopes under their catalogue
+// groups.
+func (b *writer) requestedScopes(requested []string, d instruct.Definition) {
+	for _, g := range groups(requested, d) {
+		b.lines = append(b.lines, frame.Indent("  ", g.name, b.w)...)
+		for _, s := range g.scopes {
+			b.scope(s)
+		}
+	}
 }
 
 // scope draws one requested scope with its label and ID.

@@ -51,6 +51,12 @@ type Detail struct {
 	// Now is when the detail was loaded, which says "since 10:05" today
 	// and "since 2026-03-02" before.
 	Now time.Time
+	// Habilitations are the request's habilitations, oldest first; a
+	// reopening is reviewed against the active one.
+	Habilitations []instruct.Habilitation
+	// Missing names the definitions the request requires that its
+	// organisation holds no active habilitation of (its checks).
+	Missing []string
 }
 
 // Model is the review of the selected request.
@@ -70,6 +76,7 @@ type Model struct {
 	theme  *theme.Theme
 	msgs   *i18n.Messages
 	claims i18n.ClaimWords
+	life   i18n.LifeWords
 	keys   *keymap.KeyMap
 }
 

@@ -20,11 +20,12 @@ func (m Model) flagLines() []string {
 	if held := m.held(m.detail.Now); held != "" {
 		lines = append(lines, m.theme.Accent.Paint(frame.Fit(held, m.width)))
 	}
+	lines = append(lines, m.reopeningLine()...)
 	for _, f := range m.detail.Flags {
 		text := m.msgs.Flag(f, m.detail.Request, m.detail.Unknown)
 		lines = append(lines, m.theme.Flag.Paint(frame.Fit("⚑ "+text, m.width)))
 	}
-	return lines
+	return append(lines, m.prerequisiteLines()...)
 }
 
 // View draws the review in its area.
