@@ -56,6 +56,8 @@ func English() Messages {
 		instruct.KindRevoke: "revoked", instruct.KindArchive: "archived",
 		instruct.KindNote: "wrote an internal note", instruct.KindMessage: "wrote to the applicant",
 		instruct.KindClaim: "took the request", instruct.KindRelease: "left the request",
+		instruct.KindReopen: "reopened the request", instruct.KindCancelReopening: "cancelled the reopening",
+		instruct.KindTransfer: "transferred the request", instruct.KindTokenDelivered: "token issued by the provider",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",
@@ -63,11 +65,15 @@ func English() Messages {
 		instruct.KindRevoke: "Revoke", instruct.KindArchive: "Archive", instruct.KindMessage: "Message",
 		instruct.KindClaim: "Take", instruct.KindRelease: "Leave",
 		instruct.KindCreate: "Create", instruct.KindUpdate: "Update", instruct.KindSubmit: "Submit",
+		instruct.KindReopen: "Reopen", instruct.KindCancelReopening: "Cancel the reopening",
+		instruct.KindTransfer: "Transfer", instruct.KindTokenDelivered: "Token issued",
 	}
 	infinitive := map[instruct.Kind]string{
 		instruct.KindApprove: "approve", instruct.KindRefuse: "refuse",
 		instruct.KindRequestChanges: "request changes on", instruct.KindNote: "annotate",
 		instruct.KindRevoke: "revoke", instruct.KindArchive: "archive",
+		instruct.KindReopen: "reopen", instruct.KindCancelReopening: "cancel the reopening of",
+		instruct.KindTransfer: "transfer", instruct.KindTokenDelivered: "issue a token for",
 	}
 	// state is a status as it follows "a request that is".
 	state := map[instruct.Status]string{
@@ -79,6 +85,8 @@ func English() Messages {
 		instruct.KindApprove: "approval", instruct.KindRefuse: "refusal",
 		instruct.KindRequestChanges: "request for changes", instruct.KindNote: "note",
 		instruct.KindRevoke: "revocation", instruct.KindArchive: "archiving", instruct.KindMessage: "message",
+		instruct.KindReopen: "reopening", instruct.KindCancelReopening: "end of the reopening",
+		instruct.KindTransfer: "transfer", instruct.KindTokenDelivered: "token issued",
 	}
 	sorts := map[instruct.Sort]string{
 		instruct.SortAge: "age", instruct.SortUpdated: "last update", instruct.SortOrganization: "organisation",

@@ -56,6 +56,8 @@ func French() Messages {
 		instruct.KindRevoke: "a révoqué", instruct.KindArchive: "a archivé",
 		instruct.KindNote: "a écrit une note interne", instruct.KindMessage: "a écrit au demandeur",
 		instruct.KindClaim: "a pris la demande", instruct.KindRelease: "a laissé la demande",
+		instruct.KindReopen: "a rouvert la demande", instruct.KindCancelReopening: "a annulé la réouverture",
+		instruct.KindTransfer: "a transféré la demande", instruct.KindTokenDelivered: "jeton délivré par le fournisseur",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
@@ -63,11 +65,15 @@ func French() Messages {
 		instruct.KindRevoke: "Révoquer", instruct.KindArchive: "Archiver", instruct.KindMessage: "Message",
 		instruct.KindClaim: "Prendre", instruct.KindRelease: "Laisser",
 		instruct.KindCreate: "Créer", instruct.KindUpdate: "Modifier", instruct.KindSubmit: "Soumettre",
+		instruct.KindReopen: "Rouvrir", instruct.KindCancelReopening: "Annuler la réouverture",
+		instruct.KindTransfer: "Transférer", instruct.KindTokenDelivered: "Jeton délivré",
 	}
 	infinitive := map[instruct.Kind]string{
 		instruct.KindApprove: "valider", instruct.KindRefuse: "refuser",
 		instruct.KindRequestChanges: "demander des modifications sur", instruct.KindNote: "annoter",
 		instruct.KindRevoke: "révoquer", instruct.KindArchive: "archiver",
+		instruct.KindReopen: "rouvrir", instruct.KindCancelReopening: "annuler la réouverture d’",
+		instruct.KindTransfer: "transférer", instruct.KindTokenDelivered: "délivrer un jeton pour",
 	}
 	// state is a status as it follows "une demande".
 	state := map[instruct.Status]string{
@@ -80,6 +86,8 @@ func French() Messages {
 		instruct.KindRequestChanges: "demande de modifications enregistrée", instruct.KindNote: "note enregistrée",
 		instruct.KindRevoke: "révocation enregistrée", instruct.KindArchive: "archivage enregistré",
 		instruct.KindMessage: "message enregistré",
+		instruct.KindReopen:  "réouverture enregistrée", instruct.KindCancelReopening: "fin de réouverture enregistrée",
+		instruct.KindTransfer: "transfert enregistré", instruct.KindTokenDelivered: "jeton délivré",
 	}
 	sorts := map[instruct.Sort]string{
 		instruct.SortAge: "ancienneté", instruct.SortUpdated: "mise à jour", instruct.SortOrganization: "organisation",

@@ -204,6 +204,8 @@ func frenchLife(loc *time.Location) LifeWords {
 	}
 	w.NotActive = func(id string) string { return id + " n’est pas active : rien à révoquer." }
 	w.Revoking = func(id string) string { return id + " : révocation enregistrée, en attente d’envoi." }
-	w.Transferring = func(id, to string) string { return id + " : transfert à " + to + " enregistré, en attente d’envoi." }
+	w.Transferring = func(id, to string) string {
+		return id + " : transfert à " + to + " enregistré, en attente d’envoi."
+	}
 	return w
 }

@@ -57,6 +57,7 @@ var domainTypes = []reflect.Type{
 	reflect.TypeFor[instruct.Error](),
 	reflect.TypeFor[instruct.QueueItem](),
 	reflect.TypeFor[instruct.QueueQuery](),
+	reflect.TypeFor[instruct.HabilitationSearch](),
 	reflect.TypeFor[instruct.Definition](),
 	reflect.TypeFor[instruct.Scope](),
 	reflect.TypeFor[instruct.Template](),
