@@ -297,6 +297,9 @@ func (m Model) openForm(kind instruct.Kind) (Model, tea.Cmd, bool) {
 		return m, nil, true
 	}
 	t := form.Target{RequestID: it.ID, Organization: it.Organization, Templates: m.defByID[it.Definition].Templates, Version: it.Version}
+	if kind == instruct.KindRevoke {
+		t.Consequence = m.requestLosesAccess(it)
+	}
 	m.form = form.New(kind, t, m.env())
 	m.overlay = overlayForm
 	m.draft = draftState{}

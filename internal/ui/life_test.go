@@ -215,3 +215,36 @@ func TestOrganizationHistory(t *testing.T) {
 		t.Errorf("Esc left the history on screen")
 	}
 }
+
+// TestRevokingARequestNamesWhatLosesAccess: R on an approved request
+// asks a comment and confirms naming the organisation, the API and the
+// scopes of its active habilitation that lose access.
+func TestRevokingARequestNamesWhatLosesAccess(t *testing.T) {
+	f := newFixture(t)
+	items, err := f.st.Queue(context.Background(), instruct.QueueQuery{Statuses: []instruct.Status{instruct.StatusValidated}})
+	if err != nil || len(items) == 0 {
+		t.Fatalf("Queue(validated) = %d, %v", len(items), err)
+	}
+	var it instruct.QueueItem
+	me := reviewer(t)
+	for _, c := range items {
+		if me.CanDecide(c.Definition) {
+			it = c
+			break
+		}
+	}
+	r, err := f.st.Request(context.Background(), it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Cache: f.st, Lang: "en"}, 120, 40)
+	d.selectRequest(it.ID)
+	d.keys("enter", "R")
+	d.typeText("Fin de la convention")
+	d.keys("ctrl+s")
+	s := strings.Join(strings.Fields(d.screen()), " ")
+	want := r.Organization.Name + " loses access to"
+	if !strings.Contains(s, want) || !strings.Contains(s, scopeLabel(t, f.st, r.Definition, r.Scopes[0])) {
+		t.Errorf("the confirmation of R lacks %q and the first scope's label:\n%s", want, d.screen())
+	}
+}

@@ -289,3 +289,23 @@ func (m Model) losesAccess(h instruct.Habilitation) string {
 	}
 	return h.ID.String() + " — " + m.lifeWords.LosesAccess(h.Organization.Name, m.apiName(h.Definition), scopes)
 }
+
+// requestLosesAccess says what revoking request it takes away: its
+// organisation's access to its API and the scopes of its active
+// habilitations (or, before any is cached, of the request).
+func (m Model) requestLosesAccess(it instruct.QueueItem) string {
+	d := m.review.Detail()
+	if d == nil || d.Request.ID != it.ID {
+		return ""
+	}
+	scopes := d.Request.Scopes
+	if active, ok := instruct.ActiveHabilitation(d.Habilitations); ok {
+		scopes = active.Scopes
+	}
+	def := m.defByID[it.Definition]
+	texts := make([]string, len(scopes))
+	for i, id := range scopes {
+		texts[i] = scopeText(def, id)
+	}
+	return m.lifeWords.LosesAccess(d.Request.Organization.Name, m.apiName(it.Definition), texts)
+}

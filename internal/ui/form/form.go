@@ -60,6 +60,9 @@ type Target struct {
 	Replaces string
 	// Version is the version of the request the reviewer is deciding on.
 	Version int64
+	// Consequence, when set, is what the confirmation says the decision
+	// does beyond its name (who loses access to what, for a revocation).
+	Consequence string
 }
 
 // Model is an open decision form.
@@ -413,6 +416,9 @@ func (m Model) confirmBody(w int) []string {
 		out = append(out, "")
 	}
 	out = append(out, paint(m.theme.Title, frame.Indent(" ", question, w))...)
+	if m.target.Consequence != "" {
+		out = append(out, paint(m.theme.Flag, frame.Indent(" ", m.target.Consequence, w))...)
+	}
 	out = append(out, "")
 	comment := frame.Wrap(m.editor.Value(), w-4)
 	// The box's borders take 2 rows, the blank and the two key lines
