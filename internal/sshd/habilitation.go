@@ -2,8 +2,11 @@ package sshd
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/instruct-dev/instruct/internal/instruct"
+	"github.com/instruct-dev/instruct/internal/review"
+	"github.com/instruct-dev/instruct/internal/store"
 )
 
 // The habilitations of a session follow the rules of its requests: a
@@ -101,19 +104,85 @@ func (v *view) Emails(ctx context.Context, prefix string, limit int) ([]string, 
 	return out, nil
 }
 
-// errNotOverSSH refuses what the SSH front does not carry yet.
-func errNotOverSSH(what string) error {
-	return instruct.Errorf(instruct.CodeInvalid, "%s is done in the instruct program (instruct tui or instruct decide), not over SSH", what)
+// RecordRevokeHabilitation revokes habilitation id through the review
+// service in the user's name, on the version the read model holds
+// (If-Match) and with a fresh Idempotency-Key, after the checks the TUI's
+// cache makes; a refusal is kept as a conflicted or rejected operation,
+// as for decisions.
+func (v *view) RecordRevokeHabilitation(ctx context.Context, id instruct.HabilitationID, comment string) (instruct.Operation, error) {
+	u := v.me()
+	h, err := v.habilitation(ctx, id)
+	if err != nil {
+		return instruct.Operation{}, err
+	}
+	if !u.CanDecide(h.Definition) {
+		return instruct.Operation{}, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow revocations", h.Definition)
+	}
+	if err := instruct.CheckComment(instruct.KindRevoke, comment); err != nil {
+		return instruct.Operation{}, err
+	}
+	if h.Status != instruct.HabilitationActive {
+		return instruct.Operation{}, instruct.Errorf(instruct.CodeInvalidTransition, "%s is %s: only an active habilitation can be revoked", h.ID, h.Status)
+	}
+	op := instruct.Operation{RequestID: h.RequestID, Kind: instruct.KindRevoke, HabilitationID: h.ID, Comment: comment,
+		BaseVersion: h.Version, State: instruct.OpAccepted, CreatedAt: v.now().UTC()}
+	a := attempt{requestID: h.RequestID, kind: instruct.Kind("revoke " + h.ID.String()), comment: comment, version: h.Version}
+	return v.sendLife(ctx, op, a, func(pre review.Precondition) (instruct.Outcome, error) {
+		return v.reviews.RevokeHabilitation(ctx, u, h.ID, comment, pre)
+	})
 }
 
-// RecordRevokeHabilitation is refused over SSH: revocations of one
-// habilitation are made in the instruct program.
-func (v *view) RecordRevokeHabilitation(context.Context, instruct.HabilitationID, string) (instruct.Operation, error) {
-	return instruct.Operation{}, errNotOverSSH("revoking a habilitation")
+// RecordTransfer transfers request id to the user with e-mail to through
+// the review service in the user's name, like RecordRevokeHabilitation.
+func (v *view) RecordTransfer(ctx context.Context, id instruct.RequestID, to, comment string) (instruct.Operation, error) {
+	u := v.me()
+	r, err := v.Request(ctx, id)
+	if err != nil {
+		return instruct.Operation{}, err
+	}
+	if !u.CanDecide(r.Definition) {
+		return instruct.Operation{}, instruct.Errorf(instruct.CodeForbidden, "your role on %s does not allow transfers", r.Definition)
+	}
+	if err := store.CheckEmail(to); err != nil {
+		return instruct.Operation{}, err
+	}
+	if err := instruct.CheckComment(instruct.KindTransfer, comment); err != nil {
+		return instruct.Operation{}, err
+	}
+	op := instruct.Operation{RequestID: r.ID, Kind: instruct.KindTransfer, To: to, Comment: comment,
+		BaseVersion: r.Version, State: instruct.OpAccepted, CreatedAt: v.now().UTC()}
+	a := attempt{requestID: r.ID, kind: instruct.Kind("transfer " + to), comment: comment, version: r.Version}
+	return v.sendLife(ctx, op, a, func(pre review.Precondition) (instruct.Outcome, error) {
+		return v.reviews.Transfer(ctx, u, r.ID, to, comment, pre)
+	})
 }
 
-// RecordTransfer is refused over SSH: transfers are made in the instruct
-// program.
-func (v *view) RecordTransfer(context.Context, instruct.RequestID, string, string) (instruct.Operation, error) {
-	return instruct.Operation{}, errNotOverSSH("transferring a request")
+// sendLife sends op by call with the Idempotency-Key of attempt a, as
+// Record sends a decision.
+func (v *view) sendLife(ctx context.Context, op instruct.Operation, a attempt, call func(review.Precondition) (instruct.Outcome, error)) (instruct.Operation, error) {
+	var err error
+	if op.ID, err = v.key(a); err != nil {
+		return instruct.Operation{}, err
+	}
+	out, err := call(review.Precondition{IfMatch: op.BaseVersion, IdempotencyKey: op.ID})
+	if err != nil && mayPass(ctx, err) {
+		return instruct.Operation{}, fmt.Errorf("record %s on %s: %w", op.Kind, op.RequestID, err)
+	}
+	v.forget(a)
+	op.UpdatedAt = v.now().UTC()
+	if err != nil {
+		return v.refused(op, err), nil
+	}
+	v.model.caughtUp(ctx, out.Event.Seq)
+	return op, nil
+}
+
+// habilitation returns habilitation id if the user may see it; not_found
+// otherwise, as when it doesn't exist.
+func (v *view) habilitation(ctx context.Context, id instruct.HabilitationID) (instruct.Habilitation, error) {
+	h, err := v.model.cache.Habilitation(ctx, id)
+	if err == nil && !v.sees(h.Definition) {
+		err = instruct.Errorf(instruct.CodeNotFound, "no habilitation %s", id)
+	}
+	return h, err
 }

@@ -61,3 +61,48 @@ func TestSessionSeesHabilitationsByTheRequestsRules(t *testing.T) {
 		t.Errorf("Emails(ma) = %v, %v, want marie@lyon.fr alone", emails, err)
 	}
 }
+
+// TestSessionRevokesAndTransfers: over SSH, revoking the habilitation an
+// approval issued and transferring the request go through the review
+// service in the session's name and show in the read model at once; an
+// unknown e-mail is a rejection kept on the user's desk.
+func TestSessionRevokesAndTransfers(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	applicant := w.addUser("camille-martin")
+	w.addUser("jean-martin")
+	marie := w.addUser("marie-dupont", instruct.Grant{Definition: "api_particulier", Role: instruct.RoleInstructor})
+	r := w.submitted(applicant, "api_particulier", "Tarification de la cantine scolaire")
+	w.caughtUp()
+	v := w.view(marie)
+	if op, err := v.Record(ctx, r.ID, instruct.KindApprove, ""); err != nil || op.State != instruct.OpAccepted {
+		t.Fatalf("Record(approve) = %+v, %v", op, err)
+	}
+	w.caughtUp()
+	hs, err := v.Habilitations(ctx, instruct.HabilitationSearch{RequestID: r.ID})
+	if err != nil || len(hs) != 1 || hs[0].Status != instruct.HabilitationActive {
+		t.Fatalf("Habilitations(%s) after approval = %+v, %v; want one active", r.ID, hs, err)
+	}
+	op, err := v.RecordTransfer(ctx, r.ID, "nobody@example.fr", "Départ de l'agent")
+	if err != nil || op.State != instruct.OpRejected {
+		t.Errorf("RecordTransfer(unknown e-mail) = %+v, %v; want rejected", op, err)
+	}
+	op, err = v.RecordTransfer(ctx, r.ID, "jean-martin@support.example.gouv.fr", "Départ de l'agent")
+	if err != nil || op.State != instruct.OpAccepted {
+		t.Fatalf("RecordTransfer() = %+v, %v; want accepted", op, err)
+	}
+	if got, _ := v.Request(ctx, r.ID); got.Applicant.Email != "jean-martin@support.example.gouv.fr" {
+		t.Errorf("applicant after the transfer = %q", got.Applicant.Email)
+	}
+	op, err = v.RecordRevokeHabilitation(ctx, hs[0].ID, "Convention résiliée")
+	if err != nil || op.State != instruct.OpAccepted {
+		t.Fatalf("RecordRevokeHabilitation() = %+v, %v; want accepted", op, err)
+	}
+	w.caughtUp()
+	if h, err := v.habilitation(ctx, hs[0].ID); err != nil || h.Status != instruct.HabilitationRevoked {
+		t.Errorf("%s after its revocation = %s, %v; want revoked", hs[0].ID, h.Status, err)
+	}
+	if got, _ := v.Request(ctx, r.ID); got.Status != instruct.StatusRevoked {
+		t.Errorf("%s after revoking its last habilitation = %s, want revoked", r.ID, got.Status)
+	}
+}

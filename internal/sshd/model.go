@@ -40,6 +40,9 @@ type ReadModel interface {
 	// Habilitations returns the habilitations q selects, newest first,
 	// whoever may see them (the view filters them).
 	Habilitations(ctx context.Context, q instruct.HabilitationSearch) ([]instruct.Habilitation, error)
+	// Habilitation returns a habilitation; not_found when the cache
+	// lacks it.
+	Habilitation(ctx context.Context, id instruct.HabilitationID) (instruct.Habilitation, error)
 	// OrganizationRequests returns the requests of the organisation with
 	// a SIRET, whoever may see them.
 	OrganizationRequests(ctx context.Context, siret string) ([]instruct.QueueItem, error)
@@ -68,6 +71,8 @@ type Reviews interface {
 	Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
 	// DocumentText returns the text of document id when u may see it.
 	DocumentText(ctx context.Context, u instruct.User, id string) (string, error)
+	RevokeHabilitation(ctx context.Context, u instruct.User, id instruct.HabilitationID, comment string, pre review.Precondition) (instruct.Outcome, error)
+	Transfer(ctx context.Context, u instruct.User, id instruct.RequestID, to, comment string, pre review.Precondition) (instruct.Outcome, error)
 }
 
 // catchUpWait bounds how long a decision waits for the read model to
