@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -86,3 +87,24 @@ func (c *Client) postLife(ctx context.Context, key, path string, ifMatch int64, 
 }
 
 func habilitationPath(id instruct.HabilitationID) string { return "/habilitations/" + id.String() }
+
+// Reopen asks, as the applicant, to change validated request id, based
+// on version ifMatch: it becomes a draft in reopening. Retries are
+// guarded by If-Match as for Submit.
+func (c *Client) Reopen(ctx context.Context, id instruct.RequestID, ifMatch int64) (instruct.Request, error) {
+	return c.applicantStep(ctx, id, "/reopen", ifMatch)
+}
+
+// CancelReopening gives up, as the applicant, the reopening of request
+// id, based on version ifMatch: it is validated again as its active
+// habilitation has it.
+func (c *Client) CancelReopening(ctx context.Context, id instruct.RequestID, ifMatch int64) (instruct.Request, error) {
+	return c.applicantStep(ctx, id, "/cancel_reopening", ifMatch)
+}
+
+func (c *Client) applicantStep(ctx context.Context, id instruct.RequestID, step string, ifMatch int64) (instruct.Request, error) {
+	k := call{method: http.MethodPost, path: requestPath(id) + step, retry: retrySafe,
+		header: http.Header{}, limit: historyAnswerLimit}
+	k.header.Set(api.HeaderIfMatch, etag(ifMatch))
+	return requestAnswer(ctx, c, k)
+}
