@@ -42,10 +42,7 @@ func listHabilitations(ctx context.Context, e *env, s *settings, hq habilitation
 			}
 		}
 		if asJSON {
-			if hs == nil {
-				hs = []instruct.Habilitation{}
-			}
-			return writeJSON(e.stdout, hs)
+			return writeJSON(e.stdout, nonNil(hs))
 		}
 		return printHabilitations(e.stdout, hs)
 	})
@@ -163,4 +160,25 @@ func revokeHabilitation(ctx context.Context, e *env, fs *flag.FlagSet, s *settin
 		fmt.Fprintf(e.stdout, "revocation of %s (%s) recorded (operation %s, pending until the next sync)\n", id, op.RequestID, op.ID)
 		return nil
 	})
+}
+
+// nonNil returns hs, or an empty list for none, so that JSON says [].
+func nonNil(hs []instruct.Habilitation) []instruct.Habilitation {
+	if hs == nil {
+		return []instruct.Habilitation{}
+	}
+	return hs
+}
+
+// printRequestHabilitations lists, under show's request, the
+// habilitations its approvals issued.
+func printRequestHabilitations(w io.Writer, hs []instruct.Habilitation) {
+	if len(hs) == 0 {
+		return
+	}
+	hs = sanitize.Value(hs)
+	fmt.Fprintln(w, "\nHabilitations")
+	for _, h := range hs {
+		fmt.Fprintf(w, "  %-7s %-9s since %s, approved by %s\n", h.ID, h.Status, h.CreatedAt.Format("2006-01-02"), h.ApprovedBy.Name)
+	}
 }

@@ -79,6 +79,9 @@ func TestHabilitationCommands(t *testing.T) {
 		t.Errorf("show h2041 --json = %+v, %v, want H2041", shown, err)
 	}
 
+	if show := run("show", "D4242"); !strings.Contains(show.stdout, "H2041   active") || !strings.Contains(show.stdout, "H2040   obsolete") {
+		t.Errorf("show D4242 lacks its habilitations:\n%s", show.stdout)
+	}
 	if res := box.run(append([]string{"decide", "H2041", "revoke"}, flags...)...); res.code == 0 || !strings.Contains(res.stderr, "comment") {
 		t.Errorf("decide H2041 revoke without a comment = exit %d, %q; want a refusal asking for one", res.code, res.stderr)
 	}
@@ -90,5 +93,14 @@ func TestHabilitationCommands(t *testing.T) {
 	}
 	if ls := run("ls", "--json"); !strings.Contains(ls.stdout, `"status": "validated"`) || !strings.Contains(ls.stdout, `"pending": "pending"`) {
 		t.Errorf("after revoking H2041, ls --json = %s; want D4242 still validated with an operation pending", ls.stdout)
+	}
+	// Revoking the whole request is a decision of its own, which the
+	// revocation of one habilitation does not hold back; a second decision
+	// on the request then waits for the first to reach the server.
+	if res := run("decide", "D4242", "revoke", "--comment", "Fin de la convention"); !strings.Contains(res.stdout, "revoke of D4242 recorded") {
+		t.Errorf("decide D4242 revoke = %q", res.stdout)
+	}
+	if res := box.run(append([]string{"decide", "D4242", "archive"}, flags...)...); res.code == 0 {
+		t.Errorf("decide D4242 archive while its revocation waits = exit 0; want a refusal")
 	}
 }

@@ -235,14 +235,19 @@ func show(ctx context.Context, e *env, st *store.Store, id instruct.RequestID, a
 	if err != nil {
 		return err
 	}
+	habs, err := st.Habilitations(ctx, instruct.HabilitationSearch{RequestID: r.ID})
+	if err != nil {
+		return err
+	}
 	if asJSON {
-		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops})
+		return writeJSON(e.stdout, shownRequest{Request: r, Events: events, Operations: ops, Habilitations: nonNil(habs)})
 	}
 	defs, err := st.Definitions(ctx)
 	if err != nil {
 		return err
 	}
 	printRequest(e.stdout, r, definition(defs, r.Definition), events, ops, loc)
+	printRequestHabilitations(e.stdout, habs)
 	return nil
 }
 
@@ -261,6 +266,8 @@ type shownRequest struct {
 	Request    instruct.Request     `json:"request"`
 	Events     []instruct.Event     `json:"events"`
 	Operations []instruct.Operation `json:"operations"`
+	// Habilitations are those its approvals issued, newest first.
+	Habilitations []instruct.Habilitation `json:"habilitations"`
 }
 
 // printRequest prints r with its events, what each edit and resubmission
