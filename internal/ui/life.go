@@ -67,7 +67,10 @@ type lifeState struct {
 	// shown is the habilitation of lifeShow; back where Esc goes from it.
 	shown *instruct.Habilitation
 	back  lifeView
-	org   *orgHistory
+	// revoking is set when the shown habilitation's revocation waits in
+	// the outbox.
+	revoking bool
+	org      *orgHistory
 }
 
 // orgHistory is an organisation's requests and habilitations.
@@ -96,6 +99,29 @@ type orgMsg struct {
 type lifeRecordedMsg struct {
 	op  instruct.Operation
 	err error
+}
+
+// revokingMsg says whether habilitation id has a revocation waiting.
+type revokingMsg struct {
+	id       instruct.HabilitationID
+	revoking bool
+}
+
+// revokingCmd looks for an open revocation of h in the outbox.
+func (m Model) revokingCmd(h instruct.Habilitation) tea.Cmd {
+	ctx, cache := m.ctx, m.opts.Cache
+	return func() tea.Msg {
+		ops, err := cache.Operations(ctx, h.RequestID)
+		if err != nil {
+			return revokingMsg{id: h.ID}
+		}
+		for _, op := range ops {
+			if op.HabilitationID == h.ID && op.Open() {
+				return revokingMsg{id: h.ID, revoking: true}
+			}
+		}
+		return revokingMsg{id: h.ID}
+	}
 }
 
 // emailsMsg brings the known e-mails starting with what was typed.
@@ -177,6 +203,11 @@ func (m Model) onLifeData(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case lifeRecordedMsg:
 		mm, cmd := m.onLifeRecorded(msg)
 		return mm, cmd, true
+	case revokingMsg:
+		if m.life.shown != nil && m.life.shown.ID == msg.id {
+			m.life.revoking = msg.revoking
+		}
+		return m, nil, true
 	case emailsMsg:
 		if m.dialog != nil && string(m.dialog.email) == msg.prefix {
 			m.dialog.suggestions, m.dialog.pick = sanitize.Value(msg.emails), -1
@@ -259,7 +290,8 @@ func (m Model) lifeListKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.life.searching = true
 	case key.Matches(k, m.keys.Open):
 		if h, ok := m.habUnderCursor(); ok {
-			m.life.shown, m.life.view, m.life.back = &h, lifeShow, lifeList
+			m.life.shown, m.life.view, m.life.back, m.life.revoking = &h, lifeShow, lifeList, false
+			return m, m.revokingCmd(h)
 		}
 	case key.Matches(k, m.keys.Revoke):
 		if h, ok := m.habUnderCursor(); ok {
@@ -347,7 +379,7 @@ func (m Model) habListLines(w, h int) []string {
 	if len(m.life.items) == 0 {
 		return append(lines, " "+lw.Empty)
 	}
-	lines = append(lines, m.theme.Label.Paint(frame.Fit(habRow(lw.Columns), w)))
+	lines = append(lines, m.theme.Label.Paint(frame.Fit("  "+habRow(lw.Columns), w)))
 	rows := max(1, h-len(lines))
 	first := max(0, m.life.cursor-rows+1)
 	for i := first; i < len(m.life.items) && i < first+rows; i++ {
@@ -401,6 +433,9 @@ func (m Model) habLines(h instruct.Habilitation, w int) []string {
 	}
 	if h.RevokedAt != nil {
 		lines = append(lines, m.theme.Bad.Paint(frame.Fit("✗ "+lw.RevokedOn(*h.RevokedAt), w)))
+	}
+	if m.life.revoking && m.life.shown != nil && m.life.shown.ID == h.ID {
+		lines = append(lines, m.theme.Pending.Paint(frame.Fit("⧗ "+lw.RevocationWaiting, w)))
 	}
 	if strings.TrimSpace(h.Comment) != "" {
 		lines = append(lines, m.theme.Label.Paint(lw.Comment))

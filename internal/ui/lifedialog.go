@@ -211,6 +211,9 @@ func (m Model) onLifeRecorded(msg lifeRecordedMsg) (Model, tea.Cmd) {
 		m.notice = m.lifeWords.Transferring(d.req.ID.String(), sanitize.Line(string(d.email)))
 	} else {
 		m.notice = m.lifeWords.Revoking(d.hab.ID.String())
+		if m.life.shown != nil && m.life.shown.ID == d.hab.ID {
+			m.life.revoking = true
+		}
 	}
 	m.noticeBad, m.waiting = false, m.notice
 	if s, ok := m.status.Sync(); ok {
