@@ -78,7 +78,7 @@ func fillStore(t testing.TB, st *store.Store, n int) {
 				seq++
 				h.Events[k].Seq = seq
 			}
-			items = append(items, instruct.FeedItem{Seq: seq, Request: h.Request, Events: h.Events})
+			items = append(items, instruct.FeedItem{Seq: seq, Request: h.Request, Events: h.Events, Habilitations: h.Habilitations})
 		}
 		if err := st.ApplyPage(ctx, items, strconv.FormatInt(seq, 10)); err != nil {
 			t.Fatalf("ApplyPage: %v", err)
