@@ -9,8 +9,11 @@ type HabilitationSearch struct {
 	// Definition keeps one API; SIRET one organisation; RequestID the
 	// habilitations of one request.
 	Definition string
-	SIRET      string
-	RequestID  RequestID
+	// Definitions, when not nil, keeps the habilitations of these APIs
+	// alone (those a user may see); an empty list keeps none.
+	Definitions []string
+	SIRET       string
+	RequestID   RequestID
 	// Text searches the ID (H2041 and 2041), the request's ID, the
 	// organisation, its SIRET, the applicant's e-mail, the API and the
 	// scopes, matching word prefixes, every word.

@@ -23,6 +23,12 @@ func (v *view) sees(definition string) bool {
 // may see, without q's offset and limit.
 func (v *view) visibleHabilitations(ctx context.Context, q instruct.HabilitationSearch) ([]instruct.Habilitation, error) {
 	q.Offset, q.Limit = 0, 0
+	if vw := v.me().Viewer(); !vw.All {
+		q.Definitions = []string{}
+		if !vw.ApplicantOnly {
+			q.Definitions = append(q.Definitions, vw.Definitions...)
+		}
+	}
 	all, err := v.model.cache.Habilitations(ctx, q)
 	if err != nil {
 		return nil, err

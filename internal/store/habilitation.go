@@ -58,19 +58,23 @@ func habDoc(h instruct.Habilitation, labels scopeLabels) string {
 	return " " + sortKey(strings.Join(parts, " "))
 }
 
-// upsertHabilitation stores a habilitation unless the cache holds it from
-// a later feed position.
-const upsertHabilitation = `INSERT INTO habilitations (id, request, definition, status, version, seq, siret,
-	org_name, created_at, doc, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (id) DO UPDATE SET request = excluded.request, definition = excluded.definition,
+// habilitationInserter returns an inserter of habilitations that keeps a
+// cached one brought by a later feed item.
+func habilitationInserter() rowInserter {
+	return rowInserter{head: `INSERT INTO habilitations (id, request, definition, status, version, seq, siret,
+	org_name, created_at, doc, body) VALUES`, cols: 11, rows: batchRows,
+		tail: ` ON CONFLICT (id) DO UPDATE SET request = excluded.request, definition = excluded.definition,
 	status = excluded.status, version = excluded.version, seq = excluded.seq, siret = excluded.siret,
 	org_name = excluded.org_name, created_at = excluded.created_at, doc = excluded.doc, body = excluded.body
-	WHERE excluded.seq >= habilitations.seq`
+	WHERE excluded.seq >= habilitations.seq`}
+}
 
 // writeHabilitations stores the habilitations of a page, after their
-// requests.
+// requests, a few rows a statement; SQLite inserts a statement's rows in
+// order, so a page holding one habilitation twice keeps the later.
 func writeHabilitations(ctx context.Context, tx *writeTx, items []feedItem) error {
 	var labels scopeLabels
+	ins := habilitationInserter()
 	for _, it := range items {
 		for _, h := range it.habs {
 			if labels == nil {
@@ -79,14 +83,11 @@ func writeHabilitations(ctx context.Context, tx *writeTx, items []feedItem) erro
 					return err
 				}
 			}
-			_, err := tx.ExecContext(ctx, upsertHabilitation, h.id, h.request, h.definition, h.status, h.version,
-				h.seq, h.siret, h.orgName, h.createdAt, habDoc(h.h, labels), h.body)
-			if err != nil {
-				return fmt.Errorf("store habilitation %s: %w", h.h.ID, err)
-			}
+			ins.add(h.id, h.request, h.definition, h.status, h.version, h.seq, h.siret, h.orgName, h.createdAt,
+				habDoc(h.h, labels), h.body)
 		}
 	}
-	return nil
+	return ins.flush(ctx, tx)
 }
 
 // Habilitation returns cached habilitation id.
@@ -181,6 +182,11 @@ func habWhere(q instruct.HabilitationSearch, statuses bool) (string, []any) {
 		for _, st := range q.Statuses {
 			args = append(args, string(st))
 		}
+	}
+	if q.Definitions != nil {
+		conds = append(conds, "definition IN (SELECT value FROM json_each(?))")
+		list, _ := json.Marshal(q.Definitions)
+		args = append(args, string(list))
 	}
 	for _, c := range []struct {
 		col string

@@ -90,6 +90,9 @@ func TestHabilitationsFromFeed(t *testing.T) {
 		{"siret", instruct.HabilitationSearch{SIRET: lyon}, []string{"H2041", "H2040"}},
 		{"request", instruct.HabilitationSearch{RequestID: 1043}, []string{"H2050"}},
 		{"definition", instruct.HabilitationSearch{Definition: "api_entreprise"}, []string{}},
+		{"definitions a user sees", instruct.HabilitationSearch{Definitions: []string{"api_entreprise", "api_particulier"}}, []string{"H2050", "H2041", "H2040"}},
+		{"definitions a user does not see", instruct.HabilitationSearch{Definitions: []string{"api_entreprise"}}, []string{}},
+		{"no definition seen", instruct.HabilitationSearch{Definitions: []string{}}, []string{}},
 		{"text id", instruct.HabilitationSearch{Text: "h2041"}, []string{"H2041"}},
 		{"text organisation prefix, accents folded", instruct.HabilitationSearch{Text: "brÉs"}, []string{"H2050"}},
 		{"text scope label", instruct.HabilitationSearch{Text: "identites enf"}, []string{"H2041"}},
@@ -130,6 +133,14 @@ func TestHabilitationLaterItemWins(t *testing.T) {
 	applyItems(t, s, habItem(1042, "Ville de Lyon", "21690123100011", 100, hab(2041, instruct.HabilitationActive, 30, "cnaf_quotient_familial")))
 	if h, err := s.Habilitation(ctx, 2041); err != nil || h.Status != instruct.HabilitationRevoked {
 		t.Errorf("Habilitation(H2041) after an older item again = %s, %v, want revoked", h.Status, err)
+	}
+	// One page holding the habilitation twice keeps the later.
+	again := habItem(1050, "Ville de Lyon", "21690123100011", 200, hab(2060, instruct.HabilitationActive, 30))
+	revoked := habItem(1050, "Ville de Lyon", "21690123100011", 210, hab(2060, instruct.HabilitationRevoked, 30))
+	revoked.Request.Version = 4
+	applyItems(t, s, again, revoked)
+	if h, err := s.Habilitation(ctx, 2060); err != nil || h.Status != instruct.HabilitationRevoked {
+		t.Errorf("Habilitation(H2060) after a page holding it twice = %s, %v, want revoked", h.Status, err)
 	}
 	if err := s.ResetFeed(ctx); err != nil {
 		t.Fatal(err)

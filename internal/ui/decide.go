@@ -130,6 +130,9 @@ func (m Model) onDiscarded(msg discardedMsg) (tea.Model, tea.Cmd) {
 
 // onPaste pastes into the form's comment or the search.
 func (m Model) onPaste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.dialog != nil {
+		return m.dialogPaste(msg.Content)
+	}
 	if m.overlay == overlayForm {
 		return m.formKey(msg)
 	}

@@ -247,6 +247,7 @@ func (m Model) lifeKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Back):
 		return m.lifeBack(), nil
 	case key.Matches(k, m.keys.Help):
+		m.helpFor, m.overlay = m.currentHelp(), overlayHelp
 		return m, nil
 	}
 	switch m.life.view {

@@ -137,6 +137,29 @@ func (m Model) dialogKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// dialogPaste adds pasted text to the field being typed, as far as it
+// takes.
+func (m Model) dialogPaste(text string) (tea.Model, tea.Cmd) {
+	d := *m.dialog
+	m.dialog = &d
+	field := &d.text
+	switch d.stage {
+	case stageEmail:
+		field = &d.email
+		text = strings.TrimSpace(text)
+	case stageComment:
+	default:
+		return m, nil
+	}
+	room := maxDialogText - len(*field)
+	add := []rune(text)
+	*field = append(*field, add[:min(len(add), max(0, room))]...)
+	if d.stage == stageEmail {
+		return m, m.emailsCmd(string(d.email))
+	}
+	return m, nil
+}
+
 // pickSuggestion moves the choice among the known e-mails and puts it in
 // the field.
 func (d *lifeDialog) pickSuggestion(down bool) {
