@@ -86,14 +86,18 @@ func showHabilitation(ctx context.Context, e *env, s *settings, text string, asJ
 		if err != nil {
 			return err
 		}
-		printHabilitation(e.stdout, h, definition(defs, h.Definition), loc)
+		events, err := st.Events(ctx, h.RequestID)
+		if err != nil {
+			return err
+		}
+		printHabilitation(e.stdout, h, definition(defs, h.Definition), tokenIssued(events, h.ID), loc)
 		return nil
 	})
 }
 
 // printHabilitation prints a habilitation's frozen fields, who approved
 // it and when, and the provider's token if issued, every text sanitised.
-func printHabilitation(w io.Writer, h instruct.Habilitation, def instruct.Definition, loc *time.Location) {
+func printHabilitation(w io.Writer, h instruct.Habilitation, def instruct.Definition, tokenAt *time.Time, loc *time.Location) {
 	h, def = sanitize.Value(h), sanitize.Value(def)
 	line := func(label, value string) { fmt.Fprintf(w, "%-22s %s\n", label, value) }
 	stamp := func(t time.Time) string {
@@ -113,7 +117,11 @@ func printHabilitation(w io.Writer, h instruct.Habilitation, def instruct.Defini
 		line("Revoked", stamp(*h.RevokedAt))
 	}
 	if h.ExternalID != nil {
-		line("Provider token", *h.ExternalID)
+		issued := ""
+		if tokenAt != nil {
+			issued = ", issued " + stamp(*tokenAt)
+		}
+		line("Provider token", *h.ExternalID+issued)
 	}
 	line("Legal basis", strings.ReplaceAll(h.LegalBasis.Nature, "\n", " "))
 	line("Legal basis URL", h.LegalBasis.URL)
@@ -181,4 +189,17 @@ func printRequestHabilitations(w io.Writer, hs []instruct.Habilitation) {
 	for _, h := range hs {
 		fmt.Fprintf(w, "  %-7s %-9s since %s, approved by %s\n", h.ID, h.Status, h.CreatedAt.Format("2006-01-02"), h.ApprovedBy.Name)
 	}
+}
+
+// tokenIssued returns when the history says the provider issued the
+// token of habilitation id, or nil.
+func tokenIssued(events []instruct.Event, id instruct.HabilitationID) *time.Time {
+	var at *time.Time
+	for _, e := range events {
+		if e.Kind == instruct.KindTokenDelivered && e.HabilitationID == id {
+			t := e.At
+			at = &t
+		}
+	}
+	return at
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -68,8 +69,10 @@ type lifeState struct {
 	shown *instruct.Habilitation
 	back  lifeView
 	// revoking is set when the shown habilitation's revocation waits in
-	// the outbox.
+	// the outbox; tokenAt is when the provider issued its token, from the
+	// request's history (nil: not known).
 	revoking bool
+	tokenAt  *time.Time
 	org      *orgHistory
 }
 
@@ -101,26 +104,41 @@ type lifeRecordedMsg struct {
 	err error
 }
 
-// revokingMsg says whether habilitation id has a revocation waiting.
-type revokingMsg struct {
+// habStateMsg says whether habilitation id has a revocation waiting and
+// when its token was issued.
+type habStateMsg struct {
 	id       instruct.HabilitationID
 	revoking bool
+	tokenAt  *time.Time
+	err      error
 }
 
-// revokingCmd looks for an open revocation of h in the outbox.
-func (m Model) revokingCmd(h instruct.Habilitation) tea.Cmd {
+// habStateCmd looks for an open revocation of h in the outbox and for
+// the delivery of its token in its request's history.
+func (m Model) habStateCmd(h instruct.Habilitation) tea.Cmd {
 	ctx, cache := m.ctx, m.opts.Cache
 	return func() tea.Msg {
+		out := habStateMsg{id: h.ID}
 		ops, err := cache.Operations(ctx, h.RequestID)
 		if err != nil {
-			return revokingMsg{id: h.ID}
+			out.err = fmt.Errorf("load operations of %s: %w", h.RequestID, err)
+			return out
 		}
 		for _, op := range ops {
-			if op.HabilitationID == h.ID && op.Open() {
-				return revokingMsg{id: h.ID, revoking: true}
+			out.revoking = out.revoking || (op.HabilitationID == h.ID && op.Open())
+		}
+		events, err := cache.Events(ctx, h.RequestID)
+		if err != nil {
+			out.err = fmt.Errorf("load events of %s: %w", h.RequestID, err)
+			return out
+		}
+		for _, e := range events {
+			if e.Kind == instruct.KindTokenDelivered && e.HabilitationID == h.ID {
+				at := e.At
+				out.tokenAt = &at
 			}
 		}
-		return revokingMsg{id: h.ID}
+		return out
 	}
 }
 
@@ -203,9 +221,12 @@ func (m Model) onLifeData(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case lifeRecordedMsg:
 		mm, cmd := m.onLifeRecorded(msg)
 		return mm, cmd, true
-	case revokingMsg:
+	case habStateMsg:
+		if msg.err != nil {
+			m.fail(msg.err)
+		}
 		if m.life.shown != nil && m.life.shown.ID == msg.id {
-			m.life.revoking = msg.revoking
+			m.life.revoking, m.life.tokenAt = msg.revoking, msg.tokenAt
 		}
 		return m, nil, true
 	case emailsMsg:
@@ -291,8 +312,9 @@ func (m Model) lifeListKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.life.searching = true
 	case key.Matches(k, m.keys.Open):
 		if h, ok := m.habUnderCursor(); ok {
-			m.life.shown, m.life.view, m.life.back, m.life.revoking = &h, lifeShow, lifeList, false
-			return m, m.revokingCmd(h)
+			m.life.shown, m.life.view, m.life.back = &h, lifeShow, lifeList
+			m.life.revoking, m.life.tokenAt = false, nil
+			return m, m.habStateCmd(h)
 		}
 	case key.Matches(k, m.keys.Revoke):
 		if h, ok := m.habUnderCursor(); ok {
@@ -428,7 +450,7 @@ func (m Model) habLines(h instruct.Habilitation, w int) []string {
 		frame.Fit(lw.ApprovedBy(h.ApprovedBy.Name, h.CreatedAt), w),
 	}
 	if h.ExternalID != nil {
-		lines = append(lines, m.theme.Good.Paint(frame.Fit("✓ "+lw.Token(*h.ExternalID, h.CreatedAt), w)))
+		lines = append(lines, m.theme.Good.Paint(frame.Fit("✓ "+m.tokenLine(h), w)))
 	} else {
 		lines = append(lines, m.theme.Muted.Paint(frame.Fit(lw.NoToken, w)))
 	}
@@ -541,4 +563,13 @@ func (m Model) lifeHelp() (keymap.Help, bool) {
 		return keymap.Help{}, false
 	}
 	return keymap.Help{Short: keys, Full: [][]key.Binding{keys}}, true
+}
+
+// tokenLine says the provider issued h's token: when, once the history
+// says so, and its ID.
+func (m Model) tokenLine(h instruct.Habilitation) string {
+	if m.life.tokenAt != nil && m.life.shown != nil && m.life.shown.ID == h.ID {
+		return m.lifeWords.Token(*h.ExternalID, *m.life.tokenAt)
+	}
+	return m.lifeWords.TokenID(*h.ExternalID)
 }

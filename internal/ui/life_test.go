@@ -261,3 +261,25 @@ func TestRevokingARequestNamesWhatLosesAccess(t *testing.T) {
 		t.Errorf("the confirmation of R lacks %q and the first scope's label:\n%s", want, d.screen())
 	}
 }
+
+// TestHabilitationShowsItsToken: a habilitation whose token the provider
+// issued says when, from the request's history, and the token's ID.
+func TestHabilitationShowsItsToken(t *testing.T) {
+	f := newFixture(t)
+	r, h := reopening(t, f.st, f.decidable)
+	token, at := "tok-42", time.Date(2026, 3, 14, 8, 0, 0, 0, time.UTC)
+	h.ExternalID = &token
+	item := instruct.FeedItem{Seq: 1<<40 + 1, Request: r, Habilitations: []instruct.Habilitation{h},
+		Events: []instruct.Event{{Seq: 1<<40 + 1, RequestID: r.ID, Kind: instruct.KindTokenDelivered, HabilitationID: h.ID,
+			Actor: instruct.Actor{ID: "system", Name: "instruct"}, At: at}}}
+	if err := f.st.ApplyPage(context.Background(), []instruct.FeedItem{item}, "token"); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Cache: f.st, Lang: "fr"}, 120, 40)
+	d.keys("H", "/")
+	d.typeText("9001")
+	d.keys("enter", "enter")
+	if s := d.screen(); !strings.Contains(s, "Jeton délivré par le fournisseur le 14 mars 2026 (tok-42)") {
+		t.Errorf("the habilitation's screen lacks its token:\n%s", s)
+	}
+}

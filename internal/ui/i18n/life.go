@@ -36,6 +36,7 @@ type LifeWords struct {
 	Columns      []string // ID, request, API, status, organisation, since
 	ApprovedBy   func(name string, at time.Time) string
 	Token        func(id string, at time.Time) string
+	TokenID      func(id string) string
 	NoToken      string
 	RevokedOn    func(at time.Time) string
 	Comment      string
@@ -136,6 +137,7 @@ func englishLife(loc *time.Location) LifeWords {
 	w.Token = func(id string, at time.Time) string {
 		return "Token issued by the provider on " + w.Date(at) + " (" + id + ")"
 	}
+	w.TokenID = func(id string) string { return "Token issued by the provider (" + id + ")" }
 	w.RevokedOn = func(at time.Time) string { return "Revoked on " + w.Date(at) }
 	w.History = func(org, siret string) string { return "History of " + org + " (SIRET " + siret + ")" }
 	w.RevokeTitle = func(id string) string { return "Revoke " + id }
@@ -192,6 +194,7 @@ func frenchLife(loc *time.Location) LifeWords {
 	w.Token = func(id string, at time.Time) string {
 		return "Jeton délivré par le fournisseur le " + w.Date(at) + " (" + id + ")"
 	}
+	w.TokenID = func(id string) string { return "Jeton délivré par le fournisseur (" + id + ")" }
 	w.RevokedOn = func(at time.Time) string { return "Révoquée le " + w.Date(at) }
 	w.History = func(org, siret string) string { return "Historique de " + org + " (SIRET " + siret + ")" }
 	w.RevokeTitle = func(id string) string { return "Révoquer " + id }
