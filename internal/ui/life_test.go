@@ -283,3 +283,23 @@ func TestHabilitationShowsItsToken(t *testing.T) {
 		t.Errorf("the habilitation's screen lacks its token:\n%s", s)
 	}
 }
+
+// TestRefusedTransferSaysWhy: a transfer the server refused for an
+// unknown e-mail shows, on its request, that nobody has that e-mail.
+func TestRefusedTransferSaysWhy(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	op, err := f.st.RecordTransfer(ctx, f.decidable, "nobody@exemple.fr", "Départ de l'agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.Reject(ctx, op.ID, instruct.CodeInvalid, "no user has the e-mail"); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Cache: f.st, Lang: "fr"}, 200, 50)
+	d.selectRequest(f.decidable)
+	d.keys("enter")
+	if s := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(s, "aucun utilisateur n’a l’e-mail nobody@exemple.fr") {
+		t.Errorf("the refused transfer does not say why:\n%s", d.screen())
+	}
+}

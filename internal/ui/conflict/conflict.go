@@ -47,7 +47,11 @@ func View(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w, maxH i
 func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []string {
 	var lines []string
 	if op.State == instruct.OpRejected {
-		lines = frame.Wrap(msgs.RejectedWhy(op.ReasonCode, op.RequestID.String()), w)
+		why := msgs.RejectedWhy(op.ReasonCode, op.RequestID.String())
+		if op.Kind == instruct.KindTransfer && op.ReasonCode == instruct.CodeInvalid {
+			why = msgs.Life(nil).UnknownEmail(op.To)
+		}
+		lines = frame.Wrap(why, w)
 		return append(lines, th.Key.Paint(frame.Fit(msgs.RejectedHint, w)))
 	}
 	lines = frame.Wrap(msgs.YourDecision(op.Kind), w)

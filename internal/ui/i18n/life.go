@@ -62,9 +62,12 @@ type LifeWords struct {
 	EditHint      string
 	ConfirmHint   string
 	NotActive     func(id string) string
-	NoSelection   string
-	Revoking      func(id string) string
-	Transferring  func(id, to string) string
+	// UnknownEmail says why the server refused a transfer: nobody has
+	// that e-mail.
+	UnknownEmail func(email string) string
+	NoSelection  string
+	Revoking     func(id string) string
+	Transferring func(id, to string) string
 	// Date writes a day in words: 12 March 2026.
 	Date func(t time.Time) string
 }
@@ -149,6 +152,9 @@ func englishLife(loc *time.Location) LifeWords {
 		return id + " (" + org + ") and its habilitations go to " + to + "."
 	}
 	w.NotActive = func(id string) string { return id + " is not active: there is nothing to revoke." }
+	w.UnknownEmail = func(email string) string {
+		return "Transfer refused: no user has the e-mail " + email + " (the new applicant needs an account)."
+	}
 	w.Revoking = func(id string) string { return id + ": revocation recorded, waiting to sync." }
 	w.Transferring = func(id, to string) string { return id + ": transfer to " + to + " recorded, waiting to sync." }
 	return w
@@ -206,6 +212,9 @@ func frenchLife(loc *time.Location) LifeWords {
 		return id + " (" + org + ") et ses habilitations passent à " + to + "."
 	}
 	w.NotActive = func(id string) string { return id + " n’est pas active : rien à révoquer." }
+	w.UnknownEmail = func(email string) string {
+		return "Transfert refusé : aucun utilisateur n’a l’e-mail " + email + " (le nouveau demandeur doit avoir un compte)."
+	}
 	w.Revoking = func(id string) string { return id + " : révocation enregistrée, en attente d’envoi." }
 	w.Transferring = func(id, to string) string {
 		return id + " : transfert à " + to + " enregistré, en attente d’envoi."
