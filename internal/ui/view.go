@@ -256,7 +256,7 @@ func (m Model) helpView(w, h int) []string {
 			row = nil
 		}
 		if len(row) == 0 {
-			row = block
+			row = m.helpRowStart(group, block, len(body) > 0, w)
 			continue
 		}
 		row = frame.Join(equalize(row, len(block)), equalize(block, len(row)))
@@ -285,6 +285,23 @@ func helpBlock(s string) []string {
 		lines[i] = frame.Fit(" "+l, bw+4)
 	}
 	return lines
+}
+
+// helpRowStart is the block a group starts a row of the help with: on a
+// row after the first (the screen is narrow), a long group is laid in two
+// columns when they fit, so that the help keeps every key on a small
+// terminal.
+func (m Model) helpRowStart(group []key.Binding, block []string, wrapped bool, w int) []string {
+	if !wrapped || len(group) < 8 {
+		return block
+	}
+	half := (len(group) + 1) / 2
+	a := helpBlock(m.help.FullHelpView([][]key.Binding{group[:half]}))
+	b := helpBlock(m.help.FullHelpView([][]key.Binding{group[half:]}))
+	if frame.Width(a[0])+frame.Width(b[0]) > w-2 {
+		return block
+	}
+	return frame.Join(equalize(a, len(b)), equalize(b, len(a)))
 }
 
 // equalize pads block with blank lines of its width up to n lines.
