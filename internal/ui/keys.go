@@ -61,9 +61,27 @@ func (m Model) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // helpKey closes the help.
 func (m Model) helpKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(k, m.keys.Help, m.keys.Close, m.keys.Quit) {
-		m.overlay, m.afterHelp = m.afterHelp, overlayNone
+		m.overlay, m.afterHelp, m.helpTop = m.afterHelp, overlayNone, 0
 		m.layout()
+		return m, nil
 	}
+	n, inner := len(m.helpBody(m.width)), m.height-chromeRows-2
+	page := max(1, inner-1)
+	switch {
+	case key.Matches(k, m.keys.Down):
+		m.helpTop++
+	case key.Matches(k, m.keys.Up):
+		m.helpTop--
+	case key.Matches(k, m.keys.PageDown):
+		m.helpTop += page
+	case key.Matches(k, m.keys.PageUp):
+		m.helpTop -= page
+	case key.Matches(k, m.keys.Top):
+		m.helpTop = 0
+	case key.Matches(k, m.keys.Bottom):
+		m.helpTop = n
+	}
+	m.helpTop = helpTop(m.helpTop, n, inner)
 	return m, nil
 }
 

@@ -185,10 +185,13 @@ type Model struct {
 	form     form.Model
 	apis     picker.Model
 	// apiIDs are the definitions the list of APIs offers, "" for all.
-	apiIDs   []string
-	status   statusbar.Model
-	help     help.Model
-	helpFor  keymap.Help
+	apiIDs  []string
+	status  statusbar.Model
+	help    help.Model
+	helpFor keymap.Help
+	// helpTop is the first line of the help shown when it is taller than
+	// the screen.
+	helpTop  int
 	focus    focus
 	overlay  overlay
 	detailID instruct.RequestID

@@ -246,8 +246,27 @@ func (m Model) shortHelp(bindings []key.Binding, lead ...string) string {
 
 // helpView lists every key of the screen under the help, from the same
 // key map Update uses, with its groups side by side as far as they fit,
-// and what the queue's symbols mean.
+// and what the queue's symbols mean. When that is taller than the box, it
+// shows the lines from m.helpTop and says where it is in the title.
 func (m Model) helpView(w, h int) []string {
+	body := m.helpBody(w)
+	right := ""
+	if inner := h - 2; len(body) > inner && inner > 0 {
+		top := helpTop(m.helpTop, len(body), inner)
+		body = body[top : top+inner]
+		right = m.msgs.HelpScroll(top+1, top+inner, len(m.helpBody(w)))
+	}
+	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, right, body, w, h)
+}
+
+// helpTop clamps top, the first line of a help of n lines shown in a box
+// of inner lines, so that the box is never left half empty.
+func helpTop(top, n, inner int) int {
+	return max(0, min(top, n-inner))
+}
+
+// helpBody is the whole help in lines for a box w cells wide.
+func (m Model) helpBody(w int) []string {
 	var body, row []string
 	for _, group := range m.helpFor.FullHelp() {
 		block := helpBlock(m.help.FullHelpView([][]key.Binding{group}))
@@ -269,8 +288,7 @@ func (m Model) helpView(w, h int) []string {
 		body = append(body, "")
 	}
 	body = append(body, frame.Indent(" ", m.msgs.Legend, w-2)...)
-	body = append(body, frame.Indent(" ", m.claims.Legend, w-2)...)
-	return frame.Box(m.theme.Box(true), m.msgs.HelpTitle, "", body, w, h)
+	return append(body, frame.Indent(" ", m.claims.Legend, w-2)...)
 }
 
 // helpBlock splits a rendered help group into lines of equal width, with a

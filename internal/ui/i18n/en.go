@@ -314,7 +314,10 @@ func English() Messages {
 		NotResynced: "the fresh cache stays empty until the next sync: run instruct sync",
 
 		HelpTitle: "Help",
-		Legend:    "⧗ decision waiting to be sent · ! conflict · ✗ rejected · ⚑ review deadline passed",
+		HelpScroll: func(first, last, total int) string {
+			return fmt.Sprintf("lines %d–%d of %d · j/k", first, last, total)
+		},
+		Legend: "⧗ decision waiting to be sent · ! conflict · ✗ rejected · ⚑ review deadline passed",
 		TooSmall: func(w, h, minW, minH int) string {
 			return fmt.Sprintf("Window too small: %d×%d. It needs at least %d×%d.", w, h, minW, minH)
 		},

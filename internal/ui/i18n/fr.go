@@ -316,7 +316,10 @@ func French() Messages {
 		NotResynced: "le nouveau cache reste vide jusqu'à la prochaine synchronisation",
 
 		HelpTitle: "Aide",
-		Legend:    "⧗ décision en attente d'envoi · ! conflit · ✗ rejetée · ⚑ délai d'instruction dépassé",
+		HelpScroll: func(first, last, total int) string {
+			return fmt.Sprintf("lignes %d–%d sur %d · j/k", first, last, total)
+		},
+		Legend: "⧗ décision en attente d'envoi · ! conflit · ✗ rejetée · ⚑ délai d'instruction dépassé",
 		TooSmall: func(w, h, minW, minH int) string {
 			return fmt.Sprintf("Fenêtre trop petite : %d×%d. Il faut au moins %d×%d.", w, h, minW, minH)
 		},

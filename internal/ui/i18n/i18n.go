@@ -208,8 +208,11 @@ type Messages struct {
 
 	// Help and sizes.
 	HelpTitle string
-	Legend    string
-	TooSmall  func(w, h, minW, minH int) string
+	// HelpScroll says which lines of a help taller than the screen are
+	// shown, and that j/k scroll it.
+	HelpScroll func(first, last, total int) string
+	Legend     string
+	TooSmall   func(w, h, minW, minH int) string
 
 	Keys KeyHelp
 }
