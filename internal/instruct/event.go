@@ -29,6 +29,11 @@ type Event struct {
 // Diff maps a field name to its [old, new] values.
 type Diff map[string][2]any
 
+// ProviderActorID is the actor ID of the events an API provider causes
+// through its webhook (token_delivered); screens name it in their own
+// language.
+const ProviderActorID = "provider"
+
 // Actor is who did something: a user's ID and display name.
 type Actor struct {
 	ID   string `json:"id"`

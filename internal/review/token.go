@@ -10,7 +10,7 @@ import (
 
 // Provider is the actor of the events an API provider causes through its
 // webhook: token_delivered.
-var Provider = instruct.Actor{ID: "provider", Name: "Fournisseur de l'API"}
+var Provider = instruct.Actor{ID: instruct.ProviderActorID, Name: "Fournisseur de l'API"}
 
 // RecordToken records that the provider of request id's API issued
 // tokenID for habilitation hab (its webhook's answer to the approval):

@@ -294,7 +294,7 @@ func (m Model) copyText() (Model, tea.Cmd, bool) {
 	}
 	if m.overlay == overlayTimeline && m.timeline.ID() == id {
 		if e, ok := m.timeline.CommentInView(); ok {
-			m.notice = m.msgs.CopiedComment(e.Actor.Name)
+			m.notice = m.msgs.CopiedComment(m.msgs.Who(e.Actor))
 			return m, tea.SetClipboard(e.Comment), true
 		}
 	}

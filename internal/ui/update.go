@@ -234,7 +234,7 @@ func (m *Model) tellMeanwhile(r instruct.Request, events []instruct.Event) {
 		e := events[i]
 		if e.Kind.ChangesVersion() && e.Actor.ID != me {
 			comment := strings.Join(strings.Fields(e.Comment), " ")
-			m.form.Meanwhile(m.msgs.Meanwhile(e.Actor.Name, e.Kind, m.now.Sub(e.At), comment), r.Version)
+			m.form.Meanwhile(m.msgs.Meanwhile(m.msgs.Who(e.Actor), e.Kind, m.now.Sub(e.At), comment), r.Version)
 			return
 		}
 	}

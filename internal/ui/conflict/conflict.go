@@ -66,7 +66,7 @@ func Body(op instruct.Operation, msgs *i18n.Messages, th *theme.Theme, w int) []
 // event draws one thing that happened first: who did it, when, and the
 // start of their comment.
 func event(e instruct.Event, msgs *i18n.Messages, th *theme.Theme, w int) []string {
-	head := msgs.Happened(e.Actor.Name, e.Kind, msgs.Stamp(e.At))
+	head := msgs.Happened(msgs.Who(e.Actor), e.Kind, msgs.Stamp(e.At))
 	lines := []string{th.Title.Paint(frame.Fit("• "+head, w))}
 	if strings.TrimSpace(e.Comment) == "" && e.Kind != instruct.KindNote {
 		return lines

@@ -313,6 +313,7 @@ func English() Messages {
 		Then:        "; ",
 		NotResynced: "the fresh cache stays empty until the next sync: run instruct sync",
 
+		Provider:  "the API provider",
 		HelpTitle: "Help",
 		HelpScroll: func(first, last, total int) string {
 			return fmt.Sprintf("lines %d–%d of %d · j/k", first, last, total)

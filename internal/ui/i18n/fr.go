@@ -315,6 +315,7 @@ func French() Messages {
 		Then:        " ; ",
 		NotResynced: "le nouveau cache reste vide jusqu'à la prochaine synchronisation",
 
+		Provider:  "le fournisseur de l'API",
 		HelpTitle: "Aide",
 		HelpScroll: func(first, last, total int) string {
 			return fmt.Sprintf("lignes %d–%d sur %d · j/k", first, last, total)

@@ -206,6 +206,9 @@ type Messages struct {
 	// Then joins the parts of one line, as a semicolon does.
 	Then string
 
+	// Provider names the API provider as the actor of its events.
+	Provider string
+
 	// Help and sizes.
 	HelpTitle string
 	// HelpScroll says which lines of a help taller than the screen are
@@ -244,6 +247,15 @@ func For(lang string) Messages {
 		return French()
 	}
 	return English()
+}
+
+// Who names actor a: the API provider in the screen's language, anyone
+// else by their name.
+func (m Messages) Who(a instruct.Actor) string {
+	if a.ID == instruct.ProviderActorID {
+		return m.Provider
+	}
+	return a.Name
 }
 
 // InZone returns the catalogue with every date and time shown in loc

@@ -251,7 +251,7 @@ func (m Model) event(e instruct.Event, w int) []string {
 	if m.fromApplicant(e) {
 		did = m.msgs.Conversation().ToReviewers
 	}
-	head := m.msgs.Stamp(e.At) + "  " + e.Actor.Name + " " + did
+	head := m.msgs.Stamp(e.At) + "  " + m.msgs.Who(e.Actor) + " " + did
 	out := []string{m.theme.Title.Paint(frame.Fit(head, w))}
 	if e.Kind == instruct.KindNote {
 		return append(out, Internal(e.Comment, m.msgs, m.theme, w)...)

@@ -198,3 +198,29 @@ func sgrHas(painted, attr string) bool {
 	}
 	return false
 }
+
+// TestProviderIsNamedInTheScreensLanguage: the token the API provider
+// issued is told with the provider named in the reviewer's language, not
+// by the French name the server records.
+func TestProviderIsNamedInTheScreensLanguage(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	provider := instruct.Actor{ID: instruct.ProviderActorID, Name: "Fournisseur de l'API"}
+	events := []instruct.Event{{Kind: instruct.KindTokenDelivered, Actor: provider, HabilitationID: 2041, At: at}}
+	for _, tc := range []struct {
+		msgs      i18n.Messages
+		want, not string
+	}{
+		{i18n.English(), "the API provider", "Fournisseur"},
+		{i18n.French(), "le fournisseur de l'API", "the API provider"},
+	} {
+		th, msgs := theme.Plain(), tc.msgs
+		keys := keymap.New(msgs.Keys)
+		m := New(component.Env{Theme: &th, Msgs: &msgs, Keys: &keys})
+		m.SetSize(100, 20)
+		m.SetEvents(1042, events, instruct.Definition{})
+		text := strings.Join(m.Lines(), "\n")
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("the history names the provider wrongly (want %q, not %q):\n%s", tc.want, tc.not, text)
+		}
+	}
+}
