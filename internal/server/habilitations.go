@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/api"
@@ -47,17 +46,8 @@ func (s *Server) listHabilitations(w http.ResponseWriter, r *http.Request, u ins
 	if err != nil {
 		return err
 	}
-	shown := habs[:min(len(habs), limit)]
-	encoded, err := pack("habilitations", shown, api.FeedPageBudget)
-	if err != nil {
-		return err
-	}
-	var next *string
-	if encoded.n < len(habs) {
-		after := strconv.FormatInt(int64(shown[encoded.n-1].ID), 10)
-		next = &after
-	}
-	return encoded.write(w, member{"next", next})
+	return writeKeysetPage(w, "habilitations", habs[:min(len(habs), limit)], len(habs),
+		func(h instruct.Habilitation) int64 { return int64(h.ID) })
 }
 
 // habilitationQuery reads the query of GET /habilitations.

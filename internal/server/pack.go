@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+
+	"github.com/instruct-dev/instruct/internal/api"
 )
 
 // pageOverhead is room, within a page's budget, for what wraps its items:
@@ -67,4 +70,23 @@ func (p *packedPage) write(w http.ResponseWriter, rest ...member) error {
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(p.buf.Bytes())
 	return err
+}
+
+// writeKeysetPage answers a keyset page of a list: the first of shown
+// that fit the page budget under the key list, then "next", the number
+// of the last one written (from numberOf) when found holds more than
+// were written, null otherwise. found is what the query returned, one
+// more than the page when there is more; shown its first items, shaped
+// for the wire.
+func writeKeysetPage[T any](w http.ResponseWriter, list string, shown []T, found int, numberOf func(T) int64) error {
+	encoded, err := pack(list, shown, api.FeedPageBudget)
+	if err != nil {
+		return err
+	}
+	var next *string
+	if encoded.n < found {
+		after := strconv.FormatInt(numberOf(shown[encoded.n-1]), 10)
+		next = &after
+	}
+	return encoded.write(w, member{"next", next})
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/instruct-dev/instruct/internal/api"
@@ -75,16 +74,8 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, u instruct
 	for _, req := range reqs[:min(len(reqs), limit)] {
 		shown = append(shown, withEmptySlices(req))
 	}
-	encoded, err := pack("requests", shown, api.FeedPageBudget)
-	if err != nil {
-		return err
-	}
-	var next *string
-	if encoded.n < len(reqs) {
-		after := strconv.FormatInt(int64(shown[encoded.n-1].ID), 10)
-		next = &after
-	}
-	return encoded.write(w, member{"next", next})
+	return writeKeysetPage(w, "requests", shown, len(reqs),
+		func(r instruct.Request) int64 { return int64(r.ID) })
 }
 
 // listQuery reads the query of GET /requests; status and definition may
