@@ -94,6 +94,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	reviews := review.New(review.Config{Storage: l, Catalogue: defs, Extract: newExtractor().Extract})
 	stopDeliveries := startDeliveries(out.worker(l, reviews, mailer, defs, *seed, log))
 	defer stopDeliveries()
+	stopMaintenance := startMaintenance(l, maintenanceEvery, log)
+	defer stopMaintenance()
 	if *seed {
 		if err := seedDemo(ctx, l, defs, *count, e.stdout); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,9 @@ func TestDocumentsAttached(t *testing.T) {
 		for _, hab := range h.Habilitations {
 			if d := hab.LegalBasis.Document; d != nil && *d != *lb.Document && !strings.HasPrefix(*d, "F") {
 				t.Errorf("%s: habilitation %s names its document %q, not by ID", h.Request.ID, hab.ID, *d)
+			}
+			if d := hab.LegalBasis.Document; d != nil && !slices.ContainsFunc(h.Request.Documents, func(doc instruct.Document) bool { return doc.ID == *d }) {
+				t.Errorf("%s: habilitation %s names document %s, which the request does not hold (the server keeps it)", h.Request.ID, hab.ID, *d)
 			}
 		}
 		f := files[0]

@@ -77,9 +77,13 @@ type Edit struct {
 }
 
 // Apply sets the patch's fields, or returns ErrNoChange when they are
-// already so.
+// already so; a legal basis naming a document the request does not hold
+// is invalid.
 func (e Edit) Apply(r *Request) (Event, bool, error) {
 	if _, err := Transition(r.Status, KindUpdate); err != nil {
+		return Event{}, false, err
+	}
+	if err := e.Patch.CheckDocument(r.Documents); err != nil {
 		return Event{}, false, err
 	}
 	before := *r

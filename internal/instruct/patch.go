@@ -1,6 +1,9 @@
 package instruct
 
-import "reflect"
+import (
+	"reflect"
+	"strconv"
+)
 
 // RequestPatch is what an applicant sets on a request: the fields of a new
 // draft, or the changes of an edit. Nil fields are left as they are.
@@ -62,6 +65,29 @@ func (p RequestPatch) Check() error {
 		return Errorf(CodeInvalid, "the retention period must be between 0 and 1200 months")
 	}
 	return nil
+}
+
+// CheckDocument refuses a patch whose legal_basis.document names no
+// document of held, the documents of the request it changes (none for a
+// new one): a legal basis cites a file by the ID its upload answered, and
+// only a file of its own request, so that it never points at another
+// request's file. A patch that leaves the legal basis alone passes.
+func (p RequestPatch) CheckDocument(held []Document) error {
+	if p.LegalBasis == nil || p.LegalBasis.Document == nil {
+		return nil
+	}
+	id := *p.LegalBasis.Document
+	for _, d := range held {
+		if d.ID == id {
+			return nil
+		}
+	}
+	shown := strconv.Quote(id)
+	if len(id) > maxShownInput {
+		shown = strconv.Itoa(len(id)) + " bytes of text"
+	}
+	return Errorf(CodeInvalid, "legal_basis.document must be the ID of a document attached to this request, or null; %s is none: "+
+		"upload the file to the request's documents first, then name it by the ID the upload answers", shown)
 }
 
 func setPtr[T any](diff Diff, field string, dst *T, v *T) {

@@ -21,6 +21,9 @@ func (l *Ledger) Create(ctx context.Context, actor instruct.Actor, p instruct.Re
 	if err := p.Check(); err != nil {
 		return instruct.Request{}, err
 	}
+	if err := p.CheckDocument(nil); err != nil {
+		return instruct.Request{}, err
+	}
 	if p.Definition == nil || *p.Definition == "" {
 		return instruct.Request{}, instruct.Errorf(instruct.CodeInvalid, "a request needs a definition")
 	}

@@ -287,3 +287,36 @@ func clip(s string, n int) string {
 
 // isRuneStart reports whether b begins a UTF-8 character.
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// purgeBatch is how many finished deliveries one transaction of
+// PurgeDeliveries deletes, so that a first purge of a large outbox never
+// holds the writer for long.
+const purgeBatch = 1000
+
+// PurgeDeliveries deletes the deliveries that finished before t:
+// delivered ones by the time of their delivery, failed ones by the time
+// of their last attempt. Pending ones stay, however old. It returns how
+// many it deleted.
+func (l *Ledger) PurgeDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		var n int64
+		err := l.inWrite(ctx, func(tx *txn) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+				WHERE (status = 'delivered' AND delivered_at < ?) OR (status = 'failed' AND next_attempt_at < ?) LIMIT ?)`,
+				before.UnixNano(), before.UnixNano(), purgeBatch)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("purge deliveries: %w", err)
+		}
+		total += n
+		if n < purgeBatch {
+			return total, nil
+		}
+	}
+}

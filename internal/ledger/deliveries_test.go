@@ -55,6 +55,7 @@ func runDeliveryConformance(t *testing.T, open openWith) {
 		{"TransferMailsBothApplicants", testOutboxTransfer},
 		{"ClaimHoldsFinishReleases", testOutboxClaim},
 		{"WebhooksAddRotateRemove", testWebhookAdmin},
+		{"MaintainPurgesFinishedDeliveries", testMaintainPurgesDeliveries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -267,5 +268,56 @@ func testOutboxTransfer(t *testing.T, open openWith) {
 	want := []string{"applicant:nadia.roche@mairie-lyon.fr", "former_applicant:camille.martin@mairie-lyon.fr"}
 	if !cmp.Equal(transfer, want) {
 		t.Errorf("the transfer's mails = %v, want %v (deliveries %+v)", transfer, want, ds)
+	}
+}
+
+// testMaintainPurgesDeliveries: the periodic maintenance deletes the
+// deliveries delivered or failed more than 90 days ago, and the
+// idempotency records past 30 days; a pending delivery stays however old,
+// and so do those finished within 90 days.
+func testMaintainPurgesDeliveries(t *testing.T, open openWith) {
+	f := &fixture{t: t, l: open(t, WithMail()), ctx: context.Background(), clock: t0}
+	var ids []instruct.RequestID
+	for range 4 {
+		r := submittedByApplicant(f)
+		m := f.mutation(r, instruct.KindRefuse, "Base légale absente.")
+		m.IdempotencyKey, m.Fingerprint = "refuse-"+r.ID.String(), "fp"
+		if _, err := f.l.Apply(f.ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	claimed, err := f.l.ClaimDeliveries(f.ctx, f.tick(), time.Minute, 10)
+	if err != nil || len(claimed) != 4 {
+		t.Fatalf("ClaimDeliveries = %d, %v; want the 4 refusals' mails", len(claimed), err)
+	}
+	finished := t0.Add(time.Hour)
+	later := finished.Add(24 * time.Hour)
+	retry := finished.Add(time.Minute)
+	attempts := map[instruct.RequestID]instruct.Attempt{
+		ids[0]: {At: finished, Status: 250},                              // delivered 91 days before now
+		ids[1]: {At: finished, Status: 550, Error: "no such user"},       // failed then
+		ids[2]: {At: later, Status: 250},                                 // delivered 90 days before now: kept
+		ids[3]: {At: finished, Status: 451, Error: "busy", Next: &retry}, // still pending
+	}
+	for _, d := range claimed {
+		a := attempts[d.Event.RequestID]
+		a.ID, a.Lease = d.Delivery.ID, d.Lease
+		if ok, err := f.l.FinishDelivery(f.ctx, a); !ok || err != nil {
+			t.Fatalf("FinishDelivery(%s) = %v, %v", d.Event.RequestID, ok, err)
+		}
+	}
+	now := later.Add(DeliveryRetention).Add(-time.Minute)
+	res, err := f.l.Maintain(f.ctx, now)
+	if err != nil || res.Deliveries != 2 || res.IdempotencyRecords != 4 {
+		t.Fatalf("Maintain() = %+v, %v; want 2 deliveries and the 4 idempotency records purged", res, err)
+	}
+	for i, want := range []int{0, 0, 1, 1} {
+		if got := deliveryTargets(t, f.l, ids[i]); len(got) != want {
+			t.Errorf("deliveries of %s after Maintain = %v, want %d", ids[i], got, want)
+		}
+	}
+	if again, err := f.l.Maintain(f.ctx, now); err != nil || again != (MaintenanceResult{}) {
+		t.Errorf("Maintain() again = %+v, %v; want nothing more purged", again, err)
 	}
 }

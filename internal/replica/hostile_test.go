@@ -120,7 +120,7 @@ func heaviestDraft(def string) instruct.RequestPatch {
 	return instruct.RequestPatch{Definition: &def, Title: lt(instruct.MaxTitleLength), Description: lt(instruct.MaxLongTextLength),
 		Organization: &instruct.Organization{Name: *lt(instruct.MaxNameLength), City: *lt(instruct.MaxCityLength)},
 		Contacts:     &contacts, Scopes: &scopes,
-		LegalBasis:     &instruct.LegalBasis{Nature: *lt(instruct.MaxLongTextLength), URL: *lt(instruct.MaxURLLength), Document: lt(instruct.MaxNameLength)},
+		LegalBasis:     &instruct.LegalBasis{Nature: *lt(instruct.MaxLongTextLength), URL: *lt(instruct.MaxURLLength)}, // a document only by the ID of one attached
 		DataRecipients: lt(instruct.MaxMediumTextLength), RetentionMonths: &months, RetentionJustification: lt(instruct.MaxMediumTextLength),
 		Volumetry: lt(instruct.MaxVolumetryLength), ProductionDate: lt(instruct.MaxProductionDateSize),
 		TermsAccepted: &yes, DPOInformed: &yes}

@@ -190,11 +190,31 @@ func (a attachment) Apply(r *instruct.Request) (instruct.Event, bool, error) {
 }
 
 // detachment is the change that removes a document from a request; a
-// legal basis naming it names none after.
+// legal basis naming it names none after. It reads the request's
+// habilitations (a HoldingChange): a document one of them names stays.
 type detachment struct {
 	actor instruct.Actor
 	id    string
 	at    time.Time
+}
+
+// ApplyHolding refuses to remove a document that the legal basis of one
+// of the request's habilitations names, whatever its status: it is part
+// of what was approved, which reviewers and the holder must still be
+// able to read (a new file is attached and cited instead). Otherwise it
+// removes the document as Apply does.
+func (d detachment) ApplyHolding(h *instruct.Holding) (instruct.Event, bool, error) {
+	if _, err := instruct.Transition(h.Request.Status, instruct.KindUpdate); err != nil {
+		return instruct.Event{}, false, err
+	}
+	for _, hab := range h.Habilitations {
+		if doc := hab.LegalBasis.Document; doc != nil && *doc == d.id {
+			return instruct.Event{}, false, instruct.Errorf(instruct.CodeInvalid,
+				"document %s is the legal basis of habilitation %s, approved on %s: it stays attached to %s as long as the habilitation exists; "+
+					"to cite another file, attach it and name it in legal_basis.document", d.id, hab.ID, hab.CreatedAt.Format("2006-01-02"), h.Request.ID)
+		}
+	}
+	return d.Apply(&h.Request)
 }
 
 // Apply removes the document, or answers not_found.

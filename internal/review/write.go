@@ -82,7 +82,7 @@ func (s *Service) Create(ctx context.Context, u instruct.User, p instruct.Reques
 		return instruct.Request{}, err
 	}
 	s.announceCreate(ctx, u, req)
-	return req, nil
+	return s.checked(ctx, req), nil
 }
 
 // checkCreate validates a new draft's definition: one of the catalogue
@@ -208,21 +208,36 @@ func (s *Service) applyWith(ctx context.Context, u instruct.User, m instruct.Mut
 	}
 	out, err := run(ctx)
 	if err != nil {
-		return out, staleFor(u, err)
+		return out, s.staleFor(ctx, u, err)
 	}
-	out.Request = RequestFor(u, out.Request)
+	out.Request = RequestFor(u, s.checked(ctx, out.Request))
 	if !out.Replayed {
 		s.hub.publish(change{seq: out.Event.Seq, definition: out.Request.Definition, createdBy: createdBy, kind: out.Event.Kind})
 	}
 	return out, nil
 }
 
-// staleFor strips internal notes and claims from a stale_version error
-// answered to an applicant.
-func staleFor(u instruct.User, err error) error {
+// checked returns r, which a write has just committed, with its checks
+// as a read would compute them, so that a client keeping the answer
+// keeps its flags. A failure to read them leaves the write as answered,
+// without checks: it is done, and the next read brings them.
+func (s *Service) checked(ctx context.Context, r instruct.Request) instruct.Request {
+	if withChecks, err := s.withCheck(ctx, r); err == nil {
+		return withChecks
+	}
+	return r
+}
+
+// staleFor gives the current request of a stale_version error its
+// checks, and strips internal notes and claims from it for an applicant.
+func (s *Service) staleFor(ctx context.Context, u instruct.User, err error) error {
 	var stale *instruct.StaleError
-	if !errors.As(err, &stale) || u.IsReviewer() {
+	if !errors.As(err, &stale) {
 		return err
 	}
-	return &instruct.StaleError{Current: RequestFor(u, stale.Current), EventsSince: EventsFor(u, stale.EventsSince)}
+	current := s.checked(ctx, stale.Current)
+	if u.IsReviewer() {
+		return &instruct.StaleError{Current: current, EventsSince: stale.EventsSince}
+	}
+	return &instruct.StaleError{Current: RequestFor(u, current), EventsSince: EventsFor(u, stale.EventsSince)}
 }

@@ -76,11 +76,24 @@ func BenchmarkDecisionsAt1000(b *testing.B) {
 	runDecisions(b, 1000)
 }
 
+// BenchmarkDecisionsWithPrerequisite is BenchmarkDecisions where the
+// definition decided requires another, so that every decision's answer
+// reads the organisation's active habilitations for its checks: the
+// worst case of what a decision pays for them.
+func BenchmarkDecisionsWithPrerequisite(b *testing.B) {
+	runDecisions(b, 0, func(e *testEnv) {
+		defs := testCatalogue()
+		defs[0].Prerequisites = []string{"france_connect"}
+		e.cfg.Catalogue = defs
+	})
+}
+
 // runDecisions has 64 clients approve b.N requests, at rate decisions a
-// second in all, or as fast as they can when rate is 0.
-func runDecisions(b *testing.B, rate float64) {
+// second in all, or as fast as they can when rate is 0, on a server
+// configured by opts.
+func runDecisions(b *testing.B, rate float64, opts ...envOption) {
 	const clients = 64
-	e := newEnv(b)
+	e := newEnv(b, opts...)
 	reviewer := e.addUser("Ines Instructrice", "api_particulier:instructor")
 	ids := importSubmitted(b, e, b.N)
 	latencies := make([]time.Duration, b.N)

@@ -41,7 +41,9 @@ func postgresAdmin(t testing.TB, dsn string) *sql.DB {
 // newPostgresEnv serves a ledger opened on PostgreSQL at dsn over real
 // HTTP, with event streams that never poll within a test: only the
 // database's notifications can wake them for another instance's changes.
-func newPostgresEnv(t testing.TB, dsn string) *testEnv {
+// Options may tune its configuration (the catalogue); those of the
+// ledger's (quotas, mail) are not applied.
+func newPostgresEnv(t testing.TB, dsn string, opts ...envOption) *testEnv {
 	t.Helper()
 	l, err := ledger.OpenPostgres(context.Background(), dsn, ledger.WithQuotas(roomyQuotas))
 	if err != nil {
@@ -51,6 +53,9 @@ func newPostgresEnv(t testing.TB, dsn string) *testEnv {
 	e.cfg = Config{Storage: l, Catalogue: testCatalogue(), RateLimit: RateLimit{PerSecond: NoRateLimit},
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Now: e.now.Now,
 		Heartbeat: time.Hour, StreamPoll: time.Hour}
+	for _, o := range opts {
+		o(e)
+	}
 	e.server = New(e.cfg)
 	e.http = httptest.NewServer(e.server.Handler())
 	t.Cleanup(e.stop)

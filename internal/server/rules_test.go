@@ -9,10 +9,11 @@ import (
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
 
-// bothEngines runs test on a server over SQLite, then over PostgreSQL.
-func bothEngines(t *testing.T, test func(t *testing.T, e *testEnv)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, newEnv(t)) })
-	t.Run("postgres", func(t *testing.T) { test(t, newPostgresEnv(t, postgresDSN(t))) })
+// bothEngines runs test on a server over SQLite, then over PostgreSQL,
+// each configured by opts.
+func bothEngines(t *testing.T, test func(t *testing.T, e *testEnv), opts ...envOption) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newEnv(t, opts...)) })
+	t.Run("postgres", func(t *testing.T) { test(t, newPostgresEnv(t, postgresDSN(t), opts...)) })
 }
 
 // TestScopesMustBeInTheCatalogue: a create or an edit that names a scope
