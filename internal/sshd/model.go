@@ -71,6 +71,9 @@ type Reviews interface {
 	Release(ctx context.Context, u instruct.User, id instruct.RequestID, force bool, idempotencyKey string) (instruct.Outcome, error)
 	// DocumentText returns the text of document id when u may see it.
 	DocumentText(ctx context.Context, u instruct.User, id string) (string, error)
+	// Deliveries returns the mails and webhook calls of request id when u
+	// is one of its reviewers.
+	Deliveries(ctx context.Context, u instruct.User, id instruct.RequestID) ([]instruct.Delivery, error)
 	RevokeHabilitation(ctx context.Context, u instruct.User, id instruct.HabilitationID, comment string, pre review.Precondition) (instruct.Outcome, error)
 	Transfer(ctx context.Context, u instruct.User, id instruct.RequestID, to, comment string, pre review.Precondition) (instruct.Outcome, error)
 }

@@ -146,7 +146,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	st := v.(*session)
 	model := ui.New(ui.Options{Cache: st.view, Syncer: st.listen, Lang: st.lang, Location: st.loc,
 		Logger: s.log.With("user", st.user.ID, "conn", st.conn), NoColor: st.noColor,
-		Context: st.ctx, Now: s.now, Documents: st.view})
+		Context: st.ctx, Now: s.now, Documents: st.view, Deliveries: st.view})
 	// These follow MakeOptions' and replace its size and its filter.
 	opts := append(bm.MakeOptions(sess), tea.WithInput(st.input), tea.WithoutSignalHandler(),
 		tea.WithWindowSize(st.pty.Window.Width, st.pty.Window.Height), tea.WithFilter(sessionFilter))
