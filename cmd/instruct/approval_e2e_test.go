@@ -90,7 +90,9 @@ func TestTUIApprovalDeliversTheTokenInTmux(t *testing.T) {
 
 	call := rc.next(t, string(instruct.KindApprove))
 	h := checkApprovalCall(t, call, r)
-	waitMailTo(t, smtpd, r.Applicant.Email, "["+id+"] ")
+	if m := waitMailTo(t, smtpd, r.Applicant.Email, "["+id+"] "); !strings.Contains(m.Header("Subject"), "validée") {
+		t.Errorf("the applicant's mail about %s is not the approval's: %q", id, m.Header("Subject"))
+	}
 	token := waitEvent(t, srv, r.ID, instruct.KindTokenDelivered, h)
 	got := habilitationOf(t, srv, h)
 	if got.ExternalID == nil || *got.ExternalID != providerToken {
