@@ -57,7 +57,7 @@ func English() Messages {
 		instruct.KindNote: "wrote an internal note", instruct.KindMessage: "wrote to the applicant",
 		instruct.KindClaim: "took the request", instruct.KindRelease: "left the request",
 		instruct.KindReopen: "reopened the request", instruct.KindCancelReopening: "cancelled the reopening",
-		instruct.KindTransfer: "transferred the request", instruct.KindTokenDelivered: "token issued by the provider",
+		instruct.KindTransfer: "transferred the request", instruct.KindTokenDelivered: "issued the token",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Approve", instruct.KindRefuse: "Refuse",

@@ -57,7 +57,7 @@ func French() Messages {
 		instruct.KindNote: "a écrit une note interne", instruct.KindMessage: "a écrit au demandeur",
 		instruct.KindClaim: "a pris la demande", instruct.KindRelease: "a laissé la demande",
 		instruct.KindReopen: "a rouvert la demande", instruct.KindCancelReopening: "a annulé la réouverture",
-		instruct.KindTransfer: "a transféré la demande", instruct.KindTokenDelivered: "jeton délivré par le fournisseur",
+		instruct.KindTransfer: "a transféré la demande", instruct.KindTokenDelivered: "a délivré le jeton",
 	}
 	decisions := map[instruct.Kind]string{
 		instruct.KindApprove: "Valider", instruct.KindRefuse: "Refuser",
