@@ -31,7 +31,7 @@ func (s *story) afterwards(h *instruct.History) {
 		if s.chance(35) {
 			answers := s.g.texts.answers
 			h.Events = append(h.Events, instruct.Event{RequestID: s.id, Kind: instruct.KindMessage,
-				Actor: s.applicant, Comment: answers[s.r.IntN(len(answers))], At: at})
+				Actor: s.applicant, Comment: answers[s.r.IntN(len(answers))], FromApplicant: true, At: at})
 		}
 	}
 }

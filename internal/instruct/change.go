@@ -60,12 +60,16 @@ type Note struct {
 	Actor   Actor
 	Kind    Kind
 	Comment string
-	At      time.Time
+	// FromApplicant marks a message the request's applicant writes to
+	// the reviewers (the event's FromApplicant).
+	FromApplicant bool
+	At            time.Time
 }
 
 // Apply records the note.
 func (n Note) Apply(r *Request) (Event, bool, error) {
-	return Event{RequestID: r.ID, Kind: n.Kind, Actor: n.Actor, Comment: n.Comment, At: n.At}, false, nil
+	return Event{RequestID: r.ID, Kind: n.Kind, Actor: n.Actor, Comment: n.Comment,
+		FromApplicant: n.FromApplicant && n.Kind == KindMessage, At: n.At}, false, nil
 }
 
 // Edit is an applicant's change to the fields of a request they may still

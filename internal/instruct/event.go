@@ -22,8 +22,14 @@ type Event struct {
 	// revoked or a token_delivered completed.
 	HabilitationID HabilitationID `json:"habilitation_id,omitempty"`
 	// Reopening marks the approve or refuse of a reopening.
-	Reopening bool      `json:"reopening,omitempty"`
-	At        time.Time `json:"at"`
+	Reopening bool `json:"reopening,omitempty"`
+	// FromApplicant marks a message the request's applicant wrote to the
+	// reviewers, as the server knew them when it recorded it (a transfer
+	// changes the applicant; the actor alone does not say it). Messages
+	// recorded before the field existed lack it: see
+	// [Event.ApplicantMessage].
+	FromApplicant bool      `json:"from_applicant,omitempty"`
+	At            time.Time `json:"at"`
 }
 
 // Diff maps a field name to its [old, new] values.
@@ -67,4 +73,44 @@ type AuditEntry struct {
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
 	Event    Event  `json:"event"`
+}
+
+// ApplicantMessage reports whether e is a message the request's
+// applicant wrote to the reviewers, applicant being the ID of the
+// applicant as the events before e name it (ApplicantAfter), "" when
+// unknown. A message says so itself (FromApplicant); one recorded before
+// messages could is the applicant's when its actor is that applicant.
+func (e Event) ApplicantMessage(applicant string) bool {
+	if e.Kind != KindMessage {
+		return false
+	}
+	return e.FromApplicant || (applicant != "" && e.Actor.ID == applicant)
+}
+
+// ApplicantAfter returns the ID of the request's applicant once event e
+// happened, given the one before it: who created the request from its
+// create event; unknown ("") after a transfer, whose event names the new
+// applicant by name and e-mail only; as it was after any other event.
+func (e Event) ApplicantAfter(applicant string) string {
+	switch e.Kind {
+	case KindCreate:
+		return e.Actor.ID
+	case KindTransfer:
+		return ""
+	}
+	return applicant
+}
+
+// ApplicantMessages returns the seqs of the messages of events (a
+// request's, oldest first) its applicant wrote (Event.ApplicantMessage).
+func ApplicantMessages(events []Event) map[int64]bool {
+	out := map[int64]bool{}
+	applicant := ""
+	for _, e := range events {
+		if e.ApplicantMessage(applicant) {
+			out[e.Seq] = true
+		}
+		applicant = e.ApplicantAfter(applicant)
+	}
+	return out
 }

@@ -69,8 +69,9 @@ func testEvents() map[string]instruct.Event {
 			"title":        {"Avant", tricky},
 			"organization": {instruct.Organization{Name: "{[\"}"}, nil},
 		}},
-		"unicode actor": {Seq: 10, RequestID: 1, Kind: instruct.KindNote, Actor: instruct.Actor{ID: "u", Name: tricky}, Comment: "ok", At: t0},
-		"habilitation":  {Seq: 11, RequestID: 1000, Kind: instruct.KindApprove, Actor: reviewer, HabilitationID: 2041, Reopening: true, At: t0},
+		"unicode actor":     {Seq: 10, RequestID: 1, Kind: instruct.KindNote, Actor: instruct.Actor{ID: "u", Name: tricky}, Comment: "ok", At: t0},
+		"habilitation":      {Seq: 11, RequestID: 1000, Kind: instruct.KindApprove, Actor: reviewer, HabilitationID: 2041, Reopening: true, At: t0},
+		"applicant message": {Seq: 13, RequestID: 1000, Kind: instruct.KindMessage, Actor: applicant, Comment: tricky, FromApplicant: true, At: t0},
 		"transfer": {Seq: 12, RequestID: 1000, Kind: instruct.KindTransfer, Actor: reviewer, Comment: "départ", At: t0, Diff: instruct.Diff{
 			"applicant": {instruct.Person{Name: "A", Email: "a@x.fr"}, instruct.Person{Name: "B", Email: "b@x.fr"}},
 		}},

@@ -52,6 +52,7 @@ func readCanonicalEvent(body string) (e instruct.Event, ok bool) {
 		e.HabilitationID = r.habilitationID()
 	}
 	e.Reopening = r.opt(`,"reopening":true`)
+	e.FromApplicant = r.opt(`,"from_applicant":true`)
 	r.lit(`,"at":`)
 	e.At = r.time()
 	r.lit(`}`)

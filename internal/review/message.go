@@ -31,6 +31,6 @@ func (s *Service) Message(ctx context.Context, u instruct.User, id instruct.Requ
 	now := s.clock()
 	m := s.mutation(u, "POST", req, "messages", messageAsked{Body: body})
 	m.IdempotencyKey, m.Now = idempotencyKey, now
-	m.Change = instruct.Note{Actor: u.Actor(), Kind: instruct.KindMessage, Comment: body, At: now}
+	m.Change = instruct.Note{Actor: u.Actor(), Kind: instruct.KindMessage, Comment: body, FromApplicant: true, At: now}
 	return s.apply(ctx, u, m, createdBy)
 }

@@ -428,9 +428,10 @@ type requestRow struct {
 	claimID, claimName string
 	claimAt            sql.NullInt64
 	derived
-	// messages are the messages of the item being written, whose
-	// authors merge tells apart once the applicant is known.
-	messages []instruct.Event
+	// talk holds the creation, transfers and messages of the item being
+	// written, oldest first: merge follows the applicant through them,
+	// from what the cache knew, to tell the applicant's messages.
+	talk []instruct.Event
 }
 
 // derived is what the requests table keeps of a request's events.
@@ -443,41 +444,39 @@ type derived struct {
 	seenSeq                int64
 }
 
-// derive reads what the queue marks from events: the applicant who
-// created the request, the latest decision and who made it, the latest
-// internal note, and the messages (told apart in merge).
+// derive reads what the queue marks from events: the latest decision
+// and who made it, the latest internal note, and what tells the
+// applicant's messages (in merge).
 func (r *requestRow) derive(events []instruct.Event) {
 	for _, e := range events {
 		switch {
-		case e.Kind == instruct.KindCreate:
-			r.applicantID = e.Actor.ID
+		case e.Kind == instruct.KindCreate, e.Kind == instruct.KindTransfer, e.Kind == instruct.KindMessage:
+			r.talk = append(r.talk, e)
 		case e.Kind.IsDecision() && e.Seq > r.decisionSeq:
 			r.decisionSeq, r.deciderID, r.deciderName = e.Seq, e.Actor.ID, e.Actor.Name
 			r.decisionAt = sql.NullInt64{Int64: micros(e.At), Valid: true}
 		case e.Kind == instruct.KindNote:
 			r.noteSeq = max(r.noteSeq, e.Seq)
-		case e.Kind == instruct.KindMessage:
-			r.messages = append(r.messages, e)
 		}
 	}
 }
 
 // merge completes r, derived from a page's events, with what the cache
-// derived from earlier ones: the latest of each, and the reviewer's
-// seen_seq as is.
+// derived from earlier ones: the latest of each, the applicant followed
+// from the cache's through the page's creation and transfers, the latest
+// message the applicant of its time wrote (instruct.Event.ApplicantMessage),
+// and the reviewer's seen_seq as is.
 func (r *requestRow) merge(cached requestRow) {
-	if r.applicantID == "" {
-		r.applicantID = cached.applicantID
-	}
 	if cached.decisionSeq > r.decisionSeq {
 		r.decisionSeq, r.deciderID, r.deciderName, r.decisionAt = cached.decisionSeq, cached.deciderID, cached.deciderName, cached.decisionAt
 	}
 	r.noteSeq = max(r.noteSeq, cached.noteSeq)
-	r.messageSeq = cached.messageSeq
-	for _, e := range r.messages {
-		if r.applicantID != "" && e.Actor.ID == r.applicantID {
+	r.applicantID, r.messageSeq = cached.applicantID, cached.messageSeq
+	for _, e := range r.talk {
+		if e.ApplicantMessage(r.applicantID) {
 			r.messageSeq = max(r.messageSeq, e.Seq)
 		}
+		r.applicantID = e.ApplicantAfter(r.applicantID)
 	}
 	r.seenSeq = cached.seenSeq
 }

@@ -16,9 +16,9 @@ type talk struct {
 	// conversation shows the messages alone, the applicant's and the
 	// reviewers', without internal notes or anything else.
 	conversation bool
-	// applicantID is the creator of the request, named by its create
-	// event: their messages are answers to the reviewers.
-	applicantID string
+	// fromApplicant holds the seqs of the messages the request's
+	// applicant wrote to the reviewers (instruct.ApplicantMessages).
+	fromApplicant map[int64]bool
 	// deliveries holds the deliveries of request deliveriesOf by the seq
 	// of the event that caused them, as of deliveriesAt.
 	deliveries   map[int64][]instruct.Delivery
@@ -49,21 +49,10 @@ func (m *Model) SetDeliveries(id instruct.RequestID, list []instruct.Delivery, n
 	m.rebuild()
 }
 
-// applicantOf returns the ID of who created the request, from its
-// create event.
-func applicantOf(events []instruct.Event) string {
-	for _, e := range events {
-		if e.Kind == instruct.KindCreate {
-			return e.Actor.ID
-		}
-	}
-	return ""
-}
-
 // fromApplicant reports whether e is a message of the request's
-// applicant.
+// applicant, as they were when they wrote it.
 func (m Model) fromApplicant(e instruct.Event) bool {
-	return e.Kind == instruct.KindMessage && m.talk.applicantID != "" && e.Actor.ID == m.talk.applicantID
+	return e.Kind == instruct.KindMessage && m.talk.fromApplicant[e.Seq]
 }
 
 // conversationLines draws the messages, oldest first, each headed by who

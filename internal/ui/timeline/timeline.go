@@ -97,7 +97,7 @@ func (m *Model) SetEvents(id instruct.RequestID, events []instruct.Event, def in
 		m.atLatest = true
 	}
 	m.id, m.events = id, events
-	m.talk.applicantID = applicantOf(events)
+	m.talk.fromApplicant = instruct.ApplicantMessages(events)
 	m.changes = Resubmissions(events, def)
 	m.rebuild()
 }
