@@ -89,16 +89,35 @@ func (e Event) ApplicantMessage(applicant string) bool {
 
 // ApplicantAfter returns the ID of the request's applicant once event e
 // happened, given the one before it: who created the request from its
-// create event; unknown ("") after a transfer, whose event names the new
-// applicant by name and e-mail only; as it was after any other event.
+// create event; whom a transfer gave it to (unknown, "", for a transfer
+// recorded before transfers named user IDs); as it was after any other
+// event.
 func (e Event) ApplicantAfter(applicant string) string {
 	switch e.Kind {
 	case KindCreate:
 		return e.Actor.ID
 	case KindTransfer:
-		return ""
+		_, to := e.TransferredApplicants()
+		return to
 	}
 	return applicant
+}
+
+// DiffApplicantID is the diff field of a transfer event that holds the
+// user IDs of the former applicant and the new one.
+const DiffApplicantID = "applicant_id"
+
+// TransferredApplicants returns the user IDs of the applicants transfer
+// event e took the request from and gave it to, "" for those it does not
+// name (transfers recorded before their events named them).
+func (e Event) TransferredApplicants() (from, to string) {
+	if e.Kind != KindTransfer {
+		return "", ""
+	}
+	ids := e.Diff[DiffApplicantID]
+	from, _ = ids[0].(string)
+	to, _ = ids[1].(string)
+	return from, to
 }
 
 // ApplicantMessages returns the seqs of the messages of events (a

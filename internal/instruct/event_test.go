@@ -54,3 +54,25 @@ func TestFromApplicantKeepsOldHashes(t *testing.T) {
 		t.Errorf("CanonicalJSON(marked) = %s, want from_applicant before at", b)
 	}
 }
+
+// TestTransferNamesTheApplicants: a transfer's event names the former
+// and the new applicant by user ID, whom ApplicantAfter follows; an
+// older transfer's event, without them, leaves the applicant unknown.
+func TestTransferNamesTheApplicants(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h := &Holding{Request: Request{ID: 1001, Status: StatusValidated, Applicant: Person{Name: "Camille", Email: "c@x.fr"}}, CreatedBy: "camille"}
+	e, _, err := Transfer{Actor: Actor{ID: "jeanne"}, To: User{ID: "yanis", Name: "Yanis", Email: "y@x.fr"}, Comment: "Départ.", At: at}.ApplyHolding(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from, to := e.TransferredApplicants(); from != "camille" || to != "yanis" {
+		t.Errorf("TransferredApplicants() = %q, %q; want camille, yanis", from, to)
+	}
+	if got := e.ApplicantAfter("camille"); got != "yanis" {
+		t.Errorf("ApplicantAfter(transfer) = %q, want yanis", got)
+	}
+	delete(e.Diff, DiffApplicantID)
+	if got := e.ApplicantAfter("camille"); got != "" {
+		t.Errorf("ApplicantAfter(transfer without IDs) = %q, want unknown", got)
+	}
+}

@@ -221,7 +221,8 @@ func (t Transfer) Apply(*Request) (Event, bool, error) {
 }
 
 // ApplyHolding sets the new applicant on the request and its
-// habilitations; the event's diff is the applicant, old and new.
+// habilitations; the event's diff is the applicant, old and new, and
+// their user IDs (Event.TransferredApplicants).
 func (t Transfer) ApplyHolding(h *Holding) (Event, bool, error) {
 	r := &h.Request
 	if _, err := Transition(r.Status, KindTransfer); err != nil {
@@ -231,7 +232,7 @@ func (t Transfer) ApplyHolding(h *Holding) (Event, bool, error) {
 		return Event{}, false, Errorf(CodeInvalid, "%s is already the applicant of %s", t.To.Email, r.ID)
 	}
 	to := Person{Name: t.To.Name, Email: t.To.Email}
-	diff := Diff{"applicant": {r.Applicant, to}}
+	diff := Diff{"applicant": {r.Applicant, to}, DiffApplicantID: {h.CreatedBy, t.To.ID}}
 	r.Applicant, r.UpdatedAt, h.CreatedBy = to, t.At, t.To.ID
 	for i := range h.Habilitations {
 		h.Habilitations[i].Applicant = to

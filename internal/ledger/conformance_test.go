@@ -41,6 +41,7 @@ func runConformance(t *testing.T, open func(t *testing.T) *Ledger) {
 		{"ChangesFromDeliversInterleavedHistories", testChangesFromInterleaved},
 		{"ChangesHideNotesFromApplicants", testChangesNotes},
 		{"ChangesPlaceApplicantsAtTheirLastEvent", testChangesApplicantSeq},
+		{"LostByTransferTellsTheFormerApplicant", testLostByTransfer},
 		{"ChangesUnderConcurrentWriters", testChangesConcurrent},
 		{"AuditChainsHashes", testAudit},
 		{"VerifyDetectsTampering", testVerify},

@@ -13,6 +13,9 @@ type change struct {
 	definition string
 	createdBy  string
 	kind       instruct.Kind
+	// formerApplicant is the user a transfer took the request from, who
+	// hears of it to forget the request.
+	formerApplicant string
 }
 
 // hub fans the writes made through this service out to its subscribers.
@@ -77,10 +80,13 @@ func (h *hub) publish(c change) {
 
 // sees reports whether the subscription's user may learn of change c: a
 // request they may see, and for applicants, not an internal note nor a
-// claim.
+// claim; or the transfer of a request away from them.
 func (sub *Subscription) sees(c change) bool {
 	if reviewersOnly(c.kind) && !sub.reviewer {
 		return false
+	}
+	if c.formerApplicant != "" && sub.viewer.ApplicantOnly && c.formerApplicant == sub.viewer.UserID {
+		return true
 	}
 	return sub.viewer.Sees(instruct.Request{Definition: c.definition}, c.createdBy)
 }

@@ -42,6 +42,10 @@ type Storage interface {
 	FeedHorizon(ctx context.Context) (int64, error)
 	// LastSeq returns the last seq assigned.
 	LastSeq(ctx context.Context) (int64, error)
+	// LostByTransfer returns the seq of the last transfer after seq
+	// `after` that took from applicant u a request they file no longer,
+	// 0 when none did.
+	LostByTransfer(ctx context.Context, u instruct.User, after int64) (int64, error)
 
 	// Create stores a new draft built from the patch, created by actor,
 	// and records its create event.

@@ -212,7 +212,9 @@ func (s *Service) applyWith(ctx context.Context, u instruct.User, m instruct.Mut
 	}
 	out.Request = RequestFor(u, s.checked(ctx, out.Request))
 	if !out.Replayed {
-		s.hub.publish(change{seq: out.Event.Seq, definition: out.Request.Definition, createdBy: createdBy, kind: out.Event.Kind})
+		former, _ := out.Event.TransferredApplicants()
+		s.hub.publish(change{seq: out.Event.Seq, definition: out.Request.Definition, createdBy: createdBy, kind: out.Event.Kind,
+			formerApplicant: former})
 	}
 	return out, nil
 }

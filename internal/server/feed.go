@@ -59,6 +59,24 @@ func (s *Server) checkCursor(ctx context.Context, u instruct.User, c cursor) err
 	if c.base < horizon {
 		return instruct.Errorf(instruct.CodeCursorExpired, "this cursor is older than the changes the server keeps; pull the feed again from the start")
 	}
+	return s.checkTransfers(ctx, u, c)
+}
+
+// checkTransfers refuses, with cursor_expired, the cursor of an
+// applicant who lost a request by a transfer since the pull it belongs to
+// began: their cache holds the request, which the feed no longer brings
+// them. Reviewers see requests by definition, which a transfer leaves.
+func (s *Server) checkTransfers(ctx context.Context, u instruct.User, c cursor) error {
+	if !u.Viewer().ApplicantOnly {
+		return nil
+	}
+	lost, err := s.store.LostByTransfer(ctx, u, c.base)
+	if err != nil {
+		return err
+	}
+	if lost > 0 {
+		return instruct.Errorf(instruct.CodeCursorExpired, "a request you filed was transferred to another user since this cursor was issued; pull the feed again from the start")
+	}
 	return nil
 }
 

@@ -214,10 +214,30 @@ func (s *Server) catchUp(ctx context.Context, out sse, st *streamState, last int
 		return nil
 	}
 	st.checked = last
-	if items = review.ItemsFor(st.user, items); len(items) == 0 {
+	if items = review.ItemsFor(st.user, items); len(items) > 0 {
+		return st.announce(out, items[len(items)-1].Seq)
+	}
+	return s.announceLoss(ctx, out, st, floor)
+}
+
+// announceLoss announces to an applicant's stream the last transfer
+// after seq floor that took a request from them, which their feed does
+// not bring: their client pulls, and is told to pull again from the
+// start. A database error is logged and left to the next poll.
+func (s *Server) announceLoss(ctx context.Context, out sse, st *streamState, floor int64) error {
+	if !st.user.Viewer().ApplicantOnly {
 		return nil
 	}
-	return st.announce(out, items[len(items)-1].Seq)
+	lost, err := s.store.LostByTransfer(ctx, st.user, floor)
+	if err != nil {
+		st.checked = floor
+		s.logPollError(ctx, err)
+		return nil
+	}
+	if lost == 0 {
+		return nil
+	}
+	return st.announce(out, lost)
 }
 
 func (s *Server) logPollError(ctx context.Context, err error) {
