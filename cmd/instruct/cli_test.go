@@ -18,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	_ "modernc.org/sqlite"
 
+	"github.com/instruct-dev/instruct/internal/client"
 	"github.com/instruct-dev/instruct/internal/demo"
 	"github.com/instruct-dev/instruct/internal/instruct"
 )
@@ -302,9 +303,14 @@ func createSubmitted(t *testing.T, srv *serverProc, title, org string) instruct.
 // API, a complete api_particulier request with title and organisation.
 func createSubmittedBy(t *testing.T, srv *serverProc, id, title, org string) instruct.Request {
 	t.Helper()
-	c := srv.client(t, id)
+	return submitComplete(t, srv.client(t, id), title, org, "cnaf_quotient_familial")
+}
+
+// submitComplete creates and submits, as the applicant of c, a complete
+// api_particulier request with title and organisation asking for scopes.
+func submitComplete(t *testing.T, c *client.Client, title, org string, scopes ...string) instruct.Request {
+	t.Helper()
 	def, months, yes := "api_particulier", 12, true
-	scopes := []string{"cnaf_quotient_familial"}
 	p := instruct.RequestPatch{
 		Definition:      &def,
 		Title:           &title,

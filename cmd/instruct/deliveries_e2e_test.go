@@ -255,18 +255,8 @@ func TestSSHServeDecisionIsMailed(t *testing.T) {
 	key, line := srv.userKey(t, "id_instructor")
 	srv.bindKey(t, demo.InstructorID, line)
 	scr := srv.ssh(t, key, 120, 40)
-	screen := scr.waitFor("a request selected", func(s string) bool {
-		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
-	})
-	id := sshSelectedID(screen)
 	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
-	scr.keys("x")
-	scr.waitText("Refuse · " + id)
-	scr.typeText(comment)
-	scr.waitText(comment)
-	scr.keys("C-s")
-	scr.waitText("Refuse request " + id)
-	scr.keys("y")
+	id := sshRefuseSelected(t, scr, comment)
 	for deadline := time.Now().Add(deliveryWait); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		for _, m := range smtpd.Messages() {
 			if strings.HasPrefix(m.Header("Subject"), "["+id+"] ") && strings.Contains(m.Body(), comment) {

@@ -85,32 +85,10 @@ func TestTUIReviewsAReopeningInTmux(t *testing.T) {
 }
 
 // submittedWithScopes creates and submits, as the applicant of c, a
-// complete api_particulier request asking for scopes.
+// complete api_particulier request of Ville de Lyon asking for scopes.
 func submittedWithScopes(t *testing.T, c *client.Client, title string, scopes ...string) instruct.Request {
 	t.Helper()
-	def, months, yes := "api_particulier", 12, true
-	p := instruct.RequestPatch{
-		Definition:      &def,
-		Title:           &title,
-		Description:     pointer("Tarification sociale de la restauration scolaire."),
-		Organization:    &instruct.Organization{SIRET: "21690123100011", Name: "Ville de Lyon", City: "Lyon"},
-		LegalBasis:      &instruct.LegalBasis{Nature: "Code de l'éducation, article R531-52", URL: "https://www.legifrance.gouv.fr/"},
-		Scopes:          &scopes,
-		DataRecipients:  pointer("Service éducation"),
-		RetentionMonths: &months,
-		TermsAccepted:   &yes,
-		DPOInformed:     &yes,
-	}
-	ctx := context.Background()
-	r, err := c.Create(ctx, p)
-	if err != nil {
-		t.Fatalf("create a request as the applicant: %v", err)
-	}
-	r, err = c.Submit(ctx, r.ID, r.Version)
-	if err != nil {
-		t.Fatalf("submit %s: %v", r.ID, err)
-	}
-	return r
+	return submitComplete(t, c, title, "Ville de Lyon", scopes...)
 }
 
 // checkReopening checks the review of a reopening: its header names the

@@ -230,18 +230,8 @@ func TestSSHServeOpenSSHInstructorRefusesOnce(t *testing.T) {
 	key, line := srv.userKey(t, "id_instructor")
 	srv.bindKey(t, demo.InstructorID, line)
 	scr := srv.ssh(t, key, 120, 40)
-	screen := scr.waitFor("a request selected", func(s string) bool {
-		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
-	})
-	id := sshSelectedID(screen)
 	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
-	scr.keys("x")
-	scr.waitText("Refuse · " + id)
-	scr.typeText(comment)
-	scr.waitText(comment)
-	scr.keys("C-s")
-	scr.waitText("Refuse request " + id)
-	scr.keys("y")
+	id := sshRefuseSelected(t, scr, comment)
 	l := openLedgerOf(t, srv.db)
 	sshWaitRefusals(t, l, id, comment, 1)
 	scr.keys("r")
@@ -260,18 +250,8 @@ func TestSSHServeOpenSSHOpensNoHTTPPort(t *testing.T) {
 	key, line := srv.userKey(t, "id_instructor")
 	srv.bindKey(t, demo.InstructorID, line)
 	scr := srv.ssh(t, key, 120, 40)
-	screen := scr.waitFor("a request selected", func(s string) bool {
-		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
-	})
-	id := sshSelectedID(screen)
 	const comment = "Le traitement décrit ne relève pas du cadre juridique cité."
-	scr.keys("x")
-	scr.waitText("Refuse · " + id)
-	scr.typeText(comment)
-	scr.waitText(comment)
-	scr.keys("C-s")
-	scr.waitText("Refuse request " + id)
-	scr.keys("y")
+	id := sshRefuseSelected(t, scr, comment)
 	sshWaitRefusals(t, openLedgerOf(t, srv.db), id, comment, 1)
 	ports := listeningPorts(t, srv.cmd.Process.Pid)
 	if len(ports) != 1 || ports[0] != srv.port {
@@ -280,6 +260,24 @@ func TestSSHServeOpenSSHOpensNoHTTPPort(t *testing.T) {
 	if _, err := os.Stat(srv.db + ".ssh/tokens"); !os.IsNotExist(err) {
 		t.Errorf("stat of the data directory's tokens = %v, want none", err)
 	}
+}
+
+// sshRefuseSelected waits, in Marie Dupont's English session scr, for a
+// request selected in the queue, refuses it with comment, confirms, and
+// returns its ID.
+func sshRefuseSelected(t *testing.T, scr *tmuxScreen, comment string) string {
+	t.Helper()
+	id := sshSelectedID(scr.waitFor("a request selected", func(s string) bool {
+		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
+	}))
+	scr.keys("x")
+	scr.waitText("Refuse · " + id)
+	scr.typeText(comment)
+	scr.waitText(comment)
+	scr.keys("C-s")
+	scr.waitText("Refuse request " + id)
+	scr.keys("y")
+	return id
 }
 
 // listeningPorts returns the TCP ports process pid listens on, from

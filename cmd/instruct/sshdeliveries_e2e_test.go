@@ -27,15 +27,7 @@ func TestSSHHistoryShowsTheDeliveries(t *testing.T) {
 	key, line := srv.userKey(t, "id_instructor")
 	srv.bindKey(t, demo.InstructorID, line)
 	scr := srv.ssh(t, key, 160, 40)
-	id := sshSelectedID(scr.waitFor("a request selected", func(s string) bool {
-		return strings.Contains(s, "instruct · Marie Dupont") && sshSelectedID(s) != ""
-	}))
-	scr.keys("x")
-	scr.waitText("Refuse · " + id)
-	scr.typeText("Le traitement décrit ne relève pas du cadre juridique cité.")
-	scr.keys("C-s")
-	scr.waitText("Refuse request " + id)
-	scr.keys("y")
+	id := sshRefuseSelected(t, scr, "Le traitement décrit ne relève pas du cadre juridique cité.")
 	rc.next(t, string(instruct.KindRefuse))
 	waitDelivered(t, box, srv.db, mustID(t, id), 2)
 
